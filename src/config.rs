@@ -1,0 +1,471 @@
+//! Run configuration: the one validated [`Config`] every stage reads.
+//!
+//! In: the options the binary parsed and an optional TOML file ([`FileConfig`]).
+//! Out: [`Config`], with paths checked and column overrides per input file. Stages never
+//! see command-line types.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ConfigError;
+
+/// A logical field that the pipeline reads from an input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Nik,
+    Kk,
+    Name,
+    BirthDate,
+    BirthPlace,
+    Sex,
+    Address,
+    Rt,
+    Rw,
+    Kelurahan,
+    Kecamatan,
+    /// Life/residence status in the register (alive, dead, moved).
+    Status,
+    /// A date of death in the register: non-empty means deceased.
+    DeathDate,
+    /// Relationship to the head of household (STAT_HBKEL).
+    Relationship,
+    AidId,
+    Program,
+}
+
+impl Field {
+    pub const ALL: [Field; 16] = [
+        Field::Nik,
+        Field::Kk,
+        Field::Name,
+        Field::BirthDate,
+        Field::BirthPlace,
+        Field::Sex,
+        Field::Address,
+        Field::Rt,
+        Field::Rw,
+        Field::Kelurahan,
+        Field::Kecamatan,
+        Field::Status,
+        Field::DeathDate,
+        Field::Relationship,
+        Field::AidId,
+        Field::Program,
+    ];
+
+    /// The config key (`[aid.columns] <key> = ...`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Nik => "nik",
+            Field::Kk => "kk",
+            Field::Name => "name",
+            Field::BirthDate => "birth_date",
+            Field::BirthPlace => "birth_place",
+            Field::Sex => "sex",
+            Field::Address => "address",
+            Field::Rt => "rt",
+            Field::Rw => "rw",
+            Field::Kelurahan => "kelurahan",
+            Field::Kecamatan => "kecamatan",
+            Field::Status => "status",
+            Field::DeathDate => "death_date",
+            Field::Relationship => "relationship",
+            Field::AidId => "aid_id",
+            Field::Program => "program",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// Header names recognised without configuration, compared after [`header_key`].
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::Nik => &[
+                "NIK",
+                "NIK_ART",
+                "NOMOR_NIK",
+                "NO_NIK",
+                "NIK_KTP",
+                "NIK_PENERIMA",
+                "NIK_KRT",
+            ],
+            Field::Kk => &[
+                "NO_KK",
+                "NOKK",
+                "NOMOR_KK",
+                "KK",
+                "NO_KARTU_KELUARGA",
+                "NKK",
+            ],
+            Field::Name => &[
+                "NAMA",
+                "NAMA_LGKP",
+                "NAMA_LENGKAP",
+                "NAMA_ART",
+                "NAMA_PENERIMA",
+                "NAMA_KRT",
+                "NM_LGKP",
+            ],
+            Field::BirthDate => &[
+                "TGL_LAHIR",
+                "TGL_LHR",
+                "TANGGAL_LAHIR",
+                "TGLLAHIR",
+                "TANGGAL_LHR",
+            ],
+            Field::BirthPlace => &[
+                "TMPT_LHR",
+                "TEMPAT_LAHIR",
+                "TMP_LAHIR",
+                "TMPT_LAHIR",
+                "TEMPAT_LHR",
+            ],
+            Field::Sex => &[
+                "JENIS_KELAMIN",
+                "JENIS_KLMIN",
+                "JK",
+                "KELAMIN",
+                "SEX",
+                "JNS_KLMIN",
+                "JENKEL",
+            ],
+            Field::Address => &["ALAMAT", "ALAMAT_LENGKAP", "ALAMAT_RUMAH", "ADDRESS"],
+            Field::Rt => &["RT", "NO_RT"],
+            Field::Rw => &["RW", "NO_RW"],
+            Field::Kelurahan => &[
+                "KELURAHAN",
+                "DESA",
+                "KEL_NAME",
+                "NAMA_KEL",
+                "KEL",
+                "DESA_KELURAHAN",
+                "KELURAHAN_DESA",
+                "NO_KEL",
+                "KD_KEL",
+            ],
+            Field::Kecamatan => &[
+                "KECAMATAN",
+                "KEC_NAME",
+                "NAMA_KEC",
+                "KEC",
+                "NO_KEC",
+                "KD_KEC",
+            ],
+            Field::Status => &[
+                "STATUS",
+                "STAT_HIDUP",
+                "STATUS_HIDUP",
+                "STATUS_PENDUDUK",
+                "KET_STATUS",
+                "STATUS_KEPENDUDUKAN",
+                "KETERANGAN",
+            ],
+            Field::DeathDate => &[
+                "TGL_MATI",
+                "TGL_KEMATIAN",
+                "TANGGAL_KEMATIAN",
+                "TGL_MENINGGAL",
+            ],
+            Field::Relationship => &[
+                "STAT_HBKEL",
+                "STATUS_HUBUNGAN",
+                "HUBUNGAN_KELUARGA",
+                "SHDK",
+                "HUB_KEL",
+            ],
+            Field::AidId => &["ID_DTKS", "IDDTKS", "ID", "ID_PENERIMA", "ID_ART"],
+            Field::Program => &[
+                "PROGRAM",
+                "PROGRAM_BANSOS",
+                "JENIS_BANTUAN",
+                "BANSOS",
+                "PROGRAM_BANTUAN",
+            ],
+        }
+    }
+
+    /// Fields without which a file cannot be processed.
+    pub fn required(self) -> bool {
+        matches!(self, Field::Nik | Field::Name)
+    }
+}
+
+/// Canonical form of a header for alias matching: upper case, runs of anything but letters
+/// and digits become one `_` (`Nama Lengkap` -> `NAMA_LENGKAP`, `no.kk` -> `NO_KK`).
+pub fn header_key(header: &str) -> String {
+    let mut out = String::new();
+    for c in header.trim().trim_start_matches('\u{feff}').chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_uppercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_string()
+}
+
+/// One field's source columns in the TOML: a header or several joined with a space.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ColumnSpec {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl ColumnSpec {
+    pub fn headers(&self) -> Vec<&str> {
+        match self {
+            ColumnSpec::One(h) => vec![h.as_str()],
+            ColumnSpec::Many(hs) => hs.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// Settings for one input file (`[aid]` or `[register]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputConfig {
+    /// Field key -> header(s).
+    #[serde(default)]
+    pub columns: BTreeMap<String, ColumnSpec>,
+    /// CSV delimiter (one character); detected when absent.
+    #[serde(default)]
+    pub delimiter: Option<String>,
+}
+
+/// Register status values (compared upper case, without spaces or punctuation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusValues {
+    #[serde(default = "default_deceased")]
+    pub deceased: Vec<String>,
+    #[serde(default = "default_moved")]
+    pub moved_out: Vec<String>,
+}
+
+fn default_deceased() -> Vec<String> {
+    [
+        "MATI",
+        "MENINGGAL",
+        "MENINGGAL DUNIA",
+        "WAFAT",
+        "DECEASED",
+        "DEAD",
+        "M",
+        "KEMATIAN",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn default_moved() -> Vec<String> {
+    [
+        "PINDAH",
+        "PINDAH KELUAR",
+        "PINDAH DATANG KELUAR",
+        "MOVED",
+        "MOVED OUT",
+        "P",
+        "KELUAR",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+impl Default for StatusValues {
+    fn default() -> Self {
+        StatusValues {
+            deceased: default_deceased(),
+            moved_out: default_moved(),
+        }
+    }
+}
+
+/// Thresholds of the matching rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchConfig {
+    /// Name similarity (0..=1) at or above which two names are the same person's.
+    #[serde(default = "default_name_threshold")]
+    pub name_threshold: f64,
+}
+
+fn default_name_threshold() -> f64 {
+    0.85
+}
+
+impl Default for MatchConfig {
+    fn default() -> Self {
+        MatchConfig {
+            name_threshold: default_name_threshold(),
+        }
+    }
+}
+
+/// The TOML configuration file, all keys optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    #[serde(default)]
+    pub aid: InputConfig,
+    #[serde(default)]
+    pub register: InputConfig,
+    #[serde(default)]
+    pub status: StatusValues,
+    #[serde(default, rename = "match")]
+    pub matching: MatchConfig,
+}
+
+impl FileConfig {
+    /// Read and validate a TOML file.
+    pub fn from_path(path: &Path) -> Result<FileConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml(&text).map_err(|message| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+
+    /// Parse TOML text; the error is a message naming the bad key.
+    pub fn from_toml(text: &str) -> Result<FileConfig, String> {
+        let cfg: FileConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        for (section, input) in [("aid", &cfg.aid), ("register", &cfg.register)] {
+            for (key, spec) in &input.columns {
+                if Field::from_key(key).is_none() {
+                    let keys: Vec<&str> = Field::ALL.iter().map(|f| f.key()).collect();
+                    return Err(format!(
+                        "unknown field `{key}` in [{section}.columns]; known fields: {}",
+                        keys.join(", ")
+                    ));
+                }
+                if spec.headers().is_empty() || spec.headers().iter().any(|h| h.trim().is_empty()) {
+                    return Err(format!(
+                        "[{section}.columns] {key}: give at least one non-empty header"
+                    ));
+                }
+            }
+            if let Some(d) = &input.delimiter {
+                if d.chars().count() != 1 || !d.is_ascii() {
+                    return Err(format!(
+                        "[{section}] delimiter = {d:?}: give one ASCII character, e.g. \";\""
+                    ));
+                }
+            }
+        }
+        let t = cfg.matching.name_threshold;
+        if !(0.0..=1.0).contains(&t) {
+            return Err(format!(
+                "[match] name_threshold = {t}: give a number from 0 to 1"
+            ));
+        }
+        Ok(cfg)
+    }
+}
+
+/// Everything a run needs, validated.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub aid_path: PathBuf,
+    pub register_path: PathBuf,
+    pub out_dir: PathBuf,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Hide progress bars.
+    pub quiet: bool,
+    pub file: FileConfig,
+    /// The config file, if one was given.
+    pub config_path: Option<PathBuf>,
+}
+
+impl Config {
+    /// Build a validated configuration. Input files must exist and have a known extension.
+    pub fn new(
+        aid_path: PathBuf,
+        register_path: PathBuf,
+        out_dir: PathBuf,
+        config_path: Option<PathBuf>,
+        threads: usize,
+        quiet: bool,
+    ) -> Result<Config, ConfigError> {
+        for path in [&aid_path, &register_path] {
+            crate::load::FileFormat::from_path(path)?;
+            if !path.is_file() {
+                return Err(ConfigError::MissingInput { path: path.clone() });
+            }
+        }
+        let file = match &config_path {
+            Some(p) => FileConfig::from_path(p)?,
+            None => FileConfig::default(),
+        };
+        Ok(Config {
+            aid_path,
+            register_path,
+            out_dir,
+            threads,
+            quiet,
+            file,
+            config_path,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_keys() {
+        for (raw, want) in [
+            ("NIK", "NIK"),
+            ("nik", "NIK"),
+            ("\u{feff}NIK", "NIK"),
+            ("Nama Lengkap", "NAMA_LENGKAP"),
+            ("no.kk", "NO_KK"),
+            (" TGL-LAHIR ", "TGL_LAHIR"),
+            ("Desa/Kelurahan", "DESA_KELURAHAN"),
+        ] {
+            assert_eq!(header_key(raw), want, "input {raw:?}");
+        }
+    }
+
+    #[test]
+    fn toml_columns_one_or_many() {
+        let cfg = FileConfig::from_toml(
+            r#"
+            [aid.columns]
+            nik = "NIK_PENERIMA"
+            name = ["given_name", "surname"]
+            [register]
+            delimiter = ";"
+            "#,
+        )
+        .expect("valid");
+        assert_eq!(cfg.aid.columns["nik"].headers(), vec!["NIK_PENERIMA"]);
+        assert_eq!(
+            cfg.aid.columns["name"].headers(),
+            vec!["given_name", "surname"]
+        );
+        assert_eq!(cfg.register.delimiter.as_deref(), Some(";"));
+        assert_eq!(cfg.matching.name_threshold, 0.85);
+    }
+
+    #[test]
+    fn toml_errors_name_the_key() {
+        let err = FileConfig::from_toml("[aid.columns]\nnama = \"X\"").unwrap_err();
+        assert!(err.contains("unknown field `nama`"), "{err}");
+        let err = FileConfig::from_toml("[match]\nname_threshold = 2.0").unwrap_err();
+        assert!(err.contains("name_threshold"), "{err}");
+        let err = FileConfig::from_toml("[aid]\ndelimiter = \";;\"").unwrap_err();
+        assert!(err.contains("delimiter"), "{err}");
+        let err = FileConfig::from_toml("[aid]\nsheet = 1").unwrap_err();
+        assert!(err.contains("sheet"), "{err}");
+    }
+}

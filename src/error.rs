@@ -1,0 +1,96 @@
+//! Error types of the stages. Each message names the file, row, column or setting at fault
+//! and says how to fix it; the binary adds context and maps every error to exit code 2.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Invalid configuration or command-line input.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("input file {path} does not exist or is not a file: check the path")]
+    MissingInput { path: PathBuf },
+    #[error(
+        "input file {path}: unknown extension; use .csv, .tsv or .txt (delimited text) or .parquet"
+    )]
+    UnknownExtension { path: PathBuf },
+    #[error("--threads {0}: give a number from 1 to 1024, or 0 for one thread per core")]
+    Threads(usize),
+}
+
+/// A problem reading an input file.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error("cannot open {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: the file is empty; expected a header row and data rows")]
+    Empty { path: PathBuf },
+    #[error("{path}, row {row}: {message}")]
+    Csv {
+        path: PathBuf,
+        row: u64,
+        message: String,
+    },
+    #[error("{path}: not a readable Parquet file ({message})")]
+    Parquet { path: PathBuf, message: String },
+    #[error("{path}: column {column:?} has type {dtype}, which cannot be read as text")]
+    ColumnType {
+        path: PathBuf,
+        column: String,
+        dtype: String,
+    },
+    #[error(
+        "{path}: no column for the required field `{field}`; headers found: {found}. \
+         Name the column in a config file: [{section}.columns] {field} = \"YOUR_HEADER\" (pass it with --config)"
+    )]
+    MissingColumn {
+        path: PathBuf,
+        field: &'static str,
+        section: &'static str,
+        found: String,
+    },
+    #[error(
+        "{path}: the config maps `{field}` to column {header:?}, which is not in the file; \
+         headers found: {found}. Fix [{section}.columns] {field} in the config file"
+    )]
+    UnknownHeader {
+        path: PathBuf,
+        field: String,
+        header: String,
+        section: &'static str,
+        found: String,
+    },
+}
+
+/// A problem writing an output file.
+#[derive(Debug, Error)]
+pub enum WriteError {
+    #[error("cannot write {path}: {source}; check that the output folder is writable (-o/--out)")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {message}")]
+    Other { path: PathBuf, message: String },
+}
+
+/// Any error of a run.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}

@@ -1,0 +1,500 @@
+//! Load stage: read an input file into a [`Table`] of text cells and find the columns of
+//! each logical [`Field`].
+//!
+//! In: a path (`.csv`/`.tsv`/`.txt` delimited text, or `.parquet`) and its [`InputConfig`].
+//! Out: a [`Table`] (column-major text, with the kind of each column so that NIKs stored as
+//! numbers can be judged) and a [`FieldMap`] from fields to columns.
+//!
+//! CSV: the header row is required; the delimiter is detected among `,` `;` `|` and tab
+//! (Indonesian Excel writes `;`) unless configured; UTF-8 with or without BOM, and
+//! Windows-1252 as a fallback for files saved by older Excel. Short rows are padded with
+//! empty cells. Parquet: integer, decimal and float columns become digit strings (never
+//! `6.47e15`), dates become `YYYY-MM-DD`.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::config::{header_key, Field, InputConfig};
+use crate::error::{ConfigError, LoadError};
+use crate::normalize::nik::CellKind;
+
+/// Input file format, from the extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Parquet,
+}
+
+impl FileFormat {
+    pub fn from_path(path: &Path) -> Result<FileFormat, ConfigError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv" | "tsv" | "txt") => Ok(FileFormat::Csv),
+            Some("parquet" | "pq") => Ok(FileFormat::Parquet),
+            _ => Err(ConfigError::UnknownExtension {
+                path: path.to_path_buf(),
+            }),
+        }
+    }
+}
+
+/// One column of text cells, stored in one buffer.
+#[derive(Debug, Clone)]
+pub struct TextColumn {
+    pub header: String,
+    pub kind: CellKind,
+    data: String,
+    ends: Vec<usize>,
+}
+
+impl TextColumn {
+    pub fn new(header: impl Into<String>, kind: CellKind) -> Self {
+        TextColumn {
+            header: header.into(),
+            kind,
+            data: String::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, cell: &str) {
+        self.data.push_str(cell);
+        self.ends.push(self.data.len());
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, row: usize) -> &str {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        &self.data[start..self.ends[row]]
+    }
+}
+
+/// An input file as text.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub path: PathBuf,
+    pub columns: Vec<TextColumn>,
+    pub n_rows: usize,
+    /// Data rows that had more cells than the header (the extra cells are ignored).
+    pub long_rows: usize,
+}
+
+impl Table {
+    pub fn headers(&self) -> Vec<&str> {
+        self.columns.iter().map(|c| c.header.as_str()).collect()
+    }
+
+    /// The headers for error messages: `"NIK", "NAMA", ...`.
+    pub fn headers_list(&self) -> String {
+        if self.columns.is_empty() {
+            return "(none)".to_string();
+        }
+        self.columns
+            .iter()
+            .map(|c| format!("{:?}", c.header))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Build a table from header names and rows (tests, generators).
+    pub fn from_rows(path: impl Into<PathBuf>, headers: &[&str], rows: &[Vec<&str>]) -> Table {
+        let mut columns: Vec<TextColumn> = headers
+            .iter()
+            .map(|h| TextColumn::new(*h, CellKind::Text))
+            .collect();
+        for row in rows {
+            for (i, col) in columns.iter_mut().enumerate() {
+                col.push(row.get(i).copied().unwrap_or(""));
+            }
+        }
+        Table {
+            path: path.into(),
+            columns,
+            n_rows: rows.len(),
+            long_rows: 0,
+        }
+    }
+
+    /// Find the columns of every field: the config's mapping first, then known header names.
+    pub fn resolve(
+        &self,
+        input: &InputConfig,
+        section: &'static str,
+    ) -> Result<FieldMap, LoadError> {
+        let keys: Vec<String> = self.columns.iter().map(|c| header_key(&c.header)).collect();
+        let mut map = BTreeMap::new();
+        for field in Field::ALL {
+            if let Some(spec) = input.columns.get(field.key()) {
+                let mut cols = Vec::new();
+                for header in spec.headers() {
+                    let exact = self
+                        .columns
+                        .iter()
+                        .position(|c| c.header.trim() == header.trim());
+                    let by_key = || keys.iter().position(|k| *k == header_key(header));
+                    match exact.or_else(by_key) {
+                        Some(i) => cols.push(i),
+                        None => {
+                            return Err(LoadError::UnknownHeader {
+                                path: self.path.clone(),
+                                field: field.key().to_string(),
+                                header: header.to_string(),
+                                section,
+                                found: self.headers_list(),
+                            })
+                        }
+                    }
+                }
+                map.insert(field, cols);
+                continue;
+            }
+            let found = field
+                .aliases()
+                .iter()
+                .find_map(|alias| keys.iter().position(|k| k == alias));
+            if let Some(i) = found {
+                map.insert(field, vec![i]);
+            }
+        }
+        for field in Field::ALL {
+            if field.required() && !map.contains_key(&field) {
+                return Err(LoadError::MissingColumn {
+                    path: self.path.clone(),
+                    field: field.key(),
+                    section,
+                    found: self.headers_list(),
+                });
+            }
+        }
+        Ok(FieldMap { cols: map })
+    }
+}
+
+/// Which columns hold each field.
+#[derive(Debug, Clone, Default)]
+pub struct FieldMap {
+    pub cols: BTreeMap<Field, Vec<usize>>,
+}
+
+impl FieldMap {
+    pub fn has(&self, field: Field) -> bool {
+        self.cols.contains_key(&field)
+    }
+
+    /// The cell of `field` in `row` (several columns joined with a space); empty if unmapped.
+    pub fn get<'t>(&self, table: &'t Table, field: Field, row: usize) -> std::borrow::Cow<'t, str> {
+        match self.cols.get(&field).map(Vec::as_slice) {
+            None | Some([]) => "".into(),
+            Some([one]) => table.columns[*one].get(row).into(),
+            Some(many) => many
+                .iter()
+                .map(|&c| table.columns[c].get(row).trim())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into(),
+        }
+    }
+
+    /// The kind of the (first) column of `field`.
+    pub fn kind(&self, table: &Table, field: Field) -> CellKind {
+        self.cols
+            .get(&field)
+            .and_then(|c| c.first())
+            .map(|&c| table.columns[c].kind)
+            .unwrap_or(CellKind::Text)
+    }
+
+    /// Field key -> header names used, for the summary.
+    pub fn describe(&self, table: &Table) -> BTreeMap<String, Vec<String>> {
+        self.cols
+            .iter()
+            .map(|(f, cols)| {
+                (
+                    f.key().to_string(),
+                    cols.iter()
+                        .map(|&c| table.columns[c].header.clone())
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Read any supported input file.
+pub fn read_table(path: &Path, input: &InputConfig) -> Result<Table, LoadError> {
+    let format = FileFormat::from_path(path).map_err(|_| LoadError::Open {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "unknown extension"),
+    })?;
+    match format {
+        FileFormat::Csv => {
+            let delimiter = input.delimiter.as_ref().and_then(|d| d.bytes().next());
+            read_csv(path, delimiter)
+        }
+        FileFormat::Parquet => read_parquet(path),
+    }
+}
+
+fn open(path: &Path) -> Result<File, LoadError> {
+    File::open(path).map_err(|source| LoadError::Open {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Pick the delimiter that occurs most often in the header line, outside quotes.
+pub fn detect_delimiter(header_line: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let candidates = [b',', b';', b'|', b'\t'];
+    let mut quoted = false;
+    for &b in header_line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(i) = candidates.iter().position(|&c| c == b) {
+                counts[i] += 1;
+            }
+        }
+    }
+    let best = (0..4)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
+}
+
+fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    }
+}
+
+/// Read delimited text.
+pub fn read_csv(path: &Path, delimiter: Option<u8>) -> Result<Table, LoadError> {
+    let mut bytes = Vec::new();
+    BufReader::new(open(path)?)
+        .read_to_end(&mut bytes)
+        .map_err(|source| LoadError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(LoadError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let first_line = body.split(|&b| b == b'\n').next().unwrap_or(body);
+    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(body);
+    let headers = reader
+        .byte_headers()
+        .map_err(|e| csv_error(path, &e))?
+        .clone();
+    let mut columns: Vec<TextColumn> = headers
+        .iter()
+        .map(|h| TextColumn::new(decode(h).trim(), CellKind::Text))
+        .collect();
+    let mut n_rows = 0;
+    let mut long_rows = 0;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(path, &e)),
+        }
+        if record.len() == 1
+            && record
+                .get(0)
+                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+        {
+            continue; // blank line
+        }
+        if record.len() > columns.len() {
+            long_rows += 1;
+        }
+        for (i, col) in columns.iter_mut().enumerate() {
+            col.push(&decode(record.get(i).unwrap_or(b"")));
+        }
+        n_rows += 1;
+    }
+    Ok(Table {
+        path: path.to_path_buf(),
+        columns,
+        n_rows,
+        long_rows,
+    })
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> LoadError {
+    let row = e
+        .position()
+        .map(|p| p.record().saturating_sub(0))
+        .unwrap_or(0);
+    LoadError::Csv {
+        path: path.to_path_buf(),
+        row,
+        message: format!("{e}; check the quoting and the delimiter (set [aid] or [register] delimiter in the config)"),
+    }
+}
+
+/// Read a Parquet file; every column becomes text.
+pub fn read_parquet(path: &Path) -> Result<Table, LoadError> {
+    use polars::prelude::*;
+    let file = open(path)?;
+    let pq_err = |e: PolarsError| LoadError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let df = ParquetReader::new(file).finish().map_err(pq_err)?;
+    let n_rows = df.height();
+    let mut columns = Vec::with_capacity(df.width());
+    for col in df.columns() {
+        let series = col.as_materialized_series();
+        let name = series.name().to_string();
+        let type_err = || LoadError::ColumnType {
+            path: path.to_path_buf(),
+            column: name.clone(),
+            dtype: series.dtype().to_string(),
+        };
+        let dtype = series.dtype().clone();
+        let mut out;
+        if dtype.is_float() {
+            out = TextColumn::new(&name, CellKind::Float);
+            let floats = series.cast(&DataType::Float64).map_err(|_| type_err())?;
+            for v in floats.f64().map_err(|_| type_err())?.iter() {
+                out.push(&v.map(format_float).unwrap_or_default());
+            }
+        } else {
+            let kind = if dtype.is_integer() || matches!(dtype, DataType::Decimal(..)) {
+                CellKind::Integer
+            } else {
+                CellKind::Text
+            };
+            out = TextColumn::new(&name, kind);
+            let text = series.cast(&DataType::String).map_err(|_| type_err())?;
+            for v in text.str().map_err(|_| type_err())?.iter() {
+                out.push(v.unwrap_or(""));
+            }
+        }
+        columns.push(out);
+    }
+    Ok(Table {
+        path: path.to_path_buf(),
+        columns,
+        n_rows,
+        long_rows: 0,
+    })
+}
+
+/// Whole floats print as integers (`6471054507890001`, not `6.471054507890001e15`).
+fn format_float(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e17 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ColumnSpec;
+
+    #[test]
+    fn delimiter_detection() {
+        assert_eq!(detect_delimiter(b"NIK,NAMA,ALAMAT"), b',');
+        assert_eq!(detect_delimiter(b"NIK;NAMA;ALAMAT"), b';');
+        assert_eq!(detect_delimiter(b"NIK|NAMA|ALAMAT"), b'|');
+        assert_eq!(detect_delimiter(b"NIK\tNAMA\tALAMAT"), b'\t');
+        assert_eq!(detect_delimiter(b"\"NAMA, LENGKAP\";NIK"), b';');
+        assert_eq!(detect_delimiter(b"NIK"), b',');
+    }
+
+    #[test]
+    fn formats_from_extension() {
+        assert_eq!(
+            FileFormat::from_path(Path::new("a.CSV")).ok(),
+            Some(FileFormat::Csv)
+        );
+        assert_eq!(
+            FileFormat::from_path(Path::new("a.tsv")).ok(),
+            Some(FileFormat::Csv)
+        );
+        assert_eq!(
+            FileFormat::from_path(Path::new("a.parquet")).ok(),
+            Some(FileFormat::Parquet)
+        );
+        assert!(FileFormat::from_path(Path::new("a.xlsx")).is_err());
+        assert!(FileFormat::from_path(Path::new("a")).is_err());
+    }
+
+    #[test]
+    fn floats_print_as_digits() {
+        assert_eq!(format_float(6471054507890001.0), "6471054507890001");
+        assert_eq!(format_float(1.5), "1.5");
+    }
+
+    #[test]
+    fn resolve_by_alias_and_config() {
+        let t = Table::from_rows(
+            "x.csv",
+            &["nik_art", "Nama Lengkap", "first", "last"],
+            &[vec!["1", "A", "B", "C"]],
+        );
+        let map = t.resolve(&InputConfig::default(), "aid").expect("aliases");
+        assert_eq!(map.get(&t, Field::Nik, 0), "1");
+        assert_eq!(map.get(&t, Field::Name, 0), "A");
+        let mut cfg = InputConfig::default();
+        cfg.columns.insert(
+            "name".into(),
+            ColumnSpec::Many(vec!["first".into(), "last".into()]),
+        );
+        let map = t.resolve(&cfg, "aid").expect("config");
+        assert_eq!(map.get(&t, Field::Name, 0), "B C");
+        cfg.columns
+            .insert("kk".into(), ColumnSpec::One("NOPE".into()));
+        let err = t.resolve(&cfg, "aid").unwrap_err().to_string();
+        assert!(
+            err.contains("\"NOPE\"") && err.contains("[aid.columns] kk"),
+            "{err}"
+        );
+        let t = Table::from_rows("y.csv", &["ID", "NAMA"], &[]);
+        let err = t
+            .resolve(&InputConfig::default(), "register")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`nik`")
+                && err.contains("\"ID\", \"NAMA\"")
+                && err.contains("[register.columns] nik"),
+            "{err}"
+        );
+    }
+}

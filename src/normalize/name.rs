@@ -1,0 +1,388 @@
+//! Person-name normalization and comparison.
+//!
+//! In: a raw name cell (`HJ. SITI AMINAH, S.PD`, `M. Ridwan bin Soeparno`).
+//! Out: upper-case tokens without titles, degrees, bin/binti and punctuation, with Muhammad
+//! variants unified and old (pre-1972 EYD) spellings mapped to modern ones
+//! (`SITI AMINAH`, `MUHAMMAD RIDWAN SUPARNO`); and a similarity in 0..=1 between two
+//! normalized names that tolerates typos, dropped or reordered tokens and split words.
+
+/// Honorifics and religious/noble titles written before a name.
+const TITLES: &[&str] = &[
+    "H",
+    "HJ",
+    "HAJI",
+    "HAJJAH",
+    "DRS",
+    "DRA",
+    "IR",
+    "DR",
+    "KH",
+    "UST",
+    "USTAD",
+    "USTADZ",
+    "USTADZAH",
+    "R",
+    "RA",
+    "RADEN",
+    "TGK",
+    "TEUNGKU",
+    "CUT",
+    "PROF",
+    "ALM",
+    "ALMH",
+    "ALMARHUM",
+    "ALMARHUMAH",
+    "NY",
+    "NYONYA",
+    "TN",
+    "TUAN",
+    "SDR",
+    "SDRI",
+    "BPK",
+    "BAPAK",
+    "IBU",
+    "HABIB",
+    "SYEKH",
+];
+
+/// Academic degrees written after a name (compared without dots and spaces).
+const DEGREES: &[&str] = &[
+    "SPD", "SPDI", "SE", "SH", "SHI", "AMD", "AMDKEP", "AMDKEB", "AMK", "AMKEB", "MM", "SKOM",
+    "SSOS", "SIP", "SAG", "SKM", "SKEP", "SST", "ST", "SSI", "SS", "SP", "SPT", "SKED", "SFARM",
+    "SIKOM", "SAP", "STP", "SHUT", "SPSI", "SGZ", "MPD", "MSI", "MAG", "MH", "MT", "MKES", "MKOM",
+    "MAP", "MSC", "MA", "PHD", "BSC", "BA", "SPOG", "SPA", "SPB", "SPPD", "MBA", "MPH", "APT",
+    "NERS", "AK", "CPA",
+];
+
+/// Spellings of Muhammad, written out or abbreviated.
+const MUHAMMAD: &[&str] = &[
+    "MUHAMMAD",
+    "MUHAMAD",
+    "MUHAMMED",
+    "MUHAMED",
+    "MOHAMMAD",
+    "MOHAMAD",
+    "MOHAMMED",
+    "MOHAMED",
+    "MOCHAMMAD",
+    "MOCHAMAD",
+    "MOCH",
+    "MOH",
+    "MUH",
+    "MHD",
+    "MUHD",
+    "MOHD",
+    "MUHAMMAT",
+    "MUHAMAT",
+    "MUCHAMMAD",
+    "MUCHAMAD",
+    "MUCH",
+];
+
+fn is_title(t: &str) -> bool {
+    TITLES.contains(&t)
+}
+
+/// Map old Indonesian spellings to modern ones in one token. `J` becomes `Y` only in a token
+/// that carries another old marker (`DJOJO` -> `JOYO`, `SOEJONO` -> `SUYONO`), never alone
+/// (`JOKO` stays).
+pub fn modern_spelling(token: &str) -> String {
+    // `NJ` is also modern spelling inside words (`TANJUNG`, `BANJAR`): it marks old spelling
+    // only at the start of a token (`NJOMAN`) or beside another marker.
+    const MARKERS: &[&str] = &["OE", "DJ", "TJ", "SJ", "CH"];
+    if !MARKERS.iter().any(|m| token.contains(m)) && !token.starts_with("NJ") {
+        return token.to_string();
+    }
+    // First turn the lone J (not the second letter of DJ/TJ/NJ/SJ) into Y.
+    let chars: Vec<char> = token.chars().collect();
+    let mut s = String::with_capacity(token.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = if i > 0 { chars[i - 1] } else { ' ' };
+        if c == 'J' && !matches!(prev, 'D' | 'T' | 'N' | 'S') {
+            s.push('Y');
+        } else {
+            s.push(c);
+        }
+    }
+    s.replace("OE", "U")
+        .replace("DJ", "J")
+        .replace("TJ", "C")
+        .replace("NJ", "NY")
+        .replace("SJ", "SY")
+        .replace("CH", "KH")
+}
+
+/// Split a raw name into cleaned upper-case tokens (dots split tokens, other punctuation
+/// is dropped, apostrophes join: `MA'RUF` -> `MARUF`).
+fn raw_tokens(raw: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in raw.chars() {
+        match c {
+            '\'' | '`' | '\u{2019}' | '\u{2018}' => {}
+            '.' => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c if c.is_alphanumeric() => cur.extend(c.to_uppercase()),
+            _ => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Remove degrees from the end of a name part: `SITI AMINAH S.PD` or `SITI, S.E., M.M.`.
+fn strip_degrees(part: &str) -> &str {
+    let mut end = part.trim_end();
+    loop {
+        let last_start = end
+            .rfind(|c: char| c.is_whitespace())
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let last = &end[last_start..];
+        let squashed: String = last
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_uppercase)
+            .collect();
+        // Only dotted degrees are stripped without a comma: `SE` could be part of a name.
+        if last_start > 0 && last.contains('.') && DEGREES.contains(&squashed.as_str()) {
+            end = end[..last_start].trim_end();
+        } else {
+            return end;
+        }
+    }
+}
+
+/// Normalize a name to upper-case tokens; see the module documentation.
+pub fn normalize_name(raw: &str) -> Vec<String> {
+    // Degrees follow the first comma: `SITI AMINAH, S.PD`.
+    let main = raw.split(',').next().unwrap_or("");
+    let main = strip_degrees(main);
+    let mut tokens = raw_tokens(main);
+    // `S. PD` split across tokens at the end, or degrees without a comma but with dots.
+    while tokens.len() > 1 {
+        let n = tokens.len();
+        let joined = format!("{}{}", tokens[n - 2], tokens[n - 1]);
+        if tokens[n - 2].len() == 1 && DEGREES.contains(&joined.as_str()) && n > 2 {
+            tokens.truncate(n - 2);
+        } else {
+            break;
+        }
+    }
+    // Leading titles, as long as a name remains.
+    while tokens.len() > 1 && is_title(&tokens[0]) {
+        tokens.remove(0);
+    }
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.into_iter().enumerate() {
+        if i > 0 && (t == "BIN" || t == "BINTI") {
+            continue;
+        }
+        if MUHAMMAD.contains(&t.as_str()) || (i == 0 && t == "M") {
+            out.push("MUHAMMAD".to_string());
+            continue;
+        }
+        out.push(modern_spelling(&t));
+    }
+    out
+}
+
+/// The normalized name as one string.
+pub fn normalize_name_string(raw: &str) -> String {
+    normalize_name(raw).join(" ")
+}
+
+fn token_matches(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    // An initial matches a token with that first letter.
+    if (a.len() == 1 && b.starts_with(a)) || (b.len() == 1 && a.starts_with(b)) {
+        return 0.9;
+    }
+    strsim::jaro_winkler(a, b)
+}
+
+/// Mean, over the tokens of `a`, of the best match among the tokens of `b`.
+fn monge_elkan(a: &[String], b: &[String]) -> f64 {
+    let sum: f64 = a
+        .iter()
+        .map(|x| b.iter().map(|y| token_matches(x, y)).fold(0.0, f64::max))
+        .sum();
+    sum / a.len() as f64
+}
+
+/// Similarity of two normalized names in 0..=1 (symmetric).
+///
+/// * 1.0 for equal names;
+/// * 0.95 when every token of the shorter name is in the longer (a dropped middle name or
+///   patronymic: `SITI` / `SITI AMINAH`);
+/// * otherwise the best of: token-wise Jaro-Winkler taken in both directions (typos, reordered
+///   tokens) and the normalized Levenshtein similarity of the names without spaces
+///   (`NUR HAYATI` / `NURHAYATI`).
+pub fn name_similarity(a: &[String], b: &[String]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 1.0;
+    }
+    let within = |x: &[String], y: &[String]| {
+        x.iter()
+            .all(|t| y.iter().any(|u| token_matches(t, u) >= 0.9))
+    };
+    let contained = match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Less => within(a, b),
+        std::cmp::Ordering::Greater => within(b, a),
+        std::cmp::Ordering::Equal => within(a, b) && within(b, a),
+    };
+    if contained {
+        return 0.95;
+    }
+    let tokenwise = monge_elkan(a, b).min(monge_elkan(b, a));
+    let squash_a: String = a.concat();
+    let squash_b: String = b.concat();
+    let squashed = strsim::normalized_levenshtein(&squash_a, &squash_b);
+    tokenwise.max(squashed).min(0.94)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(raw: &str) -> String {
+        normalize_name_string(raw)
+    }
+
+    #[test]
+    fn titles_degrees_and_punctuation() {
+        let cases = [
+            ("Siti Aminah", "SITI AMINAH"),
+            ("  siti   aminah ", "SITI AMINAH"),
+            ("H. Abdul Rahman", "ABDUL RAHMAN"),
+            ("H.ABDUL RAHMAN", "ABDUL RAHMAN"),
+            ("Hj. Siti Aminah", "SITI AMINAH"),
+            ("HJ.SITI AMINAH", "SITI AMINAH"),
+            ("Drs. Bambang Sutrisno", "BAMBANG SUTRISNO"),
+            ("Dra. Sri Wahyuni", "SRI WAHYUNI"),
+            ("Ir. Joko Widodo", "JOKO WIDODO"),
+            ("Dr. Ir. H. Joko Widodo", "JOKO WIDODO"),
+            ("KH. Ahmad Dahlan", "AHMAD DAHLAN"),
+            ("Ust. Abdul Somad", "ABDUL SOMAD"),
+            ("R. Ajeng Kartini", "AJENG KARTINI"),
+            ("Tgk. Daud Beureueh", "DAUD BEUREUEH"),
+            ("Cut Nyak Dien", "NYAK DIEN"),
+            ("Siti Aminah, S.Pd", "SITI AMINAH"),
+            ("SITI AMINAH, S.Pd., M.M.", "SITI AMINAH"),
+            ("Budi Santoso S.E.", "BUDI SANTOSO"),
+            ("Budi Santoso, S.H", "BUDI SANTOSO"),
+            ("Rina Marlina A.Md", "RINA MARLINA"),
+            ("Rina Marlina, A.Md.Kep", "RINA MARLINA"),
+            ("Agus Salim M.M.", "AGUS SALIM"),
+            ("Ma'ruf Amin", "MARUF AMIN"),
+            ("Sri-Wahyuni", "SRI WAHYUNI"),
+            ("ANDI", "ANDI"),
+            ("H.", "H"),
+            ("", ""),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(n(raw), want, "input {raw:?}");
+        }
+    }
+
+    #[test]
+    fn bin_binti_and_muhammad() {
+        let cases = [
+            ("Ahmad bin Sulaiman", "AHMAD SULAIMAN"),
+            ("Aisyah binti Abdullah", "AISYAH ABDULLAH"),
+            ("M. Ridwan", "MUHAMMAD RIDWAN"),
+            ("M Ridwan", "MUHAMMAD RIDWAN"),
+            ("Muh. Ridwan", "MUHAMMAD RIDWAN"),
+            ("Moh Ridwan", "MUHAMMAD RIDWAN"),
+            ("Mhd. Ridwan", "MUHAMMAD RIDWAN"),
+            ("Muhamad Ridwan", "MUHAMMAD RIDWAN"),
+            ("Mohammad Ridwan", "MUHAMMAD RIDWAN"),
+            ("Mochamad Ridwan", "MUHAMMAD RIDWAN"),
+            ("Muhammad Ridwan", "MUHAMMAD RIDWAN"),
+            ("Ridwan M", "RIDWAN M"),
+            ("BIN", "BIN"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(n(raw), want, "input {raw:?}");
+        }
+    }
+
+    #[test]
+    fn old_spellings() {
+        let cases = [
+            ("Soeharto", "SUHARTO"),
+            ("Djoko Soesilo", "JOKO SUSILO"),
+            ("Tjahjo Koemolo", "CAHYO KUMOLO"),
+            ("Soejono", "SUYONO"),
+            ("Djojo", "JOYO"),
+            ("Njoman", "NYOMAN"),
+            ("Sjamsudin", "SYAMSUDIN"),
+            ("Chairul Tanjung", "KHAIRUL TANJUNG"),
+            ("Joko Widodo", "JOKO WIDODO"),
+            ("Jajang", "JAJANG"),
+            ("Banjar", "BANJAR"),
+            ("Soenjoto", "SUNYOTO"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(n(raw), want, "input {raw:?}");
+        }
+    }
+
+    #[test]
+    fn normalization_is_idempotent_on_examples() {
+        for raw in ["Hj. Siti, S.Pd", "Soejono bin Djojo", "M. Ridwan", "Tjahjo"] {
+            let once = n(raw);
+            assert_eq!(n(&once), once, "input {raw:?}");
+        }
+    }
+
+    fn sim(a: &str, b: &str) -> f64 {
+        name_similarity(&normalize_name(a), &normalize_name(b))
+    }
+
+    #[test]
+    fn similarity_levels() {
+        assert_eq!(sim("Siti Aminah", "SITI AMINAH"), 1.0);
+        assert_eq!(sim("Siti", "Siti Aminah"), 0.95);
+        assert_eq!(sim("Aminah Siti", "Siti Aminah"), 0.95);
+        assert_eq!(sim("A. Rahman", "Abdul Rahman"), 0.95);
+        assert!(sim("Siti Aminah", "Siti Amina") > 0.9);
+        assert!(sim("Nur Hayati", "Nurhayati") > 0.85);
+        assert!(sim("Soeharto", "Suharto") == 1.0);
+        // Members of one household: different people.
+        assert!(sim("Ahmad Fauzi", "Ahmad Subagio") < 0.85);
+        assert!(sim("Siti Aminah", "Budi Santoso") < 0.6);
+        assert_eq!(sim("", "Budi"), 0.0);
+    }
+
+    #[test]
+    fn similarity_is_symmetric() {
+        let names = [
+            "Siti Aminah",
+            "Siti",
+            "Nurhayati",
+            "Nur Hayati",
+            "Ahmad Fauzi",
+            "A Fauzi",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(sim(a, b), sim(b, a), "{a:?} / {b:?}");
+            }
+        }
+    }
+}

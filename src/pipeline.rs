@@ -1,0 +1,224 @@
+//! The batch job: load, normalize, link, cluster, verify, report.
+//!
+//! In: a validated [`Config`]. Out: the output files and the [`Summary`].
+//! [`match_tables`] runs the matching stages on tables already in memory, for tests and
+//! benchmarks.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::cluster::{cluster, Groups};
+use crate::config::{Config, FileConfig};
+use crate::error::{Error, LoadError};
+use crate::link::{link_all, Link, RegisterIndex};
+use crate::load::{read_table, FieldMap, Table};
+use crate::progress::Progress;
+use crate::record::{normalize_row, Person};
+use crate::report::{self, GroupSummary, InputSummary, RunOutput, Summary};
+use crate::status::Status;
+use crate::verify::{decide, Decision};
+
+/// Everything the matching stages produce.
+#[derive(Debug)]
+pub struct Outcome {
+    pub aid_map: FieldMap,
+    pub register_map: FieldMap,
+    pub aid: Vec<Person>,
+    pub register: Vec<Person>,
+    pub links: Vec<Link>,
+    pub groups: Groups,
+    pub decisions: Vec<Decision>,
+    pub register_repeated_niks: usize,
+    pub stage_seconds: BTreeMap<String, f64>,
+}
+
+/// Normalize every row of a table, in parallel, keeping row order.
+pub fn normalize_table(
+    table: &Table,
+    map: &FieldMap,
+    cfg: &FileConfig,
+    progress: &Progress,
+    stage: &str,
+) -> Vec<Person> {
+    let pb = progress.bar(stage, table.n_rows);
+    let out = (0..table.n_rows)
+        .into_par_iter()
+        .map(|row| {
+            let p = normalize_row(table, map, row, &cfg.status);
+            pb.inc(1);
+            p
+        })
+        .collect();
+    pb.finish_and_clear();
+    out
+}
+
+/// Run the matching stages on loaded tables.
+pub fn match_tables(
+    aid_table: &Table,
+    register_table: &Table,
+    cfg: &FileConfig,
+    progress: &Progress,
+) -> Result<Outcome, LoadError> {
+    let mut secs = BTreeMap::new();
+    let aid_map = aid_table.resolve(&cfg.aid, "aid")?;
+    let register_map = register_table.resolve(&cfg.register, "register")?;
+
+    let t = Instant::now();
+    let aid = normalize_table(aid_table, &aid_map, cfg, progress, "aid");
+    let register = normalize_table(register_table, &register_map, cfg, progress, "register");
+    secs.insert("normalize".to_string(), t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let index = RegisterIndex::build(&register);
+    let links = link_all(&aid, &register, &index, &cfg.matching);
+    secs.insert("link".to_string(), t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let groups = cluster(&aid, &links, &cfg.matching);
+    secs.insert("cluster".to_string(), t.elapsed().as_secs_f64());
+
+    let t = Instant::now();
+    let decisions = decide(&aid, &register, &links, &groups);
+    secs.insert("verify".to_string(), t.elapsed().as_secs_f64());
+
+    Ok(Outcome {
+        aid_map,
+        register_map,
+        aid,
+        register,
+        links,
+        groups,
+        decisions,
+        register_repeated_niks: index.repeated_niks(),
+        stage_seconds: secs,
+    })
+}
+
+/// SHA-256 of a file, hex.
+pub fn sha256_file(path: &Path) -> Result<String, LoadError> {
+    let open_err = |source| LoadError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(open_err)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf).map_err(open_err)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+fn load(
+    path: &Path,
+    cfg: &crate::config::InputConfig,
+    progress: &Progress,
+    what: &str,
+) -> Result<(Table, String), LoadError> {
+    let pb = progress.spinner(&format!("reading {what} {}", path.display()));
+    let (table, sha) = rayon::join(|| read_table(path, cfg), || sha256_file(path));
+    pb.finish_and_clear();
+    Ok((table?, sha?))
+}
+
+/// Run the whole job in the current thread pool.
+pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
+    let progress = Progress::new(cfg.quiet);
+    let start = Instant::now();
+    let (aid_load, register_load) = rayon::join(
+        || load(&cfg.aid_path, &cfg.file.aid, &progress, "aid list"),
+        || {
+            load(
+                &cfg.register_path,
+                &cfg.file.register,
+                &progress,
+                "register",
+            )
+        },
+    );
+    let (aid_table, aid_sha) = aid_load?;
+    let (register_table, register_sha) = register_load?;
+    let load_secs = start.elapsed().as_secs_f64();
+
+    let outcome = match_tables(&aid_table, &register_table, &cfg.file, &progress)?;
+    let mut stage_seconds = outcome.stage_seconds.clone();
+    stage_seconds.insert("load".to_string(), load_secs);
+
+    let (status_counts, reason_counts) = report::count(&outcome.decisions);
+    let duplicates = GroupSummary {
+        groups: outcome.groups.members.len(),
+        rows_in_groups: outcome.groups.members.iter().map(Vec::len).sum(),
+        duplicate_rows: status_counts[Status::Duplicate.code()],
+    };
+    let input = |table: &Table, map: &FieldMap, sha: String| InputSummary {
+        path: table.path.display().to_string(),
+        sha256: sha,
+        rows: table.n_rows,
+        columns: map.describe(table),
+        long_rows: table.long_rows,
+    };
+    let mut summary = Summary {
+        tool: "dedupe".to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        aid: input(&aid_table, &outcome.aid_map, aid_sha),
+        register: input(&register_table, &outcome.register_map, register_sha),
+        rows_in: aid_table.n_rows,
+        rows_out: outcome.decisions.len(),
+        rows_verified: status_counts[Status::Verified.code()],
+        status_counts,
+        reason_counts,
+        duplicates,
+        register_repeated_niks: outcome.register_repeated_niks,
+        stage_seconds,
+        threads: rayon::current_num_threads(),
+        out_dir: cfg.out_dir.display().to_string(),
+        outputs: [
+            report::DECISIONS,
+            report::VERIFIED,
+            report::DUPLICATES,
+            report::REJECTED,
+            report::SUMMARY,
+        ]
+        .map(String::from)
+        .to_vec(),
+        config: cfg.file.clone(),
+    };
+    let t = Instant::now();
+    let output = RunOutput {
+        aid_table: &aid_table,
+        aid_map: &outcome.aid_map,
+        aid: &outcome.aid,
+        register: &outcome.register,
+        decisions: &outcome.decisions,
+        groups: &outcome.groups,
+    };
+    output.write_tables(&cfg.out_dir)?;
+    summary
+        .stage_seconds
+        .insert("report".to_string(), t.elapsed().as_secs_f64());
+    report::write_summary(&cfg.out_dir, &summary)?;
+    Ok(summary)
+}
+
+/// Run the whole job with `cfg.threads` worker threads.
+pub fn run(cfg: &Config) -> Result<Summary, Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()
+        .map_err(|_| crate::error::ConfigError::Threads(cfg.threads))?;
+    pool.install(|| run_in_pool(cfg))
+}

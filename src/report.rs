@@ -1,0 +1,346 @@
+//! Report stage: write the outputs of a run.
+//!
+//! In: the aid table, the records, the decisions, the groups and the [`Summary`].
+//! Out: in the out folder, each written atomically (a temporary file in the same folder,
+//! then a rename, so a reader never sees half a file):
+//! * `decisions.csv`: every aid data row once, in input order;
+//! * `verified.csv`: the rows to pay (original columns plus `register_nik`);
+//! * `duplicates.csv`: every row of every duplicate group, by group;
+//! * `rejected.csv`: every row not paid, with status, reason code and reason in Bahasa
+//!   Indonesia, then the original columns (to send back to Dinsos);
+//! * `summary.json`: counts, timings, inputs with SHA-256, the effective config.
+//!
+//! The CSV files depend only on the inputs and the config: byte-identical for any thread
+//! count.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::cluster::Groups;
+use crate::config::{Field, FileConfig};
+use crate::error::WriteError;
+use crate::load::{FieldMap, Table};
+use crate::record::Person;
+use crate::status::{reason_id, Status};
+use crate::verify::Decision;
+
+/// Output file names.
+pub const DECISIONS: &str = "decisions.csv";
+pub const VERIFIED: &str = "verified.csv";
+pub const DUPLICATES: &str = "duplicates.csv";
+pub const REJECTED: &str = "rejected.csv";
+pub const SUMMARY: &str = "summary.json";
+
+/// One input file in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSummary {
+    pub path: String,
+    pub sha256: String,
+    pub rows: usize,
+    /// Field -> header(s) used.
+    pub columns: BTreeMap<String, Vec<String>>,
+    /// Rows with more cells than the header (extra cells ignored).
+    pub long_rows: usize,
+}
+
+/// Duplicate-group counts.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct GroupSummary {
+    pub groups: usize,
+    pub rows_in_groups: usize,
+    /// Rows kept out of payment because another row of the person is paid.
+    pub duplicate_rows: usize,
+}
+
+/// The machine-readable summary of a run (`summary.json`, `--json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub tool: String,
+    pub version: String,
+    pub aid: InputSummary,
+    pub register: InputSummary,
+    /// Aid data rows read.
+    pub rows_in: usize,
+    /// Rows written to decisions.csv (equals rows_in).
+    pub rows_out: usize,
+    /// Rows to pay (verified.csv).
+    pub rows_verified: usize,
+    /// Count per status, every status present.
+    pub status_counts: BTreeMap<String, usize>,
+    /// Count per reason code.
+    pub reason_counts: BTreeMap<String, usize>,
+    pub duplicates: GroupSummary,
+    /// NIKs that the register itself holds more than once.
+    pub register_repeated_niks: usize,
+    /// Seconds per stage.
+    pub stage_seconds: BTreeMap<String, f64>,
+    pub threads: usize,
+    pub out_dir: String,
+    pub outputs: Vec<String>,
+    pub config: FileConfig,
+}
+
+/// Count statuses and reasons.
+pub fn count(decisions: &[Decision]) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
+    let mut status: BTreeMap<String, usize> = Status::ALL
+        .iter()
+        .map(|s| (s.code().to_string(), 0))
+        .collect();
+    let mut reasons = BTreeMap::new();
+    for d in decisions {
+        *status.entry(d.status.code().to_string()).or_default() += 1;
+        *reasons.entry(d.reason.to_string()).or_default() += 1;
+    }
+    (status, reasons)
+}
+
+/// Write `name` in `dir` through a temporary file and a rename.
+pub fn write_atomic(
+    dir: &Path,
+    name: &str,
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<PathBuf, WriteError> {
+    let path = dir.join(name);
+    let io = |source| WriteError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        body(&mut w).map_err(io)?;
+        w.flush().map_err(io)?;
+    }
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(&path).map_err(|e| io(e.error))?;
+    Ok(path)
+}
+
+fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new().from_writer(w)
+}
+
+fn to_io(e: csv::Error) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+/// Everything the writers need.
+pub struct RunOutput<'a> {
+    pub aid_table: &'a Table,
+    pub aid_map: &'a FieldMap,
+    pub aid: &'a [Person],
+    pub register: &'a [Person],
+    pub decisions: &'a [Decision],
+    pub groups: &'a Groups,
+}
+
+impl RunOutput<'_> {
+    fn register_nik(&self, d: &Decision) -> &str {
+        d.register
+            .and_then(|r| self.register[r].nik.valid())
+            .unwrap_or("")
+    }
+
+    fn group_id(&self, d: &Decision) -> String {
+        d.group.map(group_id).unwrap_or_default()
+    }
+
+    fn cell(&self, field: Field, row: usize) -> String {
+        self.aid_map
+            .get(self.aid_table, field, row)
+            .trim()
+            .to_string()
+    }
+
+    /// The reason in Bahasa Indonesia, naming the kept row for duplicates.
+    pub fn alasan(&self, d: &Decision) -> String {
+        match (d.status, d.duplicate_of) {
+            (Status::Duplicate, Some(k)) => format!(
+                "Penerima tercatat lebih dari satu kali; yang dibayar hanya baris {} (kelompok {}).",
+                k + 1,
+                self.group_id(d)
+            ),
+            _ => reason_id(d.reason).to_string(),
+        }
+    }
+
+    /// Write the four CSV outputs (creating the folder) and return their paths.
+    pub fn write_tables(&self, dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
+        std::fs::create_dir_all(dir).map_err(|source| WriteError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(vec![
+            write_atomic(dir, DECISIONS, |w| self.write_decisions(w))?,
+            write_atomic(dir, VERIFIED, |w| self.write_verified(w))?,
+            write_atomic(dir, DUPLICATES, |w| self.write_duplicates(w))?,
+            write_atomic(dir, REJECTED, |w| self.write_rejected(w))?,
+        ])
+    }
+
+    pub fn write_decisions(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let mut out = csv_writer(w);
+        out.write_record([
+            "row",
+            "aid_id",
+            "nik_normalized",
+            "status",
+            "reason",
+            "register_nik",
+            "group_id",
+            "kept",
+            "duplicate_of_row",
+            "name_score",
+            "evidence",
+        ])
+        .map_err(to_io)?;
+        for d in self.decisions {
+            out.write_record([
+                (d.row + 1).to_string().as_str(),
+                &self.cell(Field::AidId, d.row),
+                self.aid[d.row].nik.text(),
+                d.status.code(),
+                d.reason,
+                self.register_nik(d),
+                &self.group_id(d),
+                d.kept
+                    .map(|k| if k { "true" } else { "false" })
+                    .unwrap_or(""),
+                &d.duplicate_of
+                    .map(|k| (k + 1).to_string())
+                    .unwrap_or_default(),
+                &d.name_score.map(|s| format!("{s:.3}")).unwrap_or_default(),
+                &d.evidence,
+            ])
+            .map_err(to_io)?;
+        }
+        out.flush()
+    }
+
+    fn original(&self, row: usize) -> impl Iterator<Item = &str> {
+        self.aid_table.columns.iter().map(move |c| c.get(row))
+    }
+
+    pub fn write_verified(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let mut out = csv_writer(w);
+        let mut header: Vec<&str> = self.aid_table.headers();
+        header.push("register_nik");
+        out.write_record(&header).map_err(to_io)?;
+        for d in self
+            .decisions
+            .iter()
+            .filter(|d| d.status == Status::Verified)
+        {
+            let mut rec: Vec<&str> = self.original(d.row).collect();
+            rec.push(self.register_nik(d));
+            out.write_record(&rec).map_err(to_io)?;
+        }
+        out.flush()
+    }
+
+    pub fn write_rejected(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let mut out = csv_writer(w);
+        let mut header = vec![
+            "row",
+            "status",
+            "reason",
+            "alasan",
+            "group_id",
+            "register_nik",
+        ];
+        header.extend(self.aid_table.headers());
+        out.write_record(&header).map_err(to_io)?;
+        for d in self
+            .decisions
+            .iter()
+            .filter(|d| d.status != Status::Verified)
+        {
+            let row = (d.row + 1).to_string();
+            let alasan = self.alasan(d);
+            let group = self.group_id(d);
+            let mut rec = vec![
+                row.as_str(),
+                d.status.code(),
+                d.reason,
+                &alasan,
+                &group,
+                self.register_nik(d),
+            ];
+            rec.extend(self.original(d.row));
+            out.write_record(&rec).map_err(to_io)?;
+        }
+        out.flush()
+    }
+
+    pub fn write_duplicates(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let mut out = csv_writer(w);
+        out.write_record([
+            "group_id",
+            "row",
+            "kept",
+            "status",
+            "nik",
+            "name",
+            "birth_date",
+            "address",
+            "kelurahan",
+            "register_nik",
+            "grouped_by",
+            "evidence",
+        ])
+        .map_err(to_io)?;
+        for (g, rows) in self.groups.members.iter().enumerate() {
+            for &r in rows {
+                let d = &self.decisions[r];
+                let mut address = self.cell(Field::Address, r);
+                let rt = self.aid[r].rtrw;
+                if let Some(n) = rt.rt {
+                    address.push_str(&format!(" RT {n:03}"));
+                }
+                if let Some(n) = rt.rw {
+                    address.push_str(&format!(" RW {n:03}"));
+                }
+                out.write_record([
+                    group_id(g).as_str(),
+                    &(r + 1).to_string(),
+                    if d.kept == Some(true) {
+                        "true"
+                    } else {
+                        "false"
+                    },
+                    d.status.code(),
+                    self.aid[r].nik.text(),
+                    &self.cell(Field::Name, r),
+                    &self.aid[r].birth.map(|b| b.iso()).unwrap_or_default(),
+                    address.trim(),
+                    &self.cell(Field::Kelurahan, r),
+                    self.register_nik(d),
+                    self.groups.reasons[g].code(),
+                    &d.evidence,
+                ])
+                .map_err(to_io)?;
+            }
+        }
+        out.flush()
+    }
+}
+
+/// Write `summary.json`.
+pub fn write_summary(dir: &Path, summary: &Summary) -> Result<PathBuf, WriteError> {
+    write_atomic(dir, SUMMARY, |w| {
+        serde_json::to_writer_pretty(&mut *w, summary)?;
+        writeln!(w)
+    })
+}
+
+/// Stable group id: `G` and the group's number, in order of first row.
+pub fn group_id(g: usize) -> String {
+    format!("G{:05}", g + 1)
+}

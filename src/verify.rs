@@ -1,0 +1,113 @@
+//! Verify stage: the final status of every aid row.
+//!
+//! In: aid and register records, the [`Link`]s and the duplicate [`Groups`].
+//! Out: one [`Decision`] per aid row, in aid order.
+//!
+//! In each group whose person may be paid (some row `VERIFIED`), one row is kept and the
+//! other `VERIFIED` rows become `DUPLICATE`. The kept row is, in order of preference:
+//! 1. the row whose address agrees best with the register (kelurahan 2 points, RT 1, RW 1,
+//!    street tokens up to 1);
+//! 2. the row with the most filled fields (birth date, sex, KK, address, RT, kelurahan);
+//! 3. the earliest row.
+//!
+//! Rows of a group whose person may not be paid (deceased, moved out, not in the register)
+//! keep that status, with the group id, and none is kept.
+
+use crate::cluster::Groups;
+use crate::compare;
+use crate::link::Link;
+use crate::record::Person;
+use crate::status::Status;
+
+/// The decision for one aid row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// 0-based aid row.
+    pub row: usize,
+    pub status: Status,
+    pub reason: &'static str,
+    pub register: Option<usize>,
+    /// Index into `Groups::members`.
+    pub group: Option<usize>,
+    /// In a group: whether this row is the one paid.
+    pub kept: Option<bool>,
+    /// For `DUPLICATE`: the 0-based row that is kept.
+    pub duplicate_of: Option<usize>,
+    pub name_score: Option<f64>,
+    pub evidence: String,
+}
+
+fn completeness(p: &Person) -> usize {
+    [
+        p.birth.is_some(),
+        p.sex.is_some(),
+        p.kk.is_some(),
+        !p.street.is_empty(),
+        p.rtrw.rt.is_some(),
+        !p.kelurahan.is_empty(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count()
+}
+
+/// Choose the kept row among `candidates` (all linked to `register[reg]`).
+pub fn choose_kept(
+    candidates: &[usize],
+    aid: &[Person],
+    reference: Option<&Person>,
+) -> Option<usize> {
+    candidates.iter().copied().max_by(|&a, &b| {
+        let addr = |r: usize| reference.map_or(0.0, |reg| compare::address_score(&aid[r], reg));
+        addr(a)
+            .total_cmp(&addr(b))
+            .then(completeness(&aid[a]).cmp(&completeness(&aid[b])))
+            .then(b.cmp(&a))
+    })
+}
+
+/// Decide every row.
+pub fn decide(
+    aid: &[Person],
+    register: &[Person],
+    links: &[Link],
+    groups: &Groups,
+) -> Vec<Decision> {
+    let mut decisions: Vec<Decision> = links
+        .iter()
+        .enumerate()
+        .map(|(row, l)| Decision {
+            row,
+            status: l.status,
+            reason: l.reason,
+            register: l.register,
+            group: groups.of_row[row],
+            kept: None,
+            duplicate_of: None,
+            name_score: l.name_score,
+            evidence: l.evidence.clone(),
+        })
+        .collect();
+    for rows in &groups.members {
+        let payable: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|&r| decisions[r].status == Status::Verified)
+            .collect();
+        let reference = payable
+            .first()
+            .and_then(|&r| decisions[r].register)
+            .map(|reg| &register[reg]);
+        let kept = choose_kept(&payable, aid, reference);
+        for &r in rows {
+            let d = &mut decisions[r];
+            d.kept = Some(Some(r) == kept);
+            if d.status == Status::Verified && Some(r) != kept {
+                d.status = Status::Duplicate;
+                d.reason = "DUPLICATE_OF_ROW";
+                d.duplicate_of = kept;
+            }
+        }
+    }
+    decisions
+}
