@@ -7,7 +7,9 @@
 //! This is exact linking on the normalized NIK. Rules, in order:
 //! 1. an invalid NIK gives `INVALID_NIK`, a spreadsheet-damaged one `NIK_DAMAGED`;
 //! 2. a valid NIK not in the register gives `NOT_IN_REGISTER`, or `NIK_DAMAGED`
-//!    (`NIK_ROUNDED`) when it ends in 0 and the same file shows spreadsheet damage elsewhere;
+//!    (`NIK_ROUNDED`) when it ends in 0 and the same file shows spreadsheet damage elsewhere
+//!    (scientific notation or float precision loss); in such a file a serial of 0000, which
+//!    is what rounding makes of serials 0001-0004, is `NIK_ROUNDED` too;
 //! 3. a NIK in the register whose name does not agree gives `NAME_MISMATCH`;
 //! 4. otherwise the register's life status decides: `DECEASED`, `MOVED_OUT` or `VERIFIED`.
 //!
@@ -94,6 +96,11 @@ pub fn link_one(
     damage_seen: bool,
 ) -> Link {
     let nik = match &aid.nik {
+        // Serial 0000 is what rounding makes of serials 0001-0004.
+        NikParse::Invalid {
+            issue: NikIssue::NikSerial,
+            ..
+        } if damage_seen => return unlinked(Status::NikDamaged, NikIssue::NikRounded.code()),
         NikParse::Invalid { issue, .. } => return unlinked(Status::InvalidNik, issue.code()),
         NikParse::Damaged { issue, .. } => return unlinked(Status::NikDamaged, issue.code()),
         NikParse::Valid { nik, .. } => nik,

@@ -87,6 +87,19 @@ fn is_title(t: &str) -> bool {
 /// that carries another old marker (`DJOJO` -> `JOYO`, `SOEJONO` -> `SUYONO`), never alone
 /// (`JOKO` stays).
 pub fn modern_spelling(token: &str) -> String {
+    // One pass can leave a marker behind (`DDJJ` -> `DJY`): repeat until nothing changes.
+    let mut current = token.to_string();
+    for _ in 0..8 {
+        let next = modern_spelling_once(&current);
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+fn modern_spelling_once(token: &str) -> String {
     // `NJ` is also modern spelling inside words (`TANJUNG`, `BANJAR`): it marks old spelling
     // only at the start of a token (`NJOMAN`) or beside another marker.
     const MARKERS: &[&str] = &["OE", "DJ", "TJ", "SJ", "CH"];

@@ -1,0 +1,173 @@
+//! The command line: help, errors and exit codes, config mapping, JSON summary.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+fn dedupe() -> Command {
+    Command::cargo_bin("dedupe").expect("binary")
+}
+
+const REGISTER_CSV: &str = "NIK;NAMA_LGKP;TGL_LHR;JENIS_KLMIN;STATUS\n\
+6471054507890001;SITI AMINAH;1989-07-05;2;HIDUP\n\
+6471051203850002;BUDI SANTOSO;1985-03-12;1;MATI\n";
+
+#[test]
+fn help_shows_examples_and_exit_codes() {
+    dedupe()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"))
+        .stdout(predicate::str::contains(
+            "dedupe aid.csv population.parquet -o hasil",
+        ))
+        .stdout(predicate::str::contains("Exit codes"));
+}
+
+#[test]
+fn bad_flag_exits_2() {
+    dedupe().arg("--nope").assert().code(2);
+    dedupe().assert().code(2);
+}
+
+#[test]
+fn missing_required_column_names_file_headers_and_config_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let aid = dir.path().join("aid.csv");
+    std::fs::write(&aid, "NOMOR;NAMA\n1;SITI\n").expect("write");
+    dedupe()
+        .arg(&aid)
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("dedupe: "))
+        .stderr(predicate::str::contains("aid.csv"))
+        .stderr(predicate::str::contains("`nik`"))
+        .stderr(predicate::str::contains("\"NOMOR\", \"NAMA\""))
+        .stderr(predicate::str::contains("[aid.columns] nik"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn unreadable_and_wrong_files_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    dedupe()
+        .arg(dir.path().join("absent.csv"))
+        .arg(fixture("population.parquet"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("absent.csv"))
+        .stderr(predicate::str::contains("check the path"));
+    let xlsx = dir.path().join("aid.xlsx");
+    std::fs::write(&xlsx, "x").expect("write");
+    dedupe()
+        .arg(&xlsx)
+        .arg(fixture("population.parquet"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("aid.xlsx"))
+        .stderr(predicate::str::contains("use .csv, .tsv or .txt"));
+    let fake = dir.path().join("register.parquet");
+    std::fs::write(&fake, "NIK,NAMA\n1,2\n").expect("write");
+    dedupe()
+        .arg(fixture("aid.csv"))
+        .arg(&fake)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("register.parquet"))
+        .stderr(predicate::str::contains("not a readable Parquet file"))
+        .stderr(predicate::str::contains("panicked").not());
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").expect("write");
+    dedupe()
+        .arg(&empty)
+        .arg(fixture("population.parquet"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty.csv: the file is empty"));
+}
+
+#[test]
+fn config_maps_columns_and_json_summary_goes_to_stdout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let aid = dir.path().join("aid.tsv");
+    std::fs::write(
+        &aid,
+        "no_identitas\tgiven_name\tsurname\n'6471 0545 0789 0001\tHj. Siti\tAminah\n6471051203850002\tBudi\tSantoso\n6.47101E+15\tAgus\t\n",
+    )
+    .expect("write");
+    let register = dir.path().join("register.csv");
+    std::fs::write(&register, REGISTER_CSV).expect("write");
+    let config = dir.path().join("dedupe.toml");
+    std::fs::write(
+        &config,
+        "[aid.columns]\nnik = \"no_identitas\"\nname = [\"given_name\", \"surname\"]\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let assert = dedupe()
+        .arg(&aid)
+        .arg(&register)
+        .arg("-o")
+        .arg(&out)
+        .arg("-c")
+        .arg(&config)
+        .arg("--json")
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&assert.get_output().stdout).expect("JSON on stdout");
+    assert_eq!(summary["rows_in"], 3);
+    assert_eq!(summary["status_counts"]["VERIFIED"], 1);
+    assert_eq!(summary["status_counts"]["DECEASED"], 1);
+    assert_eq!(summary["status_counts"]["NIK_DAMAGED"], 1);
+    assert_eq!(
+        summary["aid"]["columns"]["name"],
+        serde_json::json!(["given_name", "surname"])
+    );
+    assert_eq!(summary["aid"]["sha256"].as_str().map(str::len), Some(64));
+    // The closing message on stderr has counts, never a whole NIK.
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("3 aid rows checked"), "{stderr}");
+    assert!(!stderr.contains("6471054507890001"));
+}
+
+#[test]
+fn fail_on_findings_exits_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    dedupe()
+        .arg(fixture("aid.csv"))
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(dir.path())
+        .args(["--quiet", "--fail-on-findings"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::is_empty());
+}
+
+#[test]
+fn unknown_config_key_exits_2_naming_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("bad.toml");
+    std::fs::write(&config, "[aid.columns]\nnama = \"X\"\n").expect("write");
+    dedupe()
+        .arg(fixture("aid.csv"))
+        .arg(fixture("population.parquet"))
+        .arg("-c")
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml"))
+        .stderr(predicate::str::contains("unknown field `nama`"));
+}
