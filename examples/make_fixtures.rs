@@ -695,7 +695,7 @@ fn main() -> PolarsResult<()> {
     for _ in 0..14 {
         let female = rng.chance(0.5);
         let birth = random_birth(&mut rng, 1950, 1995);
-        let region = format!("{}", rng.pick(&["647401", "640301", "737102"]));
+        let region = rng.pick(&["647401", "640301", "737102"]).to_string();
         let nik = reg.nik(&region, birth, female);
         let stranger = Person {
             nik: nik.clone(),

@@ -152,23 +152,30 @@ fn raw_tokens(raw: &str) -> Vec<String> {
     out
 }
 
-/// Remove degrees from the end of a name part: `SITI AMINAH S.PD` or `SITI, S.E., M.M.`.
+fn squash_upper(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Remove degrees from the end of a name part: `SITI AMINAH S.PD`, `BUDI S. PD`,
+/// `SITI S.E. M.M.`. Only dotted degrees are stripped (`SE` alone could be part of a name),
+/// so a normalized name, which has no dots, is never changed again.
 fn strip_degrees(part: &str) -> &str {
     let mut end = part.trim_end();
     loop {
-        let last_start = end
-            .rfind(|c: char| c.is_whitespace())
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let last = &end[last_start..];
-        let squashed: String = last
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_uppercase)
+        let words: Vec<(usize, &str)> = end
+            .split_whitespace()
+            .map(|w| (w.as_ptr() as usize - end.as_ptr() as usize, w))
             .collect();
-        // Only dotted degrees are stripped without a comma: `SE` could be part of a name.
-        if last_start > 0 && last.contains('.') && DEGREES.contains(&squashed.as_str()) {
-            end = end[..last_start].trim_end();
+        let n = words.len();
+        let is_degree =
+            |text: &str| text.contains('.') && DEGREES.contains(&squash_upper(text).as_str());
+        if n >= 2 && is_degree(words[n - 1].1) {
+            end = end[..words[n - 1].0].trim_end();
+        } else if n >= 3 && is_degree(&format!("{}{}", words[n - 2].1, words[n - 1].1)) {
+            end = end[..words[n - 2].0].trim_end();
         } else {
             return end;
         }
@@ -181,16 +188,6 @@ pub fn normalize_name(raw: &str) -> Vec<String> {
     let main = raw.split(',').next().unwrap_or("");
     let main = strip_degrees(main);
     let mut tokens = raw_tokens(main);
-    // `S. PD` split across tokens at the end, or degrees without a comma but with dots.
-    while tokens.len() > 1 {
-        let n = tokens.len();
-        let joined = format!("{}{}", tokens[n - 2], tokens[n - 1]);
-        if tokens[n - 2].len() == 1 && DEGREES.contains(&joined.as_str()) && n > 2 {
-            tokens.truncate(n - 2);
-        } else {
-            break;
-        }
-    }
     // Leading titles, as long as a name remains.
     while tokens.len() > 1 && is_title(&tokens[0]) {
         tokens.remove(0);
@@ -301,6 +298,10 @@ mod tests {
             ("Rina Marlina A.Md", "RINA MARLINA"),
             ("Rina Marlina, A.Md.Kep", "RINA MARLINA"),
             ("Agus Salim M.M.", "AGUS SALIM"),
+            ("Siti Aminah S. Pd", "SITI AMINAH"),
+            ("Siti Aminah S.E. M.M.", "SITI AMINAH"),
+            ("Budi SE", "BUDI SE"),
+            ("M. M. bin M.", "MUHAMMAD M M"),
             ("Ma'ruf Amin", "MARUF AMIN"),
             ("Sri-Wahyuni", "SRI WAHYUNI"),
             ("ANDI", "ANDI"),
