@@ -39,8 +39,10 @@ pub fn is_placeholder(d: NaiveDate) -> bool {
 /// The earliest and latest years accepted as a birth year.
 const MIN_YEAR: i32 = 1880;
 
+/// The current year, read once per process.
 fn current_year() -> i32 {
-    chrono::Local::now().year()
+    static YEAR: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
+    *YEAR.get_or_init(|| chrono::Utc::now().year())
 }
 
 /// Expand a two-digit year: the latest century that does not put the date in the future.
