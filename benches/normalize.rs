@@ -10,7 +10,13 @@ use dedupe::normalize::name::{name_similarity, normalize_name};
 use dedupe::normalize::nik::{parse_nik, CellKind};
 
 fn normalizers(c: &mut Criterion) {
-    let niks = ["6471054507890001", "'6471 0545 0789 0001", "6.47101E+15", "6471054507890001.0", "647105450789000"];
+    let niks = [
+        "6471054507890001",
+        "'6471 0545 0789 0001",
+        "6.47101E+15",
+        "6471054507890001.0",
+        "647105450789000",
+    ];
     c.bench_function("parse_nik x5", |b| {
         b.iter(|| {
             for n in niks {
@@ -18,7 +24,12 @@ fn normalizers(c: &mut Criterion) {
             }
         })
     });
-    let names = ["Hj. Siti Aminah, S.Pd", "M. Ridwan bin Soeparno", "Tjahjo Koemolo", "BUDI SANTOSO"];
+    let names = [
+        "Hj. Siti Aminah, S.Pd",
+        "M. Ridwan bin Soeparno",
+        "Tjahjo Koemolo",
+        "BUDI SANTOSO",
+    ];
     c.bench_function("normalize_name x4", |b| {
         b.iter(|| {
             for n in names {
@@ -26,7 +37,13 @@ fn normalizers(c: &mut Criterion) {
             }
         })
     });
-    let dates = ["31-01-1990", "1990-01-31", "19900131", "32874", "17 Agustus 1945"];
+    let dates = [
+        "31-01-1990",
+        "1990-01-31",
+        "19900131",
+        "32874",
+        "17 Agustus 1945",
+    ];
     c.bench_function("parse_date x5", |b| {
         b.iter(|| {
             for d in dates {
@@ -36,7 +53,9 @@ fn normalizers(c: &mut Criterion) {
     });
     c.bench_function("address", |b| {
         b.iter(|| {
-            black_box(normalize_street(black_box("Jl. Mulawarman No. 12 RT.03/RW.02")));
+            black_box(normalize_street(black_box(
+                "Jl. Mulawarman No. 12 RT.03/RW.02",
+            )));
             black_box(combine_rt_rw(black_box("RT.03/RW.02"), "", ""));
             black_box(area_key(black_box("Kel. Sungai Nangka")));
         })

@@ -808,7 +808,10 @@ fn main() -> PolarsResult<()> {
         .map_err(to_polars)?;
     for (i, r) in rows.iter().enumerate() {
         aid.write_record(&r.cells).map_err(to_polars)?;
-        let reg_nik = if matches!(r.status, "INVALID_NIK" | "NIK_DAMAGED" | "NOT_IN_REGISTER") {
+        let reg_nik = if matches!(
+            r.status,
+            "INVALID_NIK" | "NIK_DAMAGED" | "NOT_IN_REGISTER" | "NAME_MISMATCH"
+        ) {
             ""
         } else {
             r.register_nik.as_str()

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
 use crate::report::Summary;
@@ -23,6 +23,11 @@ Examples:
   Scheduled job: no progress bars, JSON summary on stdout, exit 1 if any row is withheld:
     dedupe aid.csv population.parquet -o /data/out --quiet --json --fail-on-findings
 
+  Synthetic data at city scale, a run on it, and its accuracy:
+    dedupe synth --persons 704110 --seed 1 -o synth
+    dedupe synth/aid.csv synth/population.parquet -o synth/out
+    dedupe eval synth/out synth/truth.csv
+
 Outputs: decisions.csv, verified.csv, duplicates.csv, rejected.csv, summary.json.
 Exit codes: 0 done, 1 done with findings (only with --fail-on-findings), 2 error.";
 
@@ -31,13 +36,24 @@ Exit codes: 0 done, 1 done with findings (only with --fail-on-findings), 2 error
 /// recipients recorded more than once, and write the verified list, the duplicates, the
 /// rejected rows with reasons and a summary.
 #[derive(Debug, Parser)]
-#[command(name = "dedupe", version, after_help = EXAMPLES)]
+#[command(
+    name = "dedupe",
+    version,
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 pub struct Opts {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Aid recipient list (DTKS export): .csv, .tsv, .txt or .parquet.
-    pub aid: PathBuf,
+    #[arg(required = true)]
+    pub aid: Option<PathBuf>,
 
     /// Population register (SIAK export): .csv, .tsv, .txt or .parquet.
-    pub register: PathBuf,
+    #[arg(required = true)]
+    pub register: Option<PathBuf>,
 
     /// Folder for the outputs (created if missing; existing outputs are replaced).
     #[arg(short, long, value_name = "DIR", default_value = "dedupe-out")]
@@ -64,15 +80,56 @@ pub struct Opts {
     pub fail_on_findings: bool,
 }
 
+/// Other commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a synthetic register (population.parquet), aid list (aid.csv) and the true
+    /// answers (truth.csv). The same seed gives the same files.
+    Synth(SynthOpts),
+    /// Measure a run's accuracy against a truth file: pairwise precision/recall/F1 of
+    /// same-person groups, register_nik accuracy, per status and per defect kind.
+    Eval(EvalOpts),
+}
+
+#[derive(Debug, Args)]
+pub struct SynthOpts {
+    /// People in the register (Balikpapan: 704110).
+    #[arg(long, default_value_t = 704_110)]
+    pub persons: usize,
+    /// Aid rows to aim for (default: a tenth of the persons).
+    #[arg(long)]
+    pub aid: Option<usize>,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = "synth")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalOpts {
+    /// The out folder of a run (holds decisions.csv); eval.json is written there.
+    pub out_dir: PathBuf,
+    /// The truth file written by `dedupe synth`.
+    pub truth: PathBuf,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
 impl Opts {
     /// The validated configuration for the stages.
     pub fn to_config(&self) -> anyhow::Result<Config> {
         if self.threads > 1024 {
             return Err(crate::error::ConfigError::Threads(self.threads).into());
         }
+        let (Some(aid), Some(register)) = (&self.aid, &self.register) else {
+            anyhow::bail!("give the aid list and the register: dedupe AID REGISTER (see --help)");
+        };
         Ok(Config::new(
-            self.aid.clone(),
-            self.register.clone(),
+            aid.clone(),
+            register.clone(),
             self.out.clone(),
             self.config.clone(),
             self.threads,
@@ -103,8 +160,55 @@ pub fn human_summary(s: &Summary) -> String {
     )
 }
 
+fn synth(o: &SynthOpts) -> anyhow::Result<i32> {
+    if o.persons == 0 {
+        anyhow::bail!("--persons 0: give at least one person");
+    }
+    let cfg = crate::synth::SynthConfig {
+        persons: o.persons,
+        aid: o.aid.unwrap_or((o.persons / 10).max(1)),
+        seed: o.seed,
+        out_dir: o.out.clone(),
+    };
+    let s = crate::synth::run(&cfg)
+        .with_context(|| format!("writing synthetic data to {}", o.out.display()))?;
+    eprintln!(
+        "dedupe synth: {} register persons, {} aid rows (seed {}) in {}",
+        s.persons,
+        s.aid_rows,
+        s.seed,
+        o.out.display()
+    );
+    Ok(0)
+}
+
+fn eval(o: &EvalOpts) -> anyhow::Result<i32> {
+    let report = crate::eval::evaluate_files(&o.out_dir, &o.truth).with_context(|| {
+        format!(
+            "evaluating {} against {}",
+            o.out_dir.display(),
+            o.truth.display()
+        )
+    })?;
+    crate::report::write_atomic(&o.out_dir, "eval.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &report)?;
+        writeln!(w)
+    })?;
+    if o.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", crate::eval::render(&report));
+    }
+    Ok(0)
+}
+
 /// Run the parsed command; the exit code on success.
 pub fn run(opts: &Opts) -> anyhow::Result<i32> {
+    match &opts.command {
+        Some(Command::Synth(o)) => return synth(o),
+        Some(Command::Eval(o)) => return eval(o),
+        None => {}
+    }
     let config = opts.to_config()?;
     let summary = crate::pipeline::run(&config).with_context(|| {
         format!(
@@ -159,8 +263,18 @@ mod tests {
     #[test]
     fn defaults() {
         let o = Opts::try_parse_from(["dedupe", "a.csv", "r.parquet"]).expect("parse");
+        assert!(o.command.is_none());
         assert_eq!(o.out, PathBuf::from("dedupe-out"));
         assert_eq!(o.threads, 0);
         assert!(!o.quiet && !o.json && !o.fail_on_findings);
+    }
+
+    #[test]
+    fn subcommands_parse() {
+        let o = Opts::try_parse_from(["dedupe", "synth", "--persons", "10"]).expect("parse");
+        assert!(matches!(o.command, Some(Command::Synth(ref s)) if s.persons == 10 && s.seed == 1));
+        let o = Opts::try_parse_from(["dedupe", "eval", "out", "truth.csv"]).expect("parse");
+        assert!(matches!(o.command, Some(Command::Eval(_))));
+        assert!(Opts::try_parse_from(["dedupe", "a.csv"]).is_err());
     }
 }

@@ -10,7 +10,8 @@
 //!    (`NIK_ROUNDED`) when it ends in 0 and the same file shows spreadsheet damage elsewhere
 //!    (scientific notation or float precision loss); in such a file a serial of 0000, which
 //!    is what rounding makes of serials 0001-0004, is `NIK_ROUNDED` too;
-//! 3. a NIK in the register whose name does not agree gives `NAME_MISMATCH`;
+//! 3. a NIK in the register whose name does not agree gives `NAME_MISMATCH`, linked to
+//!    nobody (`register_nik` empty; the evidence shows the comparison with the holder);
 //! 4. otherwise the register's life status decides: `DECEASED`, `MOVED_OUT` or `VERIFIED`.
 //!
 //! A register holding one NIK more than once (it happens) links to the holder whose name
@@ -132,7 +133,8 @@ pub fn link_one(
     Link {
         status,
         reason,
-        register: Some(reg),
+        // The NIK's holder is someone else: this row is linked to nobody.
+        register: (status != Status::NameMismatch).then_some(reg),
         name_score: Some(score),
         evidence: compare::evidence(aid, &register[reg], score),
     }

@@ -1,0 +1,1216 @@
+//! `dedupe synth`: realistic synthetic register and aid list with known answers.
+//!
+//! In: [`SynthConfig`] (persons, aid recipients, seed). Out: `population.parquet` (SIAK-style
+//! register: households with KK structure, NIKs with the real layout, names of several
+//! naming traditions, placeholder birth dates, deaths and moves), `aid.csv` (DTKS-style,
+//! `;`-delimited, with the defects real lists carry) and `truth.csv` (for every aid row the
+//! true person, the ideal status and the defects applied). The same seed gives the same
+//! bytes. Nobody in it is real.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::error::WriteError;
+use crate::report::write_atomic;
+
+/// A small, fast, seedable generator (SplitMix64): the same seed, the same sequence on
+/// every platform.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+}
+
+/// Balikpapan's kecamatan (code 6471.01-06) and kelurahan.
+pub const KECAMATAN: &[(&str, &[&str])] = &[
+    (
+        "BALIKPAPAN SELATAN",
+        &[
+            "SEPINGGAN",
+            "SEPINGGAN RAYA",
+            "SEPINGGAN BARU",
+            "DAMAI BARU",
+            "DAMAI BAHAGIA",
+            "GUNUNG BAHAGIA",
+            "SUNGAI NANGKA",
+        ],
+    ),
+    (
+        "BALIKPAPAN TIMUR",
+        &["MANGGAR", "MANGGAR BARU", "LAMARU", "TERITIP"],
+    ),
+    (
+        "BALIKPAPAN UTARA",
+        &[
+            "BATU AMPAR",
+            "GRAHA INDAH",
+            "GUNUNG SAMARINDA",
+            "GUNUNG SAMARINDA BARU",
+            "KARANG JOANG",
+            "MUARA RAPAK",
+        ],
+    ),
+    (
+        "BALIKPAPAN TENGAH",
+        &[
+            "GUNUNG SARI ILIR",
+            "GUNUNG SARI ULU",
+            "KARANG JATI",
+            "KARANG REJO",
+            "MEKAR SARI",
+            "SUMBER REJO",
+        ],
+    ),
+    (
+        "BALIKPAPAN BARAT",
+        &[
+            "BARU ILIR",
+            "BARU TENGAH",
+            "BARU ULU",
+            "KARIANGAU",
+            "MARGO MULYO",
+            "MARGA SARI",
+        ],
+    ),
+    (
+        "BALIKPAPAN KOTA",
+        &[
+            "DAMAI",
+            "KLANDASAN ILIR",
+            "KLANDASAN ULU",
+            "PRAPATAN",
+            "TELAGA SARI",
+        ],
+    ),
+];
+
+pub const STREETS: &[&str] = &[
+    "JL. MULAWARMAN",
+    "JL. JENDERAL SUDIRMAN",
+    "GG. MAWAR",
+    "JL. PATTIMURA",
+    "GG. MELATI",
+    "JL. MT HARYONO",
+    "KOMP. PERUM. GRIYA INDAH BLOK C",
+    "JL. SYARIFUDDIN YOES",
+    "JL. PERTAMINA",
+    "GG. SEPAKAT",
+    "JL. SOEKARNO HATTA",
+    "JL. AHMAD YANI",
+    "GG. KELUARGA",
+    "JL. PRONA",
+    "PERUM. BATAKAN INDAH BLOK A",
+    "JL. RUHUI RAHAYU",
+    "GG. SWADAYA",
+    "JL. INPRES",
+];
+
+pub const BIRTHPLACES: &[&str] = &[
+    "BALIKPAPAN",
+    "SAMARINDA",
+    "MAKASSAR",
+    "SURABAYA",
+    "BANJARMASIN",
+    "PAREPARE",
+    "MEDAN",
+    "DENPASAR",
+    "BONE",
+    "MALANG",
+    "KEDIRI",
+    "TARAKAN",
+    "PALU",
+    "MANADO",
+];
+
+/// Given names and family names per naming tradition: (male, female, family; empty family
+/// means single names are usual).
+struct Tradition {
+    male: &'static [&'static str],
+    female: &'static [&'static str],
+    family: &'static [&'static str],
+    single: f64,
+}
+
+const TRADITIONS: &[Tradition] = &[
+    // Javanese: single names common.
+    Tradition {
+        male: &[
+            "SUPARMAN", "SUGIYONO", "SLAMET", "BAMBANG", "JOKO", "SUKARNO", "WAHYU", "SUYONO",
+            "CAHYONO", "SUTRISNO", "PRIYO", "HARYANTO", "JUMADI", "SUHARTO", "TEGUH",
+        ],
+        female: &[
+            "SRI WAHYUNI",
+            "SUKARNI",
+            "SRI",
+            "SUMARNI",
+            "TUMINAH",
+            "SULASTRI",
+            "ENDANG",
+            "RATNA",
+            "DWI",
+            "PURWATI",
+            "LESTARI",
+        ],
+        family: &[
+            "SANTOSO", "WIBOWO", "SETIAWAN", "SUSILO", "PRASETYO", "NUGROHO", "KUSUMA", "HARTONO",
+        ],
+        single: 0.45,
+    },
+    // Bugis/Makassar.
+    Tradition {
+        male: &[
+            "ANDI",
+            "MUHAMMAD ARSYAD",
+            "BASO",
+            "LA ODE",
+            "SYAMSUDIN",
+            "AMIR",
+            "HASANUDDIN",
+            "ARIFIN",
+            "KAHAR",
+        ],
+        female: &[
+            "ANDI NURUL",
+            "HASNAH",
+            "SITTI",
+            "RAHMATIAH",
+            "NURHAENI",
+            "HASNIAH",
+            "MARLINA",
+        ],
+        family: &[
+            "DAENG",
+            "MAPPASESSU",
+            "LATIF",
+            "PAWELLOI",
+            "MAPPANYUKKI",
+            "TAHIR",
+            "RAHMAN",
+        ],
+        single: 0.15,
+    },
+    // Banjar.
+    Tradition {
+        male: &[
+            "GUSTI",
+            "MUHAMMAD NOOR",
+            "AHMAD RIDHANI",
+            "ABDUL KADIR",
+            "SYAHRANI",
+            "ASRAN",
+            "JUHRI",
+        ],
+        female: &[
+            "MASITAH",
+            "NORHASANAH",
+            "SALASIAH",
+            "NORMALASARI",
+            "RUSMILAWATI",
+            "JAMILAH",
+        ],
+        family: &["RAHMAN", "ANSARI", "HIDAYAT", "FAUZI", "RIDHANI"],
+        single: 0.3,
+    },
+    // Batak.
+    Tradition {
+        male: &[
+            "HOTMAN",
+            "BOSAR",
+            "PARLINDUNGAN",
+            "TUMPAL",
+            "MARULI",
+            "SAHAT",
+        ],
+        female: &["ROSMIDA", "TIURMA", "DORTA", "LAMRIA", "MERY"],
+        family: &[
+            "SIREGAR",
+            "NASUTION",
+            "SIMANJUNTAK",
+            "HASIBUAN",
+            "PANGARIBUAN",
+            "SITUMORANG",
+            "LUBIS",
+        ],
+        single: 0.0,
+    },
+    // Christian (eastern Indonesia, Manado, Flores).
+    Tradition {
+        male: &[
+            "YOHANES",
+            "MARTINUS",
+            "FRANSISKUS",
+            "PETRUS",
+            "YOSEF",
+            "ALOYSIUS",
+            "MARKUS",
+        ],
+        female: &[
+            "MARIA MAGDALENA",
+            "AGUSTINA",
+            "YOHANA",
+            "ELISABETH",
+            "MARTHA",
+            "KATARINA",
+        ],
+        family: &[
+            "WOWOR", "RUMAMBI", "DA COSTA", "PARERA", "SUMAMPOW", "LIMBONG",
+        ],
+        single: 0.05,
+    },
+    // Balinese.
+    Tradition {
+        male: &[
+            "I WAYAN", "I MADE", "I NYOMAN", "I KETUT", "I GEDE", "I PUTU",
+        ],
+        female: &[
+            "NI WAYAN",
+            "NI MADE",
+            "NI NYOMAN",
+            "NI KETUT",
+            "NI PUTU",
+            "NI LUH",
+        ],
+        family: &[
+            "SUDARSANA",
+            "ARDANA",
+            "SUARDIKA",
+            "WIRAWAN",
+            "ASTUTI",
+            "SRIASIH",
+        ],
+        single: 0.0,
+    },
+    // Arabic-derived.
+    Tradition {
+        male: &[
+            "AHMAD",
+            "MUHAMMAD RIZKI",
+            "ABDUL RAHMAN",
+            "MUHAMMAD ILHAM",
+            "YUSUF",
+            "HASAN",
+            "IMAM",
+            "LUKMAN",
+            "ZAINAL",
+            "RAHMAT",
+            "TAUFIK",
+            "MUHAMMAD FAJAR",
+            "KHAIRUL",
+        ],
+        female: &[
+            "SITI AISYAH",
+            "NUR HIDAYAH",
+            "FATIMAH",
+            "SITI",
+            "NURHAYATI",
+            "AISYAH",
+            "KHADIJAH",
+            "SITI AMINAH",
+            "NUR AINI",
+            "SALMAH",
+        ],
+        family: &[
+            "FAUZI",
+            "HIDAYAT",
+            "RAHMAN",
+            "MAULANA",
+            "ARDIANSYAH",
+            "SYAHPUTRA",
+            "HAKIM",
+            "ANWAR",
+        ],
+        single: 0.2,
+    },
+];
+
+/// Modern names and their old (pre-1972) spellings, as aid lists still carry them.
+pub const OLD_SPELLING: &[(&str, &str)] = &[
+    ("SUHARTO", "SOEHARTO"),
+    ("JOKO", "DJOKO"),
+    ("SUSILO", "SOESILO"),
+    ("CAHYONO", "TJAHJONO"),
+    ("SUYONO", "SOEJONO"),
+    ("NYOMAN", "NJOMAN"),
+    ("SYAMSUDIN", "SJAMSOEDIN"),
+    ("KHAIRUL", "CHAIRUL"),
+    ("SUKARNO", "SOEKARNO"),
+    ("SUPARMAN", "SOEPARMAN"),
+    ("JUMADI", "DJUMADI"),
+    ("YUSUF", "JOESOEF"),
+    ("SUTRISNO", "SOETRISNO"),
+    ("SUKARNI", "SOEKARNI"),
+    ("SUMARNI", "SOEMARNI"),
+    ("JUHRI", "DJOEHRI"),
+    ("SULASTRI", "SOELASTRI"),
+    ("SUGIYONO", "SOEGIJONO"),
+];
+
+/// Regions of first registration outside Balikpapan.
+const OTHER_REGIONS: &[&str] = &[
+    "647201", "640201", "737101", "357801", "637101", "127101", "517101", "640301",
+];
+
+/// Generator settings.
+#[derive(Debug, Clone)]
+pub struct SynthConfig {
+    pub persons: usize,
+    pub aid: usize,
+    pub seed: u64,
+    pub out_dir: PathBuf,
+}
+
+/// One register person.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub nik: String,
+    pub kk: String,
+    pub name: String,
+    /// (day, month, year)
+    pub birth: (u32, u32, i32),
+    pub female: bool,
+    pub place: String,
+    pub street: String,
+    pub rt: u32,
+    pub rw: u32,
+    pub kec: usize,
+    pub kel: &'static str,
+    pub role: &'static str,
+    pub status: &'static str,
+    pub household: usize,
+}
+
+/// The register and the NIKs it holds.
+pub struct Register {
+    pub people: Vec<Person>,
+    serials: HashMap<String, u32>,
+}
+
+impl Register {
+    /// A NIK for a region and birth date: the next serial for that region, date and sex.
+    pub fn new_nik(&mut self, region: &str, birth: (u32, u32, i32), female: bool) -> String {
+        let day = birth.0 + if female { 40 } else { 0 };
+        let stem = format!(
+            "{region}{day:02}{:02}{:02}",
+            birth.1,
+            birth.2.rem_euclid(100)
+        );
+        let s = self.serials.entry(stem.clone()).or_insert(0);
+        *s += 1;
+        format!("{stem}{:04}", *s)
+    }
+
+    pub fn holds(&self, nik: &str) -> bool {
+        let (stem, serial) = nik.split_at(12);
+        let n: u32 = serial.parse().unwrap_or(0);
+        n >= 1 && self.serials.get(stem).is_some_and(|&max| n <= max)
+    }
+}
+
+/// Days since 1970-01-01.
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m as i32 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(m: u32, y: i32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A birth date in `from..=to`; placeholders (unknown dates) at their real frequency:
+/// common for people born before 1970, rarer later.
+fn birth_date(rng: &mut Rng, from: i32, to: i32) -> (u32, u32, i32) {
+    let y = from + rng.below((to - from + 1).max(1) as usize) as i32;
+    let placeholder = if y < 1970 { 0.15 } else { 0.04 };
+    if rng.chance(placeholder) {
+        return match rng.below(10) {
+            0..=4 => (31, 12, y),
+            5..=8 => (1, 7, y),
+            _ => (1, 1, y),
+        };
+    }
+    let m = 1 + rng.below(12) as u32;
+    (1 + rng.below(days_in_month(m, y) as usize) as u32, m, y)
+}
+
+fn person_name(rng: &mut Rng, t: &Tradition, female: bool) -> String {
+    let given = if female {
+        rng.pick(t.female)
+    } else {
+        rng.pick(t.male)
+    };
+    if t.family.is_empty() || rng.chance(t.single) {
+        given.to_string()
+    } else {
+        format!("{given} {}", rng.pick(t.family))
+    }
+}
+
+/// A household member before NIK assignment: (female, birth, role, name).
+type Member = (bool, (u32, u32, i32), &'static str, String);
+
+/// Build the register: households until `persons` people.
+pub fn build_register(rng: &mut Rng, persons: usize) -> Register {
+    let mut reg = Register {
+        people: Vec::with_capacity(persons + 8),
+        serials: HashMap::new(),
+    };
+    let mut h = 0;
+    while reg.people.len() < persons {
+        let k = rng.below(KECAMATAN.len());
+        let kel = *rng.pick(KECAMATAN[k].1);
+        let t = rng.pick(TRADITIONS);
+        let street = format!("{} NO. {}", rng.pick(STREETS), 1 + rng.below(150));
+        let (rt, rw) = (1 + rng.below(40) as u32, 1 + rng.below(12) as u32);
+        let kk = format!(
+            "6471{:02}{:02}{:02}{:02}{:04}",
+            k + 1,
+            1 + rng.below(28),
+            1 + rng.below(12),
+            5 + rng.below(20),
+            1 + h % 9999
+        );
+        let head_female = rng.chance(0.12);
+        let head_birth = birth_date(rng, 1940, 2000);
+        let family = if !t.family.is_empty() && rng.chance(0.5) {
+            Some(*rng.pick(t.family))
+        } else {
+            None
+        };
+        let mut members: Vec<Member> = Vec::new();
+        let mut head_name = person_name(rng, t, head_female);
+        if head_birth.2 < 1975 && rng.chance(0.06) {
+            head_name = format!("{} {head_name}", if head_female { "HJ." } else { "H." });
+        }
+        members.push((head_female, head_birth, "KEPALA KELUARGA", head_name));
+        if !head_female && rng.chance(0.8) {
+            let b = birth_date(rng, head_birth.2 - 2, (head_birth.2 + 10).min(2005));
+            members.push((true, b, "ISTRI", person_name(rng, t, true)));
+        }
+        let children = rng.below(5);
+        for c in 0..children {
+            let female = rng.chance(0.5);
+            let from = (head_birth.2 + 20).min(2024);
+            let b = birth_date(rng, from, (head_birth.2 + 42).min(2025));
+            let mut name = person_name(rng, t, female);
+            if let (Some(f), false) = (family, name.contains(' ')) {
+                name = format!("{name} {f}");
+            }
+            members.push((female, b, "ANAK", name));
+            if c == 0 && rng.chance(0.03) {
+                let f2 = rng.chance(0.5);
+                members.push((f2, b, "ANAK", person_name(rng, t, f2)));
+            }
+        }
+        let region = if rng.chance(0.85) {
+            format!("6471{:02}", k + 1)
+        } else {
+            rng.pick(OTHER_REGIONS).to_string()
+        };
+        for (female, birth, role, name) in members {
+            let nik = reg.new_nik(&region, birth, female);
+            let r = rng.below(1000);
+            let status = match r {
+                0..=7 => "MATI",
+                8..=12 => "PINDAH KELUAR",
+                _ => "HIDUP",
+            };
+            reg.people.push(Person {
+                nik,
+                kk: kk.clone(),
+                name,
+                birth,
+                female,
+                place: rng.pick(BIRTHPLACES).to_string(),
+                street: street.clone(),
+                rt,
+                rw,
+                kec: k,
+                kel,
+                role,
+                status,
+                household: h,
+            });
+        }
+        h += 1;
+    }
+    reg.people.truncate(persons);
+    // Namesakes: some people share name and birth date with someone in another household.
+    let n = reg.people.len();
+    if n > 10 {
+        for _ in 0..n / 500 {
+            let (a, b) = (rng.below(n), rng.below(n));
+            if reg.people[a].household != reg.people[b].household
+                && reg.people[a].female == reg.people[b].female
+            {
+                let (name, birth) = (reg.people[a].name.clone(), reg.people[a].birth);
+                let region = reg.people[b].nik[..6].to_string();
+                let nik = reg.new_nik(&region, birth, reg.people[b].female);
+                let p = &mut reg.people[b];
+                p.name = name;
+                p.birth = birth;
+                p.nik = nik;
+            }
+        }
+    }
+    reg
+}
+
+/// Write the register as SIAK-style Parquet (NIK as an integer column, as some exports do).
+pub fn write_register(people: &[Person], path: &Path) -> Result<(), WriteError> {
+    let err = |e: PolarsError| WriteError::Other {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let s =
+        |f: &(dyn Fn(&Person) -> String + Sync)| people.par_iter().map(f).collect::<Vec<String>>();
+    let nik: Vec<i64> = people.iter().map(|p| p.nik.parse().unwrap_or(0)).collect();
+    let dates: Vec<i32> = people
+        .iter()
+        .map(|p| days_from_civil(p.birth.2, p.birth.1, p.birth.0))
+        .collect();
+    let date_col = Series::new("TGL_LHR".into(), dates)
+        .cast(&DataType::Date)
+        .map_err(err)?;
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new("NIK".into(), nik),
+        Column::new("NO_KK".into(), s(&|p| p.kk.clone())),
+        Column::new("NAMA_LGKP".into(), s(&|p| p.name.clone())),
+        Column::new("TMPT_LHR".into(), s(&|p| p.place.clone())),
+        date_col.into(),
+        Column::new(
+            "JENIS_KLMIN".into(),
+            people
+                .iter()
+                .map(|p| if p.female { 2i64 } else { 1 })
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("ALAMAT".into(), s(&|p| p.street.clone())),
+        Column::new(
+            "NO_RT".into(),
+            people.iter().map(|p| i64::from(p.rt)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "NO_RW".into(),
+            people.iter().map(|p| i64::from(p.rw)).collect::<Vec<_>>(),
+        ),
+        Column::new("KEL_NAME".into(), s(&|p| p.kel.to_string())),
+        Column::new("KEC_NAME".into(), s(&|p| KECAMATAN[p.kec].0.to_string())),
+        Column::new("STAT_HBKEL".into(), s(&|p| p.role.to_string())),
+        Column::new("STATUS".into(), s(&|p| p.status.to_string())),
+    ])
+    .map_err(err)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("population.parquet");
+    write_atomic(dir, name, |w| {
+        ParquetWriter::new(w)
+            .finish(&mut df)
+            .map(|_| ())
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    })?;
+    Ok(())
+}
+
+/// One generated aid row with its truth.
+#[derive(Debug, Clone)]
+pub struct AidRow {
+    pub cells: Vec<String>,
+    /// The true identity: `R<index>` for register people, `X<n>` for outsiders.
+    pub person: String,
+    /// The true person's NIK when the register holds them (empty for NAME_MISMATCH rows).
+    pub register_nik: String,
+    /// What a perfect tool says.
+    pub status: &'static str,
+    pub defects: Vec<&'static str>,
+}
+
+/// Header of the generated aid list (DTKS style).
+pub const AID_HEADER: [&str; 13] = [
+    "ID_DTKS",
+    "NIK",
+    "NO_KK",
+    "NAMA",
+    "TGL_LAHIR",
+    "TMP_LAHIR",
+    "JENIS_KELAMIN",
+    "ALAMAT",
+    "RT",
+    "RW",
+    "KELURAHAN",
+    "KECAMATAN",
+    "PROGRAM",
+];
+
+/// Defect rates for one row; extra records of a person carry more NIK damage.
+struct Rates {
+    sci: f64,
+    rounded: f64,
+    typo: f64,
+    swap: f64,
+    truncated: f64,
+}
+
+const FIRST_ROW: Rates = Rates {
+    sci: 0.015,
+    rounded: 0.005,
+    typo: 0.008,
+    swap: 0.004,
+    truncated: 0.003,
+};
+const EXTRA_ROW: Rates = Rates {
+    sci: 0.08,
+    rounded: 0.03,
+    typo: 0.10,
+    swap: 0.05,
+    truncated: 0.01,
+};
+
+fn cosmetic_nik(rng: &mut Rng, nik: &str, defects: &mut Vec<&'static str>) -> String {
+    if !rng.chance(0.4) || nik.len() != 16 {
+        return nik.to_string();
+    }
+    defects.push("nik_format");
+    match rng.below(6) {
+        0 => format!("'{nik}"),
+        1 => format!(
+            "{} {} {} {}",
+            &nik[0..4],
+            &nik[4..8],
+            &nik[8..12],
+            &nik[12..]
+        ),
+        2 => format!(
+            "{}.{}.{}.{}",
+            &nik[0..4],
+            &nik[4..8],
+            &nik[8..12],
+            &nik[12..]
+        ),
+        3 => format!("{}-{}-{}", &nik[0..6], &nik[6..12], &nik[12..]),
+        4 => format!("{nik}.0"),
+        _ => format!(" {nik} "),
+    }
+}
+
+fn damaged_nik(rng: &mut Rng, nik: &str, rates: &Rates, defects: &mut Vec<&'static str>) -> String {
+    let r = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+    let mut edge = rates.sci;
+    if r < edge {
+        defects.push("nik_scientific");
+        let digits = 5 + rng.below(3);
+        let mantissa = format!("{}.{}", &nik[..1], &nik[1..=digits]);
+        return if rng.chance(0.5) {
+            format!("{mantissa}E+15")
+        } else {
+            format!("{}E+15", mantissa.replace('.', ","))
+        };
+    }
+    edge += rates.rounded;
+    if r < edge && !nik.ends_with('0') {
+        defects.push("nik_rounded");
+        let v: u64 = nik.parse().unwrap_or(0);
+        return ((v + 5) / 10 * 10).to_string();
+    }
+    edge += rates.typo;
+    let mut bytes = nik.as_bytes().to_vec();
+    if r < edge {
+        defects.push("nik_typo");
+        let i = rng.below(16);
+        let d = (bytes[i] - b'0' + 1 + rng.below(9) as u8) % 10;
+        bytes[i] = b'0' + d;
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
+    edge += rates.swap;
+    if r < edge {
+        let i = rng.below(15);
+        if bytes[i] != bytes[i + 1] {
+            defects.push("nik_swap");
+            bytes.swap(i, i + 1);
+            return String::from_utf8(bytes).unwrap_or_default();
+        }
+    }
+    edge += rates.truncated;
+    if r < edge {
+        defects.push("nik_truncated");
+        return nik[..15].to_string();
+    }
+    cosmetic_nik(rng, nik, defects)
+}
+
+fn title_case(s: &str) -> String {
+    s.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn messy_name(rng: &mut Rng, p: &Person, defects: &mut Vec<&'static str>) -> String {
+    let mut tokens: Vec<String> = p.name.split(' ').map(String::from).collect();
+    for t in tokens.iter_mut() {
+        if let Some((_, old)) = OLD_SPELLING.iter().find(|(m, _)| *m == t.as_str()) {
+            if rng.chance(0.5) {
+                *t = old.to_string();
+                defects.push("name_old_spelling");
+            }
+        }
+        if t == "MUHAMMAD" && rng.chance(0.6) {
+            *t = rng
+                .pick(&[
+                    "M.", "MUH.", "MOH.", "MHD.", "MUHAMAD", "MOHAMMAD", "MOCHAMAD",
+                ])
+                .to_string();
+            defects.push("name_muhammad");
+        }
+    }
+    if rng.chance(0.03) {
+        // One typing error in a long token, never the first letter.
+        if let Some(t) = tokens.iter_mut().filter(|t| t.len() >= 5).last() {
+            let mut chars: Vec<char> = t.chars().collect();
+            let i = 1 + rng.below(chars.len() - 1);
+            if rng.chance(0.5) {
+                chars.remove(i);
+            } else {
+                chars[i] = *rng.pick(&['A', 'I', 'U', 'E', 'O', 'N', 'R']);
+            }
+            *t = chars.into_iter().collect();
+            defects.push("name_typo");
+        }
+    }
+    let mut name = tokens.join(" ");
+    if rng.chance(0.08) && !name.starts_with('H') {
+        let title = if p.female {
+            rng.pick(&["HJ.", "Hj.", "DRA."])
+        } else {
+            rng.pick(&["H.", "Drs.", "Ir.", "H"])
+        };
+        name = format!("{title} {name}");
+        defects.push("name_title");
+    }
+    if rng.chance(0.04) {
+        const DEGREE_SUFFIXES: [&str; 5] = [", S.Pd", " S.E.", ", A.Md", ", S.H., M.M.", ", S.Sos"];
+        name.push_str(DEGREE_SUFFIXES[rng.below(DEGREE_SUFFIXES.len())]);
+        defects.push("name_degree");
+    }
+    match rng.below(4) {
+        0 => name.to_lowercase(),
+        1 => title_case(&name),
+        _ => name,
+    }
+}
+
+fn messy_date(
+    rng: &mut Rng,
+    (d, m, y): (u32, u32, i32),
+    defects: &mut Vec<&'static str>,
+) -> String {
+    if rng.chance(0.04) {
+        defects.push("date_missing");
+        return String::new();
+    }
+    let (d, m) = if d <= 12 && d != m && rng.chance(0.02) {
+        defects.push("date_swap");
+        (m, d)
+    } else {
+        (d, m)
+    };
+    match rng.below(10) {
+        0 | 1 => format!("{d:02}/{m:02}/{y}"),
+        2 => format!("{y}-{m:02}-{d:02}"),
+        3 => format!("{y}{m:02}{d:02}"),
+        4 => {
+            defects.push("date_excel_serial");
+            (days_from_civil(y, m, d) + 25_569).to_string()
+        }
+        _ => format!("{d:02}-{m:02}-{y}"),
+    }
+}
+
+/// Where a row says the person lives.
+struct Place {
+    kec: usize,
+    kel: &'static str,
+    street: String,
+    rt: u32,
+    rw: u32,
+}
+
+fn home(p: &Person) -> Place {
+    Place {
+        kec: p.kec,
+        kel: p.kel,
+        street: p.street.clone(),
+        rt: p.rt,
+        rw: p.rw,
+    }
+}
+
+fn elsewhere(rng: &mut Rng, p: &Person) -> Place {
+    loop {
+        let kec = rng.below(KECAMATAN.len());
+        let kel = *rng.pick(KECAMATAN[kec].1);
+        if kel != p.kel || rng.chance(0.2) {
+            return Place {
+                kec,
+                kel,
+                street: format!("{} NO. {}", rng.pick(STREETS), 1 + rng.below(150)),
+                rt: 1 + rng.below(40) as u32,
+                rw: 1 + rng.below(12) as u32,
+            };
+        }
+    }
+}
+
+fn aid_cells(
+    rng: &mut Rng,
+    p: &Person,
+    nik: String,
+    at: &Place,
+    defects: &mut Vec<&'static str>,
+) -> Vec<String> {
+    let street = if rng.chance(0.4) {
+        defects.push("address_abbreviation");
+        match rng.below(3) {
+            0 => at.street.replace("JL.", "Jalan").replace("GG.", "Gang"),
+            1 => at.street.replace("JL.", "Jln").replace("NO.", "Nomor"),
+            _ => at
+                .street
+                .replace("KOMP.", "Komplek")
+                .replace("PERUM.", "Perumahan")
+                .replace("NO.", "No"),
+        }
+    } else {
+        at.street.clone()
+    };
+    let (rt, rw) = match rng.below(5) {
+        0 => (format!("RT {:03}", at.rt), format!("RW {:03}", at.rw)),
+        1 => (format!("{:03}/{:03}", at.rt, at.rw), String::new()),
+        2 => (format!("RT.{:02}/RW.{:02}", at.rt, at.rw), String::new()),
+        _ => (format!("{:03}", at.rt), format!("{:03}", at.rw)),
+    };
+    let kel = match rng.below(10) {
+        0 => {
+            defects.push("kelurahan_spelling");
+            at.kel.replace(' ', "")
+        }
+        1 => format!("KEL. {}", at.kel),
+        _ => at.kel.to_string(),
+    };
+    let kk = if rng.chance(0.08) {
+        defects.push("kk_missing");
+        String::new()
+    } else {
+        p.kk.clone()
+    };
+    let sex = match (rng.below(4), p.female) {
+        (0, false) => "LAKI-LAKI",
+        (0, true) => "PEREMPUAN",
+        (_, false) => "L",
+        (_, true) => "P",
+    };
+    vec![
+        String::new(), // ID, set after shuffling
+        nik,
+        kk,
+        messy_name(rng, p, defects),
+        messy_date(rng, p.birth, defects),
+        p.place.clone(),
+        sex.to_string(),
+        street,
+        rt,
+        rw,
+        kel,
+        KECAMATAN[at.kec].0.to_string(),
+        rng.pick(&["PKH", "BPNT", "BST", "PBI-JK"]).to_string(),
+    ]
+}
+
+/// Build the aid list and its truth.
+pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow> {
+    let n = reg.people.len();
+    let mut rows: Vec<AidRow> = Vec::with_capacity(target + target / 10);
+    let mut used = vec![false; n];
+    let mut outsiders = 0usize;
+    let by_household: HashMap<usize, Vec<usize>> =
+        reg.people
+            .iter()
+            .enumerate()
+            .fold(HashMap::new(), |mut m, (i, p)| {
+                m.entry(p.household).or_default().push(i);
+                m
+            });
+    let mut attempts = 0usize;
+    while rows.len() < target && attempts < target * 50 {
+        attempts += 1;
+        let r = rng.below(1000);
+        if r < 30 {
+            // Someone the register does not hold.
+            let female = rng.chance(0.5);
+            let birth = birth_date(rng, 1945, 2000);
+            let region = rng.pick(OTHER_REGIONS).to_string();
+            let nik = reg.new_nik(&region, birth, female);
+            let t = rng.pick(TRADITIONS);
+            let stranger = Person {
+                nik: nik.clone(),
+                kk: String::new(),
+                name: person_name(rng, t, female),
+                birth,
+                female,
+                place: rng.pick(BIRTHPLACES).to_string(),
+                street: format!("{} NO. {}", rng.pick(STREETS), 1 + rng.below(150)),
+                rt: 1 + rng.below(40) as u32,
+                rw: 1 + rng.below(12) as u32,
+                kec: rng.below(6),
+                kel: "",
+                role: "",
+                status: "",
+                household: usize::MAX,
+            };
+            let stranger = Person {
+                kel: {
+                    let kels = KECAMATAN[stranger.kec].1;
+                    kels[rng.below(kels.len())]
+                },
+                ..stranger
+            };
+            let mut defects = vec!["not_in_register"];
+            let nik_cell = damaged_nik(rng, &nik, &FIRST_ROW, &mut defects);
+            let cells = aid_cells(rng, &stranger, nik_cell, &home(&stranger), &mut defects);
+            rows.push(AidRow {
+                cells,
+                person: format!("X{outsiders}"),
+                register_nik: String::new(),
+                status: "NOT_IN_REGISTER",
+                defects,
+            });
+            outsiders += 1;
+            continue;
+        }
+        let i = rng.below(n);
+        let p = &reg.people[i];
+        if used[i] || p.birth.2 > 2005 {
+            continue;
+        }
+        let wanted_status = match r {
+            30..=49 => "MATI",
+            50..=59 => "PINDAH KELUAR",
+            _ => "HIDUP",
+        };
+        if p.status != wanted_status
+            || (wanted_status == "HIDUP" && p.role == "ANAK" && rng.chance(0.9))
+        {
+            continue;
+        }
+        used[i] = true;
+        let copies = match rng.below(100) {
+            0 => 3,
+            1..=4 => 2,
+            _ => 1,
+        };
+        let status = match p.status {
+            "MATI" => "DECEASED",
+            "PINDAH KELUAR" => "MOVED_OUT",
+            _ => "VERIFIED",
+        };
+        // Someone else's NIK on a single-row recipient.
+        if copies == 1 && rng.chance(0.008) {
+            let holder = loop {
+                let j = rng.below(n);
+                if j != i && reg.people[j].name != p.name {
+                    break j;
+                }
+            };
+            let mut defects = vec!["nik_other_person"];
+            let nik = cosmetic_nik(rng, &reg.people[holder].nik.clone(), &mut defects);
+            let p = reg.people[i].clone();
+            let cells = aid_cells(rng, &p, nik, &home(&p), &mut defects);
+            rows.push(AidRow {
+                cells,
+                person: format!("R{i}"),
+                register_nik: String::new(),
+                status: "NAME_MISMATCH",
+                defects,
+            });
+            continue;
+        }
+        let p = reg.people[i].clone();
+        for c in 0..copies {
+            let mut defects: Vec<&'static str> = Vec::new();
+            if status == "DECEASED" {
+                defects.push("deceased");
+            }
+            if status == "MOVED_OUT" {
+                defects.push("moved_out");
+            }
+            let (rates, at) = if c == 0 {
+                (&FIRST_ROW, home(&p))
+            } else {
+                defects.push("duplicate");
+                defects.push("another_address");
+                (&EXTRA_ROW, elsewhere(rng, &p))
+            };
+            let nik = damaged_nik(rng, &p.nik, rates, &mut defects);
+            let cells = aid_cells(rng, &p, nik, &at, &mut defects);
+            let row_status = if c > 0 && status == "VERIFIED" {
+                "DUPLICATE"
+            } else {
+                status
+            };
+            rows.push(AidRow {
+                cells,
+                person: format!("R{i}"),
+                register_nik: p.nik.clone(),
+                status: row_status,
+                defects,
+            });
+        }
+        // Hard negatives: the spouse, or the twin, listed too.
+        if status == "VERIFIED" && rng.chance(0.02) {
+            let mates: Vec<usize> = by_household[&p.household]
+                .iter()
+                .copied()
+                .filter(|&j| j != i && !used[j] && reg.people[j].status == "HIDUP")
+                .filter(|&j| {
+                    reg.people[j].role == "ISTRI"
+                        || (p.role == "ANAK" && reg.people[j].birth == p.birth)
+                })
+                .collect();
+            if let Some(&j) = mates.first() {
+                used[j] = true;
+                let q = reg.people[j].clone();
+                let mut defects = vec![if q.role == "ISTRI" {
+                    "spouse_pair"
+                } else {
+                    "twin_pair"
+                }];
+                let nik = cosmetic_nik(rng, &q.nik, &mut defects);
+                let cells = aid_cells(rng, &q, nik, &home(&q), &mut defects);
+                rows.push(AidRow {
+                    cells,
+                    person: format!("R{j}"),
+                    register_nik: q.nik.clone(),
+                    status: "VERIFIED",
+                    defects,
+                });
+            }
+        }
+    }
+    for i in (1..rows.len()).rev() {
+        let j = rng.below(i + 1);
+        rows.swap(i, j);
+    }
+    for (k, r) in rows.iter_mut().enumerate() {
+        r.cells[0] = format!("DTKS{:09}", k + 1);
+    }
+    rows
+}
+
+/// Write the aid list (`;`, BOM, as Indonesian Excel saves CSV) and the truth file.
+pub fn write_aid_and_truth(rows: &[AidRow], dir: &Path) -> Result<(), WriteError> {
+    let to_io = |e: csv::Error| std::io::Error::other(e.to_string());
+    write_atomic(dir, "aid.csv", |w| {
+        w.write_all(b"\xef\xbb\xbf")?;
+        let mut out = csv::WriterBuilder::new().delimiter(b';').from_writer(w);
+        out.write_record(AID_HEADER).map_err(to_io)?;
+        for r in rows {
+            out.write_record(&r.cells).map_err(to_io)?;
+        }
+        out.flush()
+    })?;
+    write_atomic(dir, "truth.csv", |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(["row", "person_id", "register_nik", "status", "defects"])
+            .map_err(to_io)?;
+        let mut buf = String::new();
+        for (k, r) in rows.iter().enumerate() {
+            buf.clear();
+            let _ = write!(buf, "{}", r.defects.join(";"));
+            out.write_record([
+                (k + 1).to_string().as_str(),
+                &r.person,
+                &r.register_nik,
+                r.status,
+                &buf,
+            ])
+            .map_err(to_io)?;
+        }
+        out.flush()
+    })?;
+    Ok(())
+}
+
+/// What `dedupe synth` reports.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SynthSummary {
+    pub persons: usize,
+    pub aid_rows: usize,
+    pub seed: u64,
+    pub files: Vec<String>,
+}
+
+/// Generate and write the three files.
+pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, WriteError> {
+    std::fs::create_dir_all(&cfg.out_dir).map_err(|source| WriteError::Io {
+        path: cfg.out_dir.clone(),
+        source,
+    })?;
+    let mut rng = Rng::new(cfg.seed);
+    let mut reg = build_register(&mut rng, cfg.persons);
+    let rows = build_aid(&mut rng, &mut reg, cfg.aid);
+    let population = cfg.out_dir.join("population.parquet");
+    write_register(&reg.people, &population)?;
+    write_aid_and_truth(&rows, &cfg.out_dir)?;
+    Ok(SynthSummary {
+        persons: reg.people.len(),
+        aid_rows: rows.len(),
+        seed: cfg.seed,
+        files: ["population.parquet", "aid.csv", "truth.csv"]
+            .map(String::from)
+            .to_vec(),
+    })
+}
