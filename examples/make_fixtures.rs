@@ -10,83 +10,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::Write;
 
+use dedupe::synth::{days_from_civil, Rng, KECAMATAN, OLD_SPELLING, STREETS};
 use polars::prelude::*;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
-
-const KECAMATAN: &[(&str, &[&str])] = &[
-    (
-        "BALIKPAPAN SELATAN",
-        &[
-            "SEPINGGAN",
-            "SEPINGGAN RAYA",
-            "DAMAI BARU",
-            "GUNUNG BAHAGIA",
-            "SUNGAI NANGKA",
-        ],
-    ),
-    (
-        "BALIKPAPAN TIMUR",
-        &["MANGGAR", "MANGGAR BARU", "LAMARU", "TERITIP"],
-    ),
-    (
-        "BALIKPAPAN UTARA",
-        &[
-            "BATU AMPAR",
-            "GRAHA INDAH",
-            "GUNUNG SAMARINDA",
-            "MUARA RAPAK",
-        ],
-    ),
-    (
-        "BALIKPAPAN TENGAH",
-        &[
-            "GUNUNG SARI ILIR",
-            "KARANG JATI",
-            "KARANG REJO",
-            "MEKAR SARI",
-        ],
-    ),
-    (
-        "BALIKPAPAN BARAT",
-        &["BARU ILIR", "BARU TENGAH", "KARIANGAU", "MARGO MULYO"],
-    ),
-    (
-        "BALIKPAPAN KOTA",
-        &["DAMAI", "KLANDASAN ILIR", "KLANDASAN ULU", "PRAPATAN"],
-    ),
-];
-const STREETS: &[&str] = &[
-    "JL. MULAWARMAN",
-    "JL. JENDERAL SUDIRMAN",
-    "GG. MAWAR",
-    "JL. PATTIMURA",
-    "GG. MELATI",
-    "JL. MT HARYONO",
-    "KOMP. PERUM. GRIYA INDAH BLOK C",
-    "JL. SYARIFUDDIN YOES",
-    "JL. PERTAMINA",
-    "GG. SEPAKAT",
-];
 const MALE: &[&str] = &[
     "AHMAD",
     "BUDI",
@@ -173,22 +99,6 @@ const FAMILY: &[&str] = &[
     "SUGIARTO",
     "MAULANA",
 ];
-/// Modern spelling in the register, old spelling in the aid list.
-const OLD_SPELLING: &[(&str, &str)] = &[
-    ("SUHARTO", "SOEHARTO"),
-    ("JOKO SUSILO", "DJOKO SOESILO"),
-    ("CAHYO KUMOLO", "TJAHJO KOEMOLO"),
-    ("SUYONO", "SOEJONO"),
-    ("NYOMAN SUJANA", "NJOMAN SOEDJANA"),
-    ("SYAMSUDIN", "SJAMSOEDIN"),
-    ("KHAIRUL ANWAR", "CHAIRUL ANWAR"),
-    ("SUKARNO", "SOEKARNO"),
-    ("SUPARMAN", "SOEPARMAN"),
-    ("JUMADI", "DJUMADI"),
-    ("CAHYONO", "TJAHJONO"),
-    ("YUSUF SUPRAPTO", "JOESOEF SOEPRAPTO"),
-];
-
 #[derive(Clone)]
 struct Person {
     nik: String,
@@ -205,17 +115,6 @@ struct Person {
     role: &'static str,
     status: &'static str,
     household: usize,
-}
-
-fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
-    // Days since 1970-01-01 (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m as i32 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 fn random_birth(rng: &mut Rng, from: i32, to: i32) -> (u32, u32, i32) {
@@ -435,11 +334,12 @@ fn messy_nik(rng: &mut Rng, nik: &str) -> String {
 }
 
 fn messy_name(rng: &mut Rng, p: &Person) -> String {
-    let mut name = OLD_SPELLING
-        .iter()
-        .find(|(modern, _)| *modern == p.name)
-        .map(|(_, old)| old.to_string())
-        .unwrap_or_else(|| p.name.clone());
+    let mut name = p
+        .name
+        .split(' ')
+        .map(|t| OLD_SPELLING.iter().find(|(modern, _)| *modern == t).map_or(t, |(_, old)| *old))
+        .collect::<Vec<_>>()
+        .join(" ");
     if let Some(rest) = name.strip_prefix("MUHAMMAD ") {
         name = format!(
             "{} {rest}",
@@ -539,7 +439,7 @@ fn aid_cells(
 }
 
 fn main() -> PolarsResult<()> {
-    let mut rng = Rng(20_241_128);
+    let mut rng = Rng::new(20_241_128);
     let mut reg = build_register(&mut rng, 900);
     write_register(&reg.people)?;
 
