@@ -337,7 +337,12 @@ fn messy_name(rng: &mut Rng, p: &Person) -> String {
     let mut name = p
         .name
         .split(' ')
-        .map(|t| OLD_SPELLING.iter().find(|(modern, _)| *modern == t).map_or(t, |(_, old)| *old))
+        .map(|t| {
+            OLD_SPELLING
+                .iter()
+                .find(|(modern, _)| *modern == t)
+                .map_or(t, |(_, old)| *old)
+        })
         .collect::<Vec<_>>()
         .join(" ");
     if let Some(rest) = name.strip_prefix("MUHAMMAD ") {

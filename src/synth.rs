@@ -985,7 +985,7 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
                 m
             });
     let mut attempts = 0usize;
-    while rows.len() < target && attempts < target * 50 {
+    while rows.len() < target && attempts < target * 2 {
         attempts += 1;
         let r = rng.below(1000);
         if r < 30 {
@@ -1031,22 +1031,29 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
             outsiders += 1;
             continue;
         }
-        let i = rng.below(n);
-        let p = &reg.people[i];
-        if used[i] || p.birth.2 > 2005 {
-            continue;
-        }
         let wanted_status = match r {
             30..=49 => "MATI",
             50..=59 => "PINDAH KELUAR",
             _ => "HIDUP",
         };
-        if p.status != wanted_status
-            || (wanted_status == "HIDUP" && p.role == "ANAK" && rng.chance(0.9))
-        {
-            continue;
+        // Draw until someone fits (mostly household heads and spouses), so that each kind
+        // of recipient comes at its configured share of rows.
+        let fits = |rng: &mut Rng, p: &Person| {
+            p.status == wanted_status && p.birth.2 <= 2005 && (p.role != "ANAK" || rng.chance(0.1))
+        };
+        let mut found = None;
+        for _ in 0..20_000 {
+            let i = rng.below(n);
+            if !used[i] && fits(rng, &reg.people[i]) {
+                found = Some(i);
+                break;
+            }
         }
+        let Some(i) = found else {
+            continue;
+        };
         used[i] = true;
+        let p = &reg.people[i];
         let copies = match rng.below(100) {
             0 => 3,
             1..=4 => 2,
