@@ -99,3 +99,293 @@ pub fn evidence(a: &Person, b: &Person, name_score: f64) -> String {
         street(a, b),
     )
 }
+
+/// The fields of a comparison vector, in order.
+pub const FIELDS: [&str; 7] = ["name", "birth_date", "nik", "sex", "kk", "kelurahan", "rt"];
+
+/// Level names per field (level 0 is the strongest agreement).
+pub const LEVELS: [&[&str]; 7] = [
+    &["exact", "strong", "fuzzy", "weak", "differs"],
+    &[
+        "exact",
+        "exact_placeholder",
+        "day_month_swapped",
+        "one_part_differs",
+        "differs",
+    ],
+    &[
+        "exact",
+        "one_substitution",
+        "adjacent_swap",
+        "damaged_agrees",
+        "same_region_and_date",
+        "differs",
+    ],
+    &["agree", "differs"],
+    &["agree", "differs"],
+    &["agree", "differs"],
+    &["agree", "differs"],
+];
+
+/// The graded comparison of two records: one level per field, `None` where a value is
+/// missing on either side (missing values carry no evidence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Gamma(pub [Option<u8>; 7]);
+
+fn agree_level(a: Agreement) -> Option<u8> {
+    match a {
+        Agreement::Agree => Some(0),
+        Agreement::Differ => Some(1),
+        Agreement::Missing => None,
+    }
+}
+
+/// Name level from the similarity: 1.0, >= 0.95, >= 0.88, >= 0.75, below.
+pub fn name_level(a: &Person, b: &Person) -> Option<u8> {
+    if a.name.is_empty() || b.name.is_empty() {
+        return None;
+    }
+    let s = name(a, b);
+    Some(match s {
+        s if s >= 1.0 => 0,
+        s if s >= 0.95 => 1,
+        s if s >= 0.88 => 2,
+        s if s >= 0.75 => 3,
+        _ => 4,
+    })
+}
+
+/// Birth-date level: exact, exact on a placeholder date (weak), day and month swapped,
+/// one of day/month/year differs, differs.
+pub fn date_level(a: &Person, b: &Person) -> Option<u8> {
+    use chrono::Datelike;
+    let (x, y) = (a.birth?, b.birth?);
+    let (dx, dy) = (x.date, y.date);
+    Some(if dx == dy {
+        if x.weak || y.weak {
+            1
+        } else {
+            0
+        }
+    } else if dx.year() == dy.year() && dx.day() == dy.month() && dx.month() == dy.day() {
+        2
+    } else {
+        let same = usize::from(dx.year() == dy.year())
+            + usize::from(dx.month() == dy.month())
+            + usize::from(dx.day() == dy.day());
+        if same == 2 {
+            3
+        } else {
+            4
+        }
+    })
+}
+
+/// The digits a record's NIK cell offers for comparison, and whether they are a damaged
+/// prefix (scientific notation) or a rounded number.
+fn nik_digits(p: &Person) -> Option<(&str, bool)> {
+    use crate::normalize::nik::{NikIssue, NikParse};
+    match &p.nik {
+        NikParse::Valid { nik, .. } => Some((nik, false)),
+        NikParse::Damaged { digits, .. } if !digits.is_empty() => Some((digits, true)),
+        NikParse::Invalid { cleaned, issue }
+            if *issue != NikIssue::NikNonDigit
+                && !cleaned.is_empty()
+                && cleaned.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Some((cleaned, false))
+        }
+        _ => None,
+    }
+}
+
+/// True when `long` is `short` with one digit inserted.
+fn one_deletion(short: &[u8], long: &[u8]) -> bool {
+    if long.len() != short.len() + 1 {
+        return false;
+    }
+    let i = short.iter().zip(long).take_while(|(a, b)| a == b).count();
+    short[i..] == long[i + 1..]
+}
+
+/// NIK level: equal; one digit substituted; two adjacent digits swapped; a damaged or
+/// shortened NIK that agrees with the other as far as it goes (scientific-notation prefix,
+/// rounding of the 16th digit, one digit dropped); same region and date segment (the first
+/// 12 digits, e.g. people born the same day in the same kecamatan); differs.
+pub fn nik_level(a: &Person, b: &Person) -> Option<u8> {
+    let (x, x_damaged) = nik_digits(a)?;
+    let (y, y_damaged) = nik_digits(b)?;
+    let (xb, yb) = (x.as_bytes(), y.as_bytes());
+    if x == y && !x_damaged && !y_damaged {
+        return Some(0);
+    }
+    if xb.len() == 16 && yb.len() == 16 {
+        let diff: Vec<usize> = (0..16).filter(|&i| xb[i] != yb[i]).collect();
+        match diff.as_slice() {
+            [_] if !x_damaged && !y_damaged => {
+                // The 16th digit rounded by a spreadsheet counts as damage, not a typo.
+                return Some(if diff[0] == 15 && (xb[15] == b'0' || yb[15] == b'0') {
+                    3
+                } else {
+                    1
+                });
+            }
+            [i, j] if *j == i + 1 && xb[*i] == yb[*j] && xb[*j] == yb[*i] => return Some(2),
+            _ => {}
+        }
+        if x_damaged || y_damaged {
+            // Float precision loss keeps 15 digits.
+            let n = 15;
+            if xb[..n] == yb[..n] {
+                return Some(3);
+            }
+        }
+        // Rounded to 15 significant digits: within 5 of each other, one ending in 0.
+        if let (Ok(p), Ok(q)) = (x.parse::<i64>(), y.parse::<i64>()) {
+            if (p - q).abs() <= 5 && (p % 10 == 0 || q % 10 == 0) {
+                return Some(3);
+            }
+        }
+    } else {
+        let (short, long, short_damaged) = if xb.len() < yb.len() {
+            (xb, yb, x_damaged)
+        } else {
+            (yb, xb, y_damaged)
+        };
+        if short_damaged && short.len() >= 6 && long.starts_with(short) {
+            return Some(3);
+        }
+        if !short_damaged && one_deletion(short, long) {
+            return Some(3);
+        }
+    }
+    if xb.len() >= 12 && yb.len() >= 12 && xb[..12] == yb[..12] {
+        return Some(4);
+    }
+    Some(5)
+}
+
+/// Compare two records field by field.
+pub fn gamma(a: &Person, b: &Person) -> Gamma {
+    Gamma([
+        name_level(a, b),
+        date_level(a, b),
+        nik_level(a, b),
+        agree_level(sex(a, b)),
+        agree_level(kk(a, b)),
+        agree_level(kelurahan(a, b)),
+        // RT numbers repeat in every kelurahan: they count only inside the same one.
+        if kelurahan(a, b) == Agreement::Agree {
+            agree_level(rt(a, b))
+        } else {
+            None
+        },
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::StatusValues;
+    use crate::load::Table;
+    use crate::record::normalize_row;
+
+    const HEADERS: [&str; 7] = ["NIK", "NAMA", "TGL_LAHIR", "JK", "NO_KK", "KELURAHAN", "RT"];
+
+    fn person(cells: [&str; 7]) -> Person {
+        let t = Table::from_rows("t.csv", &HEADERS, &[cells.to_vec()]);
+        let map = t
+            .resolve(&crate::config::InputConfig::default(), "aid")
+            .expect("map");
+        normalize_row(&t, &map, 0, &StatusValues::default())
+    }
+
+    const BASE: [&str; 7] = [
+        "6471054507890003",
+        "Siti Aminah",
+        "05-07-1989",
+        "P",
+        "6471051203100005",
+        "Sepinggan",
+        "3",
+    ];
+
+    fn with(i: usize, v: &str) -> Person {
+        let mut c = BASE;
+        c[i] = v;
+        person(c)
+    }
+
+    fn level(field: usize, other: &Person) -> Option<u8> {
+        let g = gamma(&person(BASE), other).0[field];
+        assert_eq!(g, gamma(other, &person(BASE)).0[field], "symmetric");
+        g
+    }
+
+    #[test]
+    fn name_levels() {
+        let cases = [
+            ("SITI AMINAH", Some(0)),
+            ("Siti", Some(1)),
+            ("Siti Aminh", Some(1)),
+            ("Siti Rahma", Some(3)),
+            ("Budi Santoso", Some(4)),
+            ("", None),
+        ];
+        for (v, want) in cases {
+            assert_eq!(level(0, &with(1, v)), want, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn date_levels() {
+        let cases = [
+            ("1989-07-05", Some(0)),
+            ("07-05-1989", Some(2)),
+            ("05-07-1988", Some(3)),
+            ("12-12-1970", Some(4)),
+            ("", None),
+        ];
+        for (v, want) in cases {
+            assert_eq!(level(1, &with(2, v)), want, "{v:?}");
+        }
+        // Both on the placeholder 1 July: weak.
+        let a = with(2, "01-07-1970");
+        assert_eq!(gamma(&a, &a).0[1], Some(1));
+    }
+
+    #[test]
+    fn nik_levels() {
+        let cases = [
+            ("6471054507890003", Some(0)),
+            ("6471054507890008", Some(1)),
+            ("6471054507890030", Some(2)),
+            ("6471045507890003", Some(2)),
+            ("6.471054507E+15", Some(3)),
+            ("6471054507890000", Some(3)),
+            ("647105450789003", Some(3)),
+            ("6471054507890117", Some(4)),
+            ("3171054507890003", Some(5)),
+            ("", None),
+        ];
+        for (v, want) in cases {
+            assert_eq!(level(2, &with(0, v)), want, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn other_levels() {
+        assert_eq!(level(3, &with(3, "L")), Some(1));
+        assert_eq!(level(3, &with(3, "PEREMPUAN")), Some(0));
+        assert_eq!(level(4, &with(4, "")), None);
+        assert_eq!(level(4, &with(4, "6471051203100006")), Some(1));
+        assert_eq!(level(5, &with(5, "SEPINGGAN")), Some(0));
+        assert_eq!(level(5, &with(5, "Damai")), Some(1));
+        assert_eq!(level(6, &with(6, "003")), Some(0));
+        assert_eq!(level(6, &with(6, "4")), Some(1));
+        // RT in another kelurahan carries no evidence.
+        let mut c = BASE;
+        c[5] = "Damai";
+        assert_eq!(level(6, &person(c)), None);
+    }
+}

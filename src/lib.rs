@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod record;
 pub mod report;
+pub mod score;
 pub mod status;
 pub mod synth;
 pub mod verify;
