@@ -597,7 +597,9 @@ fn main() -> PolarsResult<()> {
         });
     }
     // Valid NIKs the register does not hold (people from elsewhere).
-    for _ in 0..14 {
+    // Outsiders: 14 with a valid NIK; 3 with a NIK in scientific notation and 3 with an
+    // invalid NIK, which nothing can place (no register person is theirs).
+    for k in 0..20 {
         let female = rng.chance(0.5);
         let birth = random_birth(&mut rng, 1950, 1995);
         let region = rng.pick(&["647401", "640301", "737102"]).to_string();
@@ -618,15 +620,23 @@ fn main() -> PolarsResult<()> {
             status: "",
             household: 0,
         };
+        let (nik, status) = match k {
+            14..=16 => (format!("{}.{}E+15", &nik[..1], &nik[1..7]), "NIK_DAMAGED"),
+            17 => (nik.replacen('1', "I", 1), "INVALID_NIK"),
+            18 => (nik[..15].to_string(), "INVALID_NIK"),
+            19 => (format!("99{}", &nik[2..]), "INVALID_NIK"),
+            _ => (nik, "NOT_IN_REGISTER"),
+        };
         let cells = aid_cells(&mut rng, next_id(), &stranger, nik, None);
         rows.push(AidRow {
             cells,
-            status: "NOT_IN_REGISTER",
+            status,
             register_nik: String::new(),
             group: String::new(),
         });
     }
-    // Invalid NIKs.
+    // Invalid NIKs of register people: fuzzy linking places them by name, birth date,
+    // address and the NIK's surviving digits (reason NIK_CORRECTED).
     let bad: &[fn(&str) -> String] = &[
         |n| n[..15].to_string(),
         |n| format!("{n}7"),
@@ -638,23 +648,16 @@ fn main() -> PolarsResult<()> {
         |_| String::new(),
         |_| "-".to_string(),
     ];
-    for (k, f) in bad.iter().enumerate().chain(bad.iter().enumerate().take(5)) {
+    for (k, f) in bad.iter().enumerate().chain(bad.iter().enumerate().take(4)) {
         let p = &people[take(&mut rng, &mut used, &alive_adult)];
         let mut nik = f(&p.nik);
         if k == 2 && !p.nik.contains('0') {
             nik = format!("{}X", &p.nik[..15]);
         }
         let cells = aid_cells(&mut rng, next_id(), p, nik, None);
-        // Serial 0000 in a file with spreadsheet damage counts as rounded (see link.rs).
-        let status = if k == 6 { "NIK_DAMAGED" } else { "INVALID_NIK" };
-        rows.push(AidRow {
-            cells,
-            status,
-            register_nik: String::new(),
-            group: String::new(),
-        });
+        rows.push(plain("VERIFIED", p, cells, String::new()));
     }
-    // Spreadsheet damage: scientific notation, and the 16th digit rounded to 0.
+    // Spreadsheet damage of register people: scientific notation, the 16th digit rounded.
     for k in 0..12 {
         let p = &people[take(&mut rng, &mut used, &|p: &Person| {
             alive_adult(p) && !p.nik.ends_with('0')
@@ -675,12 +678,7 @@ fn main() -> PolarsResult<()> {
             rounded
         };
         let cells = aid_cells(&mut rng, next_id(), p, nik, None);
-        rows.push(AidRow {
-            cells,
-            status: "NIK_DAMAGED",
-            register_nik: String::new(),
-            group: String::new(),
-        });
+        rows.push(plain("VERIFIED", p, cells, String::new()));
     }
 
     // Shuffle (Fisher-Yates) so that duplicates are not adjacent.

@@ -63,6 +63,11 @@ pub struct Opts {
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Scoring model saved by an earlier run (its model.json), for stable scheduled runs;
+    /// without it the model is estimated from the data.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+
     /// Worker threads; 0 means one per core.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
@@ -127,14 +132,16 @@ impl Opts {
         let (Some(aid), Some(register)) = (&self.aid, &self.register) else {
             anyhow::bail!("give the aid list and the register: dedupe AID REGISTER (see --help)");
         };
-        Ok(Config::new(
+        let mut config = Config::new(
             aid.clone(),
             register.clone(),
             self.out.clone(),
             self.config.clone(),
             self.threads,
             self.quiet,
-        )?)
+        )?;
+        config.model_path = self.model.clone();
+        Ok(config)
     }
 }
 

@@ -293,16 +293,49 @@ pub struct MatchConfig {
     /// Name similarity (0..=1) at or above which two names are the same person's.
     #[serde(default = "default_name_threshold")]
     pub name_threshold: f64,
+    /// Fuzzy linking: the match probability the best register candidate needs.
+    #[serde(default = "default_link_probability")]
+    pub link_probability: f64,
+    /// Fuzzy linking: how many bits of match weight the best candidate must be ahead of
+    /// the runner-up.
+    #[serde(default = "default_margin_bits")]
+    pub margin_bits: f64,
+    /// Blocking: blocks larger than this are skipped (and counted in the summary).
+    #[serde(default = "default_max_block")]
+    pub max_block: usize,
+    /// Turn fuzzy linking off (exact NIK linking only).
+    #[serde(default = "default_fuzzy")]
+    pub fuzzy: bool,
 }
 
 fn default_name_threshold() -> f64 {
     0.85
 }
 
+fn default_link_probability() -> f64 {
+    0.99
+}
+
+fn default_margin_bits() -> f64 {
+    5.0
+}
+
+fn default_max_block() -> usize {
+    300
+}
+
+fn default_fuzzy() -> bool {
+    true
+}
+
 impl Default for MatchConfig {
     fn default() -> Self {
         MatchConfig {
             name_threshold: default_name_threshold(),
+            link_probability: default_link_probability(),
+            margin_bits: default_margin_bits(),
+            max_block: default_max_block(),
+            fuzzy: default_fuzzy(),
         }
     }
 }
@@ -383,6 +416,26 @@ pub struct Config {
     pub file: FileConfig,
     /// The config file, if one was given.
     pub config_path: Option<PathBuf>,
+    /// A saved scoring model (`model.json` of an earlier run) instead of estimating one.
+    pub model_path: Option<PathBuf>,
+}
+
+/// Read a saved scoring model.
+pub fn load_model(path: &Path) -> Result<crate::score::Model, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let model: crate::score::Model =
+        serde_json::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: format!("not a dedupe model ({e}); pass the model.json an earlier run wrote"),
+        })?;
+    model.validate().map_err(|message| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: format!("not a model for this version: {message}"),
+    })?;
+    Ok(model)
 }
 
 impl Config {
@@ -413,6 +466,7 @@ impl Config {
             quiet,
             file,
             config_path,
+            model_path: None,
         })
     }
 }

@@ -6,6 +6,7 @@
 //! (output files). [`pipeline`] runs them; [`cli`] is the command-line glue; [`config`]
 //! holds the one validated configuration the stages read.
 
+pub mod block;
 pub mod cli;
 pub mod cluster;
 pub mod compare;

@@ -152,3 +152,174 @@ pub fn link_all(
         .map(|p| link_one(p, register, index, cfg, damage_seen))
         .collect()
 }
+
+/// What the fuzzy stage did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FuzzyStats {
+    /// Aid rows exact linking could not place.
+    pub rows_considered: usize,
+    /// Of those, rows linked to a register person.
+    pub rows_linked: usize,
+    /// Rows whose best candidate was strong but not clearly ahead of the runner-up.
+    pub rows_ambiguous: usize,
+    pub blocking: crate::block::BlockStats,
+}
+
+/// Rows the fuzzy stage tries to place.
+fn unresolved(l: &Link) -> bool {
+    matches!(
+        l.status,
+        Status::NikDamaged | Status::InvalidNik | Status::NotInRegister | Status::NameMismatch
+    )
+}
+
+/// Register name frequencies for the term-frequency adjustment.
+fn name_frequencies(register: &[Person]) -> HashMap<&[String], u32> {
+    let mut f: HashMap<&[String], u32> = HashMap::with_capacity(register.len());
+    for p in register {
+        if !p.name.is_empty() {
+            *f.entry(p.name.as_slice()).or_default() += 1;
+        }
+    }
+    f
+}
+
+/// Estimate the model: u from random aid x register pairs; m by EM on the pairs that exact
+/// NIK linking found, with the NIK field left out (the fields of a blocking rule cannot be
+/// estimated from the pairs it finds, as in Splink). The NIK's m keeps its documented prior:
+/// its error rates cannot be learnt from NIK-blocked pairs, and EM over name-and-date blocks
+/// mixes in people born the same day in the same kecamatan (namesakes, twins), whose NIKs
+/// differ only in the serial. For the same reason the level "same region and date" is made
+/// neutral (m = u): a NIK that agrees but for its serial is evidence only together with
+/// name, birth date and place, which carry their own weight.
+pub fn estimate_model(aid: &[Person], register: &[Person], links: &[Link]) -> crate::score::Model {
+    let mut model = crate::score::Model::default();
+    if aid.is_empty() || register.is_empty() {
+        return model;
+    }
+    let mut rng = crate::synth::Rng::new(0x5EED_D3D0);
+    let random: Vec<(usize, usize)> = (0..50_000)
+        .map(|_| (rng.below(aid.len()), rng.below(register.len())))
+        .collect();
+    let random: Vec<compare::Gamma> = random
+        .par_iter()
+        .map(|&(a, r)| compare::gamma(&aid[a], &register[r]))
+        .collect();
+    model.estimate_u(&random);
+    let exact: Vec<compare::Gamma> = links
+        .par_iter()
+        .enumerate()
+        .filter_map(|(a, l)| l.register.map(|r| compare::gamma(&aid[a], &register[r])))
+        .collect();
+    let sessions = [model.em_session(&exact, &[2], 25)];
+    model.combine_sessions(&sessions, exact.len());
+    model.m[2][4] = model.u[2][4];
+    let total: f64 = model.m[2].iter().sum();
+    model.m[2].iter_mut().for_each(|x| *x /= total);
+    model
+}
+
+/// Place the rows exact linking could not, by blocking and Fellegi-Sunter scoring.
+///
+/// A row is linked to its best candidate when the match probability reaches
+/// `link_probability`, the weight is `margin_bits` ahead of the runner-up, and the names
+/// agree (level fuzzy or better). A row with a well-formed NIK (`NAME_MISMATCH`: someone
+/// else's; `NOT_IN_REGISTER`: nobody's) is linked only to a candidate one NIK error away
+/// (substitution, adjacent swap, rounding, a dropped digit): a typo, not a borrowed NIK
+/// and not a namesake born the same day, since the same name and birth date alone are weak
+/// evidence. Rows with a damaged, invalid or missing NIK can be linked on name, birth date,
+/// place and the NIK's surviving digits. The model is estimated unless one is given.
+pub fn link_fuzzy(
+    aid: &[Person],
+    register: &[Person],
+    links: &mut [Link],
+    cfg: &MatchConfig,
+    model: Option<crate::score::Model>,
+) -> (FuzzyStats, crate::score::Model) {
+    let todo: Vec<usize> = (0..aid.len()).filter(|&i| unresolved(&links[i])).collect();
+    let blocker = crate::block::Blocker::build(register, cfg.max_block);
+    let found: Vec<(Vec<(u32, crate::block::KeyKind)>, crate::block::BlockStats)> = todo
+        .par_iter()
+        .map(|&i| {
+            let mut stats = crate::block::BlockStats::default();
+            let c = blocker.candidates(&aid[i], &mut stats);
+            (c, stats)
+        })
+        .collect();
+    let model = model.unwrap_or_else(|| estimate_model(aid, register, links));
+    let freq = name_frequencies(register);
+    let n = register.len().max(1) as f64;
+    let decisions: Vec<Option<Link>> = todo
+        .par_iter()
+        .zip(&found)
+        .map(|(&i, (cands, _))| {
+            let a = &aid[i];
+            // A well-formed NIK (someone else's, or nobody's) says who the row is not:
+            // such a row is linked only through NIK evidence, one error away.
+            let well_formed = matches!(
+                links[i].status,
+                Status::NameMismatch | Status::NotInRegister
+            );
+            let mut scored: Vec<(f64, u32, compare::Gamma, crate::score::Score)> = cands
+                .iter()
+                .map(|&(r, _)| {
+                    let b = &register[r as usize];
+                    let g = compare::gamma(a, b);
+                    let tf = freq.get(b.name.as_slice()).map(|&c| f64::from(c) / n);
+                    let s = model.score(&g, tf);
+                    (s.weight, r, g, s)
+                })
+                .collect();
+            scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            let (_, r, g, s) = scored.first()?;
+            let runner_up = scored.get(1).map_or(f64::NEG_INFINITY, |x| x.0);
+            let name_ok = g.0[0].is_some_and(|l| l <= 2);
+            let nik_ok = !well_formed || matches!(g.0[2], Some(1..=3));
+            if s.probability < cfg.link_probability || !name_ok || !nik_ok {
+                return None;
+            }
+            let reg = *r as usize;
+            let explanation = format!("fuzzy;{}", crate::score::explain(g, s));
+            if s.weight - runner_up < cfg.margin_bits {
+                return Some(Link {
+                    status: links[i].status,
+                    reason: links[i].reason,
+                    register: None,
+                    name_score: links[i].name_score,
+                    evidence: format!("ambiguous;{explanation}"),
+                });
+            }
+            let (status, reason) = match register[reg].life {
+                Life::Deceased => (Status::Deceased, "REGISTER_DECEASED"),
+                Life::MovedOut => (Status::MovedOut, "REGISTER_MOVED_OUT"),
+                Life::Active => (Status::Verified, "NIK_CORRECTED"),
+            };
+            Some(Link {
+                status,
+                reason,
+                register: Some(reg),
+                name_score: Some(compare::name(a, &register[reg])),
+                evidence: explanation,
+            })
+        })
+        .collect();
+    let mut stats = FuzzyStats {
+        rows_considered: todo.len(),
+        ..FuzzyStats::default()
+    };
+    for (&i, d) in todo.iter().zip(decisions) {
+        if let Some(l) = d {
+            if l.register.is_some() {
+                stats.rows_linked += 1;
+            } else {
+                stats.rows_ambiguous += 1;
+            }
+            links[i] = l;
+        }
+    }
+    stats.blocking = found.into_iter().map(|(_, s)| s).fold(
+        crate::block::BlockStats::default(),
+        crate::block::BlockStats::merge,
+    );
+    (stats, model)
+}

@@ -35,6 +35,10 @@ pub struct Outcome {
     pub decisions: Vec<Decision>,
     pub register_repeated_niks: usize,
     pub stage_seconds: BTreeMap<String, f64>,
+    /// What fuzzy linking did (None when it is off).
+    pub fuzzy: Option<crate::link::FuzzyStats>,
+    /// The scoring model used by fuzzy linking.
+    pub model: Option<crate::score::Model>,
 }
 
 /// Normalize every row of a table, in parallel, keeping row order.
@@ -65,6 +69,17 @@ pub fn match_tables(
     cfg: &FileConfig,
     progress: &Progress,
 ) -> Result<Outcome, LoadError> {
+    match_tables_with_model(aid_table, register_table, cfg, None, progress)
+}
+
+/// [`match_tables`] with a given scoring model (estimated from the data when `None`).
+pub fn match_tables_with_model(
+    aid_table: &Table,
+    register_table: &Table,
+    cfg: &FileConfig,
+    model: Option<crate::score::Model>,
+    progress: &Progress,
+) -> Result<Outcome, LoadError> {
     let mut secs = BTreeMap::new();
     let aid_map = aid_table.resolve(&cfg.aid, "aid")?;
     let register_map = register_table.resolve(&cfg.register, "register")?;
@@ -76,8 +91,20 @@ pub fn match_tables(
 
     let t = Instant::now();
     let index = RegisterIndex::build(&register);
-    let links = link_all(&aid, &register, &index, &cfg.matching);
+    let mut links = link_all(&aid, &register, &index, &cfg.matching);
     secs.insert("link".to_string(), t.elapsed().as_secs_f64());
+
+    let (fuzzy, model) = if cfg.matching.fuzzy {
+        let t = Instant::now();
+        let pb = progress.spinner("fuzzy linking");
+        let (stats, model) =
+            crate::link::link_fuzzy(&aid, &register, &mut links, &cfg.matching, model);
+        pb.finish_and_clear();
+        secs.insert("fuzzy".to_string(), t.elapsed().as_secs_f64());
+        (Some(stats), Some(model))
+    } else {
+        (None, None)
+    };
 
     let t = Instant::now();
     let groups = cluster(&aid, &links, &cfg.matching);
@@ -97,6 +124,8 @@ pub fn match_tables(
         decisions,
         register_repeated_niks: index.repeated_niks(),
         stage_seconds: secs,
+        fuzzy,
+        model,
     })
 }
 
@@ -154,7 +183,12 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let (register_table, register_sha) = register_load?;
     let load_secs = start.elapsed().as_secs_f64();
 
-    let outcome = match_tables(&aid_table, &register_table, &cfg.file, &progress)?;
+    let model = match &cfg.model_path {
+        Some(path) => Some(crate::config::load_model(path)?),
+        None => None,
+    };
+    let outcome =
+        match_tables_with_model(&aid_table, &register_table, &cfg.file, model, &progress)?;
     let mut stage_seconds = outcome.stage_seconds.clone();
     stage_seconds.insert("load".to_string(), load_secs);
 
@@ -196,6 +230,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         .map(String::from)
         .to_vec(),
         config: cfg.file.clone(),
+        fuzzy: outcome.fuzzy.clone(),
     };
     let t = Instant::now();
     let output = RunOutput {
@@ -207,6 +242,12 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         groups: &outcome.groups,
     };
     output.write_tables(&cfg.out_dir)?;
+    if let Some(model) = &outcome.model {
+        report::write_atomic(&cfg.out_dir, report::MODEL, |w| {
+            serde_json::to_writer_pretty(&mut *w, model)?;
+            writeln!(w)
+        })?;
+    }
     summary
         .stage_seconds
         .insert("report".to_string(), t.elapsed().as_secs_f64());

@@ -33,6 +33,7 @@ pub const VERIFIED: &str = "verified.csv";
 pub const DUPLICATES: &str = "duplicates.csv";
 pub const REJECTED: &str = "rejected.csv";
 pub const SUMMARY: &str = "summary.json";
+pub const MODEL: &str = "model.json";
 
 /// One input file in the summary.
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +82,8 @@ pub struct Summary {
     pub out_dir: String,
     pub outputs: Vec<String>,
     pub config: FileConfig,
+    /// Fuzzy linking: rows considered, linked, ambiguous; candidate pairs per blocking key.
+    pub fuzzy: Option<crate::link::FuzzyStats>,
 }
 
 /// Count statuses and reasons.

@@ -108,8 +108,8 @@ impl Model {
 
     /// Estimate u from random pairs (Laplace-smoothed counts).
     pub fn estimate_u(&mut self, random: &[Gamma]) {
-        for f in 0..FIELDS.len() {
-            let mut counts = vec![1.0; LEVELS[f].len()];
+        for (f, levels) in LEVELS.iter().enumerate() {
+            let mut counts = vec![1.0; levels.len()];
             for g in random {
                 if let Some(l) = g.0[f] {
                     counts[l as usize] += 1.0;
@@ -157,6 +157,60 @@ impl Model {
             self.em_iterations += 1;
         }
         self.candidate_pairs = pairs.len();
+    }
+
+    /// One EM session on pairs found by a blocking rule (Splink's method): the fields of
+    /// the rule (`fixed`), on which every pair agrees by construction, are left out; m of
+    /// the other fields is estimated with u fixed. Returns the estimated m rows (None for
+    /// fixed fields) without changing the model.
+    pub fn em_session(
+        &self,
+        pairs: &[Gamma],
+        fixed: &[usize],
+        iterations: usize,
+    ) -> Vec<Option<Vec<f64>>> {
+        let mut work = self.clone();
+        let mut out: Vec<Option<Vec<f64>>> = vec![None; FIELDS.len()];
+        if pairs.len() < 100 {
+            return out;
+        }
+        let masked: Vec<Gamma> = pairs
+            .iter()
+            .map(|g| {
+                let mut g = *g;
+                for &f in fixed {
+                    g.0[f] = None;
+                }
+                g
+            })
+            .collect();
+        work.lambda = 0.5;
+        work.estimate_m(&masked, iterations);
+        for (f, row) in out.iter_mut().enumerate() {
+            if !fixed.contains(&f) {
+                *row = Some(work.m[f].clone());
+            }
+        }
+        out
+    }
+
+    /// Combine EM sessions: each field's m is the mean of the sessions that estimated it.
+    pub fn combine_sessions(&mut self, sessions: &[Vec<Option<Vec<f64>>>], pairs: usize) {
+        for f in 0..FIELDS.len() {
+            let rows: Vec<&Vec<f64>> = sessions.iter().filter_map(|s| s[f].as_ref()).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let mut m = vec![0.0; LEVELS[f].len()];
+            for r in &rows {
+                for (l, x) in r.iter().enumerate() {
+                    m[l] += x / rows.len() as f64;
+                }
+            }
+            normalize(&mut m);
+            self.m[f] = m;
+        }
+        self.candidate_pairs = pairs;
     }
 
     fn probability_without_tf(&self, g: &Gamma) -> f64 {

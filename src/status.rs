@@ -59,6 +59,7 @@ impl Status {
 pub fn reason_id(code: &str) -> &'static str {
     match code {
         "NIK_AND_NAME_MATCH" => "NIK terdaftar dan nama sesuai dengan data kependudukan.",
+        "NIK_CORRECTED" => "NIK pada daftar salah ketik atau rusak; penerima dikenali dari nama, tanggal lahir dan alamat, dan NIK yang benar ada di kolom register_nik.",
         "DUPLICATE_OF_ROW" => "Penerima tercatat lebih dari satu kali; hanya satu baris yang dibayar (lihat kolom group_id).",
         "NAME_DIFFERS" => "NIK terdaftar atas nama orang lain dalam data kependudukan; periksa NIK dan nama penerima.",
         "REGISTER_DECEASED" => "Menurut data kependudukan, penduduk ini telah meninggal dunia.",
@@ -82,6 +83,7 @@ pub fn reason_id(code: &str) -> &'static str {
 pub fn reason_en(code: &str) -> &'static str {
     match code {
         "NIK_AND_NAME_MATCH" => "The NIK is in the register and the name agrees.",
+        "NIK_CORRECTED" => "The listed NIK was mistyped or damaged; the person was recognised by name, birth date and address, and register_nik holds the right NIK.",
         "DUPLICATE_OF_ROW" => "The recipient is listed more than once; only one row is paid (see group_id).",
         "NAME_DIFFERS" => "The NIK belongs to someone else in the register; check the NIK and the name.",
         "REGISTER_DECEASED" => "The register records this person as deceased.",
@@ -123,6 +125,7 @@ mod tests {
         let mut codes: Vec<&str> = issues.iter().map(|i| i.code()).collect();
         codes.extend([
             "NIK_AND_NAME_MATCH",
+            "NIK_CORRECTED",
             "DUPLICATE_OF_ROW",
             "NAME_DIFFERS",
             "REGISTER_DECEASED",

@@ -1,0 +1,326 @@
+//! Blocking: candidate register rows for the aid rows that exact linking could not place.
+//!
+//! In: normalized register records (indexed once) and one aid record at a time.
+//! Out: candidate register rows, each with the key that found it, and counts per key.
+//!
+//! Several keys, so that one damaged field does not hide a match:
+//! * `nik_variant`: the NIK with one digit substituted, two adjacent digits swapped, one
+//!   digit missing (15 digits), the 16th digit rounded, or the last digit lost to a float;
+//! * `name_date`: the first or the last name token with the birth date (from the date
+//!   column, with day and month swapped, or decoded from the NIK);
+//! * `name_area`: the first name token with kelurahan and RT (rows without a birth date);
+//! * `nik_prefix_name`: the surviving NIK prefix of a damaged NIK (region) with the first
+//!   and last name tokens.
+//!
+//! Keys are 64-bit FNV-1a hashes in sorted vectors (about 16 bytes per key and person).
+//! Blocks larger than `max_block` (a very common name on a placeholder date) are skipped
+//! and counted, so the number of candidate pairs stays bounded as data grows.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::normalize::nik::{NikIssue, NikParse};
+use crate::record::Person;
+
+/// The blocking keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyKind {
+    NikVariant,
+    NameDate,
+    NameArea,
+    NikPrefixName,
+}
+
+impl KeyKind {
+    pub const ALL: [KeyKind; 4] = [
+        KeyKind::NikVariant,
+        KeyKind::NameDate,
+        KeyKind::NameArea,
+        KeyKind::NikPrefixName,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            KeyKind::NikVariant => "nik_variant",
+            KeyKind::NameDate => "name_date",
+            KeyKind::NameArea => "name_area",
+            KeyKind::NikPrefixName => "nik_prefix_name",
+        }
+    }
+}
+
+/// Candidate-pair counts.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct BlockStats {
+    /// Candidate pairs found per key (a pair found by two keys counts under both).
+    pub pairs_per_key: BTreeMap<String, usize>,
+    /// Distinct candidate pairs scored.
+    pub pairs: usize,
+    /// Blocks skipped for being larger than `max_block`.
+    pub skipped_blocks: usize,
+}
+
+impl BlockStats {
+    pub fn merge(mut self, other: BlockStats) -> BlockStats {
+        for (k, v) in other.pairs_per_key {
+            *self.pairs_per_key.entry(k).or_default() += v;
+        }
+        self.pairs += other.pairs;
+        self.skipped_blocks += other.skipped_blocks;
+        self
+    }
+}
+
+fn fnv(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+type Date3 = (u8, u8, u8);
+
+fn dates(p: &Person, with_variants: bool) -> Vec<Date3> {
+    let mut out = Vec::with_capacity(3);
+    if let Some(b) = p.birth {
+        let (d, m, y) = (
+            b.date.day() as u8,
+            b.date.month() as u8,
+            (b.date.year().rem_euclid(100)) as u8,
+        );
+        out.push((d, m, y));
+        if with_variants && d <= 12 && d != m {
+            out.push((m, d, y));
+        }
+    }
+    if let Some(info) = p.nik.info() {
+        let nik_date = (info.day, info.month, info.yy);
+        if (with_variants || out.is_empty()) && !out.contains(&nik_date) {
+            out.push(nik_date);
+        }
+    }
+    out
+}
+
+fn name_tokens(p: &Person) -> Vec<&str> {
+    match p.name.as_slice() {
+        [] => vec![],
+        [one] => vec![one.as_str()],
+        [first, .., last] => vec![first.as_str(), last.as_str()],
+    }
+}
+
+fn name_date_keys(p: &Person, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
+    for (d, m, y) in dates(p, variants) {
+        for t in name_tokens(p) {
+            out.push((fnv(&[b"nd", t.as_bytes(), &[d, m, y]]), KeyKind::NameDate));
+        }
+    }
+}
+
+fn name_area_key(p: &Person) -> Option<(u64, KeyKind)> {
+    let first = p.name.first()?;
+    let rt = p.rtrw.rt?;
+    (!p.kelurahan.is_empty()).then(|| {
+        (
+            fnv(&[
+                b"na",
+                first.as_bytes(),
+                p.kelurahan.as_bytes(),
+                &rt.to_le_bytes(),
+            ]),
+            KeyKind::NameArea,
+        )
+    })
+}
+
+fn prefix_key(prefix: &str, p: &Person) -> Option<(u64, KeyKind)> {
+    let first = p.name.first()?;
+    let last = p.name.last()?;
+    Some((
+        fnv(&[b"np", prefix.as_bytes(), first.as_bytes(), last.as_bytes()]),
+        KeyKind::NikPrefixName,
+    ))
+}
+
+fn register_keys(p: &Person) -> Vec<(u64, KeyKind)> {
+    let mut out = Vec::with_capacity(6);
+    name_date_keys(p, false, &mut out);
+    out.extend(name_area_key(p));
+    if let Some(nik) = p.nik.valid() {
+        out.extend(prefix_key(&nik[..6], p));
+    }
+    out
+}
+
+/// NIK values one typing or spreadsheet error away from `digits`.
+fn nik_variants(p: &Person) -> Vec<u64> {
+    let (digits, issue) = match &p.nik {
+        NikParse::Valid { nik, .. } => (nik.as_str(), None),
+        NikParse::Invalid { cleaned, issue } => (cleaned.as_str(), Some(*issue)),
+        NikParse::Damaged { digits, issue } => (digits.as_str(), Some(*issue)),
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return vec![];
+    }
+    let b = digits.as_bytes();
+    let value = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'))
+    };
+    let mut out = Vec::new();
+    match (b.len(), issue) {
+        (15, Some(NikIssue::NikFloatPrecision)) => {
+            let base = value(b) * 10;
+            out.extend((0..10).map(|d| base + d));
+        }
+        (16, _) => {
+            let mut v = b.to_vec();
+            for i in 0..16 {
+                let orig = v[i];
+                for d in b'0'..=b'9' {
+                    if d != orig {
+                        v[i] = d;
+                        out.push(value(&v));
+                    }
+                }
+                v[i] = orig;
+            }
+            for i in 0..15 {
+                if v[i] != v[i + 1] {
+                    v.swap(i, i + 1);
+                    out.push(value(&v));
+                    v.swap(i, i + 1);
+                }
+            }
+            let x = value(b);
+            if x % 10 == 0 {
+                out.extend((x.saturating_sub(5)..x + 5).filter(|&y| y != x));
+            }
+        }
+        (15, _) => {
+            for i in 0..=15 {
+                for d in b'0'..=b'9' {
+                    let mut v = Vec::with_capacity(16);
+                    v.extend_from_slice(&b[..i]);
+                    v.push(d);
+                    v.extend_from_slice(&b[i..]);
+                    out.push(value(&v));
+                }
+            }
+        }
+        _ => {}
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The register's blocking index.
+#[derive(Debug)]
+pub struct Blocker {
+    niks: Vec<(u64, u32)>,
+    keys: Vec<(u64, u32)>,
+    pub max_block: usize,
+}
+
+fn range(v: &[(u64, u32)], key: u64) -> &[(u64, u32)] {
+    let start = v.partition_point(|(k, _)| *k < key);
+    let end = start + v[start..].partition_point(|(k, _)| *k == key);
+    &v[start..end]
+}
+
+impl Blocker {
+    /// Index every register record (in parallel).
+    pub fn build(register: &[Person], max_block: usize) -> Blocker {
+        let mut niks: Vec<(u64, u32)> = register
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                p.nik
+                    .valid()
+                    .and_then(|n| n.parse().ok())
+                    .map(|v| (v, i as u32))
+            })
+            .collect();
+        niks.par_sort_unstable();
+        let mut keys: Vec<(u64, u32)> = register
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, p)| {
+                register_keys(p)
+                    .into_iter()
+                    .map(move |(k, _)| (k, i as u32))
+            })
+            .collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        Blocker {
+            niks,
+            keys,
+            max_block,
+        }
+    }
+
+    /// Candidate register rows for one record, sorted by row, each with the first key
+    /// that found it.
+    pub fn candidates(&self, p: &Person, stats: &mut BlockStats) -> Vec<(u32, KeyKind)> {
+        let mut found: Vec<(u32, KeyKind)> = Vec::new();
+        let mut count = |kind: KeyKind, n: usize| {
+            *stats
+                .pairs_per_key
+                .entry(kind.code().to_string())
+                .or_default() += n
+        };
+        let mut n_variant = 0;
+        for v in nik_variants(p) {
+            for &(_, r) in range(&self.niks, v) {
+                found.push((r, KeyKind::NikVariant));
+                n_variant += 1;
+            }
+        }
+        count(KeyKind::NikVariant, n_variant);
+        let mut keys = Vec::new();
+        name_date_keys(p, true, &mut keys);
+        keys.extend(name_area_key(p));
+        let digits = match &p.nik {
+            NikParse::Damaged { digits, .. } if digits.len() >= 6 => Some(&digits[..6]),
+            NikParse::Invalid { cleaned, .. }
+                if cleaned.len() >= 6 && cleaned.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                Some(&cleaned[..6])
+            }
+            NikParse::Valid { nik, .. } => Some(&nik[..6]),
+            _ => None,
+        };
+        if let Some(d) = digits {
+            keys.extend(prefix_key(d, p));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        for (k, kind) in keys {
+            let block = range(&self.keys, k);
+            if block.len() > self.max_block {
+                stats.skipped_blocks += 1;
+                continue;
+            }
+            count(kind, block.len());
+            found.extend(block.iter().map(|&(_, r)| (r, kind)));
+        }
+        found.sort_unstable();
+        found.dedup_by_key(|(r, _)| *r);
+        stats.pairs += found.len();
+        found
+    }
+}
