@@ -324,3 +324,106 @@ impl Blocker {
         found
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{InputConfig, StatusValues};
+    use crate::load::Table;
+    use crate::record::normalize_row;
+
+    const HEADERS: [&str; 6] = ["NIK", "NAMA", "TGL_LAHIR", "KELURAHAN", "RT", "JK"];
+
+    fn people(rows: &[[&str; 6]]) -> Vec<Person> {
+        let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.to_vec()).collect();
+        let t = Table::from_rows("t.csv", &HEADERS, &rows);
+        let map = t.resolve(&InputConfig::default(), "aid").expect("map");
+        (0..t.n_rows)
+            .map(|i| normalize_row(&t, &map, i, &StatusValues::default()))
+            .collect()
+    }
+
+    #[test]
+    fn a_single_damaged_field_does_not_hide_the_pair() {
+        let truth = [
+            "6471054507890003",
+            "SITI AMINAH",
+            "05-07-1989",
+            "SEPINGGAN",
+            "3",
+            "P",
+        ];
+        let mut register = vec![truth];
+        // Others: a neighbour, a namesake born another day, a man born the same day.
+        register.push([
+            "6471054507890004",
+            "RINA MARLINA",
+            "05-07-1989",
+            "SEPINGGAN",
+            "3",
+            "P",
+        ]);
+        register.push([
+            "6471051203850002",
+            "SITI AMINAH",
+            "12-03-1985",
+            "DAMAI",
+            "7",
+            "P",
+        ]);
+        register.push([
+            "6471050507890001",
+            "BUDI SANTOSO",
+            "05-07-1989",
+            "SEPINGGAN",
+            "3",
+            "L",
+        ]);
+        let reg = people(&register);
+        let blocker = Blocker::build(&reg, 300);
+        let defects: [(&str, usize, &str); 11] = [
+            ("nik typo", 0, "6471054507890008"),
+            ("nik swap", 0, "6471045507890003"),
+            ("nik scientific", 0, "6.471054E+15"),
+            ("nik rounded", 0, "6471054507890000"),
+            ("nik truncated", 0, "647105450789003"),
+            ("nik missing", 0, ""),
+            ("name typo", 1, "SITI AMINA"),
+            ("name single", 1, "AMINAH"),
+            ("date swapped", 2, "07-05-1989"),
+            ("date missing", 2, ""),
+            ("area differs", 3, "DAMAI"),
+        ];
+        for (what, field, value) in defects {
+            let mut row = truth;
+            row[field] = value;
+            // One defect at a time, but a NIK the register holds would find it trivially:
+            // give every probe but the NIK ones a foreign NIK.
+            if field != 0 {
+                row[0] = "3171010101010001";
+            }
+            let probe = &people(&[row])[0];
+            let mut stats = BlockStats::default();
+            let found: Vec<u32> = blocker
+                .candidates(probe, &mut stats)
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect();
+            assert!(found.contains(&0), "{what}: candidates {found:?}");
+            assert!(stats.pairs >= 1 && stats.pairs == found.len());
+        }
+    }
+
+    #[test]
+    fn oversized_blocks_are_skipped_and_counted() {
+        let rows: Vec<[&str; 6]> = (0..5)
+            .map(|_| ["", "SITI", "01-07-1970", "", "", "P"])
+            .collect();
+        let reg = people(&rows);
+        let blocker = Blocker::build(&reg, 3);
+        let mut stats = BlockStats::default();
+        let found = blocker.candidates(&reg[0], &mut stats);
+        assert!(found.is_empty());
+        assert!(stats.skipped_blocks >= 1);
+    }
+}

@@ -28,6 +28,9 @@ Examples:
     dedupe synth/aid.csv synth/population.parquet -o synth/out
     dedupe eval synth/out synth/truth.csv
 
+  Why was row 17 rejected or grouped?
+    dedupe explain hasil 17
+
 Outputs: decisions.csv, verified.csv, duplicates.csv, rejected.csv, summary.json.
 Exit codes: 0 done, 1 done with findings (only with --fail-on-findings), 2 error.";
 
@@ -94,6 +97,20 @@ pub enum Command {
     /// Measure a run's accuracy against a truth file: pairwise precision/recall/F1 of
     /// same-person groups, register_nik accuracy, per status and per defect kind.
     Eval(EvalOpts),
+    /// Explain why an aid row got its status and group: reason, register person, match
+    /// weight per field, the other rows of its group. NIKs are masked.
+    Explain(ExplainOpts),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainOpts {
+    /// The out folder of a run.
+    pub out_dir: PathBuf,
+    /// The aid row (1-based, as in decisions.csv).
+    pub row: usize,
+    /// Reasons in English instead of Bahasa Indonesia.
+    #[arg(long)]
+    pub en: bool,
 }
 
 #[derive(Debug, Args)]
@@ -214,6 +231,12 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
     match &opts.command {
         Some(Command::Synth(o)) => return synth(o),
         Some(Command::Eval(o)) => return eval(o),
+        Some(Command::Explain(o)) => {
+            let text = crate::explain::explain(&o.out_dir, o.row, o.en)
+                .with_context(|| format!("explaining row {} of {}", o.row, o.out_dir.display()))?;
+            print!("{text}");
+            return Ok(0);
+        }
         None => {}
     }
     let config = opts.to_config()?;

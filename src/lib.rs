@@ -13,6 +13,7 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod link;
 pub mod load;
 pub mod normalize;

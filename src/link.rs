@@ -317,6 +317,19 @@ pub fn link_fuzzy(
             links[i] = l;
         }
     }
+    // Every exact link carries its weights too, so each pair behind a group is explained
+    // the same way.
+    links.par_iter_mut().enumerate().for_each(|(i, l)| {
+        if let (Some(r), false) = (l.register, l.evidence.starts_with("fuzzy")) {
+            let b = &register[r];
+            let g = compare::gamma(&aid[i], b);
+            let tf = freq.get(b.name.as_slice()).map(|&c| f64::from(c) / n);
+            l.evidence = format!(
+                "exact_nik;{}",
+                crate::score::explain(&g, &model.score(&g, tf))
+            );
+        }
+    });
     stats.blocking = found.into_iter().map(|(_, s)| s).fold(
         crate::block::BlockStats::default(),
         crate::block::BlockStats::merge,

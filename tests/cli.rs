@@ -171,3 +171,91 @@ fn unknown_config_key_exits_2_naming_the_key() {
         .stderr(predicate::str::contains("bad.toml"))
         .stderr(predicate::str::contains("unknown field `nama`"));
 }
+
+#[test]
+fn explain_masks_niks_and_shows_weights() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    dedupe()
+        .arg(fixture("aid.csv"))
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(dir.path())
+        .arg("-q")
+        .assert()
+        .success();
+    let decisions = std::fs::read_to_string(dir.path().join("decisions.csv")).expect("decisions");
+    let grouped = decisions
+        .lines()
+        .skip(1)
+        .find(|l| l.contains(",DUPLICATE,"))
+        .expect("a duplicate row in the fixtures");
+    let row = grouped.split(',').next().expect("row");
+    let nik = grouped.split(',').nth(5).expect("register_nik");
+    let out = dedupe()
+        .args(["explain", dir.path().to_str().expect("utf-8"), row])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(
+        text.contains("DUPLICATE") && text.contains("group G") && text.contains("name=+"),
+        "{text}"
+    );
+    assert!(text.contains("kept=true"), "{text}");
+    assert!(!text.contains(nik), "a whole NIK in: {text}");
+    dedupe()
+        .args(["explain", dir.path().to_str().expect("utf-8"), "999999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such row"));
+}
+
+#[test]
+fn fuzzy_linking_can_be_turned_off_and_a_saved_model_reused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exact = dir.path().join("exact.toml");
+    std::fs::write(&exact, "[match]\nfuzzy = false\n").expect("write");
+    let run = |out: &str, extra: &[&std::ffi::OsStr]| {
+        let assert = dedupe()
+            .arg(fixture("aid.csv"))
+            .arg(fixture("population.parquet"))
+            .arg("-o")
+            .arg(dir.path().join(out))
+            .arg("--json")
+            .args(extra)
+            .assert()
+            .success();
+        serde_json::from_slice::<serde_json::Value>(&assert.get_output().stdout).expect("json")
+    };
+    let fuzzy = run("fuzzy", &[]);
+    let off = run("off", &["-c".as_ref(), exact.as_os_str()]);
+    let reasons = |s: &serde_json::Value| s["reason_counts"]["NIK_CORRECTED"].as_u64().unwrap_or(0);
+    assert!(reasons(&fuzzy) > 0);
+    assert_eq!(reasons(&off), 0);
+    assert!(
+        off["status_counts"]["NIK_DAMAGED"].as_u64()
+            > fuzzy["status_counts"]["NIK_DAMAGED"].as_u64()
+    );
+    assert!(!dir.path().join("off/model.json").exists());
+    // The model of one run, reused: the same decisions.
+    let model = dir.path().join("fuzzy/model.json");
+    run("reused", &["--model".as_ref(), model.as_os_str()]);
+    assert_eq!(
+        std::fs::read(dir.path().join("fuzzy/decisions.csv")).expect("read"),
+        std::fs::read(dir.path().join("reused/decisions.csv")).expect("read")
+    );
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{}").expect("write");
+    dedupe()
+        .arg(fixture("aid.csv"))
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(dir.path().join("bad"))
+        .arg("--model")
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.json"));
+}

@@ -1,0 +1,117 @@
+//! `dedupe explain`: why a row got its status and group.
+//!
+//! In: the out folder of a run (`decisions.csv`, `duplicates.csv`) and a 1-based aid row.
+//! Out: a plain-text explanation: status, reason in Bahasa Indonesia (or English), the
+//! register person, the match weight and every field's contribution, and the other rows of
+//! its duplicate group. NIKs are masked (`647105********01`): the text is for reading
+//! aloud and pasting into letters, not for finding people.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::error::LoadError;
+use crate::normalize::nik::mask;
+use crate::status::{reason_en, reason_id};
+
+fn rows(path: &Path) -> Result<Vec<HashMap<String, String>>, LoadError> {
+    let err = |message: String| LoadError::Csv {
+        path: path.to_path_buf(),
+        row: 0,
+        message,
+    };
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| err(format!("{e}; is this the out folder of a run?")))?;
+    let h = r.headers().map_err(|e| err(e.to_string()))?.clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.map_err(|e| err(e.to_string()))?;
+            Ok(h.iter()
+                .zip(rec.iter())
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect())
+        })
+        .collect()
+}
+
+fn get<'a>(r: &'a HashMap<String, String>, k: &str) -> &'a str {
+    r.get(k).map(String::as_str).unwrap_or("")
+}
+
+/// Explain one row (1-based) of a run.
+pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, LoadError> {
+    let decisions_path = out_dir.join(crate::report::DECISIONS);
+    let decisions = rows(&decisions_path)?;
+    let d = decisions
+        .iter()
+        .find(|d| get(d, "row") == row.to_string())
+        .ok_or_else(|| LoadError::Csv {
+            path: decisions_path.clone(),
+            row: row as u64,
+            message: format!("no such row; the run has rows 1 to {}", decisions.len()),
+        })?;
+    let mut s = String::new();
+    let reason = get(d, "reason");
+    let text = if english {
+        reason_en(reason)
+    } else {
+        reason_id(reason)
+    };
+    let _ = writeln!(s, "row {row}: {} ({reason})", get(d, "status"));
+    let _ = writeln!(s, "  {text}");
+    if !get(d, "duplicate_of_row").is_empty() {
+        let _ = writeln!(s, "  kept row: {}", get(d, "duplicate_of_row"));
+    }
+    let _ = writeln!(s, "  NIK in the list: {}", mask(get(d, "nik_normalized")));
+    if !get(d, "register_nik").is_empty() {
+        let _ = writeln!(s, "  register person: {}", mask(get(d, "register_nik")));
+    }
+    let evidence = get(d, "evidence");
+    if !evidence.is_empty() {
+        let mut parts = evidence.split(';');
+        let how = parts.next().unwrap_or("");
+        let _ = writeln!(
+            s,
+            "  evidence ({}):",
+            match how {
+                "exact_nik" => "linked on the exact NIK",
+                "fuzzy" => "linked by name, birth date, address and NIK digits",
+                "ambiguous" => "a strong candidate, but not clearly ahead of the next: not linked",
+                _ => "comparison with the NIK's holder",
+            }
+        );
+        for p in std::iter::once(how)
+            .filter(|h| h.contains('='))
+            .chain(parts)
+        {
+            let _ = writeln!(s, "    {p}");
+        }
+    }
+    let group = get(d, "group_id");
+    if !group.is_empty() {
+        let dup_path = out_dir.join(crate::report::DUPLICATES);
+        let members = rows(&dup_path)?;
+        let _ = writeln!(
+            s,
+            "  group {group} ({}):",
+            members
+                .iter()
+                .find(|m| get(m, "group_id") == group)
+                .map_or("", |m| get(m, "grouped_by"))
+        );
+        for m in members.iter().filter(|m| get(m, "group_id") == group) {
+            let _ = writeln!(
+                s,
+                "    row {:>6} {:<10} kept={:<5} {} {} | {} | {}",
+                get(m, "row"),
+                get(m, "status"),
+                get(m, "kept"),
+                mask(get(m, "nik")),
+                get(m, "name"),
+                get(m, "address"),
+                get(m, "kelurahan")
+            );
+        }
+    }
+    Ok(s)
+}
