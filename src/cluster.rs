@@ -4,11 +4,23 @@
 //! Out: [`Groups`]: for every aid row, the index of its group (groups of two or more rows),
 //! numbered in order of their first row so that ids are stable whatever the thread count.
 //!
-//! Edges (exact matching): two rows linked to the same register person with agreeing names;
-//! two rows with the same valid NIK that is not in the register and agreeing names. Rows
-//! whose NIK points at someone else (`NAME_MISMATCH`) are not that person and join no group.
+//! Edges: two rows linked to the same register person (exactly or by fuzzy linking); two
+//! rows with the same valid NIK that is not in the register and agreeing names; and, among
+//! the rows linked to nobody (`NOT_IN_REGISTER`, `NIK_DAMAGED`, `INVALID_NIK`), fuzzy
+//! edges found with the same blocking and scoring as aid-to-register linking. Rows whose
+//! NIK points at someone else (`NAME_MISMATCH`) are not that person and join no group.
+//!
+//! Chain guard: groups around a register person are stars and cannot chain. A group that
+//! fuzzy edges built is kept only where every two members are strongly linked; otherwise it
+//! is split by complete linkage (each row joins the first subgroup all of whose members it
+//! matches), so A~B and B~C never merge A with C on their own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::block::Blocker;
+use crate::score::{explain, Model};
 
 use crate::compare;
 use crate::config::MatchConfig;
@@ -79,6 +91,8 @@ pub enum GroupReason {
     SameRegisterPerson,
     /// Same NIK (not in the register) and agreeing names.
     SameNik,
+    /// Rows linked to nobody, matched to each other by fuzzy scoring.
+    FuzzyMatch,
 }
 
 impl GroupReason {
@@ -86,6 +100,7 @@ impl GroupReason {
         match self {
             GroupReason::SameRegisterPerson => "SAME_REGISTER_PERSON",
             GroupReason::SameNik => "SAME_NIK_SAME_NAME",
+            GroupReason::FuzzyMatch => "FUZZY_MATCH",
         }
     }
 }
@@ -98,10 +113,84 @@ pub struct Groups {
     pub reasons: Vec<GroupReason>,
     /// Aid row -> group index.
     pub of_row: Vec<Option<usize>>,
+    /// For rows grouped by fuzzy edges: the scored comparison with a fellow member.
+    pub pair_evidence: Vec<Option<String>>,
+}
+
+/// Rows linked to nobody whose identity fuzzy matching may establish among themselves.
+fn unlinked(l: &Link) -> bool {
+    l.register.is_none()
+        && matches!(
+            l.status,
+            Status::NotInRegister | Status::NikDamaged | Status::InvalidNik
+        )
+}
+
+/// Whether two unlinked rows are strongly linked: the match probability reaches
+/// `link_probability`, the names agree, two well-formed NIKs are at most one error apart,
+/// and beyond name and birth date at least one more field agrees (NIK, KK or kelurahan):
+/// the same name and birth date alone are weak evidence.
+pub fn strong_pair(a: &Person, b: &Person, model: &Model, cfg: &MatchConfig) -> Option<String> {
+    let g = compare::gamma(a, b);
+    let s = model.score(&g, None);
+    let name_ok = g.0[0].is_some_and(|l| l <= 2);
+    let both_valid = a.nik.valid().is_some() && b.nik.valid().is_some();
+    let nik_ok = !both_valid || matches!(g.0[2], Some(0..=3));
+    let more = matches!(g.0[2], Some(0..=3)) || g.0[4] == Some(0) || g.0[5] == Some(0);
+    (s.probability >= cfg.link_probability && name_ok && nik_ok && more).then(|| explain(&g, &s))
+}
+
+/// Split `rows` into subgroups whose members are all pairwise `strong` (complete linkage,
+/// greedy in row order). Singletons are dropped.
+pub fn complete_linkage(
+    rows: &[usize],
+    mut strong: impl FnMut(usize, usize) -> bool,
+) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &r in rows {
+        match groups.iter_mut().find(|g| g.iter().all(|&m| strong(m, r))) {
+            Some(g) => g.push(r),
+            None => groups.push(vec![r]),
+        }
+    }
+    groups.retain(|g| g.len() > 1);
+    groups
+}
+
+/// Fuzzy edges among unlinked rows: candidates from blocking, kept when strongly linked.
+fn unlinked_edges(
+    aid: &[Person],
+    links: &[Link],
+    model: &Model,
+    cfg: &MatchConfig,
+) -> Vec<(usize, usize, String)> {
+    let rows: Vec<usize> = (0..aid.len()).filter(|&i| unlinked(&links[i])).collect();
+    if rows.len() < 2 {
+        return Vec::new();
+    }
+    let subset: Vec<Person> = rows.iter().map(|&i| aid[i].clone()).collect();
+    let blocker = Blocker::build(&subset, cfg.max_block);
+    let mut edges: Vec<(usize, usize, String)> = (0..subset.len())
+        .into_par_iter()
+        .flat_map_iter(|k| {
+            let mut stats = crate::block::BlockStats::default();
+            let cands = blocker.candidates(&subset[k], &mut stats);
+            cands
+                .into_iter()
+                .filter(move |&(j, _)| j as usize > k)
+                .filter_map(|(j, _)| {
+                    strong_pair(&subset[k], &subset[j as usize], model, cfg)
+                        .map(|e| (rows[k], rows[j as usize], e))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    edges.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    edges
 }
 
 /// Build the groups from exact evidence.
-pub fn cluster(aid: &[Person], links: &[Link], cfg: &MatchConfig) -> Groups {
+pub fn cluster(aid: &[Person], links: &[Link], cfg: &MatchConfig, model: Option<&Model>) -> Groups {
     let n = aid.len();
     let mut uf = UnionFind::new(n);
     let mut first_by_register: HashMap<usize, usize> = HashMap::new();
@@ -139,7 +228,43 @@ pub fn cluster(aid: &[Person], links: &[Link], cfg: &MatchConfig) -> Groups {
             }
         }
     }
-    let members = uf.groups();
+    // Fuzzy edges among unlinked rows, then the chain guard on the groups they touch.
+    let mut pair_evidence: Vec<Option<String>> = vec![None; n];
+    let mut fuzzy_rows: HashSet<usize> = HashSet::new();
+    if let (Some(model), true) = (model, cfg.fuzzy) {
+        for (a, b, evidence) in unlinked_edges(aid, links, model, cfg) {
+            uf.union(a, b);
+            fuzzy_rows.extend([a, b]);
+            pair_evidence[b].get_or_insert_with(|| format!("fuzzy_pair(row {});{evidence}", a + 1));
+            pair_evidence[a].get_or_insert_with(|| format!("fuzzy_pair(row {});{evidence}", b + 1));
+        }
+    }
+    let mut members = Vec::new();
+    for g in uf.groups() {
+        if !g.iter().any(|r| fuzzy_rows.contains(r)) {
+            members.push(g);
+            continue;
+        }
+        let same_nik = |a: usize, b: usize| {
+            aid[a].nik.valid().is_some()
+                && aid[a].nik.valid() == aid[b].nik.valid()
+                && compare::name(&aid[a], &aid[b]) >= cfg.name_threshold
+        };
+        let split = complete_linkage(&g, |a, b| {
+            same_nik(a, b) || model.is_some_and(|m| strong_pair(&aid[a], &aid[b], m, cfg).is_some())
+        });
+        for sub in split {
+            if sub.iter().any(|r| fuzzy_rows.contains(r)) {
+                for &r in &sub {
+                    reason_of_root_row
+                        .entry(r)
+                        .or_insert(GroupReason::FuzzyMatch);
+                }
+            }
+            members.push(sub);
+        }
+    }
+    members.sort_unstable_by_key(|g| g[0]);
     let mut of_row = vec![None; n];
     let mut reasons = Vec::with_capacity(members.len());
     for (g, rows) in members.iter().enumerate() {
@@ -152,10 +277,17 @@ pub fn cluster(aid: &[Person], links: &[Link], cfg: &MatchConfig) -> Groups {
             .unwrap_or(GroupReason::SameRegisterPerson);
         reasons.push(reason);
     }
+    // Evidence only for rows still in a group after the chain guard.
+    for (e, g) in pair_evidence.iter_mut().zip(&of_row) {
+        if g.is_none() {
+            *e = None;
+        }
+    }
     Groups {
         members,
         reasons,
         of_row,
+        pair_evidence,
     }
 }
 
@@ -172,5 +304,23 @@ mod tests {
         assert!(uf.union(6, 4));
         assert_eq!(uf.groups(), vec![vec![1, 3, 5], vec![4, 6]]);
         assert_eq!(uf.find(0), 0);
+    }
+
+    #[test]
+    fn chain_guard_splits_a_chain_and_keeps_a_clique() {
+        // 1~2, 2~3, 3~4 strong; 1 and 3, 1 and 4, 2 and 4 not: a chain.
+        let chain = [(1, 2), (2, 3), (3, 4)];
+        let strong = |a: usize, b: usize| chain.contains(&(a.min(b), a.max(b)));
+        assert_eq!(
+            complete_linkage(&[1, 2, 3, 4], strong),
+            vec![vec![1, 2], vec![3, 4]]
+        );
+        // A clique stays whole.
+        assert_eq!(
+            complete_linkage(&[5, 6, 7], |_, _| true),
+            vec![vec![5, 6, 7]]
+        );
+        // Nothing strong: no group.
+        assert!(complete_linkage(&[1, 2], |_, _| false).is_empty());
     }
 }

@@ -107,7 +107,7 @@ pub fn match_tables_with_model(
     };
 
     let t = Instant::now();
-    let groups = cluster(&aid, &links, &cfg.matching);
+    let groups = cluster(&aid, &links, &cfg.matching, model.as_ref());
     secs.insert("cluster".to_string(), t.elapsed().as_secs_f64());
 
     let t = Instant::now();

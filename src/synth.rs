@@ -1028,6 +1028,25 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
                 status: "NOT_IN_REGISTER",
                 defects,
             });
+            // Outsiders are recorded twice too, often elsewhere.
+            if rng.chance(0.08) {
+                let mut defects = vec!["not_in_register", "duplicate"];
+                let at = if rng.chance(0.6) {
+                    defects.push("another_address");
+                    elsewhere(rng, &stranger)
+                } else {
+                    home(&stranger)
+                };
+                let nik_cell = damaged_nik(rng, &nik, &EXTRA_ROW, &mut defects);
+                let cells = aid_cells(rng, &stranger, nik_cell, &at, &mut defects);
+                rows.push(AidRow {
+                    cells,
+                    person: format!("X{outsiders}"),
+                    register_nik: String::new(),
+                    status: "NOT_IN_REGISTER",
+                    defects,
+                });
+            }
             outsiders += 1;
             continue;
         }

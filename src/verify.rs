@@ -85,7 +85,10 @@ pub fn decide(
             kept: None,
             duplicate_of: None,
             name_score: l.name_score,
-            evidence: l.evidence.clone(),
+            evidence: match (&groups.pair_evidence[row], l.evidence.is_empty()) {
+                (Some(pair), true) => pair.clone(),
+                _ => l.evidence.clone(),
+            },
         })
         .collect();
     for rows in &groups.members {
