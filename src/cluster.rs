@@ -185,7 +185,7 @@ fn unlinked_edges(
                 .collect::<Vec<_>>()
         })
         .collect();
-    edges.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    edges.sort_by_key(|e| (e.0, e.1));
     edges
 }
 
