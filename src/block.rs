@@ -157,7 +157,7 @@ fn register_keys(p: &Person) -> Vec<(u64, KeyKind)> {
     let mut out = Vec::with_capacity(6);
     name_date_keys(p, false, &mut out);
     out.extend(name_area_key(p));
-    if let Some(nik) = p.nik.valid() {
+    if let NikParse::Valid { nik, .. } = &p.nik {
         out.extend(prefix_key(&nik[..6], p));
     }
     out
@@ -169,6 +169,7 @@ fn nik_variants(p: &Person) -> Vec<u64> {
         NikParse::Valid { nik, .. } => (nik.as_str(), None),
         NikParse::Invalid { cleaned, issue } => (cleaned.as_str(), Some(*issue)),
         NikParse::Damaged { digits, issue } => (digits.as_str(), Some(*issue)),
+        NikParse::Generic(_) => return vec![],
     };
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return vec![];

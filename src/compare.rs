@@ -186,7 +186,7 @@ pub fn date_level(a: &Person, b: &Person) -> Option<u8> {
 fn nik_digits(p: &Person) -> Option<(&str, bool)> {
     use crate::normalize::nik::{NikIssue, NikParse};
     match &p.nik {
-        NikParse::Valid { nik, .. } => Some((nik, false)),
+        NikParse::Valid { nik, .. } | NikParse::Generic(nik) => Some((nik, false)),
         NikParse::Damaged { digits, .. } if !digits.is_empty() => Some((digits, true)),
         NikParse::Invalid { cleaned, issue }
             if *issue != NikIssue::NikNonDigit
@@ -219,20 +219,20 @@ pub fn nik_level(a: &Person, b: &Person) -> Option<u8> {
     if x == y && !x_damaged && !y_damaged {
         return Some(0);
     }
-    if xb.len() == 16 && yb.len() == 16 {
-        let diff: Vec<usize> = (0..16).filter(|&i| xb[i] != yb[i]).collect();
+    if xb.len() == yb.len() {
+        let n = xb.len();
+        let diff: Vec<usize> = (0..n).filter(|&i| xb[i] != yb[i]).collect();
         match diff.as_slice() {
             [_] if !x_damaged && !y_damaged => {
-                // The 16th digit rounded by a spreadsheet counts as damage, not a typo.
-                return Some(if diff[0] == 15 && (xb[15] == b'0' || yb[15] == b'0') {
-                    3
-                } else {
-                    1
-                });
+                // The 16th digit of a NIK rounded by a spreadsheet counts as damage.
+                let rounded = n == 16 && diff[0] == 15 && (xb[15] == b'0' || yb[15] == b'0');
+                return Some(if rounded { 3 } else { 1 });
             }
             [i, j] if *j == i + 1 && xb[*i] == yb[*j] && xb[*j] == yb[*i] => return Some(2),
             _ => {}
         }
+    }
+    if xb.len() == 16 && yb.len() == 16 {
         if x_damaged || y_damaged {
             // Float precision loss keeps 15 digits.
             let n = 15;
@@ -246,7 +246,7 @@ pub fn nik_level(a: &Person, b: &Person) -> Option<u8> {
                 return Some(3);
             }
         }
-    } else {
+    } else if xb.len() != yb.len() {
         let (short, long, short_damaged) = if xb.len() < yb.len() {
             (xb, yb, x_damaged)
         } else {

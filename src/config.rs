@@ -340,10 +340,24 @@ impl Default for MatchConfig {
     }
 }
 
+/// What the identifier column holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdKind {
+    /// Indonesian NIK: 16 digits with region, birth date, sex and serial.
+    #[default]
+    Nik,
+    /// Any identifier, compared as text without NIK rules (person records of any country).
+    Generic,
+}
+
 /// The TOML configuration file, all keys optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
+    /// `nik` (default) or `generic`.
+    #[serde(default)]
+    pub id_kind: IdKind,
     #[serde(default)]
     pub aid: InputConfig,
     #[serde(default)]

@@ -104,7 +104,7 @@ pub fn link_one(
         } if damage_seen => return unlinked(Status::NikDamaged, NikIssue::NikRounded.code()),
         NikParse::Invalid { issue, .. } => return unlinked(Status::InvalidNik, issue.code()),
         NikParse::Damaged { issue, .. } => return unlinked(Status::NikDamaged, issue.code()),
-        NikParse::Valid { nik, .. } => nik,
+        NikParse::Valid { nik, .. } | NikParse::Generic(nik) => nik,
     };
     let holders = index.get(nik);
     let best = holders
@@ -115,7 +115,7 @@ pub fn link_one(
             _ => Some((r, s)),
         });
     let Some((reg, score)) = best else {
-        return if damage_seen && nik.ends_with('0') {
+        return if damage_seen && nik.ends_with('0') && matches!(aid.nik, NikParse::Valid { .. }) {
             unlinked(Status::NikDamaged, NikIssue::NikRounded.code())
         } else {
             unlinked(Status::NotInRegister, "NIK_NOT_FOUND")

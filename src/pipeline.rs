@@ -18,7 +18,7 @@ use crate::error::{Error, LoadError};
 use crate::link::{link_all, Link, RegisterIndex};
 use crate::load::{read_table, FieldMap, Table};
 use crate::progress::Progress;
-use crate::record::{normalize_row, Person};
+use crate::record::{normalize_row_as, Person};
 use crate::report::{self, GroupSummary, InputSummary, RunOutput, Summary};
 use crate::status::Status;
 use crate::verify::{decide, Decision};
@@ -53,7 +53,7 @@ pub fn normalize_table(
     let out = (0..table.n_rows)
         .into_par_iter()
         .map(|row| {
-            let p = normalize_row(table, map, row, &cfg.status);
+            let p = normalize_row_as(table, map, row, &cfg.status, cfg.id_kind);
             pb.inc(1);
             p
         })

@@ -4,12 +4,12 @@
 //! Out: a [`Person`]: every field normalized by [`crate::normalize`], plus the register's
 //! life status.
 
-use crate::config::{Field, StatusValues};
+use crate::config::{Field, IdKind, StatusValues};
 use crate::load::{FieldMap, Table};
 use crate::normalize::address::{area_key, combine_rt_rw, normalize_street, RtRw};
 use crate::normalize::date::{parse_date, BirthDate};
 use crate::normalize::name::normalize_name;
-use crate::normalize::nik::{normalize_kk, parse_nik, NikParse};
+use crate::normalize::nik::{normalize_kk, parse_generic_id, parse_nik, NikParse};
 use crate::normalize::sex::{parse_sex, Sex};
 
 /// Alive, dead or moved away, as the register says.
@@ -65,11 +65,26 @@ pub fn life_status(status: &str, death_date: &str, values: &StatusValues) -> Lif
 
 /// Normalize one row.
 pub fn normalize_row(table: &Table, map: &FieldMap, row: usize, status: &StatusValues) -> Person {
+    normalize_row_as(table, map, row, status, IdKind::Nik)
+}
+
+/// Normalize one row with the identifier read as `id_kind` says.
+pub fn normalize_row_as(
+    table: &Table,
+    map: &FieldMap,
+    row: usize,
+    status: &StatusValues,
+    id_kind: IdKind,
+) -> Person {
     let get = |f: Field| map.get(table, f, row);
     let street_raw = get(Field::Address);
+    let id = get(Field::Nik);
     Person {
         row,
-        nik: parse_nik(&get(Field::Nik), map.kind(table, Field::Nik)),
+        nik: match id_kind {
+            IdKind::Nik => parse_nik(&id, map.kind(table, Field::Nik)),
+            IdKind::Generic => parse_generic_id(&id),
+        },
         kk: normalize_kk(&get(Field::Kk)),
         name: normalize_name(&get(Field::Name)),
         birth: parse_date(&get(Field::BirthDate)),

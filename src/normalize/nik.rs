@@ -98,6 +98,8 @@ pub enum NikParse {
     Damaged { digits: String, issue: NikIssue },
     /// Not a NIK. `cleaned` is the cell after separator removal.
     Invalid { cleaned: String, issue: NikIssue },
+    /// A plain identifier (`id_kind = "generic"`): no NIK rules, compared as text.
+    Generic(String),
 }
 
 impl NikParse {
@@ -107,12 +109,14 @@ impl NikParse {
             NikParse::Valid { nik, .. } => nik,
             NikParse::Damaged { digits, .. } => digits,
             NikParse::Invalid { cleaned, .. } => cleaned,
+            NikParse::Generic(id) => id,
         }
     }
 
+    /// The identifier to link on: a valid NIK, or a generic identifier.
     pub fn valid(&self) -> Option<&str> {
         match self {
-            NikParse::Valid { nik, .. } => Some(nik),
+            NikParse::Valid { nik, .. } | NikParse::Generic(nik) => Some(nik),
             _ => None,
         }
     }
@@ -326,6 +330,26 @@ pub fn day_month_possible(day: u8, month: u8, yy: u8) -> bool {
     day <= max
 }
 
+/// Normalize a plain identifier (`id_kind = "generic"`): upper case, letters and digits
+/// only, a trailing `.0` of a number dropped; empty is `NIK_EMPTY`.
+pub fn parse_generic_id(raw: &str) -> NikParse {
+    let trimmed = raw.trim();
+    let trimmed = trimmed.strip_suffix(".0").unwrap_or(trimmed);
+    let id: String = trimmed
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect();
+    if id.is_empty() {
+        NikParse::Invalid {
+            cleaned: id,
+            issue: NikIssue::NikEmpty,
+        }
+    } else {
+        NikParse::Generic(id)
+    }
+}
+
 /// Normalize a No. KK: separators removed; 16 digits or `None`. The KK's date segment is a
 /// data-entry date without the +40, so only length and province are checked.
 pub fn normalize_kk(raw: &str) -> Option<String> {
@@ -365,7 +389,7 @@ mod tests {
 
     fn issue(raw: &str) -> Option<NikIssue> {
         match parse_nik(raw, CellKind::Text) {
-            NikParse::Valid { .. } => None,
+            NikParse::Valid { .. } | NikParse::Generic(_) => None,
             NikParse::Damaged { issue, .. } | NikParse::Invalid { issue, .. } => Some(issue),
         }
     }
@@ -480,6 +504,26 @@ mod tests {
         assert!(parse_nik("9171054507890001", CellKind::Integer)
             .valid()
             .is_some());
+    }
+
+    #[test]
+    fn generic_ids_have_no_nik_rules() {
+        assert_eq!(
+            parse_generic_id(" rec-123.0 "),
+            NikParse::Generic("REC123".into())
+        );
+        assert_eq!(
+            parse_generic_id("4251234"),
+            NikParse::Generic("4251234".into())
+        );
+        assert_eq!(parse_generic_id("4251234").valid(), Some("4251234"));
+        assert!(matches!(
+            parse_generic_id(" - "),
+            NikParse::Invalid {
+                issue: NikIssue::NikEmpty,
+                ..
+            }
+        ));
     }
 
     #[test]
