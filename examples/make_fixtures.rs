@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::Write;
 
-use dedupe::synth::{days_from_civil, Rng, KECAMATAN, OLD_SPELLING, STREETS};
+use dedupe::synth::{days_from_civil, format_nik, Rng, KECAMATAN, OLD_SPELLING, STREETS};
 use polars::prelude::*;
 
 const MALE: &[&str] = &[
@@ -310,27 +310,7 @@ struct AidRow {
 }
 
 fn messy_nik(rng: &mut Rng, nik: &str) -> String {
-    match rng.below(9) {
-        0 => format!("'{nik}"),
-        1 => format!(
-            "{} {} {} {}",
-            &nik[0..4],
-            &nik[4..8],
-            &nik[8..12],
-            &nik[12..]
-        ),
-        2 => format!(
-            "{}.{}.{}.{}",
-            &nik[0..4],
-            &nik[4..8],
-            &nik[8..12],
-            &nik[12..]
-        ),
-        3 => format!("{}-{}-{}", &nik[0..6], &nik[6..12], &nik[12..]),
-        4 => format!("{nik}.0"),
-        5 => format!(" {nik} "),
-        _ => nik.to_string(),
-    }
+    format_nik(nik, rng.below(9))
 }
 
 fn messy_name(rng: &mut Rng, p: &Person) -> String {

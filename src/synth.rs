@@ -711,25 +711,24 @@ fn cosmetic_nik(rng: &mut Rng, nik: &str, defects: &mut Vec<&'static str>) -> St
         return nik.to_string();
     }
     defects.push("nik_format");
-    match rng.below(6) {
+    format_nik(nik, rng.below(6))
+}
+
+/// A 16-digit NIK as spreadsheets and typists write it: `k` = 0 leading apostrophe,
+/// 1 spaces, 2 dots, 3 dashes, 4 trailing `.0`, 5 surrounding spaces; otherwise as is.
+pub fn format_nik(nik: &str, k: usize) -> String {
+    if nik.len() != 16 {
+        return nik.to_string();
+    }
+    let (a, b, c, d) = (&nik[0..4], &nik[4..8], &nik[8..12], &nik[12..]);
+    match k {
         0 => format!("'{nik}"),
-        1 => format!(
-            "{} {} {} {}",
-            &nik[0..4],
-            &nik[4..8],
-            &nik[8..12],
-            &nik[12..]
-        ),
-        2 => format!(
-            "{}.{}.{}.{}",
-            &nik[0..4],
-            &nik[4..8],
-            &nik[8..12],
-            &nik[12..]
-        ),
+        1 => format!("{a} {b} {c} {d}"),
+        2 => format!("{a}.{b}.{c}.{d}"),
         3 => format!("{}-{}-{}", &nik[0..6], &nik[6..12], &nik[12..]),
         4 => format!("{nik}.0"),
-        _ => format!(" {nik} "),
+        5 => format!(" {nik} "),
+        _ => nik.to_string(),
     }
 }
 
