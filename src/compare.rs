@@ -100,11 +100,24 @@ pub fn evidence(a: &Person, b: &Person, name_score: f64) -> String {
     )
 }
 
+/// Number of fields in a comparison vector.
+pub const N_FIELDS: usize = 9;
+
 /// The fields of a comparison vector, in order.
-pub const FIELDS: [&str; 7] = ["name", "birth_date", "nik", "sex", "kk", "kelurahan", "rt"];
+pub const FIELDS: [&str; N_FIELDS] = [
+    "name",
+    "birth_date",
+    "nik",
+    "sex",
+    "kk",
+    "kelurahan",
+    "rt",
+    "street",
+    "birth_place",
+];
 
 /// Level names per field (level 0 is the strongest agreement).
-pub const LEVELS: [&[&str]; 7] = [
+pub const LEVELS: [&[&str]; N_FIELDS] = [
     &["exact", "strong", "fuzzy", "weak", "differs"],
     &[
         "exact",
@@ -125,12 +138,14 @@ pub const LEVELS: [&[&str]; 7] = [
     &["agree", "differs"],
     &["agree", "differs"],
     &["agree", "differs"],
+    &["same", "overlaps", "differs"],
+    &["agree", "differs"],
 ];
 
 /// The graded comparison of two records: one level per field, `None` where a value is
 /// missing on either side (missing values carry no evidence).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Gamma(pub [Option<u8>; 7]);
+pub struct Gamma(pub [Option<u8>; N_FIELDS]);
 
 fn agree_level(a: Agreement) -> Option<u8> {
     match a {
@@ -265,8 +280,24 @@ pub fn nik_level(a: &Person, b: &Person) -> Option<u8> {
     Some(5)
 }
 
+/// Street level: the same street tokens (Jaccard >= 0.5), some in common, none.
+pub fn street_level(a: &Person, b: &Person) -> Option<u8> {
+    if a.street.is_empty() || b.street.is_empty() {
+        return None;
+    }
+    let j = street(a, b);
+    Some(if j >= 0.5 {
+        0
+    } else if j > 0.0 {
+        1
+    } else {
+        2
+    })
+}
+
 /// Compare two records field by field.
 pub fn gamma(a: &Person, b: &Person) -> Gamma {
+    let same_kel = kelurahan(a, b) == Agreement::Agree;
     Gamma([
         name_level(a, b),
         date_level(a, b),
@@ -274,12 +305,15 @@ pub fn gamma(a: &Person, b: &Person) -> Gamma {
         agree_level(sex(a, b)),
         agree_level(kk(a, b)),
         agree_level(kelurahan(a, b)),
-        // RT numbers repeat in every kelurahan: they count only inside the same one.
-        if kelurahan(a, b) == Agreement::Agree {
+        // RT numbers and street names repeat across kelurahan: they count only inside the
+        // same one.
+        if same_kel {
             agree_level(rt(a, b))
         } else {
             None
         },
+        if same_kel { street_level(a, b) } else { None },
+        agree_level(cmp_text(&a.birth_place, &b.birth_place)),
     ])
 }
 
@@ -290,9 +324,19 @@ mod tests {
     use crate::load::Table;
     use crate::record::normalize_row;
 
-    const HEADERS: [&str; 7] = ["NIK", "NAMA", "TGL_LAHIR", "JK", "NO_KK", "KELURAHAN", "RT"];
+    const HEADERS: [&str; 9] = [
+        "NIK",
+        "NAMA",
+        "TGL_LAHIR",
+        "JK",
+        "NO_KK",
+        "KELURAHAN",
+        "RT",
+        "ALAMAT",
+        "TMPT_LHR",
+    ];
 
-    fn person(cells: [&str; 7]) -> Person {
+    fn person(cells: [&str; 9]) -> Person {
         let t = Table::from_rows("t.csv", &HEADERS, &[cells.to_vec()]);
         let map = t
             .resolve(&crate::config::InputConfig::default(), "aid")
@@ -300,7 +344,7 @@ mod tests {
         normalize_row(&t, &map, 0, &StatusValues::default())
     }
 
-    const BASE: [&str; 7] = [
+    const BASE: [&str; 9] = [
         "6471054507890003",
         "Siti Aminah",
         "05-07-1989",
@@ -308,6 +352,8 @@ mod tests {
         "6471051203100005",
         "Sepinggan",
         "3",
+        "Jl. Mawar No. 5",
+        "Balikpapan",
     ];
 
     fn with(i: usize, v: &str) -> Person {
@@ -383,9 +429,17 @@ mod tests {
         assert_eq!(level(5, &with(5, "Damai")), Some(1));
         assert_eq!(level(6, &with(6, "003")), Some(0));
         assert_eq!(level(6, &with(6, "4")), Some(1));
-        // RT in another kelurahan carries no evidence.
+        assert_eq!(level(7, &with(7, "JALAN MAWAR NOMOR 5")), Some(0));
+        assert_eq!(level(7, &with(7, "Gg. Mawar No. 9")), Some(1));
+        assert_eq!(level(7, &with(7, "Jl. Sudirman")), Some(1));
+        assert_eq!(level(7, &with(7, "Komp. Griya Indah")), Some(2));
+        assert_eq!(level(8, &with(8, "BALIKPAPAN")), Some(0));
+        assert_eq!(level(8, &with(8, "Samarinda")), Some(1));
+        assert_eq!(level(8, &with(8, "")), None);
+        // RT and street in another kelurahan carry no evidence.
         let mut c = BASE;
         c[5] = "Damai";
         assert_eq!(level(6, &person(c)), None);
+        assert_eq!(level(7, &person(c)), None);
     }
 }

@@ -35,6 +35,8 @@ pub struct Person {
     pub rtrw: RtRw,
     pub kelurahan: String,
     pub kecamatan: String,
+    /// Birthplace as an area key (`TMPT_LHR`), empty when absent.
+    pub birth_place: String,
     pub life: Life,
 }
 
@@ -93,6 +95,7 @@ pub fn normalize_row_as(
         rtrw: combine_rt_rw(&get(Field::Rt), &get(Field::Rw), &street_raw),
         kelurahan: area_key(&get(Field::Kelurahan)),
         kecamatan: area_key(&get(Field::Kecamatan)),
+        birth_place: area_key(&get(Field::BirthPlace)),
         life: life_status(&get(Field::Status), &get(Field::DeathDate), status),
     }
 }

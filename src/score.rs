@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{Gamma, FIELDS, LEVELS};
+use crate::compare::{Gamma, FIELDS, LEVELS, N_FIELDS};
 
 /// m and u per field and level, and the prior match probability of a candidate pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,7 +39,7 @@ pub struct Score {
     /// Total match weight in bits (prior included).
     pub weight: f64,
     /// Per-field contributions in bits (0 for missing).
-    pub parts: [f64; 7],
+    pub parts: [f64; N_FIELDS],
     pub probability: f64,
 }
 
@@ -56,6 +56,8 @@ impl Default for Model {
             vec![0.90, 0.10],
             vec![0.75, 0.25],
             vec![0.75, 0.25],
+            vec![0.75, 0.15, 0.10],
+            vec![0.90, 0.10],
         ];
         let u: Vec<Vec<f64>> = vec![
             vec![0.0005, 0.0005, 0.002, 0.02, 0.977],
@@ -65,6 +67,8 @@ impl Default for Model {
             vec![1e-5, 0.99999],
             vec![0.03, 0.97],
             vec![0.03, 0.97],
+            vec![0.05, 0.15, 0.80],
+            vec![0.10, 0.90],
         ];
         Model {
             fields: FIELDS.iter().map(|s| s.to_string()).collect(),
@@ -221,7 +225,7 @@ impl Model {
     /// Score a pair. `name_u` replaces the u of an exact name match with the name's
     /// frequency in the register (term-frequency adjustment).
     pub fn score(&self, g: &Gamma, name_u: Option<f64>) -> Score {
-        let mut parts = [0.0; 7];
+        let mut parts = [0.0; N_FIELDS];
         for (f, level) in g.0.iter().enumerate() {
             if let Some(l) = level {
                 let l = *l as usize;
@@ -280,9 +284,9 @@ mod tests {
         (0..n)
             .map(|_| {
                 let table = if rng.chance(share) { m } else { u };
-                let mut g = [None; 7];
-                for f in 0..7 {
-                    g[f] = Some(draw(rng, &table[f]));
+                let mut g = [None; N_FIELDS];
+                for (f, slot) in g.iter_mut().enumerate() {
+                    *slot = Some(draw(rng, &table[f]));
                 }
                 Gamma(g)
             })
@@ -299,6 +303,8 @@ mod tests {
             vec![0.85, 0.15],
             vec![0.7, 0.3],
             vec![0.8, 0.2],
+            vec![0.6, 0.25, 0.15],
+            vec![0.9, 0.1],
         ];
         let true_u: Vec<Vec<f64>> = vec![
             vec![0.01, 0.01, 0.03, 0.15, 0.8],
@@ -308,6 +314,8 @@ mod tests {
             vec![0.05, 0.95],
             vec![0.2, 0.8],
             vec![0.25, 0.75],
+            vec![0.1, 0.2, 0.7],
+            vec![0.15, 0.85],
         ];
         let mut rng = Rng::new(42);
         let pairs = simulate(&mut rng, &true_m, &true_u, 60_000, 0.3);
@@ -316,7 +324,7 @@ mod tests {
         model.estimate_u(&random);
         model.estimate_m(&pairs, 40);
         assert!((model.lambda - 0.3).abs() < 0.02, "lambda {}", model.lambda);
-        for f in 0..7 {
+        for f in 0..N_FIELDS {
             for l in 0..true_m[f].len() {
                 assert!(
                     (model.m[f][l] - true_m[f][l]).abs() < 0.03,
@@ -337,20 +345,22 @@ mod tests {
     #[test]
     fn weights_order_and_term_frequency() {
         let model = Model::default();
-        let strong = Gamma([
+        let strong = Gamma([Some(0); N_FIELDS]);
+        let weak = Gamma([
             Some(0),
+            Some(1),
+            Some(5),
             Some(0),
-            Some(0),
-            Some(0),
-            Some(0),
-            Some(0),
-            Some(0),
+            None,
+            Some(1),
+            None,
+            None,
+            None,
         ]);
-        let weak = Gamma([Some(0), Some(1), Some(5), Some(0), None, Some(1), None]);
-        let none = Gamma([None; 7]);
+        let none = Gamma([None; N_FIELDS]);
         let (s, w) = (model.score(&strong, None), model.score(&weak, None));
         assert!(s.weight > w.weight && s.probability > 0.999);
-        assert_eq!(model.score(&none, None).parts, [0.0; 7]);
+        assert_eq!(model.score(&none, None).parts, [0.0; N_FIELDS]);
         // A common name counts for less than a rare one.
         let common = model.score(&strong, Some(0.01)).parts[0];
         let rare = model.score(&strong, Some(0.000_01)).parts[0];
