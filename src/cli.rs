@@ -31,7 +31,11 @@ Examples:
   Why was row 17 rejected or grouped?
     dedupe explain hasil 17
 
-Outputs: decisions.csv, verified.csv, duplicates.csv, rejected.csv, summary.json.
+  Rebuild the reports for officials with new benefit amounts, in English:
+    dedupe report hasil -c dedupe.toml --lang en
+
+Outputs: decisions.csv, verified.csv, duplicates.csv, rejected.csv, summary.json,
+model.json, report.html, report.xlsx.
 Exit codes: 0 done, 1 done with findings (only with --fail-on-findings), 2 error.";
 
 /// Verify a social-aid (bansos) recipient list against the population register (SIAK):
@@ -71,6 +75,10 @@ pub struct Opts {
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
 
+    /// Language of report.html and report.xlsx.
+    #[arg(long, value_enum, default_value = "id")]
+    pub lang: crate::official::Lang,
+
     /// Worker threads; 0 means one per core.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
@@ -100,6 +108,21 @@ pub enum Command {
     /// Explain why an aid row got its status and group: reason, register person, match
     /// weight per field, the other rows of its group. NIKs are masked.
     Explain(ExplainOpts),
+    /// Rebuild report.html and report.xlsx from a run's files without matching again, for
+    /// example after the benefit amounts ([benefits] in the config) changed.
+    Report(ReportOpts),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportOpts {
+    /// The out folder of a run.
+    pub out_dir: PathBuf,
+    /// TOML config with the [benefits] amounts (defaults when absent).
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report language.
+    #[arg(long, value_enum, default_value = "id")]
+    pub lang: crate::official::Lang,
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +181,7 @@ impl Opts {
             self.quiet,
         )?;
         config.model_path = self.model.clone();
+        config.lang = self.lang;
         Ok(config)
     }
 }
@@ -231,6 +255,22 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
     match &opts.command {
         Some(Command::Synth(o)) => return synth(o),
         Some(Command::Eval(o)) => return eval(o),
+        Some(Command::Report(o)) => {
+            let file = match &o.config {
+                Some(p) => crate::config::FileConfig::from_path(p)?,
+                None => crate::config::FileConfig::default(),
+            };
+            let facts = crate::official::write_reports(&o.out_dir, &file.benefits, o.lang)
+                .with_context(|| format!("writing the reports in {}", o.out_dir.display()))?;
+            eprintln!(
+                "dedupe report: {} rows, savings {} ({} months); report.html and report.xlsx in {}",
+                facts.rows,
+                crate::official::rupiah(facts.savings_total, o.lang),
+                facts.months,
+                o.out_dir.display()
+            );
+            return Ok(0);
+        }
         Some(Command::Explain(o)) => {
             let text = crate::explain::explain(&o.out_dir, o.row, o.en)
                 .with_context(|| format!("explaining row {} of {}", o.row, o.out_dir.display()))?;

@@ -351,6 +351,74 @@ pub enum IdKind {
     Generic,
 }
 
+/// Benefit amounts for the savings report (Rupiah per month) and the months paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Benefits {
+    /// Months of payment a withheld row saves.
+    #[serde(default = "default_months")]
+    pub months: u32,
+    /// Rupiah per month for a program not listed.
+    #[serde(default = "default_benefit")]
+    pub default: u64,
+    /// Program name (compared upper case, without spaces or punctuation) -> Rupiah per month.
+    #[serde(default = "default_programs")]
+    pub programs: BTreeMap<String, u64>,
+}
+
+fn default_months() -> u32 {
+    12
+}
+
+fn default_benefit() -> u64 {
+    200_000
+}
+
+/// Documented defaults: Sembako/BPNT Rp 200,000 a month, BST Rp 300,000, PKH Rp 250,000
+/// (an average over its components; set your own), PBI-JK Rp 42,000 (the JKN premium).
+fn default_programs() -> BTreeMap<String, u64> {
+    [
+        ("BPNT", 200_000),
+        ("SEMBAKO", 200_000),
+        ("BST", 300_000),
+        ("PKH", 250_000),
+        ("PBIJK", 42_000),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+impl Default for Benefits {
+    fn default() -> Self {
+        Benefits {
+            months: default_months(),
+            default: default_benefit(),
+            programs: default_programs(),
+        }
+    }
+}
+
+impl Benefits {
+    /// Rupiah per month for a program cell.
+    pub fn monthly(&self, program: &str) -> u64 {
+        let key: String = program
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_uppercase)
+            .collect();
+        self.programs
+            .iter()
+            .find(|(k, _)| {
+                k.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_uppercase)
+                    .eq(key.chars())
+            })
+            .map_or(self.default, |(_, v)| *v)
+    }
+}
+
 /// The TOML configuration file, all keys optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -366,6 +434,8 @@ pub struct FileConfig {
     pub status: StatusValues,
     #[serde(default, rename = "match")]
     pub matching: MatchConfig,
+    #[serde(default)]
+    pub benefits: Benefits,
 }
 
 impl FileConfig {
@@ -432,6 +502,9 @@ pub struct Config {
     pub config_path: Option<PathBuf>,
     /// A saved scoring model (`model.json` of an earlier run) instead of estimating one.
     pub model_path: Option<PathBuf>,
+    /// Language of the reports for officials.
+    #[serde(skip)]
+    pub lang: crate::official::Lang,
 }
 
 /// Read a saved scoring model.
@@ -481,6 +554,7 @@ impl Config {
             file,
             config_path,
             model_path: None,
+            lang: crate::official::Lang::Id,
         })
     }
 }
@@ -523,6 +597,24 @@ mod tests {
         );
         assert_eq!(cfg.register.delimiter.as_deref(), Some(";"));
         assert_eq!(cfg.matching.name_threshold, 0.85);
+    }
+
+    #[test]
+    fn benefits_defaults_and_overrides() {
+        let b = Benefits::default();
+        assert_eq!(
+            (
+                b.monthly("BPNT"),
+                b.monthly("bst"),
+                b.monthly("PBI-JK"),
+                b.monthly("?")
+            ),
+            (200_000, 300_000, 42_000, 200_000)
+        );
+        let cfg = FileConfig::from_toml("[benefits]\nmonths = 6\ndefault = 100000\n[benefits.programs]\n\"Kartu Sembako\" = 150000\n").expect("valid");
+        assert_eq!(cfg.benefits.months, 6);
+        assert_eq!(cfg.benefits.monthly("KARTU SEMBAKO"), 150_000);
+        assert_eq!(cfg.benefits.monthly("BPNT"), 100_000);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod explain;
 pub mod link;
 pub mod load;
 pub mod normalize;
+pub mod official;
 pub mod pipeline;
 pub mod progress;
 pub mod record;

@@ -226,6 +226,9 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             report::DUPLICATES,
             report::REJECTED,
             report::SUMMARY,
+            "model.json",
+            "report.html",
+            "report.xlsx",
         ]
         .map(String::from)
         .to_vec(),
@@ -252,6 +255,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         .stage_seconds
         .insert("report".to_string(), t.elapsed().as_secs_f64());
     report::write_summary(&cfg.out_dir, &summary)?;
+    crate::official::write_reports(&cfg.out_dir, &cfg.file.benefits, cfg.lang)?;
     Ok(summary)
 }
 

@@ -1,0 +1,681 @@
+//! Reports for officials: `report.html` and `report.xlsx`, in Bahasa Indonesia (or English).
+//!
+//! In: the out folder of a run (`decisions.csv`, `verified.csv`, `rejected.csv`,
+//! `duplicates.csv`, `summary.json`) and the benefit amounts of the config.
+//! Out: `report.html`, one self-contained page (inline CSS and SVG, no script, no network,
+//! A4 print) with the figures, the savings in Rupiah, tables and bar charts per kecamatan,
+//! kelurahan and program, data quality, a sample of duplicate groups with masked NIKs and
+//! the run's metadata; and `report.xlsx` with the sheets Ringkasan, Terverifikasi, Data
+//! Ganda and Ditolak (NIK and KK stored as text, header rows frozen, widths set).
+//! Everything is rebuilt from the files, so `dedupe report` can redo it when amounts change.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, Workbook};
+use serde_json::Value;
+
+use crate::config::Benefits;
+use crate::error::{LoadError, WriteError};
+use crate::normalize::nik::mask;
+use crate::report::write_atomic;
+
+/// Report language: Bahasa Indonesia by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+type Row = BTreeMap<String, String>;
+
+fn read(path: &Path) -> Result<(Vec<String>, Vec<Row>), LoadError> {
+    let err = |message: String| LoadError::Csv {
+        path: path.to_path_buf(),
+        row: 0,
+        message,
+    };
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| err(format!("{e}; is this the out folder of a run?")))?;
+    let headers: Vec<String> = r
+        .headers()
+        .map_err(|e| err(e.to_string()))?
+        .iter()
+        .map(String::from)
+        .collect();
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| err(e.to_string()))?;
+        rows.push(
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(String::from))
+                .collect(),
+        );
+    }
+    Ok((headers, rows))
+}
+
+/// Everything the reports show, computed from a run's files.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub rows: usize,
+    pub status_counts: BTreeMap<String, usize>,
+    pub reason_counts: BTreeMap<String, usize>,
+    /// Rupiah kept out of payment, per status.
+    pub savings_by_status: BTreeMap<String, u64>,
+    pub savings_total: u64,
+    pub months: u32,
+    /// Area or program -> (rows, verified, withheld, savings).
+    pub by_kecamatan: BTreeMap<String, [u64; 4]>,
+    pub by_kelurahan: BTreeMap<String, [u64; 4]>,
+    pub by_program: BTreeMap<String, [u64; 4]>,
+    pub groups: usize,
+    pub summary: Value,
+    pub aid_headers: Vec<String>,
+    pub verified: Vec<Row>,
+    pub rejected: Vec<Row>,
+    pub duplicates: Vec<Row>,
+}
+
+fn field_value(row: &Row, columns: &Value, field: &str) -> String {
+    columns[field]
+        .as_array()
+        .map(|hs| {
+            hs.iter()
+                .filter_map(|h| h.as_str())
+                .filter_map(|h| row.get(h))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+/// Read a run and compute the figures with the given benefit amounts.
+pub fn gather(out_dir: &Path, benefits: &Benefits) -> Result<Facts, LoadError> {
+    let summary_path = out_dir.join(crate::report::SUMMARY);
+    let summary: Value = std::fs::read_to_string(&summary_path)
+        .map_err(|source| LoadError::Open {
+            path: summary_path.clone(),
+            source,
+        })
+        .and_then(|t| {
+            serde_json::from_str(&t).map_err(|e| LoadError::Csv {
+                path: summary_path.clone(),
+                row: 0,
+                message: e.to_string(),
+            })
+        })?;
+    let (_, decisions) = read(&out_dir.join(crate::report::DECISIONS))?;
+    let (vh, verified) = read(&out_dir.join(crate::report::VERIFIED))?;
+    let (_, rejected) = read(&out_dir.join(crate::report::REJECTED))?;
+    let (_, duplicates) = read(&out_dir.join(crate::report::DUPLICATES))?;
+    let columns = &summary["aid"]["columns"];
+    let aid_headers: Vec<String> = vh
+        .iter()
+        .filter(|h| *h != "register_nik")
+        .cloned()
+        .collect();
+    // Original cells per row: verified rows in decision order, rejected rows by number.
+    let mut original: BTreeMap<String, &Row> =
+        rejected.iter().map(|r| (r["row"].clone(), r)).collect();
+    let mut verified_iter = verified.iter();
+    for d in decisions.iter().filter(|d| d["status"] == "VERIFIED") {
+        if let Some(v) = verified_iter.next() {
+            original.insert(d["row"].clone(), v);
+        }
+    }
+    let mut facts = Facts {
+        rows: decisions.len(),
+        status_counts: BTreeMap::new(),
+        reason_counts: BTreeMap::new(),
+        savings_by_status: BTreeMap::new(),
+        savings_total: 0,
+        months: benefits.months,
+        by_kecamatan: BTreeMap::new(),
+        by_kelurahan: BTreeMap::new(),
+        by_program: BTreeMap::new(),
+        groups: summary["duplicates"]["groups"].as_u64().unwrap_or(0) as usize,
+        summary: summary.clone(),
+        aid_headers,
+        verified: verified.clone(),
+        rejected: rejected.clone(),
+        duplicates,
+    };
+    let empty = Row::new();
+    for d in &decisions {
+        let status = d["status"].clone();
+        let cells = original.get(&d["row"]).copied().unwrap_or(&empty);
+        let program = field_value(cells, columns, "program");
+        let saved = if status == "VERIFIED" {
+            0
+        } else {
+            benefits.monthly(&program) * u64::from(benefits.months)
+        };
+        *facts.status_counts.entry(status.clone()).or_default() += 1;
+        *facts.reason_counts.entry(d["reason"].clone()).or_default() += 1;
+        *facts.savings_by_status.entry(status.clone()).or_default() += saved;
+        facts.savings_total += saved;
+        let add = |m: &mut BTreeMap<String, [u64; 4]>, key: String| {
+            let key = if key.is_empty() {
+                "-".to_string()
+            } else {
+                key.to_uppercase()
+            };
+            let e = m.entry(key).or_insert([0; 4]);
+            e[0] += 1;
+            if status == "VERIFIED" {
+                e[1] += 1
+            } else {
+                e[2] += 1
+            }
+            e[3] += saved;
+        };
+        add(
+            &mut facts.by_kecamatan,
+            field_value(cells, columns, "kecamatan"),
+        );
+        add(
+            &mut facts.by_kelurahan,
+            field_value(cells, columns, "kelurahan"),
+        );
+        add(&mut facts.by_program, program);
+    }
+    original.clear();
+    Ok(facts)
+}
+
+/// `Rp 1.234.567.890` (Indonesian) or `Rp 1,234,567,890` (English).
+pub fn rupiah(v: u64, lang: Lang) -> String {
+    let digits = v.to_string();
+    let sep = if lang == Lang::Id { '.' } else { ',' };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    format!("Rp {out}")
+}
+
+/// `Rp 1,23 miliar`, `Rp 45,6 juta` (or billion/million in English).
+pub fn rupiah_words(v: u64, lang: Lang) -> String {
+    let (div, id, en) = if v >= 1_000_000_000 {
+        (1e9, "miliar", "billion")
+    } else if v >= 1_000_000 {
+        (1e6, "juta", "million")
+    } else {
+        return rupiah(v, lang);
+    };
+    let x = format!("{:.2}", v as f64 / div);
+    let x = x.trim_end_matches('0').trim_end_matches('.');
+    match lang {
+        Lang::Id => format!("Rp {} {id}", x.replace('.', ",")),
+        Lang::En => format!("Rp {x} {en}"),
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn t(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::Id {
+        id
+    } else {
+        en
+    }
+}
+
+fn status_label(s: &str, lang: Lang) -> &'static str {
+    match s {
+        "VERIFIED" => t(lang, "Terverifikasi (dibayar)", "Verified (paid)"),
+        "DUPLICATE" => t(lang, "Data ganda", "Duplicate"),
+        "NAME_MISMATCH" => t(lang, "NIK milik orang lain", "NIK of someone else"),
+        "DECEASED" => t(lang, "Meninggal dunia", "Deceased"),
+        "MOVED_OUT" => t(lang, "Pindah keluar", "Moved out"),
+        "NOT_IN_REGISTER" => t(lang, "Tidak terdaftar", "Not in register"),
+        "INVALID_NIK" => t(lang, "NIK tidak valid", "Invalid NIK"),
+        "NIK_DAMAGED" => t(lang, "NIK rusak (Excel)", "NIK damaged (Excel)"),
+        _ => "-",
+    }
+}
+
+/// A horizontal SVG bar chart of the largest values.
+fn bars(items: &[(String, u64)], lang: Lang) -> String {
+    let max = items.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let h = 18 * items.len() + 4;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"{h}\" role=\"img\">"
+    );
+    for (i, (label, v)) in items.iter().enumerate() {
+        let y = 18 * i + 2;
+        let w = (*v as f64 / max as f64 * 330.0).round() as u64;
+        let _ = write!(
+            s,
+            "<text x=\"0\" y=\"{}\" font-size=\"11\">{}</text><rect x=\"190\" y=\"{y}\" width=\"{w}\" height=\"13\" fill=\"#2f6f9f\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>",
+            y + 11,
+            esc(&label.chars().take(28).collect::<String>()),
+            195 + w,
+            y + 11,
+            esc(&rupiah_words(*v, lang))
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn area_table(title: &str, m: &BTreeMap<String, [u64; 4]>, lang: Lang, limit: usize) -> String {
+    let mut rows: Vec<(&String, &[u64; 4])> = m.iter().collect();
+    rows.sort_by(|a, b| b.1[3].cmp(&a.1[3]).then(a.0.cmp(b.0)));
+    rows.truncate(limit);
+    let mut s = format!(
+        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(title),
+        esc(title),
+        t(lang, "Baris", "Rows"),
+        t(lang, "Dibayar", "Paid"),
+        t(lang, "Ditahan", "Withheld"),
+        t(lang, "Penghematan", "Savings")
+    );
+    for (k, v) in &rows {
+        let _ = write!(s, "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>", esc(k), v[0], v[1], v[2], rupiah(v[3], lang));
+    }
+    s.push_str("</table>");
+    let chart: Vec<(String, u64)> = rows.iter().map(|(k, v)| ((*k).clone(), v[3])).collect();
+    s.push_str(&bars(&chart, lang));
+    s
+}
+
+/// The HTML report.
+pub fn html(f: &Facts, lang: Lang) -> String {
+    let c = |k: &str| f.status_counts.get(k).copied().unwrap_or(0);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>\
+         @page{{size:A4;margin:16mm}}body{{font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#1b1b1b;max-width:760px;margin:auto}}\
+         h1{{font-size:20px}}h2{{font-size:15px;border-bottom:1px solid #999;margin-top:22px}}table{{border-collapse:collapse;width:100%;margin:6px 0}}\
+         td,th{{border:1px solid #bbb;padding:3px 6px;text-align:left}}td.n{{text-align:right}}.big{{font-size:22px;font-weight:bold;color:#1d4f73}}\
+         .grid{{display:flex;flex-wrap:wrap;gap:8px}}.card{{border:1px solid #bbb;padding:6px 10px;min-width:150px}}small{{color:#555}}\
+         </style></head><body>",
+        if lang == Lang::Id { "id" } else { "en" },
+        t(lang, "Laporan verifikasi penerima bantuan sosial", "Social-aid recipient verification report")
+    );
+    let _ = write!(
+        s,
+        "<h1>{}</h1>",
+        t(
+            lang,
+            "Laporan verifikasi penerima bantuan sosial",
+            "Social-aid recipient verification report"
+        )
+    );
+    let _ = write!(
+        s,
+        "<h2>{}</h2><div class=grid>",
+        t(lang, "Ringkasan", "Summary")
+    );
+    let cards: [(&str, usize); 7] = [
+        (t(lang, "Baris diperiksa", "Rows checked"), f.rows),
+        (status_label("VERIFIED", lang), c("VERIFIED")),
+        (status_label("DUPLICATE", lang), c("DUPLICATE")),
+        (status_label("DECEASED", lang), c("DECEASED")),
+        (
+            status_label("NOT_IN_REGISTER", lang),
+            c("NOT_IN_REGISTER") + c("MOVED_OUT"),
+        ),
+        (
+            t(lang, "NIK tidak valid/rusak", "Invalid or damaged NIK"),
+            c("INVALID_NIK") + c("NIK_DAMAGED"),
+        ),
+        (status_label("NAME_MISMATCH", lang), c("NAME_MISMATCH")),
+    ];
+    for (label, n) in cards {
+        let _ = write!(
+            s,
+            "<div class=card><small>{}</small><div class=big>{n}</div></div>",
+            esc(label)
+        );
+    }
+    s.push_str("</div>");
+    let _ = write!(
+        s,
+        "<h2>{}</h2><p class=big>{}</p><p>{} ({}): {}. {}</p><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+        t(lang, "Penghematan anggaran", "Budget savings"),
+        esc(&rupiah_words(f.savings_total, lang)),
+        esc(&rupiah(f.savings_total, lang)),
+        match lang {
+            Lang::Id => format!("{} bulan", f.months),
+            Lang::En => format!("{} months", f.months),
+        },
+        t(lang, "baris yang tidak dibayar x besaran bantuan programnya x jumlah bulan", "rows withheld x their program's monthly benefit x months"),
+        t(lang, "Besaran bantuan diatur di bagian [benefits] konfigurasi.", "Benefit amounts are set in the [benefits] section of the config."),
+        t(lang, "Status", "Status"),
+        t(lang, "Baris", "Rows"),
+        t(lang, "Penghematan", "Savings"),
+    );
+    for (k, v) in &f.savings_by_status {
+        if k != "VERIFIED" {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+                status_label(k, lang),
+                c(k),
+                rupiah(*v, lang)
+            );
+        }
+    }
+    s.push_str("</table>");
+    s.push_str(&area_table(
+        t(lang, "Kecamatan", "Kecamatan"),
+        &f.by_kecamatan,
+        lang,
+        40,
+    ));
+    s.push_str(&area_table(
+        t(lang, "Kelurahan (30 terbesar)", "Kelurahan (top 30)"),
+        &f.by_kelurahan,
+        lang,
+        30,
+    ));
+    s.push_str(&area_table(
+        t(lang, "Program", "Program"),
+        &f.by_program,
+        lang,
+        20,
+    ));
+    let _ = write!(
+        s,
+        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th></tr>",
+        t(lang, "Kualitas data", "Data quality"),
+        t(lang, "Masalah", "Issue"),
+        t(lang, "Baris", "Rows")
+    );
+    let quality: [(&str, &str); 11] = [
+        (
+            "NIK_SCIENTIFIC",
+            t(
+                lang,
+                "NIK rusak oleh Excel (format ilmiah)",
+                "NIK in scientific notation (Excel)",
+            ),
+        ),
+        (
+            "NIK_ROUNDED",
+            t(
+                lang,
+                "NIK dibulatkan Excel (digit ke-16)",
+                "NIK rounded by Excel (16th digit)",
+            ),
+        ),
+        (
+            "NIK_FLOAT_PRECISION",
+            t(
+                lang,
+                "NIK disimpan sebagai angka desimal",
+                "NIK stored as a float",
+            ),
+        ),
+        (
+            "NIK_CORRECTED",
+            t(
+                lang,
+                "NIK salah/rusak, penerima tetap dikenali",
+                "NIK wrong or damaged, recipient recognised",
+            ),
+        ),
+        (
+            "NIK_LENGTH",
+            t(lang, "NIK tidak 16 digit", "NIK not 16 digits"),
+        ),
+        (
+            "NIK_NON_DIGIT",
+            t(lang, "NIK berisi huruf", "NIK with letters"),
+        ),
+        ("NIK_EMPTY", t(lang, "NIK kosong", "NIK empty")),
+        (
+            "NIK_DATE",
+            t(lang, "Tanggal pada NIK tidak valid", "Invalid date in NIK"),
+        ),
+        (
+            "NIK_PROVINCE",
+            t(
+                lang,
+                "Kode provinsi NIK tidak dikenal",
+                "Unknown province code",
+            ),
+        ),
+        (
+            "NIK_REGION",
+            t(lang, "Kode wilayah NIK 00", "Region code 00"),
+        ),
+        ("NIK_SERIAL", t(lang, "Nomor urut NIK 0000", "Serial 0000")),
+    ];
+    for (code, label) in quality {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=n>{}</td></tr>",
+            esc(label),
+            f.reason_counts.get(code).copied().unwrap_or(0)
+        );
+    }
+    s.push_str("</table>");
+    let _ = write!(
+        s,
+        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>NIK</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        t(lang, "Contoh kelompok data ganda", "Sample duplicate groups"),
+        t(lang, "Kelompok", "Group"),
+        t(lang, "Baris", "Row"),
+        t(lang, "Nama", "Name"),
+        t(lang, "Alamat", "Address"),
+        t(lang, "Dibayar", "Paid"),
+    );
+    let mut shown = 0;
+    let mut last = String::new();
+    for d in &f.duplicates {
+        if d["group_id"] != last {
+            last = d["group_id"].clone();
+            shown += 1;
+            if shown > 10 {
+                break;
+            }
+        }
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&d["group_id"]),
+            esc(&d["row"]),
+            esc(&mask(&d["nik"])),
+            esc(&d["name"]),
+            esc(&format!("{} {}", d["address"], d["kelurahan"])),
+            if d["kept"] == "true" {
+                t(lang, "ya", "yes")
+            } else {
+                t(lang, "tidak", "no")
+            }
+        );
+    }
+    s.push_str("</table>");
+    let sm = &f.summary;
+    let _ = write!(
+        s,
+        "<h2>{}</h2><p>{}</p><table><tr><td>{}</td><td>dedupe {}</td></tr><tr><td>{}</td><td>{}<br><small>SHA-256 {}</small></td></tr><tr><td>{}</td><td>{}<br><small>SHA-256 {}</small></td></tr><tr><td>{}</td><td><small>{}</small></td></tr></table></body></html>",
+        t(lang, "Cara pemeriksaan dan metadata", "Method and metadata"),
+        t(lang, "Setiap baris daftar bantuan dicocokkan dengan data kependudukan: NIK persis lebih dulu, lalu pencocokan nama, tanggal lahir, alamat dan digit NIK yang tersisa untuk NIK yang salah ketik atau rusak. Penerima yang tercatat lebih dari sekali hanya dibayar satu kali. NIK ditampilkan tersamar.", "Each aid row is matched to the population register: the exact NIK first, then name, birth date, address and the surviving NIK digits for mistyped or damaged NIKs. Recipients listed more than once are paid once. NIKs are masked."),
+        t(lang, "Versi", "Version"),
+        esc(sm["version"].as_str().unwrap_or("")),
+        t(lang, "Daftar bantuan", "Aid list"),
+        esc(sm["aid"]["path"].as_str().unwrap_or("")),
+        esc(sm["aid"]["sha256"].as_str().unwrap_or("")),
+        t(lang, "Data kependudukan", "Register"),
+        esc(sm["register"]["path"].as_str().unwrap_or("")),
+        esc(sm["register"]["sha256"].as_str().unwrap_or("")),
+        t(lang, "Konfigurasi", "Configuration"),
+        esc(&sm["config"]["match"].to_string()),
+    );
+    s.push('\n');
+    s
+}
+
+/// The workbook, as bytes.
+pub fn xlsx(f: &Facts, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    // Ringkasan
+    let ws = wb.add_worksheet();
+    ws.set_name("Ringkasan")?;
+    ws.write_string_with_format(0, 0, t(lang, "Keterangan", "Item"), &bold)?;
+    ws.write_string_with_format(0, 1, t(lang, "Baris", "Rows"), &bold)?;
+    ws.write_string_with_format(0, 2, t(lang, "Penghematan (Rp)", "Savings (Rp)"), &bold)?;
+    let mut r = 1;
+    ws.write_string(r, 0, t(lang, "Baris diperiksa", "Rows checked"))?;
+    ws.write_number(r, 1, f.rows as f64)?;
+    for (k, n) in &f.status_counts {
+        r += 1;
+        ws.write_string(r, 0, status_label(k, lang))?;
+        ws.write_number(r, 1, *n as f64)?;
+        ws.write_number(
+            r,
+            2,
+            f.savings_by_status.get(k).copied().unwrap_or(0) as f64,
+        )?;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, t(lang, "Total penghematan", "Total savings"), &bold)?;
+    ws.write_number_with_format(r, 2, f.savings_total as f64, &bold)?;
+    r += 1;
+    ws.write_string(r, 0, t(lang, "Bulan", "Months"))?;
+    ws.write_number(r, 1, f64::from(f.months))?;
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 10)?;
+    ws.set_column_width(2, 20)?;
+    ws.set_freeze_panes(1, 0)?;
+    // Row sheets: every cell as text, so NIK and KK never become numbers.
+    let sheets: [(&str, Vec<String>, &Vec<Row>); 3] = [
+        (
+            "Terverifikasi",
+            {
+                let mut h = f.aid_headers.clone();
+                h.push("register_nik".into());
+                h
+            },
+            &f.verified,
+        ),
+        (
+            "Data Ganda",
+            vec![
+                "group_id",
+                "row",
+                "kept",
+                "status",
+                "nik",
+                "name",
+                "birth_date",
+                "address",
+                "kelurahan",
+                "register_nik",
+                "grouped_by",
+                "evidence",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+            &f.duplicates,
+        ),
+        (
+            "Ditolak",
+            {
+                let mut h: Vec<String> = [
+                    "row",
+                    "status",
+                    "reason",
+                    "alasan",
+                    "group_id",
+                    "register_nik",
+                ]
+                .map(String::from)
+                .to_vec();
+                h.extend(f.aid_headers.iter().cloned());
+                h
+            },
+            &f.rejected,
+        ),
+    ];
+    for (name, headers, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(name)?;
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)?;
+            let width = rows
+                .iter()
+                .take(200)
+                .map(|r| r.get(h).map_or(0, |v| v.chars().count()))
+                .max()
+                .unwrap_or(0)
+                .max(h.len());
+            ws.set_column_width(c as u16, (width.min(60) + 2) as f64)?;
+        }
+        for (i, row) in rows.iter().enumerate() {
+            for (c, h) in headers.iter().enumerate() {
+                ws.write_string_with_format(
+                    (i + 1) as u32,
+                    c as u16,
+                    row.get(h).map_or("", String::as_str),
+                    &text,
+                )?;
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+    }
+    wb.save_to_buffer()
+}
+
+/// Write `report.html` and `report.xlsx` into the out folder.
+pub fn write_reports(
+    out_dir: &Path,
+    benefits: &Benefits,
+    lang: Lang,
+) -> Result<Facts, crate::error::Error> {
+    let facts = gather(out_dir, benefits)?;
+    let page = html(&facts, lang);
+    write_atomic(out_dir, "report.html", |w| w.write_all(page.as_bytes()))?;
+    let book = xlsx(&facts, lang).map_err(|e| WriteError::Other {
+        path: out_dir.join("report.xlsx"),
+        message: e.to_string(),
+    })?;
+    write_atomic(out_dir, "report.xlsx", |w| w.write_all(&book))?;
+    Ok(facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rupiah_formats() {
+        assert_eq!(rupiah(1_234_567_890, Lang::Id), "Rp 1.234.567.890");
+        assert_eq!(rupiah(1_234_567_890, Lang::En), "Rp 1,234,567,890");
+        assert_eq!(rupiah(0, Lang::Id), "Rp 0");
+        assert_eq!(rupiah(999, Lang::Id), "Rp 999");
+        assert_eq!(rupiah_words(1_234_567_890, Lang::Id), "Rp 1,23 miliar");
+        assert_eq!(rupiah_words(45_600_000, Lang::Id), "Rp 45,6 juta");
+        assert_eq!(rupiah_words(2_000_000_000, Lang::En), "Rp 2 billion");
+        assert_eq!(rupiah_words(500_000, Lang::Id), "Rp 500.000");
+    }
+
+    #[test]
+    fn html_escapes() {
+        assert_eq!(esc("<b>&\"x\""), "&lt;b&gt;&amp;&quot;x&quot;");
+    }
+}

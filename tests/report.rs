@@ -1,0 +1,162 @@
+//! Reports for officials: totals in report.html and report.xlsx agree with decisions.csv and
+//! the benefit amounts; NIKs are text in the workbook and masked in the page.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use dedupe::official::{rupiah, Lang};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Savings computed here from the files, independently of the report code.
+fn expected_savings(out: &Path, months: u64, amount: impl Fn(&str) -> u64) -> u64 {
+    let mut aid = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_path(fixture("aid.csv"))
+        .expect("aid");
+    let program_col = aid
+        .headers()
+        .expect("h")
+        .iter()
+        .position(|h| h.trim_start_matches('\u{feff}') == "PROGRAM")
+        .expect("PROGRAM");
+    let programs: Vec<String> = aid
+        .records()
+        .map(|r| r.expect("row")[program_col].to_string())
+        .collect();
+    let mut decisions = csv::Reader::from_path(out.join("decisions.csv")).expect("decisions");
+    decisions
+        .records()
+        .map(|r| r.expect("row"))
+        .filter(|r| &r[3] != "VERIFIED")
+        .map(|r| amount(&programs[r[0].parse::<usize>().expect("row") - 1]) * months)
+        .sum()
+}
+
+#[test]
+fn report_totals_match_decisions_and_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("benefits.toml");
+    std::fs::write(&config, "[benefits]\nmonths = 6\ndefault = 100000\n[benefits.programs]\nPKH = 300000\nBPNT = 150000\n").expect("write");
+    let out = dir.path().join("out");
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(fixture("aid.csv"))
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-c")
+        .arg(&config)
+        .arg("-q")
+        .assert()
+        .success();
+    let total = expected_savings(&out, 6, |p| match p {
+        "PKH" => 300_000,
+        "BPNT" => 150_000,
+        _ => 100_000,
+    });
+    assert!(total > 0);
+    let html = std::fs::read_to_string(out.join("report.html")).expect("html");
+    assert!(
+        html.contains(&rupiah(total, Lang::Id)),
+        "total {} not in the page",
+        rupiah(total, Lang::Id)
+    );
+    assert!(html.contains("Penghematan anggaran") && html.contains("<svg"));
+    // Self-contained: no script, and the only address is the SVG namespace (not fetched).
+    assert!(!html.contains("<script"));
+    assert_eq!(
+        html.matches("http").count(),
+        html.matches("http://www.w3.org/2000/svg").count()
+    );
+    // No whole NIK in the page.
+    let mut decisions = csv::Reader::from_path(out.join("decisions.csv")).expect("decisions");
+    for r in decisions.records().map(|r| r.expect("row")) {
+        for nik in [&r[2], &r[5]] {
+            if nik.len() == 16 {
+                assert!(!html.contains(nik), "a whole NIK in report.html");
+            }
+        }
+    }
+    // The workbook: four sheets, the same total, NIKs as 16-character text.
+    let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).expect("xlsx");
+    assert_eq!(
+        book.sheet_names(),
+        vec!["Ringkasan", "Terverifikasi", "Data Ganda", "Ditolak"]
+    );
+    let summary = book.worksheet_range("Ringkasan").expect("Ringkasan");
+    let found = summary.rows().any(|row| {
+        row.iter()
+            .any(|c| matches!(c, Data::Float(v) if *v as u64 == total))
+    });
+    assert!(found, "total {total} not in Ringkasan");
+    let verified = book
+        .worksheet_range("Terverifikasi")
+        .expect("Terverifikasi");
+    let header: Vec<String> = verified
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = header
+        .iter()
+        .position(|h| h == "register_nik")
+        .expect("register_nik column");
+    let mut n = 0;
+    for row in verified.rows().skip(1) {
+        match &row[col] {
+            Data::String(s) => assert_eq!(s.len(), 16, "{s}"),
+            other => panic!("NIK stored as {other:?}, not text"),
+        }
+        n += 1;
+    }
+    assert!(n > 100);
+}
+
+#[test]
+fn report_command_rebuilds_with_new_amounts_in_english() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(fixture("aid.csv"))
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let config = dir.path().join("new.toml");
+    std::fs::write(
+        &config,
+        "[benefits]\nmonths = 3\ndefault = 50000\nprograms = {}\n",
+    )
+    .expect("write");
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .args([
+            "report",
+            out.to_str().expect("utf-8"),
+            "-c",
+            config.to_str().expect("utf-8"),
+            "--lang",
+            "en",
+        ])
+        .assert()
+        .success();
+    let total = expected_savings(&out, 3, |_| 50_000);
+    let html = std::fs::read_to_string(out.join("report.html")).expect("html");
+    assert!(html.contains("Budget savings"));
+    assert!(
+        html.contains(&rupiah(total, Lang::En)),
+        "{}",
+        rupiah(total, Lang::En)
+    );
+}
