@@ -148,6 +148,8 @@ pub fn gather(out_dir: &Path, benefits: &Benefits) -> Result<Facts, LoadError> {
         duplicates,
     };
     let empty = Row::new();
+    let (mut kec, mut kel, mut prog) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let mut labels: BTreeMap<String, String> = BTreeMap::new();
     for d in &decisions {
         let status = d["status"].clone();
         let cells = original.get(&d["row"]).copied().unwrap_or(&empty);
@@ -161,33 +163,88 @@ pub fn gather(out_dir: &Path, benefits: &Benefits) -> Result<Facts, LoadError> {
         *facts.reason_counts.entry(d["reason"].clone()).or_default() += 1;
         *facts.savings_by_status.entry(status.clone()).or_default() += saved;
         facts.savings_total += saved;
-        let add = |m: &mut BTreeMap<String, [u64; 4]>, key: String| {
-            let key = if key.is_empty() {
-                "-".to_string()
+        let verified_row = status == "VERIFIED";
+        let add = |m: &mut BTreeMap<String, [u64; 4]>,
+                   labels: &mut BTreeMap<String, String>,
+                   raw: &str,
+                   area: bool| {
+            let (key, label) = if area {
+                area_label(raw)
             } else {
-                key.to_uppercase()
+                let p = raw.trim().to_uppercase();
+                (
+                    format!("program:{p}"),
+                    if p.is_empty() { "-".to_string() } else { p },
+                )
             };
+            let best = labels.entry(key.clone()).or_insert_with(|| label.clone());
+            if label.matches(' ').count() > best.matches(' ').count() {
+                *best = label;
+            }
             let e = m.entry(key).or_insert([0; 4]);
             e[0] += 1;
-            if status == "VERIFIED" {
-                e[1] += 1
-            } else {
-                e[2] += 1
-            }
+            e[if verified_row { 1 } else { 2 }] += 1;
             e[3] += saved;
         };
         add(
-            &mut facts.by_kecamatan,
-            field_value(cells, columns, "kecamatan"),
+            &mut kec,
+            &mut labels,
+            &field_value(cells, columns, "kecamatan"),
+            true,
         );
         add(
-            &mut facts.by_kelurahan,
-            field_value(cells, columns, "kelurahan"),
+            &mut kel,
+            &mut labels,
+            &field_value(cells, columns, "kelurahan"),
+            true,
         );
-        add(&mut facts.by_program, program);
+        add(&mut prog, &mut labels, &program, false);
     }
+    // Show each area under one label however it was spelled.
+    let relabel = |m: BTreeMap<String, [u64; 4]>| -> BTreeMap<String, [u64; 4]> {
+        let mut out: BTreeMap<String, [u64; 4]> = BTreeMap::new();
+        for (k, v) in m {
+            let e = out
+                .entry(labels.get(&k).cloned().unwrap_or(k))
+                .or_insert([0; 4]);
+            for i in 0..4 {
+                e[i] += v[i];
+            }
+        }
+        out
+    };
+    facts.by_kecamatan = relabel(kec);
+    facts.by_kelurahan = relabel(kel);
+    facts.by_program = relabel(prog);
     original.clear();
     Ok(facts)
+}
+
+/// The grouping key of an area cell and a label for it: `KEL. SUNGAI NANGKA`,
+/// `SUNGAINANGKA` and `Sungai Nangka` share the key `SUNGAINANGKA`; the label is upper case
+/// without prefixes (the spelling with most spaces wins, so `SUNGAI NANGKA`).
+fn area_label(raw: &str) -> (String, String) {
+    let key = crate::normalize::address::area_key(raw);
+    if key.is_empty() {
+        return ("-".to_string(), "-".to_string());
+    }
+    let tokens: Vec<String> = raw
+        .to_uppercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(String::from)
+        .collect();
+    let start = tokens
+        .iter()
+        .take_while(|t| {
+            matches!(
+                t.as_str(),
+                "KEL" | "KELURAHAN" | "KEC" | "KECAMATAN" | "DESA" | "DS"
+            )
+        })
+        .count()
+        .min(tokens.len().saturating_sub(1));
+    (key, tokens[start..].join(" "))
 }
 
 /// `Rp 1.234.567.890` (Indonesian) or `Rp 1,234,567,890` (English).

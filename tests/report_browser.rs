@@ -1,0 +1,144 @@
+//! report.html in headless Chromium (Debian's `chromium`, installed by `.ci/run`): it
+//! renders, logs no console messages and makes no network request; the screenshot is kept.
+//! Without Chromium the test is skipped, except under CI (`CI=true`), where it fails.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+/// Hosts Chromium contacts on its own, whatever page it shows.
+const BROWSER_HOSTS: &[&str] = &[
+    "clients2.google.com",
+    "accounts.google.com",
+    "update.googleapis.com",
+    "redirector.gvt1.com",
+    "optimizationguide-pa.googleapis.com",
+    "safebrowsing.googleapis.com",
+    "content-autofill.googleapis.com",
+];
+
+/// The host of a proxied request: `CONNECT host:443 ...` or `GET http://host/... ...`.
+fn request_host(req: &[u8]) -> String {
+    let line = String::from_utf8_lossy(req);
+    let target = line.split_whitespace().nth(1).unwrap_or("");
+    let target = target
+        .strip_prefix("http://")
+        .or_else(|| target.strip_prefix("https://"))
+        .unwrap_or(target);
+    target.split(['/', ':']).next().unwrap_or("").to_string()
+}
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|d| d.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+}
+
+#[test]
+fn report_renders_offline_without_console_messages() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is missing: .ci/run installs it"
+        );
+        eprintln!("skipped: no chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(fixtures.join("aid.csv"))
+        .arg(fixtures.join("population.parquet"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    // Every request the page makes would go through this proxy: count connections.
+    let proxy = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = proxy.local_addr().expect("addr").port();
+    proxy.set_nonblocking(true).expect("nonblocking");
+    let hosts = Arc::new(Mutex::new(Vec::<String>::new()));
+    let done = Arc::new(AtomicBool::new(false));
+    let (seen, finished) = (Arc::clone(&hosts), Arc::clone(&done));
+    let watcher = std::thread::spawn(move || loop {
+        let last = finished.load(Ordering::SeqCst);
+        while let Ok((mut s, _)) = proxy.accept() {
+            let _ = s.set_nonblocking(false);
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let mut buf = [0u8; 512];
+            let n = s.read(&mut buf).unwrap_or(0);
+            seen.lock().expect("lock").push(request_host(&buf[..n]));
+        }
+        if last {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    });
+    let shot = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("report-screenshot.png");
+    let output = Process::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=900,2400",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--proxy-server=127.0.0.1:{port}"))
+        .arg("--proxy-bypass-list=<-loopback>")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", out.join("report.html").display()))
+        .output()
+        .expect("run chromium");
+    done.store(true, Ordering::SeqCst);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "chromium failed: {stderr}");
+    assert!(!stderr.contains("CONSOLE"), "console messages: {stderr}");
+    let png = std::fs::read(&shot).expect("screenshot written");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "screenshot {} bytes",
+        png.len()
+    );
+    watcher.join().expect("watcher");
+    // Chromium itself still calls home (network time, sign-in, component updates) despite
+    // the flags; anything else would come from the page.
+    let page_requests: Vec<String> = hosts
+        .lock()
+        .expect("lock")
+        .iter()
+        .filter(|h| !BROWSER_HOSTS.contains(&h.as_str()))
+        .cloned()
+        .collect();
+    assert!(
+        page_requests.is_empty(),
+        "the page made network requests: {page_requests:?}"
+    );
+}
