@@ -54,11 +54,11 @@ pub struct Opts {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Aid recipient list (DTKS export): .csv, .tsv, .txt or .parquet.
+    /// Aid recipient list (DTKS export): .csv, .tsv, .txt, .parquet or .xlsx/.xls.
     #[arg(required = true)]
     pub aid: Option<PathBuf>,
 
-    /// Population register (SIAK export): .csv, .tsv, .txt or .parquet.
+    /// Population register (SIAK export): .csv, .tsv, .txt, .parquet or .xlsx/.xls.
     #[arg(required = true)]
     pub register: Option<PathBuf>,
 
@@ -74,6 +74,10 @@ pub struct Opts {
     /// without it the model is estimated from the data.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+
+    /// Sheet of a spreadsheet aid list (.xlsx/.xls) to read; the first when absent.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 
     /// Language of report.html and report.xlsx.
     #[arg(long, value_enum, default_value = "id")]
@@ -182,6 +186,9 @@ impl Opts {
         )?;
         config.model_path = self.model.clone();
         config.lang = self.lang;
+        if let Some(sheet) = &self.sheet {
+            config.file.aid.sheet = Some(sheet.clone());
+        }
         Ok(config)
     }
 }

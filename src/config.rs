@@ -236,6 +236,9 @@ pub struct InputConfig {
     /// CSV delimiter (one character); detected when absent.
     #[serde(default)]
     pub delimiter: Option<String>,
+    /// Spreadsheet (.xlsx/.xls) sheet to read; the first when absent.
+    #[serde(default)]
+    pub sheet: Option<String>,
 }
 
 /// Register status values (compared upper case, without spaces or punctuation).
@@ -625,7 +628,7 @@ mod tests {
         assert!(err.contains("name_threshold"), "{err}");
         let err = FileConfig::from_toml("[aid]\ndelimiter = \";;\"").unwrap_err();
         assert!(err.contains("delimiter"), "{err}");
-        let err = FileConfig::from_toml("[aid]\nsheet = 1").unwrap_err();
-        assert!(err.contains("sheet"), "{err}");
+        let err = FileConfig::from_toml("[aid]\nsheets = 1").unwrap_err();
+        assert!(err.contains("sheets"), "{err}");
     }
 }

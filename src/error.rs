@@ -18,7 +18,7 @@ pub enum ConfigError {
     #[error("input file {path} does not exist or is not a file: check the path")]
     MissingInput { path: PathBuf },
     #[error(
-        "input file {path}: unknown extension; use .csv, .tsv or .txt (delimited text) or .parquet"
+        "input file {path}: unknown extension; use .csv, .tsv or .txt (delimited text), .parquet, or .xlsx/.xls"
     )]
     UnknownExtension { path: PathBuf },
     #[error("--threads {0}: give a number from 1 to 1024, or 0 for one thread per core")]
@@ -40,6 +40,14 @@ pub enum LoadError {
         path: PathBuf,
         row: u64,
         message: String,
+    },
+    #[error("{path}: not a readable spreadsheet ({message})")]
+    Spreadsheet { path: PathBuf, message: String },
+    #[error("{path}: no sheet {sheet:?}; sheets: {found}. Pass one of them with --sheet (or [aid] sheet in the config)")]
+    NoSheet {
+        path: PathBuf,
+        sheet: String,
+        found: String,
     },
     #[error("{path}: not a readable Parquet file ({message})")]
     Parquet { path: PathBuf, message: String },

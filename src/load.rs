@@ -25,6 +25,7 @@ use crate::normalize::nik::CellKind;
 pub enum FileFormat {
     Csv,
     Parquet,
+    Spreadsheet,
 }
 
 impl FileFormat {
@@ -36,6 +37,7 @@ impl FileFormat {
         match ext.as_deref() {
             Some("csv" | "tsv" | "txt") => Ok(FileFormat::Csv),
             Some("parquet" | "pq") => Ok(FileFormat::Parquet),
+            Some("xlsx" | "xlsm" | "xls" | "ods") => Ok(FileFormat::Spreadsheet),
             _ => Err(ConfigError::UnknownExtension {
                 path: path.to_path_buf(),
             }),
@@ -245,6 +247,7 @@ pub fn read_table(path: &Path, input: &InputConfig) -> Result<Table, LoadError> 
             read_csv(path, delimiter)
         }
         FileFormat::Parquet => read_parquet(path),
+        FileFormat::Spreadsheet => read_spreadsheet(path, input.sheet.as_deref()),
     }
 }
 
@@ -413,6 +416,88 @@ pub fn read_parquet(path: &Path) -> Result<Table, LoadError> {
     })
 }
 
+/// Read one sheet of a spreadsheet (the first unless `sheet` names one). The first
+/// non-empty row is the header. Numbers print without exponent (a NIK typed into Excel as a
+/// number keeps only 15 significant digits: such columns are marked as floats); dates
+/// become Excel serial numbers, which the date normalizer reads.
+pub fn read_spreadsheet(path: &Path, sheet: Option<&str>) -> Result<Table, LoadError> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let err = |message: String| LoadError::Spreadsheet {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut book = open_workbook_auto(path).map_err(|e| err(e.to_string()))?;
+    let names = book.sheet_names();
+    let name = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s || n.eq_ignore_ascii_case(s))
+            .cloned()
+            .ok_or_else(|| LoadError::NoSheet {
+                path: path.to_path_buf(),
+                sheet: s.to_string(),
+                found: names
+                    .iter()
+                    .map(|n| format!("{n:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| err("the workbook has no sheet".into()))?,
+    };
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| err(e.to_string()))?;
+    let cell = |d: &Data| -> (String, bool) {
+        match d {
+            Data::Empty => (String::new(), false),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), false),
+            Data::Int(i) => (i.to_string(), false),
+            Data::Float(f) => (format_float(*f), true),
+            Data::Bool(b) => (b.to_string(), false),
+            Data::DateTime(dt) => (format_float(dt.as_f64().floor()), false),
+            Data::Error(e) => (format!("#{e}"), false),
+        }
+    };
+    let mut rows = range
+        .rows()
+        .skip_while(|r| r.iter().all(|c| matches!(c, Data::Empty)));
+    let header: Vec<String> = match rows.next() {
+        Some(r) => r.iter().map(|c| cell(c).0.trim().to_string()).collect(),
+        None => {
+            return Err(LoadError::Empty {
+                path: path.to_path_buf(),
+            })
+        }
+    };
+    let mut columns: Vec<TextColumn> = header
+        .iter()
+        .map(|h| TextColumn::new(h, CellKind::Text))
+        .collect();
+    let mut n_rows = 0;
+    for r in rows {
+        if r.iter().all(|c| matches!(c, Data::Empty)) {
+            continue;
+        }
+        for (i, col) in columns.iter_mut().enumerate() {
+            let (text, float) = r.get(i).map(cell).unwrap_or_default();
+            if float {
+                col.kind = CellKind::Float;
+            }
+            col.push(&text);
+        }
+        n_rows += 1;
+    }
+    Ok(Table {
+        path: path.to_path_buf(),
+        columns,
+        n_rows,
+        long_rows: 0,
+    })
+}
+
 /// Whole floats print as integers (`6471054507890001`, not `6.471054507890001e15`).
 fn format_float(v: f64) -> String {
     if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e17 {
@@ -451,7 +536,11 @@ mod tests {
             FileFormat::from_path(Path::new("a.parquet")).ok(),
             Some(FileFormat::Parquet)
         );
-        assert!(FileFormat::from_path(Path::new("a.xlsx")).is_err());
+        assert_eq!(
+            FileFormat::from_path(Path::new("a.xlsx")).ok(),
+            Some(FileFormat::Spreadsheet)
+        );
+        assert!(FileFormat::from_path(Path::new("a.docx")).is_err());
         assert!(FileFormat::from_path(Path::new("a")).is_err());
     }
 

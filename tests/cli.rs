@@ -68,15 +68,26 @@ fn unreadable_and_wrong_files_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("absent.csv"))
         .stderr(predicate::str::contains("check the path"));
+    let docx = dir.path().join("aid.docx");
+    std::fs::write(&docx, "x").expect("write");
+    dedupe()
+        .arg(&docx)
+        .arg(fixture("population.parquet"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("aid.docx"))
+        .stderr(predicate::str::contains("use .csv, .tsv or .txt"));
     let xlsx = dir.path().join("aid.xlsx");
-    std::fs::write(&xlsx, "x").expect("write");
+    std::fs::write(&xlsx, "not a workbook").expect("write");
     dedupe()
         .arg(&xlsx)
         .arg(fixture("population.parquet"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("aid.xlsx"))
-        .stderr(predicate::str::contains("use .csv, .tsv or .txt"));
+        .stderr(predicate::str::contains(
+            "aid.xlsx: not a readable spreadsheet",
+        ))
+        .stderr(predicate::str::contains("panicked").not());
     let fake = dir.path().join("register.parquet");
     std::fs::write(&fake, "NIK,NAMA\n1,2\n").expect("write");
     dedupe()

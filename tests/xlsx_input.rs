@@ -1,0 +1,109 @@
+//! Aid lists as Excel workbooks: the first sheet or `--sheet NAME`, the same decisions as
+//! the CSV, and NIKs typed as numbers read as digits.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use rust_xlsxwriter::Workbook;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// The fixtures' aid list as a workbook: a notes sheet first, the data on sheet "Data".
+fn workbook(path: &Path, numeric_nik_rows: usize) {
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_path(fixture("aid.csv"))
+        .expect("aid");
+    let headers: Vec<String> = r
+        .headers()
+        .expect("h")
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let mut wb = Workbook::new();
+    wb.add_worksheet()
+        .set_name("Catatan")
+        .expect("name")
+        .write_string(0, 0, "Data penerima ada di sheet Data")
+        .expect("write");
+    let ws = wb.add_worksheet();
+    ws.set_name("Data").expect("name");
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, h).expect("write");
+    }
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.expect("row");
+        for (c, v) in rec.iter().enumerate() {
+            let row = (i + 1) as u32;
+            // The first rows' NIKs typed as numbers, as Excel users do.
+            let numeric = headers[c] == "NIK"
+                && i < numeric_nik_rows
+                && v.len() == 16
+                && v.bytes().all(|b| b.is_ascii_digit());
+            if numeric {
+                ws.write_number(row, c as u16, v.parse::<f64>().expect("number"))
+                    .expect("write");
+            } else {
+                ws.write_string(row, c as u16, v).expect("write");
+            }
+        }
+    }
+    wb.save(path).expect("save");
+}
+
+fn run(aid: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(aid)
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(out)
+        .arg("-q")
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn a_workbook_gives_the_same_decisions_as_the_csv() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("bansos.xlsx");
+    workbook(&book, 0);
+    run(&fixture("aid.csv"), &dir.path().join("csv"), &[]).success();
+    run(&book, &dir.path().join("xlsx"), &["--sheet", "Data"]).success();
+    let a = std::fs::read(dir.path().join("csv/decisions.csv")).expect("csv run");
+    let b = std::fs::read(dir.path().join("xlsx/decisions.csv")).expect("xlsx run");
+    assert!(a == b, "decisions differ between the CSV and the workbook");
+    // Without --sheet the first sheet is read: it has no NIK column.
+    run(&book, &dir.path().join("first"), &[])
+        .code(2)
+        .stderr(predicate::str::contains("`nik`"));
+    run(&book, &dir.path().join("none"), &["--sheet", "Lain"])
+        .code(2)
+        .stderr(predicate::str::contains("no sheet \"Lain\""))
+        .stderr(predicate::str::contains("\"Catatan\", \"Data\""));
+}
+
+#[test]
+fn nik_typed_as_a_number_is_read_as_digits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("bansos.xlsx");
+    workbook(&book, 40);
+    run(&book, &dir.path().join("out"), &["--sheet", "data"]).success();
+    let mut r = csv::Reader::from_path(dir.path().join("out/decisions.csv")).expect("decisions");
+    let mut expected = csv::Reader::from_path(fixture("expected.csv")).expect("expected");
+    let mut checked = 0;
+    for (d, e) in r.records().zip(expected.records()).take(40) {
+        let (d, e) = (d.expect("row"), e.expect("row"));
+        if d[2].len() == 16 {
+            assert!(!d[2].contains(['e', 'E', '.']), "row {}: {}", &d[0], &d[2]);
+            assert_eq!(&d[5], &e[2], "row {}", &d[0]);
+            checked += 1;
+        }
+    }
+    assert!(checked > 10);
+}
