@@ -12,6 +12,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::LoadError;
+use crate::report::OutputRow;
 
 /// One row as the evaluator needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,33 +222,11 @@ pub fn evaluate(pred: &[Row], truth: &[Truth]) -> EvalReport {
     }
 }
 
-fn read_rows(path: &Path) -> Result<Vec<HashMap<String, String>>, LoadError> {
-    let err = |message: String| LoadError::Csv {
-        path: path.to_path_buf(),
-        row: 0,
-        message,
-    };
-    let mut r = csv::Reader::from_path(path).map_err(|e| err(e.to_string()))?;
-    let headers = r.headers().map_err(|e| err(e.to_string()))?.clone();
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| err(e.to_string()))?;
-        out.push(
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect(),
-        );
-    }
-    Ok(out)
+fn read_rows(path: &Path) -> Result<Vec<OutputRow>, LoadError> {
+    crate::report::read_output_csv(path).map(|(_, rows)| rows)
 }
 
-fn column<'a>(
-    path: &Path,
-    row: &'a HashMap<String, String>,
-    key: &str,
-) -> Result<&'a str, LoadError> {
+fn column<'a>(path: &Path, row: &'a OutputRow, key: &str) -> Result<&'a str, LoadError> {
     row.get(key)
         .map(String::as_str)
         .ok_or_else(|| LoadError::Csv {

@@ -6,35 +6,19 @@
 //! its duplicate group. NIKs are masked (`647105********01`): the text is for reading
 //! aloud and pasting into letters, not for finding people.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::LoadError;
 use crate::normalize::nik::mask;
+use crate::report::{read_output_csv, OutputRow};
 use crate::status::{reason_en, reason_id};
 
-fn rows(path: &Path) -> Result<Vec<HashMap<String, String>>, LoadError> {
-    let err = |message: String| LoadError::Csv {
-        path: path.to_path_buf(),
-        row: 0,
-        message,
-    };
-    let mut r = csv::Reader::from_path(path)
-        .map_err(|e| err(format!("{e}; is this the out folder of a run?")))?;
-    let h = r.headers().map_err(|e| err(e.to_string()))?.clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.map_err(|e| err(e.to_string()))?;
-            Ok(h.iter()
-                .zip(rec.iter())
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect())
-        })
-        .collect()
+fn rows(path: &Path) -> Result<Vec<OutputRow>, LoadError> {
+    read_output_csv(path).map(|(_, rows)| rows)
 }
 
-fn get<'a>(r: &'a HashMap<String, String>, k: &str) -> &'a str {
+fn get<'a>(r: &'a OutputRow, k: &str) -> &'a str {
     r.get(k).map(String::as_str).unwrap_or("")
 }
 

@@ -29,35 +29,7 @@ pub enum Lang {
     En,
 }
 
-type Row = BTreeMap<String, String>;
-
-fn read(path: &Path) -> Result<(Vec<String>, Vec<Row>), LoadError> {
-    let err = |message: String| LoadError::Csv {
-        path: path.to_path_buf(),
-        row: 0,
-        message,
-    };
-    let mut r = csv::Reader::from_path(path)
-        .map_err(|e| err(format!("{e}; is this the out folder of a run?")))?;
-    let headers: Vec<String> = r
-        .headers()
-        .map_err(|e| err(e.to_string()))?
-        .iter()
-        .map(String::from)
-        .collect();
-    let mut rows = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| err(e.to_string()))?;
-        rows.push(
-            headers
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(String::from))
-                .collect(),
-        );
-    }
-    Ok((headers, rows))
-}
+use crate::report::{read_output_csv as read, OutputRow as Row, DUPLICATES_HEADER};
 
 /// Everything the reports show, computed from a run's files.
 #[derive(Debug, Clone)]
@@ -631,23 +603,7 @@ pub fn xlsx(f: &Facts, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError
         ),
         (
             "Data Ganda",
-            vec![
-                "group_id",
-                "row",
-                "kept",
-                "status",
-                "nik",
-                "name",
-                "birth_date",
-                "address",
-                "kelurahan",
-                "register_nik",
-                "grouped_by",
-                "evidence",
-            ]
-            .into_iter()
-            .map(String::from)
-            .collect(),
+            DUPLICATES_HEADER.map(String::from).to_vec(),
             &f.duplicates,
         ),
         (

@@ -284,21 +284,7 @@ impl RunOutput<'_> {
 
     pub fn write_duplicates(&self, w: &mut dyn Write) -> std::io::Result<()> {
         let mut out = csv_writer(w);
-        out.write_record([
-            "group_id",
-            "row",
-            "kept",
-            "status",
-            "nik",
-            "name",
-            "birth_date",
-            "address",
-            "kelurahan",
-            "register_nik",
-            "grouped_by",
-            "evidence",
-        ])
-        .map_err(to_io)?;
+        out.write_record(DUPLICATES_HEADER).map_err(to_io)?;
         for (g, rows) in self.groups.members.iter().enumerate() {
             for &r in rows {
                 let d = &self.decisions[r];
@@ -341,6 +327,56 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<PathBuf, WriteErro
         serde_json::to_writer_pretty(&mut *w, summary)?;
         writeln!(w)
     })
+}
+
+/// The columns of `duplicates.csv`.
+pub const DUPLICATES_HEADER: [&str; 12] = [
+    "group_id",
+    "row",
+    "kept",
+    "status",
+    "nik",
+    "name",
+    "birth_date",
+    "address",
+    "kelurahan",
+    "register_nik",
+    "grouped_by",
+    "evidence",
+];
+
+/// One row of an output CSV, by column name.
+pub type OutputRow = BTreeMap<String, String>;
+
+/// Read an output CSV of a run (for `eval`, `explain`, `report`): its header and rows.
+pub fn read_output_csv(
+    path: &Path,
+) -> Result<(Vec<String>, Vec<OutputRow>), crate::error::LoadError> {
+    let err = |message: String| crate::error::LoadError::Csv {
+        path: path.to_path_buf(),
+        row: 0,
+        message,
+    };
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| err(format!("{e}; is this the out folder of a run?")))?;
+    let headers: Vec<String> = r
+        .headers()
+        .map_err(|e| err(e.to_string()))?
+        .iter()
+        .map(String::from)
+        .collect();
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| err(e.to_string()))?;
+        rows.push(
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(String::from))
+                .collect(),
+        );
+    }
+    Ok((headers, rows))
 }
 
 /// Stable group id: `G` and the group's number, in order of first row.
