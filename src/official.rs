@@ -490,6 +490,42 @@ pub fn html(f: &Facts, lang: Lang) -> String {
         ),
         ("NIK_SERIAL", t(lang, "Nomor urut NIK 0000", "Serial 0000")),
     ];
+    let aq = &f.summary["aid_quality"];
+    let more: [(&str, &str); 6] = [
+        (
+            "birth_date_missing",
+            t(lang, "Tanggal lahir kosong", "Birth date missing"),
+        ),
+        (
+            "birth_date_unreadable",
+            t(lang, "Tanggal lahir tidak terbaca", "Birth date unreadable"),
+        ),
+        (
+            "birth_date_placeholder",
+            t(
+                lang,
+                "Tanggal lahir pengganti (1 Jan, 1 Jul, 31 Des)",
+                "Placeholder birth date (1 Jan, 1 Jul, 31 Dec)",
+            ),
+        ),
+        (
+            "sex_unreadable",
+            t(lang, "Jenis kelamin tidak terbaca", "Sex unreadable"),
+        ),
+        ("kk_missing", t(lang, "No. KK kosong", "KK number missing")),
+        (
+            "kk_invalid",
+            t(lang, "No. KK tidak valid", "KK number invalid"),
+        ),
+    ];
+    for (key, label) in more {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=n>{}</td></tr>",
+            esc(label),
+            aq[key].as_u64().unwrap_or(0)
+        );
+    }
     for (code, label) in quality {
         let _ = write!(
             s,

@@ -129,6 +129,47 @@ pub fn match_tables_with_model(
     })
 }
 
+/// Count the aid list's data-quality problems (besides the NIK, whose problems are the
+/// reason codes).
+pub fn aid_quality(table: &Table, map: &FieldMap, aid: &[Person]) -> BTreeMap<String, usize> {
+    use crate::config::Field;
+    let mut q: BTreeMap<String, usize> = [
+        "birth_date_missing",
+        "birth_date_unreadable",
+        "birth_date_placeholder",
+        "sex_unreadable",
+        "kk_missing",
+        "kk_invalid",
+    ]
+    .into_iter()
+    .map(|k| (k.to_string(), 0))
+    .collect();
+    let mut add = |k: &str| *q.entry(k.to_string()).or_default() += 1;
+    for p in aid {
+        let date = map.get(table, Field::BirthDate, p.row);
+        match (date.trim().is_empty(), p.birth) {
+            (true, _) => add("birth_date_missing"),
+            (false, None) => add("birth_date_unreadable"),
+            (false, Some(b)) if b.weak => add("birth_date_placeholder"),
+            _ => {}
+        }
+        if map.has(Field::Sex)
+            && p.sex.is_none()
+            && !map.get(table, Field::Sex, p.row).trim().is_empty()
+        {
+            add("sex_unreadable");
+        }
+        if map.has(Field::Kk) {
+            match (map.get(table, Field::Kk, p.row).trim().is_empty(), &p.kk) {
+                (true, _) => add("kk_missing"),
+                (false, None) => add("kk_invalid"),
+                _ => {}
+            }
+        }
+    }
+    q
+}
+
 /// SHA-256 of a file, hex.
 pub fn sha256_file(path: &Path) -> Result<String, LoadError> {
     let open_err = |source| LoadError::Open {
@@ -234,6 +275,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         .to_vec(),
         config: cfg.file.clone(),
         fuzzy: outcome.fuzzy.clone(),
+        aid_quality: aid_quality(&aid_table, &outcome.aid_map, &outcome.aid),
     };
     let t = Instant::now();
     let output = RunOutput {

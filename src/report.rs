@@ -84,6 +84,9 @@ pub struct Summary {
     pub config: FileConfig,
     /// Fuzzy linking: rows considered, linked, ambiguous; candidate pairs per blocking key.
     pub fuzzy: Option<crate::link::FuzzyStats>,
+    /// Data quality of the aid list: rows per problem (birth date missing, unreadable or a
+    /// placeholder; sex unreadable; KK missing or not a KK).
+    pub aid_quality: BTreeMap<String, usize>,
 }
 
 /// Count statuses and reasons.

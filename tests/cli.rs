@@ -147,6 +147,8 @@ fn config_maps_columns_and_json_summary_goes_to_stdout() {
         serde_json::json!(["given_name", "surname"])
     );
     assert_eq!(summary["aid"]["sha256"].as_str().map(str::len), Some(64));
+    // No birth-date column: every row counts as missing a birth date.
+    assert_eq!(summary["aid_quality"]["birth_date_missing"], 3);
     // The closing message on stderr has counts, never a whole NIK.
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("3 aid rows checked"), "{stderr}");

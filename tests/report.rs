@@ -68,6 +68,7 @@ fn report_totals_match_decisions_and_config() {
         rupiah(total, Lang::Id)
     );
     assert!(html.contains("Penghematan anggaran") && html.contains("<svg"));
+    assert!(html.contains("Tanggal lahir kosong"), "data-quality rows");
     // Self-contained: no script, and the only address is the SVG namespace (not fetched).
     assert!(!html.contains("<script"));
     assert_eq!(
