@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::Write;
 
-use dedupe::synth::{days_from_civil, format_nik, Rng, KECAMATAN, OLD_SPELLING, STREETS};
+use dedupe::synth::{
+    days_from_civil, format_nik, Rng, AID_HEADER, KECAMATAN, OLD_SPELLING, STREETS,
+};
 use polars::prelude::*;
 
 const MALE: &[&str] = &[
@@ -666,25 +668,10 @@ fn main() -> PolarsResult<()> {
         let j = rng.below(i + 1);
         rows.swap(i, j);
     }
-    let header = [
-        "ID_DTKS",
-        "NIK",
-        "NO_KK",
-        "NAMA",
-        "TGL_LAHIR",
-        "TMP_LAHIR",
-        "JENIS_KELAMIN",
-        "ALAMAT",
-        "RT",
-        "RW",
-        "KELURAHAN",
-        "KECAMATAN",
-        "PROGRAM",
-    ];
     let mut aid = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
-    aid.write_record(header).map_err(to_polars)?;
+    aid.write_record(AID_HEADER).map_err(to_polars)?;
     let mut expected = csv::Writer::from_writer(Vec::new());
     expected
         .write_record(["row", "status", "register_nik", "group"])
