@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::Write;
+use std::path::Path;
 
 use dedupe::synth::{
     days_from_civil, format_nik, Rng, AID_HEADER, KECAMATAN, OLD_SPELLING, STREETS,
@@ -260,47 +261,42 @@ fn build_register(rng: &mut Rng, households: usize) -> Register {
     reg
 }
 
+/// The register through synth's SIAK-style writer (kecamatan and kelurahan by their
+/// entries in `KECAMATAN`).
 fn write_register(people: &[Person]) -> PolarsResult<()> {
-    let s = |f: &dyn Fn(&Person) -> String| people.iter().map(f).collect::<Vec<String>>();
-    let nik: Vec<i64> = people
+    let converted: Vec<dedupe::synth::Person> = people
         .iter()
-        .map(|p| p.nik.parse().expect("digits"))
-        .collect();
-    let dates: Vec<i32> = people
-        .iter()
-        .map(|p| days_from_civil(p.birth.2, p.birth.1, p.birth.0))
-        .collect();
-    let mut df = DataFrame::new_infer_height(vec![
-        Column::new("NIK".into(), nik),
-        Column::new("NO_KK".into(), s(&|p| p.kk.clone())),
-        Column::new("NAMA_LGKP".into(), s(&|p| p.name.clone())),
-        Column::new("TMPT_LHR".into(), s(&|p| p.place.clone())),
-        Series::new("TGL_LHR".into(), dates)
-            .cast(&DataType::Date)?
-            .into(),
-        Column::new(
-            "JENIS_KLMIN".into(),
-            people
+        .map(|p| {
+            let kec = KECAMATAN
                 .iter()
-                .map(|p| if p.female { 2i64 } else { 1 })
-                .collect::<Vec<_>>(),
-        ),
-        Column::new("ALAMAT".into(), s(&|p| p.street.clone())),
-        Column::new(
-            "NO_RT".into(),
-            people.iter().map(|p| p.rt as i64).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "NO_RW".into(),
-            people.iter().map(|p| p.rw as i64).collect::<Vec<_>>(),
-        ),
-        Column::new("KEL_NAME".into(), s(&|p| p.kel.clone())),
-        Column::new("KEC_NAME".into(), s(&|p| p.kec.clone())),
-        Column::new("STAT_HBKEL".into(), s(&|p| p.role.to_string())),
-        Column::new("STATUS".into(), s(&|p| p.status.to_string())),
-    ])?;
-    ParquetWriter::new(File::create("fixtures/population.parquet")?).finish(&mut df)?;
-    Ok(())
+                .position(|(name, _)| *name == p.kec)
+                .expect("kecamatan from KECAMATAN");
+            let kel = KECAMATAN[kec]
+                .1
+                .iter()
+                .copied()
+                .find(|k| *k == p.kel)
+                .expect("kelurahan from KECAMATAN");
+            dedupe::synth::Person {
+                nik: p.nik.clone(),
+                kk: p.kk.clone(),
+                name: p.name.clone(),
+                birth: p.birth,
+                female: p.female,
+                place: p.place.clone(),
+                street: p.street.clone(),
+                rt: p.rt,
+                rw: p.rw,
+                kec,
+                kel,
+                role: p.role,
+                status: p.status,
+                household: p.household,
+            }
+        })
+        .collect();
+    dedupe::synth::write_register(&converted, Path::new("fixtures/population.parquet"))
+        .map_err(|e| PolarsError::ComputeError(e.to_string().into()))
 }
 
 /// One aid row and its expected answer.

@@ -188,7 +188,6 @@ pub fn gather(out_dir: &Path, benefits: &Benefits) -> Result<Facts, LoadError> {
     facts.by_kecamatan = relabel(kec);
     facts.by_kelurahan = relabel(kel);
     facts.by_program = relabel(prog);
-    original.clear();
     Ok(facts)
 }
 
