@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
-use dedupe::synth::{
+use dedupe::commands::synth::{
     days_from_civil, format_nik, Rng, AID_HEADER, KECAMATAN, OLD_SPELLING, STREETS,
 };
 use polars::prelude::*;
@@ -264,7 +264,7 @@ fn build_register(rng: &mut Rng, households: usize) -> Register {
 /// The register through synth's SIAK-style writer (kecamatan and kelurahan by their
 /// entries in `KECAMATAN`).
 fn write_register(people: &[Person]) -> PolarsResult<()> {
-    let converted: Vec<dedupe::synth::Person> = people
+    let converted: Vec<dedupe::commands::synth::Person> = people
         .iter()
         .map(|p| {
             let kec = KECAMATAN
@@ -277,7 +277,7 @@ fn write_register(people: &[Person]) -> PolarsResult<()> {
                 .copied()
                 .find(|k| *k == p.kel)
                 .expect("kelurahan from KECAMATAN");
-            dedupe::synth::Person {
+            dedupe::commands::synth::Person {
                 nik: p.nik.clone(),
                 kk: p.kk.clone(),
                 name: p.name.clone(),
@@ -295,7 +295,7 @@ fn write_register(people: &[Person]) -> PolarsResult<()> {
             }
         })
         .collect();
-    dedupe::synth::write_register(&converted, Path::new("fixtures/population.parquet"))
+    dedupe::commands::synth::write_register(&converted, Path::new("fixtures/population.parquet"))
         .map_err(|e| PolarsError::ComputeError(e.to_string().into()))
 }
 

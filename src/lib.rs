@@ -1,28 +1,16 @@
 //! `dedupe`: verify a social-aid recipient list against the population register.
 //!
-//! The pipeline, one module per stage: [`load`] (files to text tables), [`normalize`] and
-//! [`record`] (cells to comparable values), [`link`] with [`compare`] (aid rows to register
-//! rows), [`cluster`] (rows of one person), [`verify`] (one status per row), [`report`]
-//! (output files). [`pipeline`] runs them; [`cli`] is the command-line glue; [`config`]
-//! holds the one validated configuration the stages read.
+//! Layers, each a folder importing only those below it (`tests/layers.rs` checks it):
+//! 1. [`core`]: errors, statuses, configuration types, the RNG, atomic writes, progress;
+//! 2. [`normalize`]: pure functions from raw cells to comparable values;
+//! 3. [`matching`]: records, comparisons, the model, blocking, linking, groups, decisions;
+//! 4. [`io`]: input files to records, results to output files and officials' reports;
+//! 5. [`commands`]: the run, `synth`, `eval`, `explain`, `report` and the command line.
+//!
+//! `main.rs` only calls [`commands::cli::main`].
 
-pub mod block;
-pub mod cli;
-pub mod cluster;
-pub mod compare;
-pub mod config;
-pub mod error;
-pub mod eval;
-pub mod explain;
-pub mod link;
-pub mod load;
+pub mod commands;
+pub mod core;
+pub mod io;
+pub mod matching;
 pub mod normalize;
-pub mod official;
-pub mod pipeline;
-pub mod progress;
-pub mod record;
-pub mod report;
-pub mod score;
-pub mod status;
-pub mod synth;
-pub mod verify;

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use dedupe::synth::Rng;
+use dedupe::commands::synth::Rng;
 
 const GIVEN: &[&str] = &[
     "james", "olivia", "liam", "emma", "noah", "ava", "lucas", "mia", "ethan", "zoe", "oscar",

@@ -3,15 +3,15 @@
 
 use std::collections::BTreeSet;
 
-use dedupe::config::FileConfig;
-use dedupe::load::Table;
+use dedupe::commands::run::match_tables;
+use dedupe::core::config::FileConfig;
+use dedupe::core::progress::Progress;
+use dedupe::core::status::Status;
+use dedupe::io::load::Table;
 use dedupe::normalize::address::{area_key, normalize_street};
 use dedupe::normalize::date::parse_date;
 use dedupe::normalize::name::{name_similarity, normalize_name};
 use dedupe::normalize::nik::{parse_nik, CellKind, NikParse};
-use dedupe::pipeline::match_tables;
-use dedupe::progress::Progress;
-use dedupe::status::Status;
 use proptest::prelude::*;
 
 fn name_strategy() -> impl Strategy<Value = String> {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use dedupe::official::{rupiah, Lang};
+use dedupe::io::official::{rupiah, Lang};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

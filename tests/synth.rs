@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use dedupe::config::{Field, InputConfig};
-use dedupe::load::{read_csv, read_parquet};
+use dedupe::commands::synth::{run, SynthConfig};
+use dedupe::core::config::{Field, InputConfig};
+use dedupe::io::load::{read_csv, read_parquet};
 use dedupe::normalize::date::parse_date;
 use dedupe::normalize::name::{name_similarity, normalize_name};
 use dedupe::normalize::nik::{normalize_kk, parse_nik, CellKind, NikParse};
-use dedupe::synth::{run, SynthConfig};
 
 fn generate(dir: &Path, seed: u64) {
     run(&SynthConfig {

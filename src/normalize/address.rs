@@ -126,14 +126,25 @@ pub fn parse_rt_rw(raw: &str) -> RtRw {
 
 /// Combine the RT and RW columns, and what the street text says when the columns are empty.
 pub fn combine_rt_rw(rt_cell: &str, rw_cell: &str, street: &str) -> RtRw {
-    let from_rt = parse_rt_rw(rt_cell);
-    let from_rw = parse_rt_rw(rw_cell);
+    merge_rt_rw(
+        parse_rt_rw(rt_cell),
+        parse_rt_rw(rw_cell),
+        rt_rw_in_street(street),
+    )
+}
+
+/// The RT and RW written in a street cell (`JL. MELATI RT 05 RW 02`), if it names them.
+pub fn rt_rw_in_street(street: &str) -> RtRw {
     let upper = street.to_uppercase();
-    let from_street = if find_word(&upper, "RT").is_some() || find_word(&upper, "RW").is_some() {
+    if find_word(&upper, "RT").is_some() || find_word(&upper, "RW").is_some() {
         parse_rt_rw(street)
     } else {
         RtRw::default()
-    };
+    }
+}
+
+/// [`combine_rt_rw`] on cells already parsed: the RT column, the RW column, the street.
+pub fn merge_rt_rw(from_rt: RtRw, from_rw: RtRw, from_street: RtRw) -> RtRw {
     RtRw {
         rt: from_rt.rt.or(from_street.rt),
         // The RW column holds a bare number; "001/002" in the RT column carries the RW.

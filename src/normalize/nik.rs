@@ -543,4 +543,25 @@ mod tests {
         assert_eq!(mask("12345"), "12***");
         assert_eq!(mask(""), "");
     }
+
+    #[test]
+    fn every_nik_issue_has_reason_text() {
+        use crate::core::status::{reason_en, reason_id};
+        let issues = [
+            NikIssue::NikEmpty,
+            NikIssue::NikNonDigit,
+            NikIssue::NikLength,
+            NikIssue::NikProvince,
+            NikIssue::NikRegion,
+            NikIssue::NikDate,
+            NikIssue::NikSerial,
+            NikIssue::NikScientific,
+            NikIssue::NikFloatPrecision,
+            NikIssue::NikRounded,
+        ];
+        for i in issues {
+            assert_ne!(reason_id(i.code()), reason_id("?"), "{}", i.code());
+            assert_ne!(reason_en(i.code()), reason_en("?"), "{}", i.code());
+        }
+    }
 }

@@ -9,57 +9,36 @@ use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::cluster::{cluster, Groups};
-use crate::config::{Config, FileConfig};
-use crate::error::{Error, LoadError};
-use crate::link::{link_all, Link, RegisterIndex};
-use crate::load::{read_table, FieldMap, Table};
-use crate::progress::Progress;
-use crate::record::{normalize_row_as, Person};
-use crate::report::{self, GroupSummary, InputSummary, RunOutput, Summary};
-use crate::status::Status;
-use crate::verify::{decide, Decision};
+use crate::core::config::{Config, FileConfig};
+use crate::core::error::{Error, LoadError};
+use crate::core::progress::Progress;
+use crate::core::status::Status;
+use crate::io::load::{read_table_as, FieldMap, Mapped, Table};
+use crate::io::official::RunFacts;
+use crate::io::output::{self, GroupSummary, InputSummary, RunOutput, Summary};
+use crate::matching::cluster::{cluster, Groups};
+use crate::matching::link::{link_all, Link, RegisterIndex};
+use crate::matching::record::{build_pair, Records};
+use crate::matching::verify::{decide, Decision};
 
 /// Everything the matching stages produce.
 #[derive(Debug)]
 pub struct Outcome {
     pub aid_map: FieldMap,
     pub register_map: FieldMap,
-    pub aid: Vec<Person>,
-    pub register: Vec<Person>,
+    pub aid: Records,
+    pub register: Records,
     pub links: Vec<Link>,
     pub groups: Groups,
     pub decisions: Vec<Decision>,
     pub register_repeated_niks: usize,
     pub stage_seconds: BTreeMap<String, f64>,
     /// What fuzzy linking did (None when it is off).
-    pub fuzzy: Option<crate::link::FuzzyStats>,
+    pub fuzzy: Option<crate::matching::link::FuzzyStats>,
     /// The scoring model used by fuzzy linking.
-    pub model: Option<crate::score::Model>,
-}
-
-/// Normalize every row of a table, in parallel, keeping row order.
-pub fn normalize_table(
-    table: &Table,
-    map: &FieldMap,
-    cfg: &FileConfig,
-    progress: &Progress,
-    stage: &str,
-) -> Vec<Person> {
-    let pb = progress.bar(stage, table.n_rows);
-    let out = (0..table.n_rows)
-        .into_par_iter()
-        .map(|row| {
-            let p = normalize_row_as(table, map, row, &cfg.status, cfg.id_kind);
-            pb.inc(1);
-            p
-        })
-        .collect();
-    pb.finish_and_clear();
-    out
+    pub model: Option<crate::matching::score::Model>,
 }
 
 /// Run the matching stages on loaded tables.
@@ -77,7 +56,7 @@ pub fn match_tables_with_model(
     aid_table: &Table,
     register_table: &Table,
     cfg: &FileConfig,
-    model: Option<crate::score::Model>,
+    model: Option<crate::matching::score::Model>,
     progress: &Progress,
 ) -> Result<Outcome, LoadError> {
     let mut secs = BTreeMap::new();
@@ -85,8 +64,20 @@ pub fn match_tables_with_model(
     let register_map = register_table.resolve(&cfg.register, "register")?;
 
     let t = Instant::now();
-    let aid = normalize_table(aid_table, &aid_map, cfg, progress, "aid");
-    let register = normalize_table(register_table, &register_map, cfg, progress, "register");
+    let pb = progress.spinner("normalizing");
+    let (aid, register) = build_pair(
+        &Mapped {
+            table: aid_table,
+            map: &aid_map,
+        },
+        &Mapped {
+            table: register_table,
+            map: &register_map,
+        },
+        &cfg.status,
+        cfg.id_kind,
+    );
+    pb.finish_and_clear();
     secs.insert("normalize".to_string(), t.elapsed().as_secs_f64());
 
     let t = Instant::now();
@@ -98,7 +89,7 @@ pub fn match_tables_with_model(
         let t = Instant::now();
         let pb = progress.spinner("fuzzy linking");
         let (stats, model) =
-            crate::link::link_fuzzy(&aid, &register, &mut links, &cfg.matching, model);
+            crate::matching::link::link_fuzzy(&aid, &register, &mut links, &cfg.matching, model);
         pb.finish_and_clear();
         secs.insert("fuzzy".to_string(), t.elapsed().as_secs_f64());
         (Some(stats), Some(model))
@@ -114,6 +105,7 @@ pub fn match_tables_with_model(
     let decisions = decide(&aid, &register, &links, &groups);
     secs.insert("verify".to_string(), t.elapsed().as_secs_f64());
 
+    let repeated = index.repeated_niks(&register);
     Ok(Outcome {
         aid_map,
         register_map,
@@ -122,7 +114,7 @@ pub fn match_tables_with_model(
         links,
         groups,
         decisions,
-        register_repeated_niks: index.repeated_niks(),
+        register_repeated_niks: repeated,
         stage_seconds: secs,
         fuzzy,
         model,
@@ -131,8 +123,8 @@ pub fn match_tables_with_model(
 
 /// Count the aid list's data-quality problems (besides the NIK, whose problems are the
 /// reason codes).
-pub fn aid_quality(table: &Table, map: &FieldMap, aid: &[Person]) -> BTreeMap<String, usize> {
-    use crate::config::Field;
+pub fn aid_quality(table: &Table, map: &FieldMap, aid: &Records) -> BTreeMap<String, usize> {
+    use crate::core::config::Field;
     let mut q: BTreeMap<String, usize> = [
         "birth_date_missing",
         "birth_date_unreadable",
@@ -145,7 +137,7 @@ pub fn aid_quality(table: &Table, map: &FieldMap, aid: &[Person]) -> BTreeMap<St
     .map(|k| (k.to_string(), 0))
     .collect();
     let mut add = |k: &str| *q.entry(k.to_string()).or_default() += 1;
-    for p in aid {
+    for p in &aid.people {
         let date = map.get(table, Field::BirthDate, p.row);
         match (date.trim().is_empty(), p.birth) {
             (true, _) => add("birth_date_missing"),
@@ -195,12 +187,13 @@ pub fn sha256_file(path: &Path) -> Result<String, LoadError> {
 
 fn load(
     path: &Path,
-    cfg: &crate::config::InputConfig,
+    cfg: &crate::core::config::InputConfig,
     progress: &Progress,
     what: &str,
+    project: Option<&'static str>,
 ) -> Result<(Table, String), LoadError> {
     let pb = progress.spinner(&format!("reading {what} {}", path.display()));
-    let (table, sha) = rayon::join(|| read_table(path, cfg), || sha256_file(path));
+    let (table, sha) = rayon::join(|| read_table_as(path, cfg, project), || sha256_file(path));
     pb.finish_and_clear();
     Ok((table?, sha?))
 }
@@ -210,13 +203,14 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let progress = Progress::new(cfg.quiet);
     let start = Instant::now();
     let (aid_load, register_load) = rayon::join(
-        || load(&cfg.aid_path, &cfg.file.aid, &progress, "aid list"),
+        || load(&cfg.aid_path, &cfg.file.aid, &progress, "aid list", None),
         || {
             load(
                 &cfg.register_path,
                 &cfg.file.register,
                 &progress,
                 "register",
+                Some("register"),
             )
         },
     );
@@ -225,7 +219,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let load_secs = start.elapsed().as_secs_f64();
 
     let model = match &cfg.model_path {
-        Some(path) => Some(crate::config::load_model(path)?),
+        Some(path) => Some(crate::matching::score::load_model(path)?),
         None => None,
     };
     let outcome =
@@ -233,7 +227,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let mut stage_seconds = outcome.stage_seconds.clone();
     stage_seconds.insert("load".to_string(), load_secs);
 
-    let (status_counts, reason_counts) = report::count(&outcome.decisions);
+    let (status_counts, reason_counts) = output::count(&outcome.decisions);
     let duplicates = GroupSummary {
         groups: outcome.groups.members.len(),
         rows_in_groups: outcome.groups.members.iter().map(Vec::len).sum(),
@@ -262,11 +256,11 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         threads: rayon::current_num_threads(),
         out_dir: cfg.out_dir.display().to_string(),
         outputs: [
-            report::DECISIONS,
-            report::VERIFIED,
-            report::DUPLICATES,
-            report::REJECTED,
-            report::SUMMARY,
+            output::DECISIONS,
+            output::VERIFIED,
+            output::DUPLICATES,
+            output::REJECTED,
+            output::SUMMARY,
             "model.json",
             "report.html",
             "report.xlsx",
@@ -286,18 +280,39 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         decisions: &outcome.decisions,
         groups: &outcome.groups,
     };
-    output.write_tables(&cfg.out_dir)?;
+    std::fs::create_dir_all(&cfg.out_dir).map_err(|source| crate::core::error::WriteError::Io {
+        path: cfg.out_dir.clone(),
+        source,
+    })?;
+    // The reports for officials come from the results in memory, written beside the CSVs.
+    let summary_value = serde_json::to_value(&summary).unwrap_or_default();
+    let (tables, reports) = rayon::join(
+        || output.write_tables(&cfg.out_dir),
+        || {
+            let facts = crate::io::official::Facts::compute(
+                output.row_facts(),
+                summary_value,
+                output.duplicate_sample(),
+                &cfg.file.benefits,
+            );
+            crate::io::official::write_reports_with(&cfg.out_dir, &facts, &output, cfg.lang)
+        },
+    );
+    tables?;
+    reports?;
     if let Some(model) = &outcome.model {
-        report::write_atomic(&cfg.out_dir, report::MODEL, |w| {
+        output::write_atomic(&cfg.out_dir, output::MODEL, |w| {
             serde_json::to_writer_pretty(&mut *w, model)?;
             writeln!(w)
         })?;
     }
     summary
         .stage_seconds
-        .insert("report".to_string(), t.elapsed().as_secs_f64());
-    report::write_summary(&cfg.out_dir, &summary)?;
-    crate::official::write_reports(&cfg.out_dir, &cfg.file.benefits, cfg.lang)?;
+        .insert("write".to_string(), t.elapsed().as_secs_f64());
+    summary
+        .stage_seconds
+        .insert("total".to_string(), start.elapsed().as_secs_f64());
+    output::write_summary(&cfg.out_dir, &summary)?;
     Ok(summary)
 }
 
@@ -306,6 +321,6 @@ pub fn run(cfg: &Config) -> Result<Summary, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
         .build()
-        .map_err(|_| crate::error::ConfigError::Threads(cfg.threads))?;
+        .map_err(|_| crate::core::error::ConfigError::Threads(cfg.threads))?;
     pool.install(|| run_in_pool(cfg))
 }

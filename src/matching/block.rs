@@ -22,8 +22,8 @@ use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::matching::record::{Rec, Records};
 use crate::normalize::nik::{NikIssue, NikParse};
-use crate::record::Person;
 
 /// The blocking keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -90,7 +90,7 @@ fn fnv(parts: &[&[u8]]) -> u64 {
 
 type Date3 = (u8, u8, u8);
 
-fn dates(p: &Person, with_variants: bool) -> Vec<Date3> {
+fn dates(p: Rec<'_>, with_variants: bool) -> Vec<Date3> {
     let mut out = Vec::with_capacity(3);
     if let Some(b) = p.birth {
         let (d, m, y) = (
@@ -103,7 +103,7 @@ fn dates(p: &Person, with_variants: bool) -> Vec<Date3> {
             out.push((m, d, y));
         }
     }
-    if let Some(info) = p.nik.info() {
+    if let Some(info) = p.nik().info() {
         let nik_date = (info.day, info.month, info.yy);
         if (with_variants || out.is_empty()) && !out.contains(&nik_date) {
             out.push(nik_date);
@@ -112,15 +112,15 @@ fn dates(p: &Person, with_variants: bool) -> Vec<Date3> {
     out
 }
 
-fn name_tokens(p: &Person) -> Vec<&str> {
-    match p.name.as_slice() {
+fn name_tokens<'a>(p: Rec<'a>) -> Vec<&'a str> {
+    match p.name() {
         [] => vec![],
         [one] => vec![one.as_str()],
         [first, .., last] => vec![first.as_str(), last.as_str()],
     }
 }
 
-fn name_date_keys(p: &Person, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
+fn name_date_keys(p: Rec<'_>, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
     for (d, m, y) in dates(p, variants) {
         for t in name_tokens(p) {
             out.push((fnv(&[b"nd", t.as_bytes(), &[d, m, y]]), KeyKind::NameDate));
@@ -128,15 +128,15 @@ fn name_date_keys(p: &Person, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
     }
 }
 
-fn name_area_key(p: &Person) -> Option<(u64, KeyKind)> {
-    let first = p.name.first()?;
+fn name_area_key(p: Rec<'_>) -> Option<(u64, KeyKind)> {
+    let first = p.name().first()?;
     let rt = p.rtrw.rt?;
-    (!p.kelurahan.is_empty()).then(|| {
+    (!p.kelurahan().is_empty()).then(|| {
         (
             fnv(&[
                 b"na",
                 first.as_bytes(),
-                p.kelurahan.as_bytes(),
+                p.kelurahan().as_bytes(),
                 &rt.to_le_bytes(),
             ]),
             KeyKind::NameArea,
@@ -144,28 +144,28 @@ fn name_area_key(p: &Person) -> Option<(u64, KeyKind)> {
     })
 }
 
-fn prefix_key(prefix: &str, p: &Person) -> Option<(u64, KeyKind)> {
-    let first = p.name.first()?;
-    let last = p.name.last()?;
+fn prefix_key(prefix: &str, p: Rec<'_>) -> Option<(u64, KeyKind)> {
+    let first = p.name().first()?;
+    let last = p.name().last()?;
     Some((
         fnv(&[b"np", prefix.as_bytes(), first.as_bytes(), last.as_bytes()]),
         KeyKind::NikPrefixName,
     ))
 }
 
-fn register_keys(p: &Person) -> Vec<(u64, KeyKind)> {
+fn register_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     let mut out = Vec::with_capacity(6);
     name_date_keys(p, false, &mut out);
     out.extend(name_area_key(p));
-    if let NikParse::Valid { nik, .. } = &p.nik {
+    if let NikParse::Valid { nik, .. } = p.nik() {
         out.extend(prefix_key(&nik[..6], p));
     }
     out
 }
 
 /// NIK values one typing or spreadsheet error away from `digits`.
-fn nik_variants(p: &Person) -> Vec<u64> {
-    let (digits, issue) = match &p.nik {
+fn nik_variants(p: Rec<'_>) -> Vec<u64> {
+    let (digits, issue) = match p.nik() {
         NikParse::Valid { nik, .. } => (nik.as_str(), None),
         NikParse::Invalid { cleaned, issue } => (cleaned.as_str(), Some(*issue)),
         NikParse::Damaged { digits, issue } => (digits.as_str(), Some(*issue)),
@@ -244,12 +244,12 @@ fn range(v: &[(u64, u32)], key: u64) -> &[(u64, u32)] {
 
 impl Blocker {
     /// Index every register record (in parallel).
-    pub fn build(register: &[Person], max_block: usize) -> Blocker {
+    pub fn build(register: &Records, max_block: usize) -> Blocker {
         let mut niks: Vec<(u64, u32)> = register
             .par_iter()
             .enumerate()
             .filter_map(|(i, p)| {
-                p.nik
+                p.nik()
                     .valid()
                     .and_then(|n| n.parse().ok())
                     .map(|v| (v, i as u32))
@@ -276,7 +276,7 @@ impl Blocker {
 
     /// Candidate register rows for one record, sorted by row, each with the first key
     /// that found it.
-    pub fn candidates(&self, p: &Person, stats: &mut BlockStats) -> Vec<(u32, KeyKind)> {
+    pub fn candidates(&self, p: Rec<'_>, stats: &mut BlockStats) -> Vec<(u32, KeyKind)> {
         let mut found: Vec<(u32, KeyKind)> = Vec::new();
         let mut count = |kind: KeyKind, n: usize| {
             *stats
@@ -295,7 +295,7 @@ impl Blocker {
         let mut keys = Vec::new();
         name_date_keys(p, true, &mut keys);
         keys.extend(name_area_key(p));
-        let digits = match &p.nik {
+        let digits = match p.nik() {
             NikParse::Damaged { digits, .. } if digits.len() >= 6 => Some(&digits[..6]),
             NikParse::Invalid { cleaned, .. }
                 if cleaned.len() >= 6 && cleaned.bytes().all(|b| b.is_ascii_digit()) =>
@@ -329,19 +329,21 @@ impl Blocker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{InputConfig, StatusValues};
-    use crate::load::Table;
-    use crate::record::normalize_row;
+    use crate::core::config::Field;
+    use crate::matching::record::testing::records;
 
-    const HEADERS: [&str; 6] = ["NIK", "NAMA", "TGL_LAHIR", "KELURAHAN", "RT", "JK"];
+    const FIELDS: [Field; 6] = [
+        Field::Nik,
+        Field::Name,
+        Field::BirthDate,
+        Field::Kelurahan,
+        Field::Rt,
+        Field::Sex,
+    ];
 
-    fn people(rows: &[[&str; 6]]) -> Vec<Person> {
-        let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.to_vec()).collect();
-        let t = Table::from_rows("t.csv", &HEADERS, &rows);
-        let map = t.resolve(&InputConfig::default(), "aid").expect("map");
-        (0..t.n_rows)
-            .map(|i| normalize_row(&t, &map, i, &StatusValues::default()))
-            .collect()
+    fn people(rows: &[[&str; 6]]) -> Records {
+        let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+        records(&FIELDS, &rows)
     }
 
     #[test]
@@ -403,10 +405,10 @@ mod tests {
             if field != 0 {
                 row[0] = "3171010101010001";
             }
-            let probe = &people(&[row])[0];
+            let probe = people(&[row]);
             let mut stats = BlockStats::default();
             let found: Vec<u32> = blocker
-                .candidates(probe, &mut stats)
+                .candidates(probe.get(0), &mut stats)
                 .into_iter()
                 .map(|(r, _)| r)
                 .collect();
@@ -423,7 +425,7 @@ mod tests {
         let reg = people(&rows);
         let blocker = Blocker::build(&reg, 3);
         let mut stats = BlockStats::default();
-        let found = blocker.candidates(&reg[0], &mut stats);
+        let found = blocker.candidates(reg.get(0), &mut stats);
         assert!(found.is_empty());
         assert!(stats.skipped_blocks >= 1);
     }

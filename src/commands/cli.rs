@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Config;
-use crate::report::Summary;
+use crate::core::config::Config;
+use crate::io::output::Summary;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -81,7 +81,7 @@ pub struct Opts {
 
     /// Language of report.html and report.xlsx.
     #[arg(long, value_enum, default_value = "id")]
-    pub lang: crate::official::Lang,
+    pub lang: LangArg,
 
     /// Worker threads; 0 means one per core.
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -98,6 +98,23 @@ pub struct Opts {
     /// Exit with code 1 when any aid row is not verified (for scheduled jobs).
     #[arg(long)]
     pub fail_on_findings: bool,
+}
+
+/// Language of the reports, as a flag (`--lang id|en`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LangArg {
+    #[default]
+    Id,
+    En,
+}
+
+impl From<LangArg> for crate::core::config::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Id => crate::core::config::Lang::Id,
+            LangArg::En => crate::core::config::Lang::En,
+        }
+    }
 }
 
 /// Other commands.
@@ -126,7 +143,7 @@ pub struct ReportOpts {
     pub config: Option<PathBuf>,
     /// Report language.
     #[arg(long, value_enum, default_value = "id")]
-    pub lang: crate::official::Lang,
+    pub lang: LangArg,
 }
 
 #[derive(Debug, Args)]
@@ -171,7 +188,7 @@ impl Opts {
     /// The validated configuration for the stages.
     pub fn to_config(&self) -> anyhow::Result<Config> {
         if self.threads > 1024 {
-            return Err(crate::error::ConfigError::Threads(self.threads).into());
+            return Err(crate::core::error::ConfigError::Threads(self.threads).into());
         }
         let (Some(aid), Some(register)) = (&self.aid, &self.register) else {
             anyhow::bail!("give the aid list and the register: dedupe AID REGISTER (see --help)");
@@ -185,7 +202,7 @@ impl Opts {
             self.quiet,
         )?;
         config.model_path = self.model.clone();
-        config.lang = self.lang;
+        config.lang = self.lang.into();
         if let Some(sheet) = &self.sheet {
             config.file.aid.sheet = Some(sheet.clone());
         }
@@ -219,13 +236,13 @@ fn synth(o: &SynthOpts) -> anyhow::Result<i32> {
     if o.persons == 0 {
         anyhow::bail!("--persons 0: give at least one person");
     }
-    let cfg = crate::synth::SynthConfig {
+    let cfg = crate::commands::synth::SynthConfig {
         persons: o.persons,
         aid: o.aid.unwrap_or((o.persons / 10).max(1)),
         seed: o.seed,
         out_dir: o.out.clone(),
     };
-    let s = crate::synth::run(&cfg)
+    let s = crate::commands::synth::run(&cfg)
         .with_context(|| format!("writing synthetic data to {}", o.out.display()))?;
     eprintln!(
         "dedupe synth: {} register persons, {} aid rows (seed {}) in {}",
@@ -238,21 +255,22 @@ fn synth(o: &SynthOpts) -> anyhow::Result<i32> {
 }
 
 fn eval(o: &EvalOpts) -> anyhow::Result<i32> {
-    let report = crate::eval::evaluate_files(&o.out_dir, &o.truth).with_context(|| {
-        format!(
-            "evaluating {} against {}",
-            o.out_dir.display(),
-            o.truth.display()
-        )
-    })?;
-    crate::report::write_atomic(&o.out_dir, "eval.json", |w| {
+    let report =
+        crate::commands::eval::evaluate_files(&o.out_dir, &o.truth).with_context(|| {
+            format!(
+                "evaluating {} against {}",
+                o.out_dir.display(),
+                o.truth.display()
+            )
+        })?;
+    crate::io::output::write_atomic(&o.out_dir, "eval.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &report)?;
         writeln!(w)
     })?;
     if o.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", crate::eval::render(&report));
+        print!("{}", crate::commands::eval::render(&report));
     }
     Ok(0)
 }
@@ -264,22 +282,23 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
         Some(Command::Eval(o)) => return eval(o),
         Some(Command::Report(o)) => {
             let file = match &o.config {
-                Some(p) => crate::config::FileConfig::from_path(p)?,
-                None => crate::config::FileConfig::default(),
+                Some(p) => crate::core::config::FileConfig::from_path(p)?,
+                None => crate::core::config::FileConfig::default(),
             };
-            let facts = crate::official::write_reports(&o.out_dir, &file.benefits, o.lang)
-                .with_context(|| format!("writing the reports in {}", o.out_dir.display()))?;
+            let facts =
+                crate::io::official::write_reports(&o.out_dir, &file.benefits, o.lang.into())
+                    .with_context(|| format!("writing the reports in {}", o.out_dir.display()))?;
             eprintln!(
                 "dedupe report: {} rows, savings {} ({} months); report.html and report.xlsx in {}",
                 facts.rows,
-                crate::official::rupiah(facts.savings_total, o.lang),
+                crate::io::official::rupiah(facts.savings_total, o.lang.into()),
                 facts.months,
                 o.out_dir.display()
             );
             return Ok(0);
         }
         Some(Command::Explain(o)) => {
-            let text = crate::explain::explain(&o.out_dir, o.row, o.en)
+            let text = crate::commands::explain::explain(&o.out_dir, o.row, o.en)
                 .with_context(|| format!("explaining row {} of {}", o.row, o.out_dir.display()))?;
             print!("{text}");
             return Ok(0);
@@ -287,7 +306,7 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
         None => {}
     }
     let config = opts.to_config()?;
-    let summary = crate::pipeline::run(&config).with_context(|| {
+    let summary = crate::commands::run::run(&config).with_context(|| {
         format!(
             "checking {} against {}",
             config.aid_path.display(),

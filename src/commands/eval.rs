@@ -11,8 +11,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::error::LoadError;
-use crate::report::OutputRow;
+use crate::core::error::LoadError;
+use crate::io::output::OutputRow;
 
 /// One row as the evaluator needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,7 +223,7 @@ pub fn evaluate(pred: &[Row], truth: &[Truth]) -> EvalReport {
 }
 
 fn read_rows(path: &Path) -> Result<Vec<OutputRow>, LoadError> {
-    crate::report::read_output_csv(path).map(|(_, rows)| rows)
+    crate::io::output::read_output_csv(path).map(|(_, rows)| rows)
 }
 
 fn column<'a>(path: &Path, row: &'a OutputRow, key: &str) -> Result<&'a str, LoadError> {
@@ -238,7 +238,7 @@ fn column<'a>(path: &Path, row: &'a OutputRow, key: &str) -> Result<&'a str, Loa
 
 /// Read a run's `decisions.csv` and a truth file and evaluate.
 pub fn evaluate_files(out_dir: &Path, truth_path: &Path) -> Result<EvalReport, LoadError> {
-    let decisions_path = out_dir.join(crate::report::DECISIONS);
+    let decisions_path = out_dir.join(crate::io::output::DECISIONS);
     let decisions = read_rows(&decisions_path)?;
     let truth_rows = read_rows(truth_path)?;
     if decisions.len() != truth_rows.len() {

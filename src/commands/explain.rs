@@ -9,10 +9,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::error::LoadError;
+use crate::core::error::LoadError;
+use crate::core::status::{reason_en, reason_id};
+use crate::io::output::{read_output_csv, OutputRow};
 use crate::normalize::nik::mask;
-use crate::report::{read_output_csv, OutputRow};
-use crate::status::{reason_en, reason_id};
 
 fn rows(path: &Path) -> Result<Vec<OutputRow>, LoadError> {
     read_output_csv(path).map(|(_, rows)| rows)
@@ -24,7 +24,7 @@ fn get<'a>(r: &'a OutputRow, k: &str) -> &'a str {
 
 /// Explain one row (1-based) of a run.
 pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, LoadError> {
-    let decisions_path = out_dir.join(crate::report::DECISIONS);
+    let decisions_path = out_dir.join(crate::io::output::DECISIONS);
     let decisions = rows(&decisions_path)?;
     let d = decisions
         .iter()
@@ -73,7 +73,7 @@ pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, Load
     }
     let group = get(d, "group_id");
     if !group.is_empty() {
-        let dup_path = out_dir.join(crate::report::DUPLICATES);
+        let dup_path = out_dir.join(crate::io::output::DUPLICATES);
         let members = rows(&dup_path)?;
         let _ = writeln!(
             s,

@@ -13,11 +13,11 @@
 //! Rows of a group whose person may not be paid (deceased, moved out, not in the register)
 //! keep that status, with the group id, and none is kept.
 
-use crate::cluster::Groups;
-use crate::compare;
-use crate::link::Link;
-use crate::record::Person;
-use crate::status::Status;
+use crate::core::status::Status;
+use crate::matching::cluster::Groups;
+use crate::matching::compare;
+use crate::matching::link::Link;
+use crate::matching::record::{Rec, Records};
 
 /// The decision for one aid row.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,14 +37,14 @@ pub struct Decision {
     pub evidence: String,
 }
 
-fn completeness(p: &Person) -> usize {
+fn completeness(p: Rec<'_>) -> usize {
     [
         p.birth.is_some(),
         p.sex.is_some(),
         p.kk.is_some(),
-        !p.street.is_empty(),
+        p.street != 0,
         p.rtrw.rt.is_some(),
-        !p.kelurahan.is_empty(),
+        p.kelurahan != 0,
     ]
     .iter()
     .filter(|b| **b)
@@ -54,25 +54,20 @@ fn completeness(p: &Person) -> usize {
 /// Choose the kept row among `candidates` (all linked to `register[reg]`).
 pub fn choose_kept(
     candidates: &[usize],
-    aid: &[Person],
-    reference: Option<&Person>,
+    aid: &Records,
+    reference: Option<Rec<'_>>,
 ) -> Option<usize> {
     candidates.iter().copied().max_by(|&a, &b| {
-        let addr = |r: usize| reference.map_or(0.0, |reg| compare::address_score(&aid[r], reg));
+        let addr = |r: usize| reference.map_or(0.0, |reg| compare::address_score(aid.get(r), reg));
         addr(a)
             .total_cmp(&addr(b))
-            .then(completeness(&aid[a]).cmp(&completeness(&aid[b])))
+            .then(completeness(aid.get(a)).cmp(&completeness(aid.get(b))))
             .then(b.cmp(&a))
     })
 }
 
 /// Decide every row.
-pub fn decide(
-    aid: &[Person],
-    register: &[Person],
-    links: &[Link],
-    groups: &Groups,
-) -> Vec<Decision> {
+pub fn decide(aid: &Records, register: &Records, links: &[Link], groups: &Groups) -> Vec<Decision> {
     let mut decisions: Vec<Decision> = links
         .iter()
         .enumerate()
@@ -100,7 +95,7 @@ pub fn decide(
         let reference = payable
             .first()
             .and_then(|&r| decisions[r].register)
-            .map(|reg| &register[reg]);
+            .map(|reg| register.get(reg));
         let kept = choose_kept(&payable, aid, reference);
         for &r in rows {
             let d = &mut decisions[r];

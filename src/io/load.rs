@@ -16,34 +16,11 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use crate::config::{header_key, Field, InputConfig};
-use crate::error::{ConfigError, LoadError};
+use crate::core::config::{header_key, Field, InputConfig};
+use crate::core::error::LoadError;
 use crate::normalize::nik::CellKind;
 
-/// Input file format, from the extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileFormat {
-    Csv,
-    Parquet,
-    Spreadsheet,
-}
-
-impl FileFormat {
-    pub fn from_path(path: &Path) -> Result<FileFormat, ConfigError> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("csv" | "tsv" | "txt") => Ok(FileFormat::Csv),
-            Some("parquet" | "pq") => Ok(FileFormat::Parquet),
-            Some("xlsx" | "xlsm" | "xls" | "ods") => Ok(FileFormat::Spreadsheet),
-            _ => Err(ConfigError::UnknownExtension {
-                path: path.to_path_buf(),
-            }),
-        }
-    }
-}
+pub use crate::core::config::FileFormat;
 
 /// One column of text cells, stored in one buffer.
 #[derive(Debug, Clone)]
@@ -235,8 +212,38 @@ impl FieldMap {
     }
 }
 
+/// A table with its field map: the cells records are built from.
+#[derive(Debug, Clone, Copy)]
+pub struct Mapped<'a> {
+    pub table: &'a Table,
+    pub map: &'a FieldMap,
+}
+
+impl crate::matching::record::Cells for Mapped<'_> {
+    fn n_rows(&self) -> usize {
+        self.table.n_rows
+    }
+    fn cell(&self, field: Field, row: usize) -> std::borrow::Cow<'_, str> {
+        self.map.get(self.table, field, row)
+    }
+    fn kind(&self, field: Field) -> CellKind {
+        self.map.kind(self.table, field)
+    }
+}
+
 /// Read any supported input file.
 pub fn read_table(path: &Path, input: &InputConfig) -> Result<Table, LoadError> {
+    read_table_as(path, input, None)
+}
+
+/// Read an input file; with `project`, a Parquet file's unused columns are not read (the
+/// register: only the mapped fields matter; an aid list keeps all its columns for the
+/// outputs).
+pub fn read_table_as(
+    path: &Path,
+    input: &InputConfig,
+    project: Option<&'static str>,
+) -> Result<Table, LoadError> {
     let format = FileFormat::from_path(path).map_err(|_| LoadError::Open {
         path: path.to_path_buf(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "unknown extension"),
@@ -246,7 +253,10 @@ pub fn read_table(path: &Path, input: &InputConfig) -> Result<Table, LoadError> 
             let delimiter = input.delimiter.as_ref().and_then(|d| d.bytes().next());
             read_csv(path, delimiter)
         }
-        FileFormat::Parquet => read_parquet(path),
+        FileFormat::Parquet => match project {
+            Some(section) => read_parquet_for(path, input, section),
+            None => read_parquet(path),
+        },
         FileFormat::Spreadsheet => read_spreadsheet(path, input.sheet.as_deref()),
     }
 }
@@ -369,13 +379,43 @@ fn csv_error(path: &Path, e: &csv::Error) -> LoadError {
 
 /// Read a Parquet file; every column becomes text.
 pub fn read_parquet(path: &Path) -> Result<Table, LoadError> {
+    read_parquet_projected(path, None)
+}
+
+/// Read only the columns that the fields of `input` use (a register needs no others).
+/// Columns no field uses are never read, whatever their type.
+pub fn read_parquet_for(
+    path: &Path,
+    input: &InputConfig,
+    section: &'static str,
+) -> Result<Table, LoadError> {
+    use polars::prelude::*;
+    let pq_err = |e: PolarsError| LoadError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut reader = ParquetReader::new(open(path)?);
+    let schema = reader.schema().map_err(pq_err)?;
+    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let headers: Vec<&str> = names.iter().map(String::as_str).collect();
+    let map = Table::from_rows(path, &headers, &[]).resolve(input, section)?;
+    let mut used: Vec<usize> = map.cols.values().flatten().copied().collect();
+    used.sort_unstable();
+    used.dedup();
+    read_parquet_projected(path, Some(used))
+}
+
+fn read_parquet_projected(path: &Path, projection: Option<Vec<usize>>) -> Result<Table, LoadError> {
     use polars::prelude::*;
     let file = open(path)?;
     let pq_err = |e: PolarsError| LoadError::Parquet {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    let df = ParquetReader::new(file).finish().map_err(pq_err)?;
+    let df = ParquetReader::new(file)
+        .with_projection(projection)
+        .finish()
+        .map_err(pq_err)?;
     let n_rows = df.height();
     let mut columns = Vec::with_capacity(df.width());
     for col in df.columns() {
@@ -510,7 +550,7 @@ fn format_float(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ColumnSpec;
+    use crate::core::config::ColumnSpec;
 
     #[test]
     fn delimiter_detection() {

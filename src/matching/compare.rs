@@ -1,12 +1,12 @@
 //! Field comparisons between two normalized records.
 //!
-//! In: two [`Person`]s. Out: per-field agreement levels, the evidence string written to the
+//! In: two records ([`Rec`]). Out: per-field agreement levels, the evidence string written to the
 //! outputs (`name=0.95;birth_date=agree;sex=agree;kelurahan=differs;rt=agree`), and an
 //! address-agreement score used to choose which row of a duplicate group is kept.
 //! Every comparison is symmetric.
 
+use crate::matching::record::Rec;
 use crate::normalize::name::name_similarity;
-use crate::record::Person;
 
 /// How two values of one field compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,52 +42,52 @@ fn cmp_text(a: &str, b: &str) -> Agreement {
     )
 }
 
-pub fn name(a: &Person, b: &Person) -> f64 {
-    name_similarity(&a.name, &b.name)
+pub fn name(a: Rec<'_>, b: Rec<'_>) -> f64 {
+    name_similarity(a.name(), b.name())
 }
 
-pub fn birth_date(a: &Person, b: &Person) -> Agreement {
+pub fn birth_date(a: Rec<'_>, b: Rec<'_>) -> Agreement {
     cmp_opt(a.birth.map(|d| d.date), b.birth.map(|d| d.date))
 }
 
-pub fn sex(a: &Person, b: &Person) -> Agreement {
+pub fn sex(a: Rec<'_>, b: Rec<'_>) -> Agreement {
     cmp_opt(a.sex, b.sex)
 }
 
-pub fn kk(a: &Person, b: &Person) -> Agreement {
-    cmp_opt(a.kk.as_deref(), b.kk.as_deref())
+pub fn kk(a: Rec<'_>, b: Rec<'_>) -> Agreement {
+    cmp_opt(a.kk, b.kk)
 }
 
-pub fn kelurahan(a: &Person, b: &Person) -> Agreement {
-    cmp_text(&a.kelurahan, &b.kelurahan)
+pub fn kelurahan(a: Rec<'_>, b: Rec<'_>) -> Agreement {
+    cmp_text(a.kelurahan(), b.kelurahan())
 }
 
-pub fn rt(a: &Person, b: &Person) -> Agreement {
+pub fn rt(a: Rec<'_>, b: Rec<'_>) -> Agreement {
     cmp_opt(a.rtrw.rt, b.rtrw.rt)
 }
 
-pub fn rw(a: &Person, b: &Person) -> Agreement {
+pub fn rw(a: Rec<'_>, b: Rec<'_>) -> Agreement {
     cmp_opt(a.rtrw.rw, b.rtrw.rw)
 }
 
 /// Share of street tokens in common (Jaccard), 0 when either is empty.
-pub fn street(a: &Person, b: &Person) -> f64 {
-    if a.street.is_empty() || b.street.is_empty() {
+pub fn street(a: Rec<'_>, b: Rec<'_>) -> f64 {
+    if a.street().is_empty() || b.street().is_empty() {
         return 0.0;
     }
-    let common = a.street.iter().filter(|t| b.street.contains(t)).count();
-    let union = a.street.len() + b.street.len() - common;
+    let common = a.street().iter().filter(|t| b.street().contains(t)).count();
+    let union = a.street().len() + b.street().len() - common;
     common as f64 / union as f64
 }
 
 /// How well two addresses agree: kelurahan 2, RT 1, RW 1, street tokens up to 1.
-pub fn address_score(a: &Person, b: &Person) -> f64 {
+pub fn address_score(a: Rec<'_>, b: Rec<'_>) -> f64 {
     let pts = |g: Agreement, w: f64| if g == Agreement::Agree { w } else { 0.0 };
     pts(kelurahan(a, b), 2.0) + pts(rt(a, b), 1.0) + pts(rw(a, b), 1.0) + street(a, b)
 }
 
 /// The evidence written next to a decision: the name score and each field's agreement.
-pub fn evidence(a: &Person, b: &Person, name_score: f64) -> String {
+pub fn evidence(a: Rec<'_>, b: Rec<'_>, name_score: f64) -> String {
     format!(
         "name={:.2};birth_date={};sex={};kk={};kelurahan={};rt={};street={:.2}",
         name_score,
@@ -156,8 +156,8 @@ fn agree_level(a: Agreement) -> Option<u8> {
 }
 
 /// Name level from the similarity: 1.0, >= 0.95, >= 0.88, >= 0.75, below.
-pub fn name_level(a: &Person, b: &Person) -> Option<u8> {
-    if a.name.is_empty() || b.name.is_empty() {
+pub fn name_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
+    if a.name().is_empty() || b.name().is_empty() {
         return None;
     }
     let s = name(a, b);
@@ -172,7 +172,7 @@ pub fn name_level(a: &Person, b: &Person) -> Option<u8> {
 
 /// Birth-date level: exact, exact on a placeholder date (weak), day and month swapped,
 /// one of day/month/year differs, differs.
-pub fn date_level(a: &Person, b: &Person) -> Option<u8> {
+pub fn date_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
     use chrono::Datelike;
     let (x, y) = (a.birth?, b.birth?);
     let (dx, dy) = (x.date, y.date);
@@ -198,9 +198,9 @@ pub fn date_level(a: &Person, b: &Person) -> Option<u8> {
 
 /// The digits a record's NIK cell offers for comparison, and whether they are a damaged
 /// prefix (scientific notation) or a rounded number.
-fn nik_digits(p: &Person) -> Option<(&str, bool)> {
+fn nik_digits(p: Rec<'_>) -> Option<(&str, bool)> {
     use crate::normalize::nik::{NikIssue, NikParse};
-    match &p.nik {
+    match p.nik() {
         NikParse::Valid { nik, .. } | NikParse::Generic(nik) => Some((nik, false)),
         NikParse::Damaged { digits, .. } if !digits.is_empty() => Some((digits, true)),
         NikParse::Invalid { cleaned, issue }
@@ -227,7 +227,7 @@ fn one_deletion(short: &[u8], long: &[u8]) -> bool {
 /// shortened NIK that agrees with the other as far as it goes (scientific-notation prefix,
 /// rounding of the 16th digit, one digit dropped); same region and date segment (the first
 /// 12 digits, e.g. people born the same day in the same kecamatan); differs.
-pub fn nik_level(a: &Person, b: &Person) -> Option<u8> {
+pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
     let (x, x_damaged) = nik_digits(a)?;
     let (y, y_damaged) = nik_digits(b)?;
     let (xb, yb) = (x.as_bytes(), y.as_bytes());
@@ -281,8 +281,8 @@ pub fn nik_level(a: &Person, b: &Person) -> Option<u8> {
 }
 
 /// Street level: the same street tokens (Jaccard >= 0.5), some in common, none.
-pub fn street_level(a: &Person, b: &Person) -> Option<u8> {
-    if a.street.is_empty() || b.street.is_empty() {
+pub fn street_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
+    if a.street().is_empty() || b.street().is_empty() {
         return None;
     }
     let j = street(a, b);
@@ -296,7 +296,7 @@ pub fn street_level(a: &Person, b: &Person) -> Option<u8> {
 }
 
 /// Compare two records field by field.
-pub fn gamma(a: &Person, b: &Person) -> Gamma {
+pub fn gamma(a: Rec<'_>, b: Rec<'_>) -> Gamma {
     let same_kel = kelurahan(a, b) == Agreement::Agree;
     Gamma([
         name_level(a, b),
@@ -313,35 +313,30 @@ pub fn gamma(a: &Person, b: &Person) -> Gamma {
             None
         },
         if same_kel { street_level(a, b) } else { None },
-        agree_level(cmp_text(&a.birth_place, &b.birth_place)),
+        agree_level(cmp_text(a.birth_place(), b.birth_place())),
     ])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::StatusValues;
-    use crate::load::Table;
-    use crate::record::normalize_row;
+    use crate::core::config::Field;
+    use crate::matching::record::{testing::records, Records};
 
-    const HEADERS: [&str; 9] = [
-        "NIK",
-        "NAMA",
-        "TGL_LAHIR",
-        "JK",
-        "NO_KK",
-        "KELURAHAN",
-        "RT",
-        "ALAMAT",
-        "TMPT_LHR",
+    const FIELDS: [Field; 9] = [
+        Field::Nik,
+        Field::Name,
+        Field::BirthDate,
+        Field::Sex,
+        Field::Kk,
+        Field::Kelurahan,
+        Field::Rt,
+        Field::Address,
+        Field::BirthPlace,
     ];
 
-    fn person(cells: [&str; 9]) -> Person {
-        let t = Table::from_rows("t.csv", &HEADERS, &[cells.to_vec()]);
-        let map = t
-            .resolve(&crate::config::InputConfig::default(), "aid")
-            .expect("map");
-        normalize_row(&t, &map, 0, &StatusValues::default())
+    fn person(cells: [&str; 9]) -> Records {
+        records(&FIELDS, &[&cells])
     }
 
     const BASE: [&str; 9] = [
@@ -356,15 +351,16 @@ mod tests {
         "Balikpapan",
     ];
 
-    fn with(i: usize, v: &str) -> Person {
+    fn with(i: usize, v: &str) -> Records {
         let mut c = BASE;
         c[i] = v;
         person(c)
     }
 
-    fn level(field: usize, other: &Person) -> Option<u8> {
-        let g = gamma(&person(BASE), other).0[field];
-        assert_eq!(g, gamma(other, &person(BASE)).0[field], "symmetric");
+    fn level(field: usize, other: &Records) -> Option<u8> {
+        let base = person(BASE);
+        let g = gamma(base.get(0), other.get(0)).0[field];
+        assert_eq!(g, gamma(other.get(0), base.get(0)).0[field], "symmetric");
         g
     }
 
@@ -397,7 +393,7 @@ mod tests {
         }
         // Both on the placeholder 1 July: weak.
         let a = with(2, "01-07-1970");
-        assert_eq!(gamma(&a, &a).0[1], Some(1));
+        assert_eq!(gamma(a.get(0), a.get(0)).0[1], Some(1));
     }
 
     #[test]

@@ -16,22 +16,51 @@ use std::path::Path;
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::Value;
 
-use crate::config::Benefits;
-use crate::error::{LoadError, WriteError};
+use crate::core::config::{Benefits, Field};
+use crate::core::error::{LoadError, WriteError};
+use crate::io::output::write_atomic;
 use crate::normalize::nik::mask;
-use crate::report::write_atomic;
 
-/// Report language: Bahasa Indonesia by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Lang {
-    #[default]
-    Id,
-    En,
+pub use crate::core::config::Lang;
+
+use crate::io::output::{
+    read_output_csv as read, OutputRow as Row, RunOutput, DUPLICATES_HEADER, REJECTED_LEAD,
+};
+
+/// The rows of the workbook's row sheets, from memory (a run) or from a run's files.
+pub trait SheetRows: Sync {
+    /// Column headers of the aid list (the original columns).
+    fn aid_headers(&self) -> Vec<String>;
+    /// Call `f` with every row of `sheet`, in order, until it returns an error.
+    fn each_row(
+        &self,
+        sheet: Sheet,
+        f: &mut dyn FnMut(&[&str]) -> Result<(), rust_xlsxwriter::XlsxError>,
+    ) -> Result<(), rust_xlsxwriter::XlsxError>;
 }
 
-use crate::report::{read_output_csv as read, OutputRow as Row, DUPLICATES_HEADER};
+/// The row sheets of `report.xlsx`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sheet {
+    /// Terverifikasi: the original columns and `register_nik`.
+    Verified,
+    /// Data Ganda: the columns of `duplicates.csv`.
+    Duplicates,
+    /// Ditolak: the columns of `rejected.csv`.
+    Rejected,
+}
 
-/// Everything the reports show, computed from a run's files.
+/// What the reports need of one aid row.
+#[derive(Debug, Clone, Default)]
+pub struct RowFacts<'a> {
+    pub status: &'a str,
+    pub reason: &'a str,
+    pub program: std::borrow::Cow<'a, str>,
+    pub kecamatan: std::borrow::Cow<'a, str>,
+    pub kelurahan: std::borrow::Cow<'a, str>,
+}
+
+/// Everything the reports show (figures only: the row sheets come from a [`SheetRows`]).
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub rows: usize,
@@ -47,11 +76,12 @@ pub struct Facts {
     pub by_program: BTreeMap<String, [u64; 4]>,
     pub groups: usize,
     pub summary: Value,
-    pub aid_headers: Vec<String>,
-    pub verified: Vec<Row>,
-    pub rejected: Vec<Row>,
+    /// The rows of the first duplicate groups, as in `duplicates.csv`, by column name.
     pub duplicates: Vec<Row>,
 }
+
+/// How many duplicate groups the report shows.
+pub const SAMPLE_GROUPS: usize = 10;
 
 fn field_value(row: &Row, columns: &Value, field: &str) -> String {
     columns[field]
@@ -68,127 +98,241 @@ fn field_value(row: &Row, columns: &Value, field: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Read a run and compute the figures with the given benefit amounts.
-pub fn gather(out_dir: &Path, benefits: &Benefits) -> Result<Facts, LoadError> {
-    let summary_path = out_dir.join(crate::report::SUMMARY);
-    let summary: Value = std::fs::read_to_string(&summary_path)
-        .map_err(|source| LoadError::Open {
-            path: summary_path.clone(),
-            source,
-        })
-        .and_then(|t| {
-            serde_json::from_str(&t).map_err(|e| LoadError::Csv {
-                path: summary_path.clone(),
-                row: 0,
-                message: e.to_string(),
-            })
-        })?;
-    let (_, decisions) = read(&out_dir.join(crate::report::DECISIONS))?;
-    let (vh, verified) = read(&out_dir.join(crate::report::VERIFIED))?;
-    let (_, rejected) = read(&out_dir.join(crate::report::REJECTED))?;
-    let (_, duplicates) = read(&out_dir.join(crate::report::DUPLICATES))?;
-    let columns = &summary["aid"]["columns"];
-    let aid_headers: Vec<String> = vh
-        .iter()
-        .filter(|h| *h != "register_nik")
-        .cloned()
-        .collect();
-    // Original cells per row: verified rows in decision order, rejected rows by number.
-    let mut original: BTreeMap<String, &Row> =
-        rejected.iter().map(|r| (r["row"].clone(), r)).collect();
-    let mut verified_iter = verified.iter();
-    for d in decisions.iter().filter(|d| d["status"] == "VERIFIED") {
-        if let Some(v) = verified_iter.next() {
-            original.insert(d["row"].clone(), v);
-        }
-    }
-    let mut facts = Facts {
-        rows: decisions.len(),
-        status_counts: BTreeMap::new(),
-        reason_counts: BTreeMap::new(),
-        savings_by_status: BTreeMap::new(),
-        savings_total: 0,
-        months: benefits.months,
-        by_kecamatan: BTreeMap::new(),
-        by_kelurahan: BTreeMap::new(),
-        by_program: BTreeMap::new(),
-        groups: summary["duplicates"]["groups"].as_u64().unwrap_or(0) as usize,
-        summary: summary.clone(),
-        aid_headers,
-        verified: verified.clone(),
-        rejected: rejected.clone(),
-        duplicates,
-    };
-    let empty = Row::new();
-    let (mut kec, mut kel, mut prog) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-    let mut labels: BTreeMap<String, String> = BTreeMap::new();
-    for d in &decisions {
-        let status = d["status"].clone();
-        let cells = original.get(&d["row"]).copied().unwrap_or(&empty);
-        let program = field_value(cells, columns, "program");
-        let saved = if status == "VERIFIED" {
-            0
-        } else {
-            benefits.monthly(&program) * u64::from(benefits.months)
+impl Facts {
+    /// Compute the figures from every aid row's facts, the summary and the first duplicate
+    /// groups' rows.
+    pub fn compute<'a>(
+        rows: impl IntoIterator<Item = RowFacts<'a>>,
+        summary: Value,
+        duplicates: Vec<Row>,
+        benefits: &Benefits,
+    ) -> Facts {
+        let mut facts = Facts {
+            rows: 0,
+            status_counts: BTreeMap::new(),
+            reason_counts: BTreeMap::new(),
+            savings_by_status: BTreeMap::new(),
+            savings_total: 0,
+            months: benefits.months,
+            by_kecamatan: BTreeMap::new(),
+            by_kelurahan: BTreeMap::new(),
+            by_program: BTreeMap::new(),
+            groups: summary["duplicates"]["groups"].as_u64().unwrap_or(0) as usize,
+            summary,
+            duplicates,
         };
-        *facts.status_counts.entry(status.clone()).or_default() += 1;
-        *facts.reason_counts.entry(d["reason"].clone()).or_default() += 1;
-        *facts.savings_by_status.entry(status.clone()).or_default() += saved;
-        facts.savings_total += saved;
-        let verified_row = status == "VERIFIED";
-        let add = |m: &mut BTreeMap<String, [u64; 4]>,
-                   labels: &mut BTreeMap<String, String>,
-                   raw: &str,
-                   area: bool| {
-            let (key, label) = if area {
-                area_label(raw)
-            } else {
-                let p = raw.trim().to_uppercase();
-                (
-                    format!("program:{p}"),
-                    if p.is_empty() { "-".to_string() } else { p },
-                )
+        let (mut kec, mut kel, mut prog) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let mut labels: BTreeMap<String, String> = BTreeMap::new();
+        // Area cells repeat: compute each distinct cell's key and label once.
+        let mut area_cache: std::collections::HashMap<String, (String, String)> =
+            std::collections::HashMap::new();
+        let mut monthly_cache: std::collections::HashMap<String, u64> =
+            std::collections::HashMap::new();
+        for d in rows {
+            facts.rows += 1;
+            let status = d.status;
+            let monthly = match monthly_cache.get(d.program.as_ref()) {
+                Some(&m) => m,
+                None => {
+                    let m = benefits.monthly(&d.program);
+                    monthly_cache.insert(d.program.to_string(), m);
+                    m
+                }
             };
-            let best = labels.entry(key.clone()).or_insert_with(|| label.clone());
-            if label.matches(' ').count() > best.matches(' ').count() {
-                *best = label;
+            let saved = if status == "VERIFIED" {
+                0
+            } else {
+                monthly * u64::from(benefits.months)
+            };
+            *facts.status_counts.entry(status.to_string()).or_default() += 1;
+            *facts.reason_counts.entry(d.reason.to_string()).or_default() += 1;
+            *facts
+                .savings_by_status
+                .entry(status.to_string())
+                .or_default() += saved;
+            facts.savings_total += saved;
+            let verified_row = status == "VERIFIED";
+            let mut add = |m: &mut BTreeMap<String, [u64; 4]>, raw: &str, area: bool| {
+                let (key, label) = if area {
+                    if !area_cache.contains_key(raw) {
+                        area_cache.insert(raw.to_string(), area_label(raw));
+                    }
+                    area_cache[raw].clone()
+                } else {
+                    let p = raw.trim().to_uppercase();
+                    (
+                        format!("program:{p}"),
+                        if p.is_empty() { "-".to_string() } else { p },
+                    )
+                };
+                let best = labels.entry(key.clone()).or_insert_with(|| label.clone());
+                if label.matches(' ').count() > best.matches(' ').count() {
+                    *best = label;
+                }
+                let e = m.entry(key).or_insert([0; 4]);
+                e[0] += 1;
+                e[if verified_row { 1 } else { 2 }] += 1;
+                e[3] += saved;
+            };
+            add(&mut kec, &d.kecamatan, true);
+            add(&mut kel, &d.kelurahan, true);
+            add(&mut prog, &d.program, false);
+        }
+        // Show each area under one label however it was spelled.
+        let relabel = |m: BTreeMap<String, [u64; 4]>| -> BTreeMap<String, [u64; 4]> {
+            let mut out: BTreeMap<String, [u64; 4]> = BTreeMap::new();
+            for (k, v) in m {
+                let e = out
+                    .entry(labels.get(&k).cloned().unwrap_or(k))
+                    .or_insert([0; 4]);
+                for i in 0..4 {
+                    e[i] += v[i];
+                }
             }
-            let e = m.entry(key).or_insert([0; 4]);
-            e[0] += 1;
-            e[if verified_row { 1 } else { 2 }] += 1;
-            e[3] += saved;
+            out
         };
-        add(
-            &mut kec,
-            &mut labels,
-            &field_value(cells, columns, "kecamatan"),
-            true,
-        );
-        add(
-            &mut kel,
-            &mut labels,
-            &field_value(cells, columns, "kelurahan"),
-            true,
-        );
-        add(&mut prog, &mut labels, &program, false);
+        facts.by_kecamatan = relabel(kec);
+        facts.by_kelurahan = relabel(kel);
+        facts.by_program = relabel(prog);
+        facts
     }
-    // Show each area under one label however it was spelled.
-    let relabel = |m: BTreeMap<String, [u64; 4]>| -> BTreeMap<String, [u64; 4]> {
-        let mut out: BTreeMap<String, [u64; 4]> = BTreeMap::new();
-        for (k, v) in m {
-            let e = out
-                .entry(labels.get(&k).cloned().unwrap_or(k))
-                .or_insert([0; 4]);
-            for i in 0..4 {
-                e[i] += v[i];
+}
+
+/// A run's files read back: for `dedupe report`, which rebuilds the reports without
+/// matching again.
+pub struct RunFiles {
+    pub summary: Value,
+    pub decisions: Vec<Row>,
+    pub verified_headers: Vec<String>,
+    pub verified: Vec<Row>,
+    pub rejected: Vec<Row>,
+    pub duplicates: Vec<Row>,
+}
+
+impl RunFiles {
+    pub fn read(out_dir: &Path) -> Result<RunFiles, LoadError> {
+        let summary_path = out_dir.join(crate::io::output::SUMMARY);
+        let summary: Value = std::fs::read_to_string(&summary_path)
+            .map_err(|source| LoadError::Open {
+                path: summary_path.clone(),
+                source,
+            })
+            .and_then(|t| {
+                serde_json::from_str(&t).map_err(|e| LoadError::Csv {
+                    path: summary_path.clone(),
+                    row: 0,
+                    message: e.to_string(),
+                })
+            })?;
+        let (_, decisions) = read(&out_dir.join(crate::io::output::DECISIONS))?;
+        let (verified_headers, verified) = read(&out_dir.join(crate::io::output::VERIFIED))?;
+        let (_, rejected) = read(&out_dir.join(crate::io::output::REJECTED))?;
+        let (_, duplicates) = read(&out_dir.join(crate::io::output::DUPLICATES))?;
+        Ok(RunFiles {
+            summary,
+            decisions,
+            verified_headers,
+            verified,
+            rejected,
+            duplicates,
+        })
+    }
+
+    /// The figures, with the given benefit amounts.
+    pub fn facts(&self, benefits: &Benefits) -> Facts {
+        let columns = &self.summary["aid"]["columns"];
+        // Original cells per row: verified rows in decision order, rejected rows by number.
+        let mut original: BTreeMap<&str, &Row> = self
+            .rejected
+            .iter()
+            .map(|r| (r["row"].as_str(), r))
+            .collect();
+        let mut verified_iter = self.verified.iter();
+        for d in self.decisions.iter().filter(|d| d["status"] == "VERIFIED") {
+            if let Some(v) = verified_iter.next() {
+                original.insert(d["row"].as_str(), v);
             }
         }
-        out
-    };
-    facts.by_kecamatan = relabel(kec);
-    facts.by_kelurahan = relabel(kel);
-    facts.by_program = relabel(prog);
-    Ok(facts)
+        let empty = Row::new();
+        let rows = self.decisions.iter().map(|d| {
+            let cells = original.get(d["row"].as_str()).copied().unwrap_or(&empty);
+            RowFacts {
+                status: &d["status"],
+                reason: &d["reason"],
+                program: field_value(cells, columns, "program").into(),
+                kecamatan: field_value(cells, columns, "kecamatan").into(),
+                kelurahan: field_value(cells, columns, "kelurahan").into(),
+            }
+        });
+        Facts::compute(
+            rows,
+            self.summary.clone(),
+            duplicate_sample(&self.duplicates),
+            benefits,
+        )
+    }
+}
+
+/// The rows of the first [`SAMPLE_GROUPS`] groups.
+pub fn duplicate_sample(rows: &[Row]) -> Vec<Row> {
+    let mut out = Vec::new();
+    let mut groups = 0;
+    let mut last = "";
+    for d in rows {
+        if d["group_id"] != last {
+            last = &d["group_id"];
+            groups += 1;
+            if groups > SAMPLE_GROUPS {
+                break;
+            }
+        }
+        out.push(d.clone());
+    }
+    out
+}
+
+impl SheetRows for RunFiles {
+    fn aid_headers(&self) -> Vec<String> {
+        self.verified_headers
+            .iter()
+            .filter(|h| *h != "register_nik")
+            .cloned()
+            .collect()
+    }
+    fn each_row(
+        &self,
+        sheet: Sheet,
+        f: &mut dyn FnMut(&[&str]) -> Result<(), rust_xlsxwriter::XlsxError>,
+    ) -> Result<(), rust_xlsxwriter::XlsxError> {
+        let aid = self.aid_headers();
+        let (headers, rows): (Vec<String>, &Vec<Row>) = match sheet {
+            Sheet::Verified => {
+                let mut h = aid;
+                h.push("register_nik".into());
+                (h, &self.verified)
+            }
+            Sheet::Duplicates => (
+                DUPLICATES_HEADER.map(String::from).to_vec(),
+                &self.duplicates,
+            ),
+            Sheet::Rejected => {
+                let mut h: Vec<String> = REJECTED_LEAD.map(String::from).to_vec();
+                h.extend(aid);
+                (h, &self.rejected)
+            }
+        };
+        let mut cells: Vec<&str> = Vec::with_capacity(headers.len());
+        for row in rows {
+            cells.clear();
+            cells.extend(
+                headers
+                    .iter()
+                    .map(|h| row.get(h).map_or("", String::as_str)),
+            );
+            f(&cells)?;
+        }
+        Ok(())
+    }
 }
 
 /// The grouping key of an area cell and a label for it: `KEL. SUNGAI NANGKA`,
@@ -550,7 +694,7 @@ pub fn html(f: &Facts, lang: Lang) -> String {
         if d["group_id"] != last {
             last = d["group_id"].clone();
             shown += 1;
-            if shown > 10 {
+            if shown > SAMPLE_GROUPS {
                 break;
             }
         }
@@ -591,8 +735,12 @@ pub fn html(f: &Facts, lang: Lang) -> String {
     s
 }
 
-/// The workbook, as bytes.
-pub fn xlsx(f: &Facts, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+/// The workbook, ready to save.
+pub fn xlsx(
+    f: &Facts,
+    source: &dyn SheetRows,
+    lang: Lang,
+) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
@@ -625,84 +773,186 @@ pub fn xlsx(f: &Facts, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError
     ws.set_column_width(1, 10)?;
     ws.set_column_width(2, 20)?;
     ws.set_freeze_panes(1, 0)?;
-    // Row sheets: every cell as text, so NIK and KK never become numbers.
-    let sheets: [(&str, Vec<String>, &Vec<Row>); 3] = [
-        (
-            "Terverifikasi",
-            {
-                let mut h = f.aid_headers.clone();
-                h.push("register_nik".into());
-                h
-            },
-            &f.verified,
-        ),
+    // Row sheets: every cell as text, so NIK and KK never become numbers. Written in
+    // constant-memory mode (inline strings, rows streamed to a temporary file).
+    let aid = source.aid_headers();
+    let sheets: [(&str, Sheet, Vec<String>); 3] = [
+        ("Terverifikasi", Sheet::Verified, {
+            let mut h = aid.clone();
+            h.push("register_nik".into());
+            h
+        }),
         (
             "Data Ganda",
+            Sheet::Duplicates,
             DUPLICATES_HEADER.map(String::from).to_vec(),
-            &f.duplicates,
         ),
-        (
-            "Ditolak",
-            {
-                let mut h: Vec<String> = [
-                    "row",
-                    "status",
-                    "reason",
-                    "alasan",
-                    "group_id",
-                    "register_nik",
-                ]
-                .map(String::from)
-                .to_vec();
-                h.extend(f.aid_headers.iter().cloned());
-                h
-            },
-            &f.rejected,
-        ),
+        ("Ditolak", Sheet::Rejected, {
+            let mut h: Vec<String> = REJECTED_LEAD.map(String::from).to_vec();
+            h.extend(aid.iter().cloned());
+            h
+        }),
     ];
-    for (name, headers, rows) in sheets {
-        let ws = wb.add_worksheet();
-        ws.set_name(name)?;
-        for (c, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold)?;
-            let width = rows
-                .iter()
-                .take(200)
-                .map(|r| r.get(h).map_or(0, |v| v.chars().count()))
-                .max()
-                .unwrap_or(0)
-                .max(h.len());
-            ws.set_column_width(c as u16, (width.min(60) + 2) as f64)?;
-        }
-        for (i, row) in rows.iter().enumerate() {
-            for (c, h) in headers.iter().enumerate() {
-                ws.write_string_with_format(
-                    (i + 1) as u32,
-                    c as u16,
-                    row.get(h).map_or("", String::as_str),
-                    &text,
-                )?;
+    for (name, sheet, headers) in sheets {
+        // Column widths from the first rows (they must be set before rows are streamed).
+        let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+        let mut seen = 0;
+        let _ = source.each_row(sheet, &mut |cells| {
+            for (w, c) in widths.iter_mut().zip(cells) {
+                *w = (*w).max(c.chars().count());
             }
+            seen += 1;
+            if seen >= 200 {
+                // Stop early: enough rows seen.
+                return Err(rust_xlsxwriter::XlsxError::ParameterError(String::new()));
+            }
+            Ok(())
+        });
+        let ws = wb.add_worksheet_with_constant_memory();
+        ws.set_name(name)?;
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, ((*w).min(60) + 2) as f64)?;
         }
         ws.set_freeze_panes(1, 0)?;
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)?;
+        }
+        let mut r: u32 = 0;
+        source.each_row(sheet, &mut |cells| {
+            r += 1;
+            for (c, v) in cells.iter().enumerate() {
+                ws.write_string_with_format(r, c as u16, xlsx_cell(v), &text)?;
+            }
+            Ok(())
+        })?;
     }
-    wb.save_to_buffer()
+    Ok(wb)
 }
 
-/// Write `report.html` and `report.xlsx` into the out folder.
+/// The reports' view of a run's results in memory.
+pub trait RunFacts {
+    /// What the officials' reports need of every row, in input order.
+    fn row_facts(&self) -> impl Iterator<Item = RowFacts<'_>> + '_;
+    /// The rows of the first duplicate groups, by column name (for the report's sample).
+    fn duplicate_sample(&self) -> Vec<Row>;
+}
+
+impl RunFacts for RunOutput<'_> {
+    fn row_facts(&self) -> impl Iterator<Item = RowFacts<'_>> + '_ {
+        self.decisions.iter().map(move |d| {
+            let get = |f: Field| {
+                let v = self.aid_map.get(self.aid_table, f, d.row);
+                match v {
+                    std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(b.trim()),
+                    std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(o.trim().to_string()),
+                }
+            };
+            RowFacts {
+                status: d.status.code(),
+                reason: d.reason,
+                program: get(Field::Program),
+                kecamatan: get(Field::Kecamatan),
+                kelurahan: get(Field::Kelurahan),
+            }
+        })
+    }
+
+    fn duplicate_sample(&self) -> Vec<Row> {
+        let mut out = Vec::new();
+        let _ = self.each_duplicate(0..SAMPLE_GROUPS, |rec| {
+            out.push(
+                DUPLICATES_HEADER
+                    .iter()
+                    .zip(rec)
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect(),
+            );
+            Ok::<(), ()>(())
+        });
+        out
+    }
+}
+
+impl SheetRows for RunOutput<'_> {
+    fn aid_headers(&self) -> Vec<String> {
+        self.aid_table
+            .headers()
+            .into_iter()
+            .map(String::from)
+            .collect()
+    }
+    fn each_row(
+        &self,
+        sheet: Sheet,
+        f: &mut dyn FnMut(&[&str]) -> Result<(), rust_xlsxwriter::XlsxError>,
+    ) -> Result<(), rust_xlsxwriter::XlsxError> {
+        match sheet {
+            Sheet::Verified => self.each_verified(f),
+            Sheet::Rejected => self.each_rejected(f),
+            Sheet::Duplicates => self.each_duplicate(0..usize::MAX, f),
+        }
+    }
+}
+
+/// Excel's limit on the characters of one cell.
+pub const XLSX_CELL_MAX: usize = 32_767;
+
+/// A cell cut to Excel's limit, with a marker, so that an oversized cell never fails the
+/// workbook.
+pub fn xlsx_cell(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.len() <= XLSX_CELL_MAX {
+        return v.into();
+    }
+    const MARK: &str = " [...]";
+    let keep = XLSX_CELL_MAX - MARK.len();
+    let cut = v
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take_while(|&end| end <= keep)
+        .last()
+        .unwrap_or(0);
+    // Characters, not bytes, are what Excel counts; bytes are never fewer.
+    format!("{}{MARK}", &v[..cut]).into()
+}
+
+/// Write `report.html` and `report.xlsx` into the out folder (the two in parallel).
+pub fn write_reports_with(
+    out_dir: &Path,
+    facts: &Facts,
+    source: &dyn SheetRows,
+    lang: Lang,
+) -> Result<(), crate::core::error::Error> {
+    let (page, book) = rayon::join(
+        || {
+            let page = html(facts, lang);
+            write_atomic(out_dir, "report.html", |w| w.write_all(page.as_bytes()))
+        },
+        || {
+            let path = out_dir.join("report.xlsx");
+            let err = |e: rust_xlsxwriter::XlsxError| WriteError::Other {
+                path: path.clone(),
+                message: e.to_string(),
+            };
+            let book = xlsx(facts, source, lang)
+                .and_then(|mut wb| wb.save_to_buffer())
+                .map_err(err)?;
+            write_atomic(out_dir, "report.xlsx", |w| w.write_all(&book))
+        },
+    );
+    page?;
+    book?;
+    Ok(())
+}
+
+/// Rebuild `report.html` and `report.xlsx` from a run's files (`dedupe report`).
 pub fn write_reports(
     out_dir: &Path,
     benefits: &Benefits,
     lang: Lang,
-) -> Result<Facts, crate::error::Error> {
-    let facts = gather(out_dir, benefits)?;
-    let page = html(&facts, lang);
-    write_atomic(out_dir, "report.html", |w| w.write_all(page.as_bytes()))?;
-    let book = xlsx(&facts, lang).map_err(|e| WriteError::Other {
-        path: out_dir.join("report.xlsx"),
-        message: e.to_string(),
-    })?;
-    write_atomic(out_dir, "report.xlsx", |w| w.write_all(&book))?;
+) -> Result<Facts, crate::core::error::Error> {
+    let files = RunFiles::read(out_dir)?;
+    let facts = files.facts(benefits);
+    write_reports_with(out_dir, &facts, &files, lang)?;
     Ok(facts)
 }
 

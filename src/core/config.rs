@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ConfigError;
+use crate::core::error::ConfigError;
 
 /// A logical field that the pipeline reads from an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -490,6 +490,40 @@ impl FileConfig {
     }
 }
 
+/// Report language: Bahasa Indonesia by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+/// Input file format, from the extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Parquet,
+    Spreadsheet,
+}
+
+impl FileFormat {
+    pub fn from_path(path: &Path) -> Result<FileFormat, ConfigError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv" | "tsv" | "txt") => Ok(FileFormat::Csv),
+            Some("parquet" | "pq") => Ok(FileFormat::Parquet),
+            Some("xlsx" | "xlsm" | "xls" | "ods") => Ok(FileFormat::Spreadsheet),
+            _ => Err(ConfigError::UnknownExtension {
+                path: path.to_path_buf(),
+            }),
+        }
+    }
+}
+
 /// Everything a run needs, validated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
@@ -507,25 +541,7 @@ pub struct Config {
     pub model_path: Option<PathBuf>,
     /// Language of the reports for officials.
     #[serde(skip)]
-    pub lang: crate::official::Lang,
-}
-
-/// Read a saved scoring model.
-pub fn load_model(path: &Path) -> Result<crate::score::Model, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let model: crate::score::Model =
-        serde_json::from_str(&text).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: format!("not a dedupe model ({e}); pass the model.json an earlier run wrote"),
-        })?;
-    model.validate().map_err(|message| ConfigError::Parse {
-        path: path.to_path_buf(),
-        message: format!("not a model for this version: {message}"),
-    })?;
-    Ok(model)
+    pub lang: Lang,
 }
 
 impl Config {
@@ -539,7 +555,7 @@ impl Config {
         quiet: bool,
     ) -> Result<Config, ConfigError> {
         for path in [&aid_path, &register_path] {
-            crate::load::FileFormat::from_path(path)?;
+            FileFormat::from_path(path)?;
             if !path.is_file() {
                 return Err(ConfigError::MissingInput { path: path.clone() });
             }
@@ -557,7 +573,7 @@ impl Config {
             file,
             config_path,
             model_path: None,
-            lang: crate::official::Lang::Id,
+            lang: Lang::Id,
         })
     }
 }

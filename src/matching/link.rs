@@ -1,6 +1,6 @@
 //! Link stage: connect every aid row to the register.
 //!
-//! In: normalized aid and register [`Person`]s and the match thresholds.
+//! In: normalized aid and register [`Records`] and the match thresholds.
 //! Out: one [`Link`] per aid row, in aid order: a preliminary status, a reason code, the
 //! register row it points at (if any), the name score and the evidence.
 //!
@@ -17,15 +17,13 @@
 //! A register holding one NIK more than once (it happens) links to the holder whose name
 //! agrees best, the lowest row on a tie.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
-use crate::compare;
-use crate::config::MatchConfig;
+use crate::core::config::MatchConfig;
+use crate::core::status::Status;
+use crate::matching::compare;
+use crate::matching::record::{Life, Rec, Records};
 use crate::normalize::nik::{NikIssue, NikParse};
-use crate::record::{Life, Person};
-use crate::status::Status;
 
 /// The link of one aid row.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,38 +36,86 @@ pub struct Link {
     pub evidence: String,
 }
 
-/// Register rows by normalized NIK.
+/// Register rows by normalized NIK: a sorted vector of (hash of the NIK, row); a lookup
+/// checks the text, so a hash collision cannot link the wrong person.
 #[derive(Debug, Default)]
 pub struct RegisterIndex {
-    by_nik: HashMap<String, Vec<usize>>,
+    by_hash: Vec<(u64, u32)>,
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    h.write(id.as_bytes());
+    h.finish()
 }
 
 impl RegisterIndex {
-    pub fn build(register: &[Person]) -> Self {
-        let mut by_nik: HashMap<String, Vec<usize>> = HashMap::with_capacity(register.len());
-        for (i, p) in register.iter().enumerate() {
-            if let Some(nik) = p.nik.valid() {
-                by_nik.entry(nik.to_string()).or_default().push(i);
-            }
-        }
-        RegisterIndex { by_nik }
+    pub fn build(register: &Records) -> Self {
+        let mut by_hash: Vec<(u64, u32)> = register
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.nik().valid().map(|n| (id_hash(n), i as u32)))
+            .collect();
+        by_hash.par_sort_unstable();
+        RegisterIndex { by_hash }
     }
 
-    pub fn get(&self, nik: &str) -> &[usize] {
-        self.by_nik.get(nik).map(Vec::as_slice).unwrap_or(&[])
+    /// The register rows holding `nik`, in row order.
+    pub fn get<'r>(
+        &'r self,
+        register: &'r Records,
+        nik: &'r str,
+    ) -> impl Iterator<Item = usize> + 'r {
+        let h = id_hash(nik);
+        let start = self.by_hash.partition_point(|(k, _)| *k < h);
+        self.by_hash[start..]
+            .iter()
+            .take_while(move |(k, _)| *k == h)
+            .map(|&(_, r)| r as usize)
+            .filter(move |&r| register.get(r).nik().valid() == Some(nik))
     }
 
     /// NIKs held by more than one register row.
-    pub fn repeated_niks(&self) -> usize {
-        self.by_nik.values().filter(|v| v.len() > 1).count()
+    pub fn repeated_niks(&self, register: &Records) -> usize {
+        let mut n = 0;
+        let mut i = 0;
+        let v = &self.by_hash;
+        while i < v.len() {
+            let mut j = i + 1;
+            while j < v.len() && v[j].0 == v[i].0 {
+                j += 1;
+            }
+            if j - i > 1 {
+                // Count distinct texts held more than once within the hash run.
+                let mut texts: Vec<&str> = v[i..j]
+                    .iter()
+                    .filter_map(|&(_, r)| register.get(r as usize).nik().valid())
+                    .collect();
+                texts.sort_unstable();
+                let mut k = 0;
+                while k < texts.len() {
+                    let mut l = k + 1;
+                    while l < texts.len() && texts[l] == texts[k] {
+                        l += 1;
+                    }
+                    if l - k > 1 {
+                        n += 1;
+                    }
+                    k = l;
+                }
+            }
+            i = j;
+        }
+        n
     }
 }
 
 /// True when any NIK in the file was visibly damaged by a spreadsheet.
-pub fn file_shows_damage(aid: &[Person]) -> bool {
+pub fn file_shows_damage(aid: &Records) -> bool {
     aid.iter().any(|p| {
         matches!(
-            p.nik,
+            p.nik(),
             NikParse::Damaged {
                 issue: NikIssue::NikScientific | NikIssue::NikFloatPrecision,
                 ..
@@ -90,13 +136,13 @@ fn unlinked(status: Status, reason: &'static str) -> Link {
 
 /// Link one aid row.
 pub fn link_one(
-    aid: &Person,
-    register: &[Person],
+    aid: Rec<'_>,
+    register: &Records,
     index: &RegisterIndex,
     cfg: &MatchConfig,
     damage_seen: bool,
 ) -> Link {
-    let nik = match &aid.nik {
+    let nik = match aid.nik() {
         // Serial 0000 is what rounding makes of serials 0001-0004.
         NikParse::Invalid {
             issue: NikIssue::NikSerial,
@@ -106,16 +152,15 @@ pub fn link_one(
         NikParse::Damaged { issue, .. } => return unlinked(Status::NikDamaged, issue.code()),
         NikParse::Valid { nik, .. } | NikParse::Generic(nik) => nik,
     };
-    let holders = index.get(nik);
-    let best = holders
-        .iter()
-        .map(|&r| (r, compare::name(aid, &register[r])))
+    let best = index
+        .get(register, nik)
+        .map(|r| (r, compare::name(aid, register.get(r))))
         .fold(None, |best: Option<(usize, f64)>, (r, s)| match best {
             Some((_, bs)) if bs >= s => best,
             _ => Some((r, s)),
         });
     let Some((reg, score)) = best else {
-        return if damage_seen && nik.ends_with('0') && matches!(aid.nik, NikParse::Valid { .. }) {
+        return if damage_seen && nik.ends_with('0') && matches!(aid.nik(), NikParse::Valid { .. }) {
             unlinked(Status::NikDamaged, NikIssue::NikRounded.code())
         } else {
             unlinked(Status::NotInRegister, "NIK_NOT_FOUND")
@@ -124,7 +169,7 @@ pub fn link_one(
     let (status, reason) = if score < cfg.name_threshold {
         (Status::NameMismatch, "NAME_DIFFERS")
     } else {
-        match register[reg].life {
+        match register.get(reg).life {
             Life::Deceased => (Status::Deceased, "REGISTER_DECEASED"),
             Life::MovedOut => (Status::MovedOut, "REGISTER_MOVED_OUT"),
             Life::Active => (Status::Verified, "NIK_AND_NAME_MATCH"),
@@ -136,14 +181,14 @@ pub fn link_one(
         // The NIK's holder is someone else: this row is linked to nobody.
         register: (status != Status::NameMismatch).then_some(reg),
         name_score: Some(score),
-        evidence: compare::evidence(aid, &register[reg], score),
+        evidence: compare::evidence(aid, register.get(reg), score),
     }
 }
 
 /// Link every aid row, in parallel; the result is in aid order.
 pub fn link_all(
-    aid: &[Person],
-    register: &[Person],
+    aid: &Records,
+    register: &Records,
     index: &RegisterIndex,
     cfg: &MatchConfig,
 ) -> Vec<Link> {
@@ -162,7 +207,7 @@ pub struct FuzzyStats {
     pub rows_linked: usize,
     /// Rows whose best candidate was strong but not clearly ahead of the runner-up.
     pub rows_ambiguous: usize,
-    pub blocking: crate::block::BlockStats,
+    pub blocking: crate::matching::block::BlockStats,
 }
 
 /// Rows the fuzzy stage tries to place.
@@ -173,15 +218,24 @@ fn unresolved(l: &Link) -> bool {
     )
 }
 
-/// Register name frequencies for the term-frequency adjustment.
-fn name_frequencies(register: &[Person]) -> HashMap<&[String], u32> {
-    let mut f: HashMap<&[String], u32> = HashMap::with_capacity(register.len());
-    for p in register {
-        if !p.name.is_empty() {
-            *f.entry(p.name.as_slice()).or_default() += 1;
+/// Register name frequencies for the term-frequency adjustment, by name id (the aid list
+/// and the register share one pool, so equal names have equal ids).
+pub fn name_frequencies(register: &Records) -> Vec<u32> {
+    let mut f = vec![0u32; register.pool.names.len()];
+    for p in &register.people {
+        if p.name != 0 {
+            f[p.name as usize] += 1;
         }
     }
     f
+}
+
+/// The term frequency of a register person's name (None for an empty name).
+fn tf(freq: &[u32], b: Rec<'_>, n: f64) -> Option<f64> {
+    match freq.get(b.name as usize) {
+        Some(&c) if c > 0 => Some(f64::from(c) / n),
+        _ => None,
+    }
 }
 
 /// Estimate the model: u from random aid x register pairs; m by EM on the pairs that exact
@@ -192,24 +246,31 @@ fn name_frequencies(register: &[Person]) -> HashMap<&[String], u32> {
 /// differ only in the serial. For the same reason the level "same region and date" is made
 /// neutral (m = u): a NIK that agrees but for its serial is evidence only together with
 /// name, birth date and place, which carry their own weight.
-pub fn estimate_model(aid: &[Person], register: &[Person], links: &[Link]) -> crate::score::Model {
-    let mut model = crate::score::Model::default();
+pub fn estimate_model(
+    aid: &Records,
+    register: &Records,
+    links: &[Link],
+) -> crate::matching::score::Model {
+    let mut model = crate::matching::score::Model::default();
     if aid.is_empty() || register.is_empty() {
         return model;
     }
-    let mut rng = crate::synth::Rng::new(0x5EED_D3D0);
+    let mut rng = crate::core::rng::Rng::new(0x5EED_D3D0);
     let random: Vec<(usize, usize)> = (0..50_000)
         .map(|_| (rng.below(aid.len()), rng.below(register.len())))
         .collect();
     let random: Vec<compare::Gamma> = random
         .par_iter()
-        .map(|&(a, r)| compare::gamma(&aid[a], &register[r]))
+        .map(|&(a, r)| compare::gamma(aid.get(a), register.get(r)))
         .collect();
     model.estimate_u(&random);
     let exact: Vec<compare::Gamma> = links
         .par_iter()
         .enumerate()
-        .filter_map(|(a, l)| l.register.map(|r| compare::gamma(&aid[a], &register[r])))
+        .filter_map(|(a, l)| {
+            l.register
+                .map(|r| compare::gamma(aid.get(a), register.get(r)))
+        })
         .collect();
     let sessions = [model.em_session(&exact, &[2], 25)];
     model.combine_sessions(&sessions, exact.len());
@@ -230,19 +291,22 @@ pub fn estimate_model(aid: &[Person], register: &[Person], links: &[Link]) -> cr
 /// evidence. Rows with a damaged, invalid or missing NIK can be linked on name, birth date,
 /// place and the NIK's surviving digits. The model is estimated unless one is given.
 pub fn link_fuzzy(
-    aid: &[Person],
-    register: &[Person],
+    aid: &Records,
+    register: &Records,
     links: &mut [Link],
     cfg: &MatchConfig,
-    model: Option<crate::score::Model>,
-) -> (FuzzyStats, crate::score::Model) {
+    model: Option<crate::matching::score::Model>,
+) -> (FuzzyStats, crate::matching::score::Model) {
     let todo: Vec<usize> = (0..aid.len()).filter(|&i| unresolved(&links[i])).collect();
-    let blocker = crate::block::Blocker::build(register, cfg.max_block);
-    let found: Vec<(Vec<(u32, crate::block::KeyKind)>, crate::block::BlockStats)> = todo
+    let blocker = crate::matching::block::Blocker::build(register, cfg.max_block);
+    let found: Vec<(
+        Vec<(u32, crate::matching::block::KeyKind)>,
+        crate::matching::block::BlockStats,
+    )> = todo
         .par_iter()
         .map(|&i| {
-            let mut stats = crate::block::BlockStats::default();
-            let c = blocker.candidates(&aid[i], &mut stats);
+            let mut stats = crate::matching::block::BlockStats::default();
+            let c = blocker.candidates(aid.get(i), &mut stats);
             (c, stats)
         })
         .collect();
@@ -253,20 +317,19 @@ pub fn link_fuzzy(
         .par_iter()
         .zip(&found)
         .map(|(&i, (cands, _))| {
-            let a = &aid[i];
+            let a = aid.get(i);
             // A well-formed NIK (someone else's, or nobody's) says who the row is not:
             // such a row is linked only through NIK evidence, one error away.
             let well_formed = matches!(
                 links[i].status,
                 Status::NameMismatch | Status::NotInRegister
             );
-            let mut scored: Vec<(f64, u32, compare::Gamma, crate::score::Score)> = cands
+            let mut scored: Vec<(f64, u32, compare::Gamma, crate::matching::score::Score)> = cands
                 .iter()
                 .map(|&(r, _)| {
-                    let b = &register[r as usize];
+                    let b = register.get(r as usize);
                     let g = compare::gamma(a, b);
-                    let tf = freq.get(b.name.as_slice()).map(|&c| f64::from(c) / n);
-                    let s = model.score(&g, tf);
+                    let s = model.score(&g, tf(&freq, b, n));
                     (s.weight, r, g, s)
                 })
                 .collect();
@@ -279,7 +342,7 @@ pub fn link_fuzzy(
                 return None;
             }
             let reg = *r as usize;
-            let explanation = format!("fuzzy;{}", crate::score::explain(g, s));
+            let explanation = format!("fuzzy;{}", crate::matching::score::explain(g, s));
             if s.weight - runner_up < cfg.margin_bits {
                 return Some(Link {
                     status: links[i].status,
@@ -289,7 +352,7 @@ pub fn link_fuzzy(
                     evidence: format!("ambiguous;{explanation}"),
                 });
             }
-            let (status, reason) = match register[reg].life {
+            let (status, reason) = match register.get(reg).life {
                 Life::Deceased => (Status::Deceased, "REGISTER_DECEASED"),
                 Life::MovedOut => (Status::MovedOut, "REGISTER_MOVED_OUT"),
                 Life::Active => (Status::Verified, "NIK_CORRECTED"),
@@ -298,7 +361,7 @@ pub fn link_fuzzy(
                 status,
                 reason,
                 register: Some(reg),
-                name_score: Some(compare::name(a, &register[reg])),
+                name_score: Some(compare::name(a, register.get(reg))),
                 evidence: explanation,
             })
         })
@@ -321,18 +384,17 @@ pub fn link_fuzzy(
     // the same way.
     links.par_iter_mut().enumerate().for_each(|(i, l)| {
         if let (Some(r), false) = (l.register, l.evidence.starts_with("fuzzy")) {
-            let b = &register[r];
-            let g = compare::gamma(&aid[i], b);
-            let tf = freq.get(b.name.as_slice()).map(|&c| f64::from(c) / n);
+            let b = register.get(r);
+            let g = compare::gamma(aid.get(i), b);
             l.evidence = format!(
                 "exact_nik;{}",
-                crate::score::explain(&g, &model.score(&g, tf))
+                crate::matching::score::explain(&g, &model.score(&g, tf(&freq, b, n)))
             );
         }
     });
     stats.blocking = found.into_iter().map(|(_, s)| s).fold(
-        crate::block::BlockStats::default(),
-        crate::block::BlockStats::merge,
+        crate::matching::block::BlockStats::default(),
+        crate::matching::block::BlockStats::merge,
     );
     (stats, model)
 }

@@ -13,9 +13,13 @@
 //!   (`SITI`, `MUHAMMAD`): its u is the share of register people with that name.
 //! * Missing values contribute nothing.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{Gamma, FIELDS, LEVELS, N_FIELDS};
+use crate::core::error::ConfigError;
+
+use crate::matching::compare::{Gamma, FIELDS, LEVELS, N_FIELDS};
 
 /// m and u per field and level, and the prior match probability of a candidate pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -263,10 +267,27 @@ pub fn explain(g: &Gamma, s: &Score) -> String {
     out
 }
 
+/// Read a saved scoring model.
+pub fn load_model(path: &Path) -> Result<Model, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let model: Model = serde_json::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: format!("not a dedupe model ({e}); pass the model.json an earlier run wrote"),
+    })?;
+    model.validate().map_err(|message| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: format!("not a model for this version: {message}"),
+    })?;
+    Ok(model)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::Rng;
+    use crate::core::rng::Rng;
 
     /// Draw comparison vectors from known m (matches) and u (non-matches).
     fn simulate(rng: &mut Rng, m: &[Vec<f64>], u: &[Vec<f64>], n: usize, share: f64) -> Vec<Gamma> {

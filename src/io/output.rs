@@ -19,13 +19,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::cluster::Groups;
-use crate::config::{Field, FileConfig};
-use crate::error::WriteError;
-use crate::load::{FieldMap, Table};
-use crate::record::Person;
-use crate::status::{reason_id, Status};
-use crate::verify::Decision;
+use crate::core::config::{Field, FileConfig};
+use crate::core::error::WriteError;
+use crate::core::status::{reason_id, Status};
+use crate::io::load::{FieldMap, Table};
+use crate::matching::cluster::Groups;
+use crate::matching::record::Records;
+use crate::matching::verify::Decision;
 
 /// Output file names.
 pub const DECISIONS: &str = "decisions.csv";
@@ -83,7 +83,7 @@ pub struct Summary {
     pub outputs: Vec<String>,
     pub config: FileConfig,
     /// Fuzzy linking: rows considered, linked, ambiguous; candidate pairs per blocking key.
-    pub fuzzy: Option<crate::link::FuzzyStats>,
+    pub fuzzy: Option<crate::matching::link::FuzzyStats>,
     /// Data quality of the aid list: rows per problem (birth date missing, unreadable or a
     /// placeholder; sex unreadable; KK missing or not a KK).
     pub aid_quality: BTreeMap<String, usize>,
@@ -103,31 +103,7 @@ pub fn count(decisions: &[Decision]) -> (BTreeMap<String, usize>, BTreeMap<Strin
     (status, reasons)
 }
 
-/// Write `name` in `dir` through a temporary file and a rename.
-pub fn write_atomic(
-    dir: &Path,
-    name: &str,
-    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<PathBuf, WriteError> {
-    let path = dir.join(name);
-    let io = |source| WriteError::Io {
-        path: path.clone(),
-        source,
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        body(&mut w).map_err(io)?;
-        w.flush().map_err(io)?;
-    }
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(&path).map_err(|e| io(e.error))?;
-    Ok(path)
-}
+pub use crate::core::fsio::write_atomic;
 
 fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new().from_writer(w)
@@ -141,8 +117,8 @@ fn to_io(e: csv::Error) -> std::io::Error {
 pub struct RunOutput<'a> {
     pub aid_table: &'a Table,
     pub aid_map: &'a FieldMap,
-    pub aid: &'a [Person],
-    pub register: &'a [Person],
+    pub aid: &'a Records,
+    pub register: &'a Records,
     pub decisions: &'a [Decision],
     pub groups: &'a Groups,
 }
@@ -150,7 +126,7 @@ pub struct RunOutput<'a> {
 impl RunOutput<'_> {
     fn register_nik(&self, d: &Decision) -> &str {
         d.register
-            .and_then(|r| self.register[r].nik.valid())
+            .and_then(|r| self.register.get(r).nik().valid())
             .unwrap_or("")
     }
 
@@ -183,12 +159,22 @@ impl RunOutput<'_> {
             path: dir.to_path_buf(),
             source,
         })?;
-        Ok(vec![
-            write_atomic(dir, DECISIONS, |w| self.write_decisions(w))?,
-            write_atomic(dir, VERIFIED, |w| self.write_verified(w))?,
-            write_atomic(dir, DUPLICATES, |w| self.write_duplicates(w))?,
-            write_atomic(dir, REJECTED, |w| self.write_rejected(w))?,
-        ])
+        // The four files in parallel.
+        let ((a, b), (c, d)) = rayon::join(
+            || {
+                rayon::join(
+                    || write_atomic(dir, DECISIONS, |w| self.write_decisions(w)),
+                    || write_atomic(dir, VERIFIED, |w| self.write_verified(w)),
+                )
+            },
+            || {
+                rayon::join(
+                    || write_atomic(dir, DUPLICATES, |w| self.write_duplicates(w)),
+                    || write_atomic(dir, REJECTED, |w| self.write_rejected(w)),
+                )
+            },
+        );
+        Ok(vec![a?, b?, c?, d?])
     }
 
     pub fn write_decisions(&self, w: &mut dyn Write) -> std::io::Result<()> {
@@ -207,11 +193,12 @@ impl RunOutput<'_> {
             "evidence",
         ])
         .map_err(to_io)?;
+        let mut num = itoa::Buffer::new();
         for d in self.decisions {
             out.write_record([
-                (d.row + 1).to_string().as_str(),
-                &self.cell(Field::AidId, d.row),
-                self.aid[d.row].nik.text(),
+                num.format(d.row + 1),
+                self.aid_map.get(self.aid_table, Field::AidId, d.row).trim(),
+                self.aid.get(d.row).nik().text(),
                 d.status.code(),
                 d.reason,
                 self.register_nik(d),
@@ -234,92 +221,131 @@ impl RunOutput<'_> {
         self.aid_table.columns.iter().map(move |c| c.get(row))
     }
 
-    pub fn write_verified(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let mut out = csv_writer(w);
+    /// The header of `verified.csv`: the original columns and `register_nik`.
+    pub fn verified_header(&self) -> Vec<&str> {
         let mut header: Vec<&str> = self.aid_table.headers();
         header.push("register_nik");
-        out.write_record(&header).map_err(to_io)?;
+        header
+    }
+
+    /// Every row of `verified.csv`, in input order.
+    pub fn each_verified<E>(&self, mut f: impl FnMut(&[&str]) -> Result<(), E>) -> Result<(), E> {
+        let mut rec: Vec<&str> = Vec::with_capacity(self.aid_table.columns.len() + 1);
         for d in self
             .decisions
             .iter()
             .filter(|d| d.status == Status::Verified)
         {
-            let mut rec: Vec<&str> = self.original(d.row).collect();
+            rec.clear();
+            rec.extend(self.original(d.row));
             rec.push(self.register_nik(d));
-            out.write_record(&rec).map_err(to_io)?;
+            f(&rec)?;
         }
+        Ok(())
+    }
+
+    pub fn write_verified(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let mut out = csv_writer(w);
+        out.write_record(self.verified_header()).map_err(to_io)?;
+        self.each_verified(|rec| out.write_record(rec))
+            .map_err(to_io)?;
         out.flush()
     }
 
-    pub fn write_rejected(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let mut out = csv_writer(w);
-        let mut header = vec![
-            "row",
-            "status",
-            "reason",
-            "alasan",
-            "group_id",
-            "register_nik",
-        ];
+    /// The header of `rejected.csv`.
+    pub fn rejected_header(&self) -> Vec<&str> {
+        let mut header = REJECTED_LEAD.to_vec();
         header.extend(self.aid_table.headers());
-        out.write_record(&header).map_err(to_io)?;
+        header
+    }
+
+    /// Every row of `rejected.csv`, in input order.
+    pub fn each_rejected<E>(&self, mut f: impl FnMut(&[&str]) -> Result<(), E>) -> Result<(), E> {
+        let mut num = itoa::Buffer::new();
         for d in self
             .decisions
             .iter()
             .filter(|d| d.status != Status::Verified)
         {
-            let row = (d.row + 1).to_string();
             let alasan = self.alasan(d);
             let group = self.group_id(d);
-            let mut rec = vec![
-                row.as_str(),
+            let mut rec: Vec<&str> = Vec::with_capacity(self.aid_table.columns.len() + 6);
+            rec.extend([
+                num.format(d.row + 1),
                 d.status.code(),
                 d.reason,
                 &alasan,
                 &group,
                 self.register_nik(d),
-            ];
+            ]);
             rec.extend(self.original(d.row));
-            out.write_record(&rec).map_err(to_io)?;
+            f(&rec)?;
         }
+        Ok(())
+    }
+
+    pub fn write_rejected(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let mut out = csv_writer(w);
+        out.write_record(self.rejected_header()).map_err(to_io)?;
+        self.each_rejected(|rec| out.write_record(rec))
+            .map_err(to_io)?;
         out.flush()
     }
 
-    pub fn write_duplicates(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let mut out = csv_writer(w);
-        out.write_record(DUPLICATES_HEADER).map_err(to_io)?;
-        for (g, rows) in self.groups.members.iter().enumerate() {
-            for &r in rows {
+    /// The rows of `duplicates.csv` for groups `groups` (by group, then row).
+    pub fn each_duplicate<E>(
+        &self,
+        groups: std::ops::Range<usize>,
+        mut f: impl FnMut(&[&str]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut num = itoa::Buffer::new();
+        let end = groups.end.min(self.groups.members.len());
+        for g in groups.start.min(end)..end {
+            let gid = group_id(g);
+            for &r in &self.groups.members[g] {
                 let d = &self.decisions[r];
                 let mut address = self.cell(Field::Address, r);
-                let rt = self.aid[r].rtrw;
+                let rt = self.aid.people[r].rtrw;
                 if let Some(n) = rt.rt {
                     address.push_str(&format!(" RT {n:03}"));
                 }
                 if let Some(n) = rt.rw {
                     address.push_str(&format!(" RW {n:03}"));
                 }
-                out.write_record([
-                    group_id(g).as_str(),
-                    &(r + 1).to_string(),
+                let name = self.cell(Field::Name, r);
+                let kel = self.cell(Field::Kelurahan, r);
+                let birth = self.aid.people[r]
+                    .birth
+                    .map(|b| b.iso())
+                    .unwrap_or_default();
+                f(&[
+                    gid.as_str(),
+                    num.format(r + 1),
                     if d.kept == Some(true) {
                         "true"
                     } else {
                         "false"
                     },
                     d.status.code(),
-                    self.aid[r].nik.text(),
-                    &self.cell(Field::Name, r),
-                    &self.aid[r].birth.map(|b| b.iso()).unwrap_or_default(),
+                    self.aid.get(r).nik().text(),
+                    &name,
+                    &birth,
                     address.trim(),
-                    &self.cell(Field::Kelurahan, r),
+                    &kel,
                     self.register_nik(d),
                     self.groups.reasons[g].code(),
                     &d.evidence,
-                ])
-                .map_err(to_io)?;
+                ])?;
             }
         }
+        Ok(())
+    }
+
+    pub fn write_duplicates(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let mut out = csv_writer(w);
+        out.write_record(DUPLICATES_HEADER).map_err(to_io)?;
+        self.each_duplicate(0..usize::MAX, |rec| out.write_record(rec))
+            .map_err(to_io)?;
         out.flush()
     }
 }
@@ -331,6 +357,16 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<PathBuf, WriteErro
         writeln!(w)
     })
 }
+
+/// Leading columns of `rejected.csv` before the original ones.
+pub const REJECTED_LEAD: [&str; 6] = [
+    "row",
+    "status",
+    "reason",
+    "alasan",
+    "group_id",
+    "register_nik",
+];
 
 /// The columns of `duplicates.csv`.
 pub const DUPLICATES_HEADER: [&str; 12] = [
@@ -354,8 +390,8 @@ pub type OutputRow = BTreeMap<String, String>;
 /// Read an output CSV of a run (for `eval`, `explain`, `report`): its header and rows.
 pub fn read_output_csv(
     path: &Path,
-) -> Result<(Vec<String>, Vec<OutputRow>), crate::error::LoadError> {
-    let err = |message: String| crate::error::LoadError::Csv {
+) -> Result<(Vec<String>, Vec<OutputRow>), crate::core::error::LoadError> {
+    let err = |message: String| crate::core::error::LoadError::Csv {
         path: path.to_path_buf(),
         row: 0,
         message,

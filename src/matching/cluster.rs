@@ -19,14 +19,14 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::block::Blocker;
-use crate::score::{explain, Model};
+use crate::matching::block::Blocker;
+use crate::matching::score::{explain, Model};
 
-use crate::compare;
-use crate::config::MatchConfig;
-use crate::link::Link;
-use crate::record::Person;
-use crate::status::Status;
+use crate::core::config::MatchConfig;
+use crate::core::status::Status;
+use crate::matching::compare;
+use crate::matching::link::Link;
+use crate::matching::record::{Rec, Records};
 
 /// Disjoint sets over `0..n` with path halving and union by size.
 #[derive(Debug, Clone)]
@@ -130,11 +130,11 @@ fn unlinked(l: &Link) -> bool {
 /// `link_probability`, the names agree, two well-formed NIKs are at most one error apart,
 /// and beyond name and birth date at least one more field agrees (NIK, KK or kelurahan):
 /// the same name and birth date alone are weak evidence.
-pub fn strong_pair(a: &Person, b: &Person, model: &Model, cfg: &MatchConfig) -> Option<String> {
+pub fn strong_pair(a: Rec<'_>, b: Rec<'_>, model: &Model, cfg: &MatchConfig) -> Option<String> {
     let g = compare::gamma(a, b);
     let s = model.score(&g, None);
     let name_ok = g.0[0].is_some_and(|l| l <= 2);
-    let both_valid = a.nik.valid().is_some() && b.nik.valid().is_some();
+    let both_valid = a.nik().valid().is_some() && b.nik().valid().is_some();
     let nik_ok = !both_valid || matches!(g.0[2], Some(0..=3));
     let more = matches!(g.0[2], Some(0..=3)) || g.0[4] == Some(0) || g.0[5] == Some(0);
     (s.probability >= cfg.link_probability && name_ok && nik_ok && more).then(|| explain(&g, &s))
@@ -159,7 +159,7 @@ pub fn complete_linkage(
 
 /// Fuzzy edges among unlinked rows: candidates from blocking, kept when strongly linked.
 fn unlinked_edges(
-    aid: &[Person],
+    aid: &Records,
     links: &[Link],
     model: &Model,
     cfg: &MatchConfig,
@@ -168,18 +168,21 @@ fn unlinked_edges(
     if rows.len() < 2 {
         return Vec::new();
     }
-    let subset: Vec<Person> = rows.iter().map(|&i| aid[i].clone()).collect();
+    let subset = Records {
+        people: rows.iter().map(|&i| aid.people[i]).collect(),
+        pool: aid.pool.clone(),
+    };
     let blocker = Blocker::build(&subset, cfg.max_block);
     let mut edges: Vec<(usize, usize, String)> = (0..subset.len())
         .into_par_iter()
         .flat_map_iter(|k| {
-            let mut stats = crate::block::BlockStats::default();
-            let cands = blocker.candidates(&subset[k], &mut stats);
+            let mut stats = crate::matching::block::BlockStats::default();
+            let cands = blocker.candidates(subset.get(k), &mut stats);
             cands
                 .into_iter()
                 .filter(move |&(j, _)| j as usize > k)
                 .filter_map(|(j, _)| {
-                    strong_pair(&subset[k], &subset[j as usize], model, cfg)
+                    strong_pair(subset.get(k), subset.get(j as usize), model, cfg)
                         .map(|e| (rows[k], rows[j as usize], e))
                 })
                 .collect::<Vec<_>>()
@@ -190,7 +193,7 @@ fn unlinked_edges(
 }
 
 /// Build the groups from exact evidence.
-pub fn cluster(aid: &[Person], links: &[Link], cfg: &MatchConfig, model: Option<&Model>) -> Groups {
+pub fn cluster(aid: &Records, links: &[Link], cfg: &MatchConfig, model: Option<&Model>) -> Groups {
     let n = aid.len();
     let mut uf = UnionFind::new(n);
     let mut first_by_register: HashMap<usize, usize> = HashMap::new();
@@ -207,7 +210,7 @@ pub fn cluster(aid: &[Person], links: &[Link], cfg: &MatchConfig, model: Option<
                 }
             }
             (Status::NotInRegister, None) => {
-                if let Some(nik) = aid[i].nik.valid() {
+                if let Some(nik) = aid.get(i).nik().valid() {
                     by_unknown_nik.entry(nik).or_default().push(i);
                 }
             }
@@ -221,7 +224,7 @@ pub fn cluster(aid: &[Person], links: &[Link], cfg: &MatchConfig, model: Option<
         for (k, &b) in rows.iter().enumerate().skip(1) {
             if let Some(&a) = rows[..k]
                 .iter()
-                .find(|&&a| compare::name(&aid[a], &aid[b]) >= cfg.name_threshold)
+                .find(|&&a| compare::name(aid.get(a), aid.get(b)) >= cfg.name_threshold)
             {
                 uf.union(a, b);
                 reason_of_root_row.entry(a).or_insert(GroupReason::SameNik);
@@ -246,12 +249,13 @@ pub fn cluster(aid: &[Person], links: &[Link], cfg: &MatchConfig, model: Option<
             continue;
         }
         let same_nik = |a: usize, b: usize| {
-            aid[a].nik.valid().is_some()
-                && aid[a].nik.valid() == aid[b].nik.valid()
-                && compare::name(&aid[a], &aid[b]) >= cfg.name_threshold
+            aid.get(a).nik().valid().is_some()
+                && aid.get(a).nik().valid() == aid.get(b).nik().valid()
+                && compare::name(aid.get(a), aid.get(b)) >= cfg.name_threshold
         };
         let split = complete_linkage(&g, |a, b| {
-            same_nik(a, b) || model.is_some_and(|m| strong_pair(&aid[a], &aid[b], m, cfg).is_some())
+            same_nik(a, b)
+                || model.is_some_and(|m| strong_pair(aid.get(a), aid.get(b), m, cfg).is_some())
         });
         for sub in split {
             if sub.iter().any(|r| fuzzy_rows.contains(r)) {

@@ -1,0 +1,536 @@
+//! Compact normalized records shared by the matching stages.
+//!
+//! In: any table of cells by [`Field`] (the [`Cells`] trait; the input layer implements it
+//! for files, [`FieldRows`] for tests and generators).
+//! Out: [`Records`]: one fixed-size [`Person`] per row (no heap data of its own: NIK, name,
+//! street and area values are `u32` ids into a [`Pool`] that the aid list and the register
+//! share, the KK is a `u64`, dates, sex and RT/RW are small integers), read through a
+//! [`Rec`] view.
+//!
+//! Each distinct cell value is normalized once: names, places and dates repeat, so a
+//! city's register of 704,110 rows has far fewer distinct values than rows. Distinct values
+//! are found in row order and normalized in parallel; ids are given in first-seen order
+//! (register first), so the records are the same at any thread count. Equal normalized
+//! values get equal ids, so exact comparisons of names and places compare integers.
+
+use std::borrow::Cow;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::core::config::{Field, IdKind, StatusValues};
+use crate::normalize::address::{
+    area_key, merge_rt_rw, normalize_street, parse_rt_rw, rt_rw_in_street, RtRw,
+};
+use crate::normalize::date::{parse_date, BirthDate};
+use crate::normalize::name::normalize_name;
+use crate::normalize::nik::{normalize_kk, parse_generic_id, parse_nik, CellKind, NikParse};
+use crate::normalize::sex::{parse_sex, Sex};
+
+/// A table of cells by field: what records are built from.
+pub trait Cells: Sync {
+    fn n_rows(&self) -> usize;
+    /// The cell of `field` in `row` (empty when the field has no column).
+    fn cell(&self, field: Field, row: usize) -> Cow<'_, str>;
+    /// The kind of column `field` came from (numbers lose NIK digits in their own ways).
+    fn kind(&self, field: Field) -> CellKind;
+}
+
+/// Rows of cells by field, in memory: for tests, generators and small inputs.
+#[derive(Debug, Clone, Default)]
+pub struct FieldRows {
+    pub fields: Vec<Field>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl FieldRows {
+    pub fn new(fields: &[Field], rows: &[&[&str]]) -> Self {
+        FieldRows {
+            fields: fields.to_vec(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+        }
+    }
+}
+
+impl Cells for FieldRows {
+    fn n_rows(&self) -> usize {
+        self.rows.len()
+    }
+    fn cell(&self, field: Field, row: usize) -> Cow<'_, str> {
+        self.fields
+            .iter()
+            .position(|&f| f == field)
+            .and_then(|i| self.rows[row].get(i))
+            .map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.as_str()))
+    }
+    fn kind(&self, _: Field) -> CellKind {
+        CellKind::Text
+    }
+}
+
+/// Alive, dead or moved away, as the register says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Life {
+    #[default]
+    Active,
+    Deceased,
+    MovedOut,
+}
+
+/// One normalized row: fixed size, no heap data. Ids point into the [`Pool`]; id 0 is the
+/// empty value of each kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Person {
+    /// 0-based data row in its table.
+    pub row: usize,
+    /// Id of the parsed NIK in [`Pool::niks`].
+    pub nik: u32,
+    /// The KK number (16 digits) when valid.
+    pub kk: Option<u64>,
+    /// Id of the name tokens in [`Pool::names`].
+    pub name: u32,
+    pub birth: Option<BirthDate>,
+    pub sex: Option<Sex>,
+    /// Id of the street tokens in [`Pool::streets`].
+    pub street: u32,
+    pub rtrw: RtRw,
+    /// Ids of area keys in [`Pool::areas`] (kelurahan, kecamatan, birthplace `TMPT_LHR`).
+    pub kelurahan: u32,
+    pub kecamatan: u32,
+    pub birth_place: u32,
+    pub life: Life,
+}
+
+/// Distinct normalized values, by id.
+#[derive(Debug, Default)]
+pub struct Pool {
+    pub niks: Vec<NikParse>,
+    pub names: Vec<Vec<String>>,
+    pub streets: Vec<Vec<String>>,
+    pub areas: Vec<String>,
+}
+
+impl Pool {
+    /// Approximate bytes held (for the summary's memory figures).
+    pub fn heap_bytes(&self) -> usize {
+        let tokens = |v: &Vec<Vec<String>>| {
+            v.iter()
+                .map(|t| 24 + t.iter().map(|s| 24 + s.len()).sum::<usize>())
+                .sum::<usize>()
+        };
+        self.niks
+            .iter()
+            .map(|n| std::mem::size_of::<NikParse>() + n.text().len())
+            .sum::<usize>()
+            + tokens(&self.names)
+            + tokens(&self.streets)
+            + self.areas.iter().map(|a| 24 + a.len()).sum::<usize>()
+    }
+}
+
+/// A record with its pool: what the comparisons read.
+#[derive(Debug, Clone, Copy)]
+pub struct Rec<'a> {
+    pub p: &'a Person,
+    pub pool: &'a Pool,
+}
+
+impl std::ops::Deref for Rec<'_> {
+    type Target = Person;
+    fn deref(&self) -> &Person {
+        self.p
+    }
+}
+
+impl<'a> Rec<'a> {
+    pub fn nik(&self) -> &'a NikParse {
+        &self.pool.niks[self.p.nik as usize]
+    }
+    pub fn name(&self) -> &'a [String] {
+        &self.pool.names[self.p.name as usize]
+    }
+    pub fn street(&self) -> &'a [String] {
+        &self.pool.streets[self.p.street as usize]
+    }
+    pub fn kelurahan(&self) -> &'a str {
+        &self.pool.areas[self.p.kelurahan as usize]
+    }
+    pub fn kecamatan(&self) -> &'a str {
+        &self.pool.areas[self.p.kecamatan as usize]
+    }
+    pub fn birth_place(&self) -> &'a str {
+        &self.pool.areas[self.p.birth_place as usize]
+    }
+}
+
+/// The normalized rows of one table, with the pool they share with the other table.
+#[derive(Debug, Clone)]
+pub struct Records {
+    pub people: Vec<Person>,
+    pub pool: Arc<Pool>,
+}
+
+impl Records {
+    pub fn len(&self) -> usize {
+        self.people.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+    pub fn get(&self, i: usize) -> Rec<'_> {
+        Rec {
+            p: &self.people[i],
+            pool: &self.pool,
+        }
+    }
+    pub fn iter(&self) -> impl Iterator<Item = Rec<'_>> + '_ {
+        self.people.iter().map(|p| Rec {
+            p,
+            pool: &self.pool,
+        })
+    }
+    pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = Rec<'_>> + '_ {
+        let pool: &Pool = &self.pool;
+        self.people.par_iter().map(move |p| Rec { p, pool })
+    }
+    /// Bytes held per row by the records themselves (the pool is shared).
+    pub const ROW_BYTES: usize = std::mem::size_of::<Person>();
+}
+
+/// Turns a status cell into a comparison key: letters and digits, upper case.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// True when a death-date cell holds a date (not empty, `-`, `0`, `NULL`, `0000-00-00`).
+pub fn is_death_date(cell: &str) -> bool {
+    let t = cell.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("null") || t.eq_ignore_ascii_case("nan") {
+        return false;
+    }
+    // Only separators and zeros (`-`, `0`, `0000-00-00`, `00/00/0000`) mean "no date".
+    t.chars().any(|c| c.is_ascii_alphanumeric() && c != '0')
+}
+
+/// Decide the life status from the status and death-date cells.
+pub fn life_status(status: &str, death_date: &str, values: &StatusValues) -> Life {
+    if is_death_date(death_date) {
+        return Life::Deceased;
+    }
+    status_life(&squash(status), values)
+}
+
+fn status_life(s: &str, values: &StatusValues) -> Life {
+    if s.is_empty() {
+        return Life::Active;
+    }
+    if values.deceased.iter().any(|v| squash(v) == s) {
+        Life::Deceased
+    } else if values.moved_out.iter().any(|v| squash(v) == s) {
+        Life::MovedOut
+    } else {
+        Life::Active
+    }
+}
+
+/// Distinct cells of one field in row order: the id of each row's cell and the cells.
+fn distinct<'c>(cells: &'c dyn CellsDyn, field: Field) -> (Vec<u32>, Vec<Cow<'c, str>>) {
+    let n = cells.n_rows_dyn();
+    let mut map: FxHashMap<Cow<'c, str>, u32> = FxHashMap::default();
+    let mut values: Vec<Cow<'c, str>> = Vec::new();
+    let mut ids = Vec::with_capacity(n);
+    for row in 0..n {
+        let c = cells.cell_dyn(field, row);
+        let next = values.len() as u32;
+        let id = match map.get(c.as_ref()) {
+            Some(&id) => id,
+            None => {
+                map.insert(c.clone(), next);
+                values.push(c);
+                next
+            }
+        };
+        ids.push(id);
+    }
+    (ids, values)
+}
+
+/// Object-safe access to [`Cells`] (the builder works on `dyn`).
+trait CellsDyn: Sync {
+    fn n_rows_dyn(&self) -> usize;
+    fn cell_dyn(&self, field: Field, row: usize) -> Cow<'_, str>;
+}
+
+impl<C: Cells> CellsDyn for C {
+    fn n_rows_dyn(&self) -> usize {
+        self.n_rows()
+    }
+    fn cell_dyn(&self, field: Field, row: usize) -> Cow<'_, str> {
+        self.cell(field, row)
+    }
+}
+
+/// Normalize each distinct cell of a field once (in parallel); per row, the value.
+fn per_row<T: Send + Sync + Copy>(
+    cells: &dyn CellsDyn,
+    field: Field,
+    f: impl Fn(&str) -> T + Sync,
+) -> Vec<T> {
+    let (ids, values) = distinct(cells, field);
+    let norm: Vec<T> = values.par_iter().map(|v| f(v)).collect();
+    ids.into_iter().map(|i| norm[i as usize]).collect()
+}
+
+/// Values by id, with a lookup from value to id, built in first-seen order.
+#[derive(Debug)]
+struct Interner<T: Hash + Eq + Clone> {
+    ids: FxHashMap<T, u32>,
+    values: Vec<T>,
+}
+
+impl<T: Hash + Eq + Clone> Interner<T> {
+    fn new(empty: T) -> Self {
+        let mut i = Interner {
+            ids: FxHashMap::default(),
+            values: Vec::new(),
+        };
+        i.intern(empty);
+        i
+    }
+    fn intern(&mut self, v: T) -> u32 {
+        if let Some(&id) = self.ids.get(&v) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.ids.insert(v.clone(), id);
+        self.values.push(v);
+        id
+    }
+}
+
+/// Normalize each distinct cell once (in parallel), intern the results; per row, the id.
+fn interned<T: Hash + Eq + Clone + Send + Sync>(
+    cells: &dyn CellsDyn,
+    field: Field,
+    interner: &mut Interner<T>,
+    f: impl Fn(&str) -> T + Sync,
+) -> Vec<u32> {
+    let (ids, values) = distinct(cells, field);
+    let norm: Vec<T> = values.par_iter().map(|v| f(v)).collect();
+    let map: Vec<u32> = norm.into_iter().map(|v| interner.intern(v)).collect();
+    ids.into_iter().map(|i| map[i as usize]).collect()
+}
+
+/// Builds the records of both tables over one pool.
+pub struct RecordBuilder {
+    niks: Vec<NikParse>,
+    names: Interner<Vec<String>>,
+    streets: Interner<Vec<String>>,
+    areas: Interner<String>,
+    status: StatusValues,
+    id_kind: IdKind,
+}
+
+impl RecordBuilder {
+    pub fn new(status: &StatusValues, id_kind: IdKind) -> Self {
+        RecordBuilder {
+            niks: vec![NikParse::Invalid {
+                cleaned: String::new(),
+                issue: crate::normalize::nik::NikIssue::NikEmpty,
+            }],
+            names: Interner::new(Vec::new()),
+            streets: Interner::new(Vec::new()),
+            areas: Interner::new(String::new()),
+            status: status.clone(),
+            id_kind,
+        }
+    }
+
+    /// Normalize every row of a table.
+    pub fn add(&mut self, cells: &impl Cells) -> Vec<Person> {
+        let c: &dyn CellsDyn = cells;
+        let n = cells.n_rows();
+        // NIK: one parse per distinct cell (register NIKs are all distinct).
+        let kind = cells.kind(Field::Nik);
+        let id_kind = self.id_kind;
+        let (nik_ids, nik_values) = distinct(c, Field::Nik);
+        let parsed: Vec<NikParse> = nik_values
+            .par_iter()
+            .map(|v| match id_kind {
+                IdKind::Nik => parse_nik(v, kind),
+                IdKind::Generic => parse_generic_id(v),
+            })
+            .collect();
+        let base = self.niks.len() as u32;
+        self.niks.extend(parsed);
+        let (names, streets, areas) = (&mut self.names, &mut self.streets, &mut self.areas);
+        let name = interned(c, Field::Name, names, normalize_name);
+        let street = interned(c, Field::Address, streets, normalize_street);
+        let kelurahan = interned(c, Field::Kelurahan, areas, area_key);
+        let kecamatan = interned(c, Field::Kecamatan, areas, area_key);
+        let birth_place = interned(c, Field::BirthPlace, areas, area_key);
+        let kk = per_row(c, Field::Kk, |v| {
+            normalize_kk(v).and_then(|k| k.parse().ok())
+        });
+        let birth = per_row(c, Field::BirthDate, parse_date);
+        let sex = per_row(c, Field::Sex, parse_sex);
+        let rt = per_row(c, Field::Rt, parse_rt_rw);
+        let rw = per_row(c, Field::Rw, parse_rt_rw);
+        let street_rt = per_row(c, Field::Address, rt_rw_in_street);
+        let status = &self.status;
+        let status_life = per_row(c, Field::Status, |v| status_life(&squash(v), status));
+        let dead = per_row(c, Field::DeathDate, is_death_date);
+        (0..n)
+            .map(|row| Person {
+                row,
+                nik: base + nik_ids[row],
+                kk: kk[row],
+                name: name[row],
+                birth: birth[row],
+                sex: sex[row],
+                street: street[row],
+                rtrw: merge_rt_rw(rt[row], rw[row], street_rt[row]),
+                kelurahan: kelurahan[row],
+                kecamatan: kecamatan[row],
+                birth_place: birth_place[row],
+                life: if dead[row] {
+                    Life::Deceased
+                } else {
+                    status_life[row]
+                },
+            })
+            .collect()
+    }
+
+    /// The pool, once every table is added.
+    pub fn finish(self) -> Arc<Pool> {
+        Arc::new(Pool {
+            niks: self.niks,
+            names: self.names.values,
+            streets: self.streets.values,
+            areas: self.areas.values,
+        })
+    }
+}
+
+/// Build the records of two tables (register first: its values get the lower ids).
+pub fn build_pair(
+    aid: &impl Cells,
+    register: &impl Cells,
+    status: &StatusValues,
+    id_kind: IdKind,
+) -> (Records, Records) {
+    let mut b = RecordBuilder::new(status, id_kind);
+    let reg = b.add(register);
+    let aid = b.add(aid);
+    let pool = b.finish();
+    (
+        Records {
+            people: aid,
+            pool: pool.clone(),
+        },
+        Records { people: reg, pool },
+    )
+}
+
+/// Build the records of one table (tests, small tools).
+pub fn build_one(cells: &impl Cells, status: &StatusValues, id_kind: IdKind) -> Records {
+    let mut b = RecordBuilder::new(status, id_kind);
+    let people = b.add(cells);
+    Records {
+        people,
+        pool: b.finish(),
+    }
+}
+
+#[cfg(test)]
+pub mod testing {
+    //! Records from literal rows, for the matching stages' tests.
+    use super::*;
+
+    /// Records from rows of cells under `headers` (field keys such as `nik`, `name`).
+    pub fn records(fields: &[Field], rows: &[&[&str]]) -> Records {
+        build_one(
+            &FieldRows::new(fields, rows),
+            &StatusValues::default(),
+            IdKind::Nik,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn life_status_values() {
+        let v = StatusValues::default();
+        let cases = [
+            ("", "", Life::Active),
+            ("HIDUP", "", Life::Active),
+            ("Meninggal Dunia", "", Life::Deceased),
+            ("mati", "", Life::Deceased),
+            ("PINDAH KELUAR", "", Life::MovedOut),
+            ("pindah-keluar", "", Life::MovedOut),
+            ("", "2020-01-01", Life::Deceased),
+            ("", "-", Life::Active),
+            ("", "NULL", Life::Active),
+            ("HIDUP", "0000-00-00", Life::Active),
+            ("", "00-00-0000", Life::Active),
+            ("", "0", Life::Active),
+            ("", "12/03/2019", Life::Deceased),
+        ];
+        for (status, death, want) in cases {
+            assert_eq!(life_status(status, death, &v), want, "{status:?} {death:?}");
+        }
+    }
+
+    #[test]
+    fn equal_values_share_ids_across_tables_and_rows() {
+        use Field::*;
+        let fields = [Nik, Name, Kelurahan, BirthDate];
+        let reg = FieldRows::new(
+            &fields,
+            &[
+                &[
+                    "6471054507890003",
+                    "Siti Aminah",
+                    "Kel. Sepinggan",
+                    "05-07-1989",
+                ],
+                &["6471054507890004", "RINA", "SEPINGGAN", "1989-07-05"],
+            ],
+        );
+        let aid = FieldRows::new(
+            &fields,
+            &[&[
+                "6471054507890003",
+                "HJ. SITI AMINAH",
+                "sepinggan",
+                "5/7/1989",
+            ]],
+        );
+        let (aid, reg) = build_pair(&aid, &reg, &StatusValues::default(), IdKind::Nik);
+        let (a, r0, r1) = (aid.get(0), reg.get(0), reg.get(1));
+        assert_eq!(a.name, r0.name, "normalized names intern to one id");
+        assert_eq!(a.name(), ["SITI", "AMINAH"]);
+        assert_eq!(a.kelurahan, r0.kelurahan);
+        assert_eq!(r0.kelurahan, r1.kelurahan);
+        assert_eq!(a.kelurahan(), "SEPINGGAN");
+        assert_eq!(a.birth, r1.birth);
+        assert_eq!(a.nik().valid(), Some("6471054507890003"));
+        assert_ne!(r0.name, r1.name);
+        assert_eq!(reg.get(0).street(), &[] as &[String]);
+    }
+
+    // A person has no heap data and stays small: checked at compile time.
+    const _: () = assert!(Records::ROW_BYTES <= 80);
+}
