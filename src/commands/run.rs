@@ -224,6 +224,15 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     };
     let outcome =
         match_tables_with_model(&aid_table, &register_table, &cfg.file, model, &progress)?;
+    let register_summary = InputSummary {
+        path: register_table.path.display().to_string(),
+        sha256: register_sha,
+        rows: register_table.n_rows,
+        columns: outcome.register_map.describe(&register_table),
+        long_rows: register_table.long_rows,
+    };
+    // The register's text is no longer needed: its records hold every value used.
+    drop(register_table);
     let mut stage_seconds = outcome.stage_seconds.clone();
     stage_seconds.insert("load".to_string(), load_secs);
 
@@ -244,7 +253,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         tool: "dedupe".to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         aid: input(&aid_table, &outcome.aid_map, aid_sha),
-        register: input(&register_table, &outcome.register_map, register_sha),
+        register: register_summary,
         rows_in: aid_table.n_rows,
         rows_out: outcome.decisions.len(),
         rows_verified: status_counts[Status::Verified.code()],
@@ -286,20 +295,33 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     })?;
     // The reports for officials come from the results in memory, written beside the CSVs.
     let summary_value = serde_json::to_value(&summary).unwrap_or_default();
-    let (tables, reports) = rayon::join(
-        || output.write_tables(&cfg.out_dir),
+    let ((tables, tables_secs), (reports, reports_secs)) = rayon::join(
         || {
+            let t = Instant::now();
+            (output.write_tables(&cfg.out_dir), t.elapsed().as_secs_f64())
+        },
+        || {
+            let t = Instant::now();
             let facts = crate::io::official::Facts::compute(
                 output.row_facts(),
                 summary_value,
                 output.duplicate_sample(),
                 &cfg.file.benefits,
             );
-            crate::io::official::write_reports_with(&cfg.out_dir, &facts, &output, cfg.lang)
+            let r =
+                crate::io::official::write_reports_with(&cfg.out_dir, &facts, &output, cfg.lang);
+            (r, t.elapsed().as_secs_f64())
         },
     );
     tables?;
     reports?;
+    // Sub-times of the write stage (they overlap: the two run side by side).
+    summary
+        .stage_seconds
+        .insert("write.csv".to_string(), tables_secs);
+    summary
+        .stage_seconds
+        .insert("write.reports".to_string(), reports_secs);
     if let Some(model) = &outcome.model {
         output::write_atomic(&cfg.out_dir, output::MODEL, |w| {
             serde_json::to_writer_pretty(&mut *w, model)?;

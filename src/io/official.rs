@@ -128,9 +128,32 @@ impl Facts {
             std::collections::HashMap::new();
         let mut monthly_cache: std::collections::HashMap<String, u64> =
             std::collections::HashMap::new();
+        // Rows repeat the same few statuses, programs and areas: count each distinct
+        // combination once, then add it up.
+        type Key<'k> = (
+            &'k str,
+            &'k str,
+            std::borrow::Cow<'k, str>,
+            std::borrow::Cow<'k, str>,
+            std::borrow::Cow<'k, str>,
+        );
+        let mut combos: rustc_hash::FxHashMap<Key<'a>, u64> = Default::default();
         for d in rows {
-            facts.rows += 1;
-            let status = d.status;
+            *combos
+                .entry((d.status, d.reason, d.program, d.kecamatan, d.kelurahan))
+                .or_default() += 1;
+        }
+        let mut combos: Vec<(Key<'a>, u64)> = combos.into_iter().collect();
+        combos.sort_unstable();
+        for ((status, reason, program, kecamatan, kelurahan), n) in combos {
+            let d = RowFacts {
+                status,
+                reason,
+                program,
+                kecamatan,
+                kelurahan,
+            };
+            facts.rows += n as usize;
             let monthly = match monthly_cache.get(d.program.as_ref()) {
                 Some(&m) => m,
                 None => {
@@ -170,8 +193,8 @@ impl Facts {
                     *best = label;
                 }
                 let e = m.entry(key).or_insert([0; 4]);
-                e[0] += 1;
-                e[if verified_row { 1 } else { 2 }] += 1;
+                e[0] += n;
+                e[if verified_row { 1 } else { 2 }] += n;
                 e[3] += saved;
             };
             add(&mut kec, &d.kecamatan, true);
@@ -821,7 +844,14 @@ pub fn xlsx(
         source.each_row(sheet, &mut |cells| {
             r += 1;
             for (c, v) in cells.iter().enumerate() {
-                ws.write_string_with_format(r, c as u16, xlsx_cell(v), &text)?;
+                // Digit strings (NIK, KK, RT, codes) carry the text format so that Excel
+                // keeps them as text when edited; other cells need no format (looking a
+                // format up costs a hash of it per cell).
+                if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                    ws.write_string_with_format(r, c as u16, *v, &text)?;
+                } else {
+                    ws.write_string(r, c as u16, xlsx_cell(v))?;
+                }
             }
             Ok(())
         })?;

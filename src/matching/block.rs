@@ -278,11 +278,10 @@ impl Blocker {
     /// that found it.
     pub fn candidates(&self, p: Rec<'_>, stats: &mut BlockStats) -> Vec<(u32, KeyKind)> {
         let mut found: Vec<(u32, KeyKind)> = Vec::new();
+        // Counted here, added to the stats' map once per call.
+        let mut per_key: [Option<usize>; 4] = [None; 4];
         let mut count = |kind: KeyKind, n: usize| {
-            *stats
-                .pairs_per_key
-                .entry(kind.code().to_string())
-                .or_default() += n
+            *per_key[kind as usize].get_or_insert(0) += n;
         };
         let mut n_variant = 0;
         for v in nik_variants(p) {
@@ -322,6 +321,16 @@ impl Blocker {
         found.sort_unstable();
         found.dedup_by_key(|(r, _)| *r);
         stats.pairs += found.len();
+        for kind in KeyKind::ALL {
+            if let Some(n) = per_key[kind as usize] {
+                match stats.pairs_per_key.get_mut(kind.code()) {
+                    Some(v) => *v += n,
+                    None => {
+                        stats.pairs_per_key.insert(kind.code().to_string(), n);
+                    }
+                }
+            }
+        }
         found
     }
 }

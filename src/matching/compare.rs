@@ -236,8 +236,17 @@ pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
     }
     if xb.len() == yb.len() {
         let n = xb.len();
-        let diff: Vec<usize> = (0..n).filter(|&i| xb[i] != yb[i]).collect();
-        match diff.as_slice() {
+        // The first differing positions (three are enough to tell "more than two").
+        let mut diff = [0usize; 3];
+        let mut k = 0;
+        for i in (0..n).filter(|&i| xb[i] != yb[i]) {
+            if k == 3 {
+                break;
+            }
+            diff[k] = i;
+            k += 1;
+        }
+        match &diff[..k] {
             [_] if !x_damaged && !y_damaged => {
                 // The 16th digit of a NIK rounded by a spreadsheet counts as damage.
                 let rounded = n == 16 && diff[0] == 15 && (xb[15] == b'0' || yb[15] == b'0');

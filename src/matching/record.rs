@@ -289,35 +289,44 @@ fn per_row<T: Send + Sync + Copy>(
     ids.into_iter().map(|i| norm[i as usize]).collect()
 }
 
-/// Values by id, with a lookup from value to id, built in first-seen order.
-#[derive(Debug)]
-struct Interner<T: Hash + Eq + Clone> {
-    ids: FxHashMap<T, u32>,
+/// Values by id, with a lookup from value to id, built in first-seen order. The lookup
+/// table holds only ids (each value is stored once).
+struct Interner<T: Hash + Eq> {
+    ids: hashbrown::HashTable<u32>,
     values: Vec<T>,
 }
 
-impl<T: Hash + Eq + Clone> Interner<T> {
+fn fx_hash<T: Hash + ?Sized>(v: &T) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(v)
+}
+
+impl<T: Hash + Eq> Interner<T> {
     fn new(empty: T) -> Self {
         let mut i = Interner {
-            ids: FxHashMap::default(),
+            ids: hashbrown::HashTable::new(),
             values: Vec::new(),
         };
         i.intern(empty);
         i
     }
     fn intern(&mut self, v: T) -> u32 {
-        if let Some(&id) = self.ids.get(&v) {
+        let h = fx_hash(&v);
+        let values = &self.values;
+        if let Some(&id) = self.ids.find(h, |&id| values[id as usize] == v) {
             return id;
         }
         let id = self.values.len() as u32;
-        self.ids.insert(v.clone(), id);
+        let values = &self.values;
+        self.ids
+            .insert_unique(h, id, |&i| fx_hash(&values[i as usize]));
         self.values.push(v);
         id
     }
 }
 
 /// Normalize each distinct cell once (in parallel), intern the results; per row, the id.
-fn interned<T: Hash + Eq + Clone + Send + Sync>(
+fn interned<T: Hash + Eq + Send + Sync>(
     cells: &dyn CellsDyn,
     field: Field,
     interner: &mut Interner<T>,
