@@ -161,3 +161,46 @@ fn report_command_rebuilds_with_new_amounts_in_english() {
         rupiah(total, Lang::En)
     );
 }
+
+#[test]
+fn reports_from_memory_equal_reports_rebuilt_from_the_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(fixture("aid.csv"))
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let from_memory = std::fs::read_to_string(out.join("report.html")).expect("html");
+    let sheets = |path: &std::path::Path| {
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).expect("xlsx");
+        wb.sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = wb.worksheet_range(&name).expect("sheet");
+                let cells: Vec<String> = range.rows().flatten().map(|c| c.to_string()).collect();
+                (name, cells)
+            })
+            .collect::<Vec<_>>()
+    };
+    let book_from_memory = sheets(&out.join("report.xlsx"));
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .args(["report", out.to_str().expect("utf-8")])
+        .assert()
+        .success();
+    let rebuilt = std::fs::read_to_string(out.join("report.html")).expect("html");
+    assert_eq!(
+        from_memory, rebuilt,
+        "report.html differs between run and rebuild"
+    );
+    let book_rebuilt = sheets(&out.join("report.xlsx"));
+    assert_eq!(book_from_memory.len(), 4);
+    assert!(book_from_memory[1].1.len() > 100, "rows in Terverifikasi");
+    assert_eq!(book_from_memory, book_rebuilt, "report.xlsx cells differ");
+}

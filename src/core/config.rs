@@ -28,7 +28,8 @@ pub enum Field {
     Kecamatan,
     /// Life/residence status in the register (alive, dead, moved).
     Status,
-    /// A date of death in the register: non-empty means deceased.
+    /// A date of death in the register: a date means deceased (`NULL`, `-`, `0`,
+    /// `0000-00-00` and the like mean no value).
     DeathDate,
     /// Relationship to the head of household (STAT_HBKEL).
     Relationship,

@@ -165,10 +165,10 @@ impl Facts {
             let saved = if status == "VERIFIED" {
                 0
             } else {
-                monthly * u64::from(benefits.months)
+                monthly * u64::from(benefits.months) * n
             };
-            *facts.status_counts.entry(status.to_string()).or_default() += 1;
-            *facts.reason_counts.entry(d.reason.to_string()).or_default() += 1;
+            *facts.status_counts.entry(status.to_string()).or_default() += n as usize;
+            *facts.reason_counts.entry(d.reason.to_string()).or_default() += n as usize;
             *facts
                 .savings_by_status
                 .entry(status.to_string())
@@ -848,7 +848,7 @@ pub fn xlsx(
                 // keeps them as text when edited; other cells need no format (looking a
                 // format up costs a hash of it per cell).
                 if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-                    ws.write_string_with_format(r, c as u16, *v, &text)?;
+                    ws.write_string_with_format(r, c as u16, xlsx_cell(v), &text)?;
                 } else {
                     ws.write_string(r, c as u16, xlsx_cell(v))?;
                 }
@@ -1000,6 +1000,22 @@ mod tests {
         assert_eq!(rupiah_words(45_600_000, Lang::Id), "Rp 45,6 juta");
         assert_eq!(rupiah_words(2_000_000_000, Lang::En), "Rp 2 billion");
         assert_eq!(rupiah_words(500_000, Lang::Id), "Rp 500.000");
+    }
+
+    #[test]
+    fn oversized_cells_are_cut_with_a_marker() {
+        for big in [
+            "x".repeat(1_000_000),
+            "é".repeat(40_000),
+            "9".repeat(32_768),
+        ] {
+            let cut = xlsx_cell(&big);
+            assert!(cut.chars().count() <= XLSX_CELL_MAX, "{}", cut.len());
+            assert!(cut.ends_with(" [...]"));
+        }
+        let fits = "y".repeat(XLSX_CELL_MAX);
+        assert_eq!(xlsx_cell(&fits), fits.as_str());
+        assert_eq!(xlsx_cell("SITI"), "SITI");
     }
 
     #[test]
