@@ -278,15 +278,21 @@ impl<C: Cells> CellsDyn for C {
     }
 }
 
-/// Normalize each distinct cell of a field once (in parallel); per row, the value.
-fn per_row<T: Send + Sync + Copy>(
+/// Normalize each distinct cell of a field once (in parallel): the distinct id of each
+/// row's cell and the normalized distinct values.
+fn prepare<T: Send>(
     cells: &dyn CellsDyn,
     field: Field,
     f: impl Fn(&str) -> T + Sync,
-) -> Vec<T> {
+) -> (Vec<u32>, Vec<T>) {
     let (ids, values) = distinct(cells, field);
     let norm: Vec<T> = values.par_iter().map(|v| f(v)).collect();
-    ids.into_iter().map(|i| norm[i as usize]).collect()
+    (ids, norm)
+}
+
+/// Per row, the value of a prepared field.
+fn expand<T: Copy>((ids, values): (Vec<u32>, Vec<T>)) -> Vec<T> {
+    ids.into_iter().map(|i| values[i as usize]).collect()
 }
 
 /// Values by id, with a lookup from value to id, built in first-seen order. The lookup
@@ -325,16 +331,12 @@ impl<T: Hash + Eq> Interner<T> {
     }
 }
 
-/// Normalize each distinct cell once (in parallel), intern the results; per row, the id.
-fn interned<T: Hash + Eq + Send + Sync>(
-    cells: &dyn CellsDyn,
-    field: Field,
+/// Intern a prepared field's values (in first-seen order); per row, the pool id.
+fn intern_all<T: Hash + Eq>(
     interner: &mut Interner<T>,
-    f: impl Fn(&str) -> T + Sync,
+    (ids, values): (Vec<u32>, Vec<T>),
 ) -> Vec<u32> {
-    let (ids, values) = distinct(cells, field);
-    let norm: Vec<T> = values.par_iter().map(|v| f(v)).collect();
-    let map: Vec<u32> = norm.into_iter().map(|v| interner.intern(v)).collect();
+    let map: Vec<u32> = values.into_iter().map(|v| interner.intern(v)).collect();
     ids.into_iter().map(|i| map[i as usize]).collect()
 }
 
@@ -363,40 +365,83 @@ impl RecordBuilder {
         }
     }
 
-    /// Normalize every row of a table.
+    /// Normalize every row of a table. The fields are prepared side by side (each distinct
+    /// cell normalized once, in parallel); values are then interned in a fixed order, so
+    /// ids do not depend on the thread count.
     pub fn add(&mut self, cells: &impl Cells) -> Vec<Person> {
         let c: &dyn CellsDyn = cells;
         let n = cells.n_rows();
-        // NIK: one parse per distinct cell (register NIKs are all distinct).
         let kind = cells.kind(Field::Nik);
         let id_kind = self.id_kind;
-        let (nik_ids, nik_values) = distinct(c, Field::Nik);
-        let parsed: Vec<NikParse> = nik_values
-            .par_iter()
-            .map(|v| match id_kind {
-                IdKind::Nik => parse_nik(v, kind),
-                IdKind::Generic => parse_generic_id(v),
-            })
-            .collect();
+        let status = &self.status;
+        let mut nik = None;
+        let mut name = None;
+        let mut street = None;
+        let mut kel = None;
+        let mut kec = None;
+        let mut place = None;
+        let mut kk = None;
+        let mut birth = None;
+        let mut sex = None;
+        let mut rt = None;
+        let mut rw = None;
+        let mut life = None;
+        let mut dead = None;
+        rayon::scope(|s| {
+            s.spawn(|_| {
+                nik = Some(prepare(c, Field::Nik, |v| match id_kind {
+                    IdKind::Nik => parse_nik(v, kind),
+                    IdKind::Generic => parse_generic_id(v),
+                }))
+            });
+            s.spawn(|_| name = Some(prepare(c, Field::Name, normalize_name)));
+            s.spawn(|_| {
+                street = Some(prepare(c, Field::Address, |v| {
+                    (normalize_street(v), rt_rw_in_street(v))
+                }))
+            });
+            s.spawn(|_| kel = Some(prepare(c, Field::Kelurahan, area_key)));
+            s.spawn(|_| kec = Some(prepare(c, Field::Kecamatan, area_key)));
+            s.spawn(|_| place = Some(prepare(c, Field::BirthPlace, area_key)));
+            s.spawn(|_| {
+                kk = Some(expand(prepare(c, Field::Kk, |v| {
+                    normalize_kk(v).and_then(|k| k.parse::<u64>().ok())
+                })))
+            });
+            s.spawn(|_| birth = Some(expand(prepare(c, Field::BirthDate, parse_date))));
+            s.spawn(|_| sex = Some(expand(prepare(c, Field::Sex, parse_sex))));
+            s.spawn(|_| rt = Some(expand(prepare(c, Field::Rt, parse_rt_rw))));
+            s.spawn(|_| rw = Some(expand(prepare(c, Field::Rw, parse_rt_rw))));
+            s.spawn(|_| {
+                life = Some(expand(prepare(c, Field::Status, |v| {
+                    status_life(&squash(v), status)
+                })))
+            });
+            s.spawn(|_| dead = Some(expand(prepare(c, Field::DeathDate, is_death_date))));
+        });
+        // Every slot was filled by its task above.
+        let (nik_ids, parsed) = nik.unwrap_or_default();
         let base = self.niks.len() as u32;
         self.niks.extend(parsed);
-        let (names, streets, areas) = (&mut self.names, &mut self.streets, &mut self.areas);
-        let name = interned(c, Field::Name, names, normalize_name);
-        let street = interned(c, Field::Address, streets, normalize_street);
-        let kelurahan = interned(c, Field::Kelurahan, areas, area_key);
-        let kecamatan = interned(c, Field::Kecamatan, areas, area_key);
-        let birth_place = interned(c, Field::BirthPlace, areas, area_key);
-        let kk = per_row(c, Field::Kk, |v| {
-            normalize_kk(v).and_then(|k| k.parse().ok())
-        });
-        let birth = per_row(c, Field::BirthDate, parse_date);
-        let sex = per_row(c, Field::Sex, parse_sex);
-        let rt = per_row(c, Field::Rt, parse_rt_rw);
-        let rw = per_row(c, Field::Rw, parse_rt_rw);
-        let street_rt = per_row(c, Field::Address, rt_rw_in_street);
-        let status = &self.status;
-        let status_life = per_row(c, Field::Status, |v| status_life(&squash(v), status));
-        let dead = per_row(c, Field::DeathDate, is_death_date);
+        let name = intern_all(&mut self.names, name.unwrap_or_default());
+        let (street_ids, street_values) = street.unwrap_or_default();
+        let (tokens, street_rt): (Vec<Vec<String>>, Vec<RtRw>) = street_values.into_iter().unzip();
+        let street_rt: Vec<RtRw> = street_ids.iter().map(|&i| street_rt[i as usize]).collect();
+        let street = intern_all(&mut self.streets, (street_ids, tokens));
+        let kelurahan = intern_all(&mut self.areas, kel.unwrap_or_default());
+        let kecamatan = intern_all(&mut self.areas, kec.unwrap_or_default());
+        let birth_place = intern_all(&mut self.areas, place.unwrap_or_default());
+        let (kk, birth, sex) = (
+            kk.unwrap_or_default(),
+            birth.unwrap_or_default(),
+            sex.unwrap_or_default(),
+        );
+        let (rt, rw, life, dead) = (
+            rt.unwrap_or_default(),
+            rw.unwrap_or_default(),
+            life.unwrap_or_default(),
+            dead.unwrap_or_default(),
+        );
         (0..n)
             .map(|row| Person {
                 row,
@@ -410,11 +455,7 @@ impl RecordBuilder {
                 kelurahan: kelurahan[row],
                 kecamatan: kecamatan[row],
                 birth_place: birth_place[row],
-                life: if dead[row] {
-                    Life::Deceased
-                } else {
-                    status_life[row]
-                },
+                life: if dead[row] { Life::Deceased } else { life[row] },
             })
             .collect()
     }
