@@ -816,6 +816,7 @@ pub fn xlsx(
             h
         }),
     ];
+    let mut kinds = Vec::new();
     for (name, sheet, headers) in sheets {
         // Column widths from the first rows (they must be set before rows are streamed).
         let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
@@ -840,23 +841,44 @@ pub fn xlsx(
         for (c, h) in headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &bold)?;
         }
-        let mut r: u32 = 0;
-        source.each_row(sheet, &mut |cells| {
-            r += 1;
-            for (c, v) in cells.iter().enumerate() {
-                // Digit strings (NIK, KK, RT, codes) carry the text format so that Excel
-                // keeps them as text when edited; other cells need no format (looking a
-                // format up costs a hash of it per cell).
-                if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-                    ws.write_string_with_format(r, c as u16, xlsx_cell(v), &text)?;
-                } else {
-                    ws.write_string(r, c as u16, xlsx_cell(v))?;
-                }
-            }
-            Ok(())
-        })?;
+        kinds.push(sheet);
+    }
+    // The row sheets are filled side by side (each streams to its own temporary file).
+    let row_sheets = &mut wb.worksheets_mut()[1..];
+    use rayon::prelude::*;
+    let filled: Vec<Result<(), rust_xlsxwriter::XlsxError>> = row_sheets
+        .par_iter_mut()
+        .zip(kinds.par_iter())
+        .map(|(ws, &sheet)| fill_sheet(ws, sheet, source, &text))
+        .collect();
+    for f in filled {
+        f?;
     }
     Ok(wb)
+}
+
+/// Stream one row sheet's rows into its worksheet.
+fn fill_sheet(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    sheet: Sheet,
+    source: &dyn SheetRows,
+    text: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut r: u32 = 0;
+    source.each_row(sheet, &mut |cells| {
+        r += 1;
+        for (c, v) in cells.iter().enumerate() {
+            // Digit strings (NIK, KK, RT, codes) carry the text format so that Excel keeps
+            // them as text when edited; other cells need no format (looking a format up
+            // costs a hash of it per cell).
+            if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                ws.write_string_with_format(r, c as u16, xlsx_cell(v), text)?;
+            } else {
+                ws.write_string(r, c as u16, xlsx_cell(v))?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// The reports' view of a run's results in memory.

@@ -251,6 +251,26 @@ pub fn estimate_model(
     register: &Records,
     links: &[Link],
 ) -> crate::matching::score::Model {
+    let exact = exact_gammas(aid, register, links);
+    estimate_model_with(aid, register, &exact)
+}
+
+/// The comparison of every exactly linked aid row with its register person (None for
+/// rows without a link), in aid order.
+pub fn exact_gammas(aid: &Records, register: &Records, links: &[Link]) -> Vec<Option<compare::Gamma>> {
+    links
+        .par_iter()
+        .enumerate()
+        .map(|(a, l)| l.register.map(|r| compare::gamma(aid.get(a), register.get(r))))
+        .collect()
+}
+
+/// [`estimate_model`] with the exact links' comparisons already made.
+pub fn estimate_model_with(
+    aid: &Records,
+    register: &Records,
+    exact: &[Option<compare::Gamma>],
+) -> crate::matching::score::Model {
     let mut model = crate::matching::score::Model::default();
     if aid.is_empty() || register.is_empty() {
         return model;
@@ -264,14 +284,7 @@ pub fn estimate_model(
         .map(|&(a, r)| compare::gamma(aid.get(a), register.get(r)))
         .collect();
     model.estimate_u(&random);
-    let exact: Vec<compare::Gamma> = links
-        .par_iter()
-        .enumerate()
-        .filter_map(|(a, l)| {
-            l.register
-                .map(|r| compare::gamma(aid.get(a), register.get(r)))
-        })
-        .collect();
+    let exact: Vec<compare::Gamma> = exact.iter().flatten().copied().collect();
     let sessions = [model.em_session(&exact, &[2], 25)];
     model.combine_sessions(&sessions, exact.len());
     model.m[2][4] = model.u[2][4];
@@ -310,7 +323,10 @@ pub fn link_fuzzy(
             (c, stats)
         })
         .collect();
-    let model = model.unwrap_or_else(|| estimate_model(aid, register, links));
+    // Exact links before fuzzy linking: compared once, for the model and their evidence.
+    let exact = exact_gammas(aid, register, links);
+    let model = model.unwrap_or_else(|| estimate_model_with(aid, register, &exact));
+    let scorer = crate::matching::score::Scorer::new(&model);
     let freq = name_frequencies(register);
     let n = register.len().max(1) as f64;
     let decisions: Vec<Option<Link>> = todo
@@ -329,7 +345,7 @@ pub fn link_fuzzy(
                 .map(|&(r, _)| {
                     let b = register.get(r as usize);
                     let g = compare::gamma(a, b);
-                    let s = model.score(&g, tf(&freq, b, n));
+                    let s = scorer.score(&g, tf(&freq, b, n));
                     (s.weight, r, g, s)
                 })
                 .collect();
@@ -385,10 +401,12 @@ pub fn link_fuzzy(
     links.par_iter_mut().enumerate().for_each(|(i, l)| {
         if let (Some(r), false) = (l.register, l.evidence.starts_with("fuzzy")) {
             let b = register.get(r);
-            let g = compare::gamma(aid.get(i), b);
+            // A row linked by fuzzy linking was unlinked before it: its exact comparison
+            // is None, and it is not here (its evidence starts with "fuzzy").
+            let g = exact[i].unwrap_or_else(|| compare::gamma(aid.get(i), b));
             l.evidence = format!(
                 "exact_nik;{}",
-                crate::matching::score::explain(&g, &model.score(&g, tf(&freq, b, n)))
+                crate::matching::score::explain(&g, &scorer.score(&g, tf(&freq, b, n)))
             );
         }
     });
