@@ -246,19 +246,54 @@ pub fn name_similarity(a: &[String], b: &[String]) -> f64 {
     if a == b {
         return 1.0;
     }
-    let within = |x: &[String], y: &[String]| {
-        x.iter()
-            .all(|t| y.iter().any(|u| token_matches(t, u) >= 0.9))
+    // Every token pair compared once (token similarity is symmetric); the rules below read
+    // the matrix in both directions.
+    const MAX: usize = 8;
+    let tokenwise = if a.len() <= MAX && b.len() <= MAX {
+        let mut sim = [[0.0f64; MAX]; MAX];
+        for (i, x) in a.iter().enumerate() {
+            for (j, y) in b.iter().enumerate() {
+                sim[i][j] = token_matches(x, y);
+            }
+        }
+        let a_in_b = || (0..a.len()).all(|i| (0..b.len()).any(|j| sim[i][j] >= 0.9));
+        let b_in_a = || (0..b.len()).all(|j| (0..a.len()).any(|i| sim[i][j] >= 0.9));
+        let contained = match a.len().cmp(&b.len()) {
+            std::cmp::Ordering::Less => a_in_b(),
+            std::cmp::Ordering::Greater => b_in_a(),
+            std::cmp::Ordering::Equal => a_in_b() && b_in_a(),
+        };
+        if contained {
+            return 0.95;
+        }
+        let ab: f64 = (0..a.len())
+            .map(|i| (0..b.len()).map(|j| sim[i][j]).fold(0.0, f64::max))
+            .sum::<f64>()
+            / a.len() as f64;
+        let ba: f64 = (0..b.len())
+            .map(|j| (0..a.len()).map(|i| sim[i][j]).fold(0.0, f64::max))
+            .sum::<f64>()
+            / b.len() as f64;
+        ab.min(ba)
+    } else {
+        let within = |x: &[String], y: &[String]| {
+            x.iter()
+                .all(|t| y.iter().any(|u| token_matches(t, u) >= 0.9))
+        };
+        let contained = match a.len().cmp(&b.len()) {
+            std::cmp::Ordering::Less => within(a, b),
+            std::cmp::Ordering::Greater => within(b, a),
+            std::cmp::Ordering::Equal => within(a, b) && within(b, a),
+        };
+        if contained {
+            return 0.95;
+        }
+        monge_elkan(a, b).min(monge_elkan(b, a))
     };
-    let contained = match a.len().cmp(&b.len()) {
-        std::cmp::Ordering::Less => within(a, b),
-        std::cmp::Ordering::Greater => within(b, a),
-        std::cmp::Ordering::Equal => within(a, b) && within(b, a),
-    };
-    if contained {
-        return 0.95;
+    if tokenwise >= 0.94 {
+        // The result is capped at 0.94 below: the squashed comparison cannot change it.
+        return 0.94;
     }
-    let tokenwise = monge_elkan(a, b).min(monge_elkan(b, a));
     let squash_a: String = a.concat();
     let squash_b: String = b.concat();
     let squashed = strsim::normalized_levenshtein(&squash_a, &squash_b);
