@@ -41,6 +41,21 @@ impl TextColumn {
         }
     }
 
+    /// An empty column with room for `rows` cells of `bytes` bytes in all.
+    pub fn with_capacity(
+        header: impl Into<String>,
+        kind: CellKind,
+        rows: usize,
+        bytes: usize,
+    ) -> Self {
+        TextColumn {
+            header: header.into(),
+            kind,
+            data: String::with_capacity(bytes),
+            ends: Vec::with_capacity(rows),
+        }
+    }
+
     pub fn push(&mut self, cell: &str) {
         self.data.push_str(cell);
         self.ends.push(self.data.len());
@@ -417,43 +432,70 @@ fn read_parquet_projected(path: &Path, projection: Option<Vec<usize>>) -> Result
         .finish()
         .map_err(pq_err)?;
     let n_rows = df.height();
-    let mut columns = Vec::with_capacity(df.width());
-    for col in df.columns() {
-        let series = col.as_materialized_series();
-        let name = series.name().to_string();
-        let type_err = || LoadError::ColumnType {
-            path: path.to_path_buf(),
-            column: name.clone(),
-            dtype: series.dtype().to_string(),
-        };
-        let dtype = series.dtype().clone();
-        let mut out;
-        if dtype.is_float() {
-            out = TextColumn::new(&name, CellKind::Float);
-            let floats = series.cast(&DataType::Float64).map_err(|_| type_err())?;
-            for v in floats.f64().map_err(|_| type_err())?.iter() {
-                out.push(&v.map(format_float).unwrap_or_default());
-            }
-        } else {
-            let kind = if dtype.is_integer() || matches!(dtype, DataType::Decimal(..)) {
-                CellKind::Integer
-            } else {
-                CellKind::Text
-            };
-            out = TextColumn::new(&name, kind);
-            let text = series.cast(&DataType::String).map_err(|_| type_err())?;
-            for v in text.str().map_err(|_| type_err())?.iter() {
-                out.push(v.unwrap_or(""));
-            }
-        }
-        columns.push(out);
-    }
+    // Columns are turned into text side by side.
+    use rayon::prelude::*;
+    let columns: Vec<TextColumn> = df
+        .columns()
+        .par_iter()
+        .map(|col| column_text(path, col.as_materialized_series()))
+        .collect::<Result<_, _>>()?;
     Ok(Table {
         path: path.to_path_buf(),
         columns,
         n_rows,
         long_rows: 0,
     })
+}
+
+/// One Parquet column as text: integers as digits (never `6.47e15`), floats through
+/// [`format_float`], everything else through polars' cast to string (dates `YYYY-MM-DD`).
+fn column_text(path: &Path, series: &polars::prelude::Series) -> Result<TextColumn, LoadError> {
+    use polars::prelude::*;
+    let name = series.name().to_string();
+    let type_err = || LoadError::ColumnType {
+        path: path.to_path_buf(),
+        column: name.clone(),
+        dtype: series.dtype().to_string(),
+    };
+    let dtype = series.dtype().clone();
+    let mut out;
+    if dtype.is_float() {
+        out = TextColumn::new(&name, CellKind::Float);
+        let floats = series.cast(&DataType::Float64).map_err(|_| type_err())?;
+        for v in floats.f64().map_err(|_| type_err())?.iter() {
+            out.push(&v.map(format_float).unwrap_or_default());
+        }
+    } else if dtype.is_signed_integer() || dtype.is_unsigned_integer() {
+        // Every integer type fits i128 exactly; digits written without an intermediate
+        // string column.
+        out = TextColumn::with_capacity(&name, CellKind::Integer, series.len(), series.len() * 8);
+        let mut buf = itoa::Buffer::new();
+        if dtype.is_unsigned_integer() {
+            let v = series.cast(&DataType::UInt64).map_err(|_| type_err())?;
+            for x in v.u64().map_err(|_| type_err())?.iter() {
+                out.push(x.map_or("", |x| buf.format(x)));
+            }
+        } else {
+            let v = series.cast(&DataType::Int64).map_err(|_| type_err())?;
+            for x in v.i64().map_err(|_| type_err())?.iter() {
+                out.push(x.map_or("", |x| buf.format(x)));
+            }
+        }
+    } else {
+        let kind = if matches!(dtype, DataType::Decimal(..)) {
+            CellKind::Integer
+        } else {
+            CellKind::Text
+        };
+        let text = series.cast(&DataType::String).map_err(|_| type_err())?;
+        let text = text.str().map_err(|_| type_err())?;
+        let bytes: usize = text.downcast_iter().map(|a| a.total_bytes_len()).sum();
+        out = TextColumn::with_capacity(&name, kind, series.len(), bytes);
+        for v in text.iter() {
+            out.push(v.unwrap_or(""));
+        }
+    }
+    Ok(out)
 }
 
 /// Read one sheet of a spreadsheet (the first unless `sheet` names one). The first

@@ -257,11 +257,18 @@ pub fn estimate_model(
 
 /// The comparison of every exactly linked aid row with its register person (None for
 /// rows without a link), in aid order.
-pub fn exact_gammas(aid: &Records, register: &Records, links: &[Link]) -> Vec<Option<compare::Gamma>> {
+pub fn exact_gammas(
+    aid: &Records,
+    register: &Records,
+    links: &[Link],
+) -> Vec<Option<compare::Gamma>> {
     links
         .par_iter()
         .enumerate()
-        .map(|(a, l)| l.register.map(|r| compare::gamma(aid.get(a), register.get(r))))
+        .map(|(a, l)| {
+            l.register
+                .map(|r| compare::gamma(aid.get(a), register.get(r)))
+        })
         .collect()
 }
 
