@@ -42,7 +42,21 @@ fn cmp_text(a: &str, b: &str) -> Agreement {
     )
 }
 
+/// Two area values: by id when both records share a pool (equal ids are equal values,
+/// id 0 the empty one), by text otherwise.
+fn cmp_area(a: Rec<'_>, b: Rec<'_>, id: impl Fn(&Rec<'_>) -> u32, text: impl for<'r> Fn(&Rec<'r>) -> &'r str) -> Agreement {
+    if std::ptr::eq(a.pool, b.pool) {
+        let (x, y) = (id(&a), id(&b));
+        cmp_opt(Some(x).filter(|&v| v != 0), Some(y).filter(|&v| v != 0))
+    } else {
+        cmp_text(text(&a), text(&b))
+    }
+}
+
 pub fn name(a: Rec<'_>, b: Rec<'_>) -> f64 {
+    if std::ptr::eq(a.pool, b.pool) && a.name == b.name && a.name != 0 {
+        return 1.0;
+    }
     name_similarity(a.name(), b.name())
 }
 
@@ -59,7 +73,7 @@ pub fn kk(a: Rec<'_>, b: Rec<'_>) -> Agreement {
 }
 
 pub fn kelurahan(a: Rec<'_>, b: Rec<'_>) -> Agreement {
-    cmp_text(a.kelurahan(), b.kelurahan())
+    cmp_area(a, b, |r| r.kelurahan, |r| r.kelurahan())
 }
 
 pub fn rt(a: Rec<'_>, b: Rec<'_>) -> Agreement {
@@ -322,7 +336,7 @@ pub fn gamma(a: Rec<'_>, b: Rec<'_>) -> Gamma {
             None
         },
         if same_kel { street_level(a, b) } else { None },
-        agree_level(cmp_text(a.birth_place(), b.birth_place())),
+        agree_level(cmp_area(a, b, |r| r.birth_place, |r| r.birth_place())),
     ])
 }
 
