@@ -1,9 +1,11 @@
 //! Input and output: files in, records out; results in, files out.
 //!
 //! In: input files ([`load`]) and the results of matching. Out: the CSV outputs and
-//! `summary.json` ([`output`]) and the reports for officials ([`official`]). Imports
+//! `summary.json` ([`output`]) and the reports for officials ([`official`], their page
+//! template `report.html.j2` and their words in [`strings`]). Imports
 //! `core`, `normalize` and `matching`.
 
 pub mod load;
 pub mod official;
 pub mod output;
+pub mod strings;

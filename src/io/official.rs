@@ -10,10 +10,10 @@
 //! Everything is rebuilt from the files, so `dedupe report` can redo it when amounts change.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use rust_xlsxwriter::{Format, Workbook};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::core::config::{Benefits, Field};
@@ -416,346 +416,248 @@ pub fn rupiah_words(v: u64, lang: Lang) -> String {
     }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn t(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::Id {
-        id
-    } else {
-        en
-    }
+fn t(lang: Lang, key: &str) -> &'static str {
+    crate::io::strings::get(lang, key)
 }
 
 fn status_label(s: &str, lang: Lang) -> &'static str {
-    match s {
-        "VERIFIED" => t(lang, "Terverifikasi (dibayar)", "Verified (paid)"),
-        "DUPLICATE" => t(lang, "Data ganda", "Duplicate"),
-        "NAME_MISMATCH" => t(lang, "NIK milik orang lain", "NIK of someone else"),
-        "DECEASED" => t(lang, "Meninggal dunia", "Deceased"),
-        "MOVED_OUT" => t(lang, "Pindah keluar", "Moved out"),
-        "NOT_IN_REGISTER" => t(lang, "Tidak terdaftar", "Not in register"),
-        "INVALID_NIK" => t(lang, "NIK tidak valid", "Invalid NIK"),
-        "NIK_DAMAGED" => t(lang, "NIK rusak (Excel)", "NIK damaged (Excel)"),
-        _ => "-",
-    }
+    t(lang, &format!("status.{s}"))
 }
 
-/// A horizontal SVG bar chart of the largest values.
-fn bars(items: &[(String, u64)], lang: Lang) -> String {
-    let max = items.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
-    let h = 18 * items.len() + 4;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"{h}\" role=\"img\">"
-    );
-    for (i, (label, v)) in items.iter().enumerate() {
-        let y = 18 * i + 2;
-        let w = (*v as f64 / max as f64 * 330.0).round() as u64;
-        let _ = write!(
-            s,
-            "<text x=\"0\" y=\"{}\" font-size=\"11\">{}</text><rect x=\"190\" y=\"{y}\" width=\"{w}\" height=\"13\" fill=\"#2f6f9f\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>",
-            y + 11,
-            esc(&label.chars().take(28).collect::<String>()),
-            195 + w,
-            y + 11,
-            esc(&rupiah_words(*v, lang))
-        );
-    }
-    s.push_str("</svg>");
-    s
+/// The page template (minijinja; HTML auto-escaping by the `.html` name).
+const TEMPLATE: &str = include_str!("report.html.j2");
+
+#[derive(Serialize)]
+struct Card {
+    label: &'static str,
+    value: usize,
 }
 
-fn area_table(title: &str, m: &BTreeMap<String, [u64; 4]>, lang: Lang, limit: usize) -> String {
+#[derive(Serialize)]
+struct SavingsRow {
+    label: &'static str,
+    rows: usize,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct AreaRow {
+    name: String,
+    rows: u64,
+    paid: u64,
+    withheld: u64,
+    savings: String,
+}
+
+#[derive(Serialize)]
+struct Bar {
+    label: String,
+    value: String,
+    y: usize,
+    text_y: usize,
+    width: u64,
+    value_x: u64,
+}
+
+#[derive(Serialize)]
+struct Area {
+    title: &'static str,
+    rows: Vec<AreaRow>,
+    bars: Vec<Bar>,
+    chart_height: usize,
+}
+
+#[derive(Serialize)]
+struct Labelled {
+    label: &'static str,
+    rows: u64,
+}
+
+#[derive(Serialize)]
+struct DupRow {
+    group: String,
+    row: String,
+    nik: String,
+    name: String,
+    address: String,
+    kept: bool,
+}
+
+/// An area table and its bar chart of the largest savings.
+fn area(title: &'static str, m: &BTreeMap<String, [u64; 4]>, lang: Lang, limit: usize) -> Area {
     let mut rows: Vec<(&String, &[u64; 4])> = m.iter().collect();
     rows.sort_by(|a, b| b.1[3].cmp(&a.1[3]).then(a.0.cmp(b.0)));
     rows.truncate(limit);
-    let mut s = format!(
-        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        esc(title),
-        esc(title),
-        t(lang, "Baris", "Rows"),
-        t(lang, "Dibayar", "Paid"),
-        t(lang, "Ditahan", "Withheld"),
-        t(lang, "Penghematan", "Savings")
-    );
-    for (k, v) in &rows {
-        let _ = write!(s, "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>", esc(k), v[0], v[1], v[2], rupiah(v[3], lang));
+    let max = rows.iter().map(|(_, v)| v[3]).max().unwrap_or(0).max(1);
+    let bars = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v))| {
+            let y = 18 * i + 2;
+            let width = (v[3] as f64 / max as f64 * 330.0).round() as u64;
+            Bar {
+                label: k.chars().take(28).collect(),
+                value: rupiah_words(v[3], lang),
+                y,
+                text_y: y + 11,
+                width,
+                value_x: 195 + width,
+            }
+        })
+        .collect();
+    Area {
+        title,
+        chart_height: 18 * rows.len() + 4,
+        rows: rows
+            .iter()
+            .map(|(k, v)| AreaRow {
+                name: (*k).clone(),
+                rows: v[0],
+                paid: v[1],
+                withheld: v[2],
+                savings: rupiah(v[3], lang),
+            })
+            .collect(),
+        bars,
     }
-    s.push_str("</table>");
-    let chart: Vec<(String, u64)> = rows.iter().map(|(k, v)| ((*k).clone(), v[3])).collect();
-    s.push_str(&bars(&chart, lang));
-    s
 }
 
-/// The HTML report.
+/// Reason codes counted under data quality, in the report's order.
+const QUALITY_REASONS: [&str; 11] = [
+    "NIK_SCIENTIFIC",
+    "NIK_ROUNDED",
+    "NIK_FLOAT_PRECISION",
+    "NIK_CORRECTED",
+    "NIK_LENGTH",
+    "NIK_NON_DIGIT",
+    "NIK_EMPTY",
+    "NIK_DATE",
+    "NIK_PROVINCE",
+    "NIK_REGION",
+    "NIK_SERIAL",
+];
+
+/// Aid-list problems of `summary.json: aid_quality`, in the report's order.
+const QUALITY_FIELDS: [&str; 6] = [
+    "birth_date_missing",
+    "birth_date_unreadable",
+    "birth_date_placeholder",
+    "sex_unreadable",
+    "kk_missing",
+    "kk_invalid",
+];
+
+/// The HTML report, from the template and the language's string table.
 pub fn html(f: &Facts, lang: Lang) -> String {
     let c = |k: &str| f.status_counts.get(k).copied().unwrap_or(0);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>\
-         @page{{size:A4;margin:16mm}}body{{font-family:Arial,Helvetica,sans-serif;font-size:12px;color:#1b1b1b;max-width:760px;margin:auto}}\
-         h1{{font-size:20px}}h2{{font-size:15px;border-bottom:1px solid #999;margin-top:22px}}table{{border-collapse:collapse;width:100%;margin:6px 0}}\
-         td,th{{border:1px solid #bbb;padding:3px 6px;text-align:left}}td.n{{text-align:right}}.big{{font-size:22px;font-weight:bold;color:#1d4f73}}\
-         .grid{{display:flex;flex-wrap:wrap;gap:8px}}.card{{border:1px solid #bbb;padding:6px 10px;min-width:150px}}small{{color:#555}}\
-         </style></head><body>",
-        if lang == Lang::Id { "id" } else { "en" },
-        t(lang, "Laporan verifikasi penerima bantuan sosial", "Social-aid recipient verification report")
-    );
-    let _ = write!(
-        s,
-        "<h1>{}</h1>",
-        t(
-            lang,
-            "Laporan verifikasi penerima bantuan sosial",
-            "Social-aid recipient verification report"
-        )
-    );
-    let _ = write!(
-        s,
-        "<h2>{}</h2><div class=grid>",
-        t(lang, "Ringkasan", "Summary")
-    );
-    let cards: [(&str, usize); 7] = [
-        (t(lang, "Baris diperiksa", "Rows checked"), f.rows),
-        (status_label("VERIFIED", lang), c("VERIFIED")),
-        (status_label("DUPLICATE", lang), c("DUPLICATE")),
-        (status_label("DECEASED", lang), c("DECEASED")),
-        (
-            status_label("NOT_IN_REGISTER", lang),
-            c("NOT_IN_REGISTER") + c("MOVED_OUT"),
-        ),
-        (
-            t(lang, "NIK tidak valid/rusak", "Invalid or damaged NIK"),
-            c("INVALID_NIK") + c("NIK_DAMAGED"),
-        ),
-        (status_label("NAME_MISMATCH", lang), c("NAME_MISMATCH")),
-    ];
-    for (label, n) in cards {
-        let _ = write!(
-            s,
-            "<div class=card><small>{}</small><div class=big>{n}</div></div>",
-            esc(label)
-        );
-    }
-    s.push_str("</div>");
-    let _ = write!(
-        s,
-        "<h2>{}</h2><p class=big>{}</p><p>{} ({}): {}. {}</p><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
-        t(lang, "Penghematan anggaran", "Budget savings"),
-        esc(&rupiah_words(f.savings_total, lang)),
-        esc(&rupiah(f.savings_total, lang)),
-        match lang {
-            Lang::Id => format!("{} bulan", f.months),
-            Lang::En => format!("{} months", f.months),
+    let cards = vec![
+        Card {
+            label: t(lang, "rows_checked"),
+            value: f.rows,
         },
-        t(lang, "baris yang tidak dibayar x besaran bantuan programnya x jumlah bulan", "rows withheld x their program's monthly benefit x months"),
-        t(lang, "Besaran bantuan diatur di bagian [benefits] konfigurasi.", "Benefit amounts are set in the [benefits] section of the config."),
-        t(lang, "Status", "Status"),
-        t(lang, "Baris", "Rows"),
-        t(lang, "Penghematan", "Savings"),
-    );
-    for (k, v) in &f.savings_by_status {
-        if k != "VERIFIED" {
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-                status_label(k, lang),
-                c(k),
-                rupiah(*v, lang)
-            );
-        }
-    }
-    s.push_str("</table>");
-    s.push_str(&area_table(
-        t(lang, "Kecamatan", "Kecamatan"),
-        &f.by_kecamatan,
-        lang,
-        40,
-    ));
-    s.push_str(&area_table(
-        t(lang, "Kelurahan (30 terbesar)", "Kelurahan (top 30)"),
-        &f.by_kelurahan,
-        lang,
-        30,
-    ));
-    s.push_str(&area_table(
-        t(lang, "Program", "Program"),
-        &f.by_program,
-        lang,
-        20,
-    ));
-    let _ = write!(
-        s,
-        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th></tr>",
-        t(lang, "Kualitas data", "Data quality"),
-        t(lang, "Masalah", "Issue"),
-        t(lang, "Baris", "Rows")
-    );
-    let quality: [(&str, &str); 11] = [
-        (
-            "NIK_SCIENTIFIC",
-            t(
-                lang,
-                "NIK rusak oleh Excel (format ilmiah)",
-                "NIK in scientific notation (Excel)",
-            ),
-        ),
-        (
-            "NIK_ROUNDED",
-            t(
-                lang,
-                "NIK dibulatkan Excel (digit ke-16)",
-                "NIK rounded by Excel (16th digit)",
-            ),
-        ),
-        (
-            "NIK_FLOAT_PRECISION",
-            t(
-                lang,
-                "NIK disimpan sebagai angka desimal",
-                "NIK stored as a float",
-            ),
-        ),
-        (
-            "NIK_CORRECTED",
-            t(
-                lang,
-                "NIK salah/rusak, penerima tetap dikenali",
-                "NIK wrong or damaged, recipient recognised",
-            ),
-        ),
-        (
-            "NIK_LENGTH",
-            t(lang, "NIK tidak 16 digit", "NIK not 16 digits"),
-        ),
-        (
-            "NIK_NON_DIGIT",
-            t(lang, "NIK berisi huruf", "NIK with letters"),
-        ),
-        ("NIK_EMPTY", t(lang, "NIK kosong", "NIK empty")),
-        (
-            "NIK_DATE",
-            t(lang, "Tanggal pada NIK tidak valid", "Invalid date in NIK"),
-        ),
-        (
-            "NIK_PROVINCE",
-            t(
-                lang,
-                "Kode provinsi NIK tidak dikenal",
-                "Unknown province code",
-            ),
-        ),
-        (
-            "NIK_REGION",
-            t(lang, "Kode wilayah NIK 00", "Region code 00"),
-        ),
-        ("NIK_SERIAL", t(lang, "Nomor urut NIK 0000", "Serial 0000")),
+        Card {
+            label: status_label("VERIFIED", lang),
+            value: c("VERIFIED"),
+        },
+        Card {
+            label: status_label("DUPLICATE", lang),
+            value: c("DUPLICATE"),
+        },
+        Card {
+            label: status_label("DECEASED", lang),
+            value: c("DECEASED"),
+        },
+        Card {
+            label: status_label("NOT_IN_REGISTER", lang),
+            value: c("NOT_IN_REGISTER") + c("MOVED_OUT"),
+        },
+        Card {
+            label: t(lang, "invalid_or_damaged"),
+            value: c("INVALID_NIK") + c("NIK_DAMAGED"),
+        },
+        Card {
+            label: status_label("NAME_MISMATCH", lang),
+            value: c("NAME_MISMATCH"),
+        },
+    ];
+    let savings_rows: Vec<SavingsRow> = f
+        .savings_by_status
+        .iter()
+        .filter(|(k, _)| *k != "VERIFIED")
+        .map(|(k, v)| SavingsRow {
+            label: status_label(k, lang),
+            rows: c(k),
+            amount: rupiah(*v, lang),
+        })
+        .collect();
+    let areas = vec![
+        area(t(lang, "kecamatan"), &f.by_kecamatan, lang, 40),
+        area(t(lang, "kelurahan_top"), &f.by_kelurahan, lang, 30),
+        area(t(lang, "program"), &f.by_program, lang, 20),
     ];
     let aq = &f.summary["aid_quality"];
-    let more: [(&str, &str); 6] = [
-        (
-            "birth_date_missing",
-            t(lang, "Tanggal lahir kosong", "Birth date missing"),
-        ),
-        (
-            "birth_date_unreadable",
-            t(lang, "Tanggal lahir tidak terbaca", "Birth date unreadable"),
-        ),
-        (
-            "birth_date_placeholder",
-            t(
-                lang,
-                "Tanggal lahir pengganti (1 Jan, 1 Jul, 31 Des)",
-                "Placeholder birth date (1 Jan, 1 Jul, 31 Dec)",
-            ),
-        ),
-        (
-            "sex_unreadable",
-            t(lang, "Jenis kelamin tidak terbaca", "Sex unreadable"),
-        ),
-        ("kk_missing", t(lang, "No. KK kosong", "KK number missing")),
-        (
-            "kk_invalid",
-            t(lang, "No. KK tidak valid", "KK number invalid"),
-        ),
-    ];
-    for (key, label) in more {
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td class=n>{}</td></tr>",
-            esc(label),
-            aq[key].as_u64().unwrap_or(0)
-        );
-    }
-    for (code, label) in quality {
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td class=n>{}</td></tr>",
-            esc(label),
-            f.reason_counts.get(code).copied().unwrap_or(0)
-        );
-    }
-    s.push_str("</table>");
-    let _ = write!(
-        s,
-        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>NIK</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        t(lang, "Contoh kelompok data ganda", "Sample duplicate groups"),
-        t(lang, "Kelompok", "Group"),
-        t(lang, "Baris", "Row"),
-        t(lang, "Nama", "Name"),
-        t(lang, "Alamat", "Address"),
-        t(lang, "Dibayar", "Paid"),
-    );
-    let mut shown = 0;
-    let mut last = String::new();
-    for d in &f.duplicates {
-        if d["group_id"] != last {
-            last = d["group_id"].clone();
-            shown += 1;
-            if shown > SAMPLE_GROUPS {
-                break;
-            }
-        }
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&d["group_id"]),
-            esc(&d["row"]),
-            esc(&mask(&d["nik"])),
-            esc(&d["name"]),
-            esc(&format!("{} {}", d["address"], d["kelurahan"])),
-            if d["kept"] == "true" {
-                t(lang, "ya", "yes")
-            } else {
-                t(lang, "tidak", "no")
-            }
-        );
-    }
-    s.push_str("</table>");
+    let quality: Vec<Labelled> = QUALITY_FIELDS
+        .iter()
+        .map(|k| Labelled {
+            label: t(lang, &format!("quality.{k}")),
+            rows: aq[k].as_u64().unwrap_or(0),
+        })
+        .chain(QUALITY_REASONS.iter().map(|k| Labelled {
+            label: t(lang, &format!("quality.{k}")),
+            rows: f.reason_counts.get(*k).copied().unwrap_or(0) as u64,
+        }))
+        .collect();
+    let get = |d: &Row, k: &str| d.get(k).cloned().unwrap_or_default();
+    let duplicates: Vec<DupRow> = f
+        .duplicates
+        .iter()
+        .map(|d| DupRow {
+            group: get(d, "group_id"),
+            row: get(d, "row"),
+            nik: mask(&get(d, "nik")),
+            name: get(d, "name"),
+            address: format!("{} {}", get(d, "address"), get(d, "kelurahan")),
+            kept: get(d, "kept") == "true",
+        })
+        .collect();
     let sm = &f.summary;
-    let _ = write!(
-        s,
-        "<h2>{}</h2><p>{}</p><table><tr><td>{}</td><td>dedupe {}</td></tr><tr><td>{}</td><td>{}<br><small>SHA-256 {}</small></td></tr><tr><td>{}</td><td>{}<br><small>SHA-256 {}</small></td></tr><tr><td>{}</td><td><small>{}</small></td></tr></table></body></html>",
-        t(lang, "Cara pemeriksaan dan metadata", "Method and metadata"),
-        t(lang, "Setiap baris daftar bantuan dicocokkan dengan data kependudukan: NIK persis lebih dulu, lalu pencocokan nama, tanggal lahir, alamat dan digit NIK yang tersisa untuk NIK yang salah ketik atau rusak. Penerima yang tercatat lebih dari sekali hanya dibayar satu kali. NIK ditampilkan tersamar.", "Each aid row is matched to the population register: the exact NIK first, then name, birth date, address and the surviving NIK digits for mistyped or damaged NIKs. Recipients listed more than once are paid once. NIKs are masked."),
-        t(lang, "Versi", "Version"),
-        esc(sm["version"].as_str().unwrap_or("")),
-        t(lang, "Daftar bantuan", "Aid list"),
-        esc(sm["aid"]["path"].as_str().unwrap_or("")),
-        esc(sm["aid"]["sha256"].as_str().unwrap_or("")),
-        t(lang, "Data kependudukan", "Register"),
-        esc(sm["register"]["path"].as_str().unwrap_or("")),
-        esc(sm["register"]["sha256"].as_str().unwrap_or("")),
-        t(lang, "Konfigurasi", "Configuration"),
-        esc(&sm["config"]["match"].to_string()),
-    );
-    s.push('\n');
-    s
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let strings: BTreeMap<&str, &str> = crate::io::strings::table(lang).iter().copied().collect();
+    let ctx = minijinja::context! {
+        lang => if lang == Lang::Id { "id" } else { "en" },
+        t => strings,
+        cards => cards,
+        savings => minijinja::context! {
+            words => rupiah_words(f.savings_total, lang),
+            exact => rupiah(f.savings_total, lang),
+            months => f.months,
+            rows => savings_rows,
+        },
+        areas => areas,
+        quality => quality,
+        duplicates => duplicates,
+        meta => minijinja::context! {
+            version => text(&sm["version"]),
+            aid_path => text(&sm["aid"]["path"]),
+            aid_sha256 => text(&sm["aid"]["sha256"]),
+            register_path => text(&sm["register"]["path"]),
+            register_sha256 => text(&sm["register"]["sha256"]),
+            config => sm["config"]["match"].to_string(),
+        },
+    };
+    let mut env = minijinja::Environment::new();
+    let rendered = env
+        .add_template("report.html", TEMPLATE)
+        .and_then(|()| env.get_template("report.html"))
+        .and_then(|tpl| tpl.render(ctx));
+    match rendered {
+        Ok(mut page) => {
+            page.push('\n');
+            page
+        }
+        // The template is part of the binary and tested: this is a bug, not bad data.
+        Err(e) => format!("<!DOCTYPE html><p>report template error: {e}</p>\n"),
+    }
 }
 
 /// The workbook, ready to save.
@@ -770,11 +672,11 @@ pub fn xlsx(
     // Ringkasan
     let ws = wb.add_worksheet();
     ws.set_name("Ringkasan")?;
-    ws.write_string_with_format(0, 0, t(lang, "Keterangan", "Item"), &bold)?;
-    ws.write_string_with_format(0, 1, t(lang, "Baris", "Rows"), &bold)?;
-    ws.write_string_with_format(0, 2, t(lang, "Penghematan (Rp)", "Savings (Rp)"), &bold)?;
+    ws.write_string_with_format(0, 0, t(lang, "item"), &bold)?;
+    ws.write_string_with_format(0, 1, t(lang, "rows"), &bold)?;
+    ws.write_string_with_format(0, 2, t(lang, "savings_rp"), &bold)?;
     let mut r = 1;
-    ws.write_string(r, 0, t(lang, "Baris diperiksa", "Rows checked"))?;
+    ws.write_string(r, 0, t(lang, "rows_checked"))?;
     ws.write_number(r, 1, f.rows as f64)?;
     for (k, n) in &f.status_counts {
         r += 1;
@@ -787,10 +689,10 @@ pub fn xlsx(
         )?;
     }
     r += 1;
-    ws.write_string_with_format(r, 0, t(lang, "Total penghematan", "Total savings"), &bold)?;
+    ws.write_string_with_format(r, 0, t(lang, "total_savings"), &bold)?;
     ws.write_number_with_format(r, 2, f.savings_total as f64, &bold)?;
     r += 1;
-    ws.write_string(r, 0, t(lang, "Bulan", "Months"))?;
+    ws.write_string(r, 0, t(lang, "months_label"))?;
     ws.write_number(r, 1, f64::from(f.months))?;
     ws.set_column_width(0, 34)?;
     ws.set_column_width(1, 10)?;
@@ -1041,7 +943,36 @@ mod tests {
     }
 
     #[test]
-    fn html_escapes() {
-        assert_eq!(esc("<b>&\"x\""), "&lt;b&gt;&amp;&quot;x&quot;");
+    fn html_escapes_cells_and_masks_niks() {
+        let mut dup = Row::new();
+        dup.insert("group_id".into(), "G00001".into());
+        dup.insert("row".into(), "7".into());
+        dup.insert("nik".into(), "6471054507890003".into());
+        dup.insert("name".into(), "<b>SITI & \"AMINAH\"</b>".into());
+        dup.insert("kept".into(), "true".into());
+        let f = Facts::compute(
+            [RowFacts {
+                status: "DUPLICATE",
+                reason: "DUPLICATE_OF_ROW",
+                ..RowFacts::default()
+            }],
+            serde_json::json!({"version": "9.9"}),
+            vec![dup],
+            &Benefits::default(),
+        );
+        for lang in [Lang::Id, Lang::En] {
+            let page = html(&f, lang);
+            assert!(
+                page.contains("&lt;b&gt;SITI &amp; &quot;AMINAH&quot;&lt;"),
+                "{page}"
+            );
+            assert!(!page.contains("<b>SITI"));
+            assert!(!page.contains("6471054507890003"));
+            assert!(page.contains(&mask("6471054507890003")));
+            assert!(page.contains("dedupe 9.9"));
+            assert!(!page.contains("template error"));
+        }
+        assert!(html(&f, Lang::Id).contains("Penghematan anggaran"));
+        assert!(html(&f, Lang::En).contains("Budget savings"));
     }
 }

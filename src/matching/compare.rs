@@ -44,7 +44,12 @@ fn cmp_text(a: &str, b: &str) -> Agreement {
 
 /// Two area values: by id when both records share a pool (equal ids are equal values,
 /// id 0 the empty one), by text otherwise.
-fn cmp_area(a: Rec<'_>, b: Rec<'_>, id: impl Fn(&Rec<'_>) -> u32, text: impl for<'r> Fn(&Rec<'r>) -> &'r str) -> Agreement {
+fn cmp_area(
+    a: Rec<'_>,
+    b: Rec<'_>,
+    id: impl Fn(&Rec<'_>) -> u32,
+    text: impl for<'r> Fn(&Rec<'r>) -> &'r str,
+) -> Agreement {
     if std::ptr::eq(a.pool, b.pool) {
         let (x, y) = (id(&a), id(&b));
         cmp_opt(Some(x).filter(|&v| v != 0), Some(y).filter(|&v| v != 0))

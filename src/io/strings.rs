@@ -1,0 +1,202 @@
+//! The words of the reports for officials, one table per language.
+//!
+//! In: a [`Lang`] and a key. Out: the text in that language. Both tables hold the same keys
+//! in the same order (tested); a translator edits one column of one file.
+
+use crate::core::config::Lang;
+
+/// Bahasa Indonesia.
+pub const ID: &[(&str, &str)] = &[
+    ("title", "Laporan verifikasi penerima bantuan sosial"),
+    ("summary", "Ringkasan"),
+    ("rows_checked", "Baris diperiksa"),
+    ("invalid_or_damaged", "NIK tidak valid/rusak"),
+    ("savings_title", "Penghematan anggaran"),
+    ("months", "bulan"),
+    (
+        "savings_formula",
+        "baris yang tidak dibayar x besaran bantuan programnya x jumlah bulan",
+    ),
+    (
+        "savings_config",
+        "Besaran bantuan diatur di bagian [benefits] konfigurasi.",
+    ),
+    ("status", "Status"),
+    ("rows", "Baris"),
+    ("savings", "Penghematan"),
+    ("paid", "Dibayar"),
+    ("withheld", "Ditahan"),
+    ("kecamatan", "Kecamatan"),
+    ("kelurahan_top", "Kelurahan (30 terbesar)"),
+    ("program", "Program"),
+    ("quality", "Kualitas data"),
+    ("issue", "Masalah"),
+    ("sample_groups", "Contoh kelompok data ganda"),
+    ("group", "Kelompok"),
+    ("row", "Baris"),
+    ("name", "Nama"),
+    ("address", "Alamat"),
+    ("yes", "ya"),
+    ("no", "tidak"),
+    ("method", "Cara pemeriksaan dan metadata"),
+    (
+        "method_text",
+        "Setiap baris daftar bantuan dicocokkan dengan data kependudukan: NIK persis lebih dulu, lalu pencocokan nama, tanggal lahir, alamat dan digit NIK yang tersisa untuk NIK yang salah ketik atau rusak. Penerima yang tercatat lebih dari sekali hanya dibayar satu kali. NIK ditampilkan tersamar.",
+    ),
+    ("version", "Versi"),
+    ("aid_list", "Daftar bantuan"),
+    ("register", "Data kependudukan"),
+    ("configuration", "Konfigurasi"),
+    ("item", "Keterangan"),
+    ("savings_rp", "Penghematan (Rp)"),
+    ("total_savings", "Total penghematan"),
+    ("months_label", "Bulan"),
+    ("status.VERIFIED", "Terverifikasi (dibayar)"),
+    ("status.DUPLICATE", "Data ganda"),
+    ("status.NAME_MISMATCH", "NIK milik orang lain"),
+    ("status.DECEASED", "Meninggal dunia"),
+    ("status.MOVED_OUT", "Pindah keluar"),
+    ("status.NOT_IN_REGISTER", "Tidak terdaftar"),
+    ("status.INVALID_NIK", "NIK tidak valid"),
+    ("status.NIK_DAMAGED", "NIK rusak (Excel)"),
+    ("quality.NIK_SCIENTIFIC", "NIK rusak oleh Excel (format ilmiah)"),
+    ("quality.NIK_ROUNDED", "NIK dibulatkan Excel (digit ke-16)"),
+    ("quality.NIK_FLOAT_PRECISION", "NIK disimpan sebagai angka desimal"),
+    ("quality.NIK_CORRECTED", "NIK salah/rusak, penerima tetap dikenali"),
+    ("quality.NIK_LENGTH", "NIK tidak 16 digit"),
+    ("quality.NIK_NON_DIGIT", "NIK berisi huruf"),
+    ("quality.NIK_EMPTY", "NIK kosong"),
+    ("quality.NIK_DATE", "Tanggal pada NIK tidak valid"),
+    ("quality.NIK_PROVINCE", "Kode provinsi NIK tidak dikenal"),
+    ("quality.NIK_REGION", "Kode wilayah NIK 00"),
+    ("quality.NIK_SERIAL", "Nomor urut NIK 0000"),
+    ("quality.birth_date_missing", "Tanggal lahir kosong"),
+    ("quality.birth_date_unreadable", "Tanggal lahir tidak terbaca"),
+    (
+        "quality.birth_date_placeholder",
+        "Tanggal lahir pengganti (1 Jan, 1 Jul, 31 Des)",
+    ),
+    ("quality.sex_unreadable", "Jenis kelamin tidak terbaca"),
+    ("quality.kk_missing", "No. KK kosong"),
+    ("quality.kk_invalid", "No. KK tidak valid"),
+];
+
+/// English.
+pub const EN: &[(&str, &str)] = &[
+    ("title", "Social-aid recipient verification report"),
+    ("summary", "Summary"),
+    ("rows_checked", "Rows checked"),
+    ("invalid_or_damaged", "Invalid or damaged NIK"),
+    ("savings_title", "Budget savings"),
+    ("months", "months"),
+    (
+        "savings_formula",
+        "rows withheld x their program's monthly benefit x months",
+    ),
+    (
+        "savings_config",
+        "Benefit amounts are set in the [benefits] section of the config.",
+    ),
+    ("status", "Status"),
+    ("rows", "Rows"),
+    ("savings", "Savings"),
+    ("paid", "Paid"),
+    ("withheld", "Withheld"),
+    ("kecamatan", "Kecamatan"),
+    ("kelurahan_top", "Kelurahan (top 30)"),
+    ("program", "Program"),
+    ("quality", "Data quality"),
+    ("issue", "Issue"),
+    ("sample_groups", "Sample duplicate groups"),
+    ("group", "Group"),
+    ("row", "Row"),
+    ("name", "Name"),
+    ("address", "Address"),
+    ("yes", "yes"),
+    ("no", "no"),
+    ("method", "Method and metadata"),
+    (
+        "method_text",
+        "Each aid row is matched to the population register: the exact NIK first, then name, birth date, address and the surviving NIK digits for mistyped or damaged NIKs. Recipients listed more than once are paid once. NIKs are masked.",
+    ),
+    ("version", "Version"),
+    ("aid_list", "Aid list"),
+    ("register", "Register"),
+    ("configuration", "Configuration"),
+    ("item", "Item"),
+    ("savings_rp", "Savings (Rp)"),
+    ("total_savings", "Total savings"),
+    ("months_label", "Months"),
+    ("status.VERIFIED", "Verified (paid)"),
+    ("status.DUPLICATE", "Duplicate"),
+    ("status.NAME_MISMATCH", "NIK of someone else"),
+    ("status.DECEASED", "Deceased"),
+    ("status.MOVED_OUT", "Moved out"),
+    ("status.NOT_IN_REGISTER", "Not in register"),
+    ("status.INVALID_NIK", "Invalid NIK"),
+    ("status.NIK_DAMAGED", "NIK damaged (Excel)"),
+    ("quality.NIK_SCIENTIFIC", "NIK in scientific notation (Excel)"),
+    ("quality.NIK_ROUNDED", "NIK rounded by Excel (16th digit)"),
+    ("quality.NIK_FLOAT_PRECISION", "NIK stored as a float"),
+    (
+        "quality.NIK_CORRECTED",
+        "NIK wrong or damaged, recipient recognised",
+    ),
+    ("quality.NIK_LENGTH", "NIK not 16 digits"),
+    ("quality.NIK_NON_DIGIT", "NIK with letters"),
+    ("quality.NIK_EMPTY", "NIK empty"),
+    ("quality.NIK_DATE", "Invalid date in NIK"),
+    ("quality.NIK_PROVINCE", "Unknown province code"),
+    ("quality.NIK_REGION", "Region code 00"),
+    ("quality.NIK_SERIAL", "Serial 0000"),
+    ("quality.birth_date_missing", "Birth date missing"),
+    ("quality.birth_date_unreadable", "Birth date unreadable"),
+    (
+        "quality.birth_date_placeholder",
+        "Placeholder birth date (1 Jan, 1 Jul, 31 Dec)",
+    ),
+    ("quality.sex_unreadable", "Sex unreadable"),
+    ("quality.kk_missing", "KK number missing"),
+    ("quality.kk_invalid", "KK number invalid"),
+];
+
+/// The table of a language.
+pub fn table(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
+        Lang::Id => ID,
+        Lang::En => EN,
+    }
+}
+
+/// The text of `key` in `lang` (`-` for a key no table has).
+pub fn get(lang: Lang, key: &str) -> &'static str {
+    table(lang)
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("-", |(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys_in_the_same_order() {
+        fn keys(t: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            t.iter().map(|(k, _)| *k).collect()
+        }
+        assert_eq!(keys(ID), keys(EN));
+        let mut sorted = keys(ID);
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ID.len(), "a key is listed twice");
+        assert!(ID.iter().chain(EN).all(|(_, v)| !v.trim().is_empty()));
+    }
+
+    #[test]
+    fn lookups() {
+        assert_eq!(get(Lang::Id, "savings_title"), "Penghematan anggaran");
+        assert_eq!(get(Lang::En, "savings_title"), "Budget savings");
+        assert_eq!(get(Lang::En, "no such key"), "-");
+    }
+}
