@@ -22,23 +22,20 @@ use crate::normalize::nik::CellKind;
 
 pub use crate::core::config::FileFormat;
 
-/// One column of text cells, stored in one buffer.
+/// One column of text cells: in one buffer of its own, or a string column as polars read
+/// it from Parquet (kept as it is: no copy).
 #[derive(Debug, Clone)]
 pub struct TextColumn {
     pub header: String,
     pub kind: CellKind,
     data: String,
     ends: Vec<usize>,
+    arrow: Option<polars::prelude::StringChunked>,
 }
 
 impl TextColumn {
     pub fn new(header: impl Into<String>, kind: CellKind) -> Self {
-        TextColumn {
-            header: header.into(),
-            kind,
-            data: String::new(),
-            ends: Vec::new(),
-        }
+        Self::with_capacity(header, kind, 0, 0)
     }
 
     /// An empty column with room for `rows` cells of `bytes` bytes in all.
@@ -53,23 +50,47 @@ impl TextColumn {
             kind,
             data: String::with_capacity(bytes),
             ends: Vec::with_capacity(rows),
+            arrow: None,
         }
     }
 
+    /// A column over polars strings (one chunk), read in place; nulls read as empty cells.
+    pub fn from_strings(
+        header: impl Into<String>,
+        kind: CellKind,
+        strings: polars::prelude::StringChunked,
+    ) -> Self {
+        TextColumn {
+            header: header.into(),
+            kind,
+            data: String::new(),
+            ends: Vec::new(),
+            arrow: Some(strings.rechunk().into_owned()),
+        }
+    }
+
+    /// Add a cell (to a column of its own buffer).
     pub fn push(&mut self, cell: &str) {
+        debug_assert!(self.arrow.is_none(), "push on a column read in place");
         self.data.push_str(cell);
         self.ends.push(self.data.len());
     }
 
     pub fn len(&self) -> usize {
-        self.ends.len()
+        match &self.arrow {
+            Some(a) => a.len(),
+            None => self.ends.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
     }
 
     pub fn get(&self, row: usize) -> &str {
+        if let Some(a) = &self.arrow {
+            return a.get(row).unwrap_or("");
+        }
         let start = if row == 0 { 0 } else { self.ends[row - 1] };
         &self.data[start..self.ends[row]]
     }
@@ -489,11 +510,7 @@ fn column_text(path: &Path, series: &polars::prelude::Series) -> Result<TextColu
         };
         let text = series.cast(&DataType::String).map_err(|_| type_err())?;
         let text = text.str().map_err(|_| type_err())?;
-        let bytes: usize = text.downcast_iter().map(|a| a.total_bytes_len()).sum();
-        out = TextColumn::with_capacity(&name, kind, series.len(), bytes);
-        for v in text.iter() {
-            out.push(v.unwrap_or(""));
-        }
+        out = TextColumn::from_strings(&name, kind, text.clone());
     }
     Ok(out)
 }

@@ -389,10 +389,18 @@ impl RecordBuilder {
         let mut dead = None;
         rayon::scope(|s| {
             s.spawn(|_| {
-                nik = Some(prepare(c, Field::Nik, |v| match id_kind {
-                    IdKind::Nik => parse_nik(v, kind),
-                    IdKind::Generic => parse_generic_id(v),
-                }))
+                // NIKs are (nearly) all distinct: parsed row by row, without a lookup.
+                let parsed: Vec<NikParse> = (0..n)
+                    .into_par_iter()
+                    .map(|row| {
+                        let v = c.cell_dyn(Field::Nik, row);
+                        match id_kind {
+                            IdKind::Nik => parse_nik(&v, kind),
+                            IdKind::Generic => parse_generic_id(&v),
+                        }
+                    })
+                    .collect();
+                nik = Some(parsed)
             });
             s.spawn(|_| name = Some(prepare(c, Field::Name, normalize_name)));
             s.spawn(|_| {
@@ -420,7 +428,7 @@ impl RecordBuilder {
             s.spawn(|_| dead = Some(expand(prepare(c, Field::DeathDate, is_death_date))));
         });
         // Every slot was filled by its task above.
-        let (nik_ids, parsed) = nik.unwrap_or_default();
+        let parsed = nik.unwrap_or_default();
         let base = self.niks.len() as u32;
         self.niks.extend(parsed);
         let name = intern_all(&mut self.names, name.unwrap_or_default());
@@ -445,7 +453,7 @@ impl RecordBuilder {
         (0..n)
             .map(|row| Person {
                 row,
-                nik: base + nik_ids[row],
+                nik: base + row as u32,
                 kk: kk[row],
                 name: name[row],
                 birth: birth[row],
