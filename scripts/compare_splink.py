@@ -11,6 +11,7 @@ formats, area names without spaces); none of dedupe's Indonesian rules (titles, 
 spellings, damaged-NIK handling) are given to Splink.
 """
 import datetime as dt
+import os
 import re
 import sys
 import time
@@ -22,6 +23,7 @@ from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 
 synth, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
 t0 = time.time()
 aid = pd.read_csv(f"{synth}/aid.csv", sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
 reg = duckdb.sql(f"select * from '{synth}/population.parquet'").df()
