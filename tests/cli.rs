@@ -272,3 +272,77 @@ fn fuzzy_linking_can_be_turned_off_and_a_saved_model_reused() {
         .code(2)
         .stderr(predicate::str::contains("bad.json"));
 }
+
+#[test]
+fn fail_on_chooses_the_findings_that_fail_a_scheduled_job() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |extra: &[&str]| {
+        dedupe()
+            .arg(fixture("aid.csv"))
+            .arg(fixture("population.parquet"))
+            .arg("-o")
+            .arg(dir.path().join("out"))
+            .arg("-q")
+            .args(extra)
+            .assert()
+    };
+    // The fixtures hold duplicates and rows rejected for other reasons.
+    run(&[]).code(0);
+    run(&["--fail-on", "duplicates"]).code(1);
+    run(&["--fail-on", "rejected"]).code(1);
+    run(&["--fail-on", "any"]).code(1);
+    run(&["--fail-on-findings"]).code(1);
+    run(&["--fail-on", "nothing"]).code(2);
+}
+
+#[test]
+fn a_panic_exits_3_as_a_bug_and_leaves_the_earlier_outputs_untouched() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        dedupe()
+            .arg(fixture("aid.csv"))
+            .arg(fixture("population.parquet"))
+            .arg("-o")
+            .arg(&out)
+            .arg("-q")
+            .args(extra)
+            .assert()
+    };
+    run(&[]).code(0);
+    let before: Vec<(String, Vec<u8>)> = {
+        let mut v: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(before.len(), 8, "all outputs of the first run");
+    let assert = run(&["--internal-test-panic", "--lang", "en"]).code(3);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("internal error, a bug in dedupe"), "{stderr}");
+    assert!(!stderr.contains("6471054507890003"), "a whole NIK in: {stderr}");
+    assert!(!stderr.contains("panicked at"), "Rust's panic message: {stderr}");
+    // The failed run wrote everything into a staging folder that is gone now: the outputs
+    // are those of the first run, byte for byte, and nothing else is left behind.
+    let after: Vec<(String, Vec<u8>)> = {
+        let mut v: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        before.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        after.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    assert!(before == after, "outputs changed by the failed run");
+}

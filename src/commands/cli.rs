@@ -36,7 +36,8 @@ Examples:
 
 Outputs: decisions.csv, verified.csv, duplicates.csv, rejected.csv, summary.json,
 model.json, report.html, report.xlsx.
-Exit codes: 0 done, 1 done with findings (only with --fail-on-findings), 2 error.";
+Exit codes: 0 done; 1 done with findings (only with --fail-on or --fail-on-findings);
+2 input, usage or output error; 3 internal error (a bug).";
 
 /// Verify a social-aid (bansos) recipient list against the population register (SIAK):
 /// normalize NIKs, names, dates and addresses, link every aid row to the register, find
@@ -95,9 +96,21 @@ pub struct Opts {
     #[arg(long)]
     pub json: bool,
 
-    /// Exit with code 1 when any aid row is not verified (for scheduled jobs).
+    /// Exit with code 1 when any aid row is not verified (for scheduled jobs); the same as
+    /// `--fail-on any`.
     #[arg(long)]
     pub fail_on_findings: bool,
+
+    /// Exit with code 1 when the run finds: `duplicates` (a recipient listed more than
+    /// once), `rejected` (a row withheld for another reason: NIK not found, someone
+    /// else's, invalid or damaged, deceased, moved out) or `any` (either).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
+
+    /// Panic while the outputs are being written (tests of exit code 3 and of the staging
+    /// of outputs).
+    #[arg(long, hide = true)]
+    pub internal_test_panic: bool,
 }
 
 /// Language of the reports, as a flag (`--lang id|en`).
@@ -115,6 +128,14 @@ impl From<LangArg> for crate::core::config::Lang {
             LangArg::En => crate::core::config::Lang::En,
         }
     }
+}
+
+/// What makes a finished run exit with code 1 (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Duplicates,
+    Rejected,
+    Any,
 }
 
 /// Other commands.
@@ -202,6 +223,7 @@ impl Opts {
             self.quiet,
         )?;
         config.model_path = self.model.clone();
+        config.test_panic_while_writing = self.internal_test_panic;
         config.lang = self.lang.into();
         if let Some(sheet) = &self.sheet {
             config.file.aid.sheet = Some(sheet.clone());
@@ -319,12 +341,21 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
     if !opts.quiet {
         eprintln!("{}", human_summary(&summary));
     }
-    let findings = summary.rows_verified < summary.rows_in;
-    Ok(if opts.fail_on_findings && findings {
-        1
+    let count = |k: &str| summary.status_counts.get(k).copied().unwrap_or(0);
+    let duplicates = count("DUPLICATE") > 0;
+    let rejected = summary.rows_verified + count("DUPLICATE") < summary.rows_in;
+    let fail_on = if opts.fail_on_findings {
+        Some(FailOn::Any)
     } else {
-        0
-    })
+        opts.fail_on
+    };
+    let failed = match fail_on {
+        None => false,
+        Some(FailOn::Duplicates) => duplicates,
+        Some(FailOn::Rejected) => rejected,
+        Some(FailOn::Any) => duplicates || rejected,
+    };
+    Ok(i32::from(failed))
 }
 
 /// Parse the process arguments, run, and return the exit code.
@@ -337,19 +368,78 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    match run(&opts) {
-        Ok(code) => code,
-        Err(err) => {
+    // A panic is a bug, not a data error: it gets its own exit code (3) and a message that
+    // says so. Outputs are written whole into a staging folder first, so none is left half
+    // written. The default hook's message is replaced by ours (NIK-like digits masked).
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run(&opts)
+    }));
+    match result {
+        Ok(Ok(code)) => code,
+        Ok(Err(err)) => {
             eprintln!("dedupe: {err:#}");
             2
         }
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".to_string());
+            eprintln!(
+                "dedupe: internal error, a bug in dedupe {}: {}. No output was left half \
+                 written. Please report it with the command line and the shape of the data \
+                 (never its NIKs).",
+                env!("CARGO_PKG_VERSION"),
+                mask_digits(&message)
+            );
+            3
+        }
     }
+}
+
+/// Mask every run of ten or more digits (a NIK or KK) in a message.
+pub fn mask_digits(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 10 {
+            out.push_str(&crate::normalize::nik::mask(run));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn digits_of_niks_are_masked_in_messages() {
+        let cases = [
+            ("no digits", "no digits"),
+            ("row 12 of 300", "row 12 of 300"),
+            ("nik 6471054507890003 here", "nik 647105********03 here"),
+            ("6471054507890003", "647105********03"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(mask_digits(input), want);
+        }
+    }
 
     #[test]
     fn cli_definition_is_valid() {

@@ -289,16 +289,25 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         decisions: &outcome.decisions,
         groups: &outcome.groups,
     };
-    std::fs::create_dir_all(&cfg.out_dir).map_err(|source| crate::core::error::WriteError::Io {
-        path: cfg.out_dir.clone(),
-        source,
-    })?;
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| crate::core::error::WriteError::Io { path, source }
+    };
+    std::fs::create_dir_all(&cfg.out_dir).map_err(io_err(&cfg.out_dir))?;
+    // Every output is written into a staging folder inside the out folder and moved into
+    // place only when all of them are complete: a run that fails (or is stopped) while
+    // writing leaves no new outputs at all. The staging folder is removed on any exit.
+    let staging = tempfile::Builder::new()
+        .prefix(".dedupe-staging-")
+        .tempdir_in(&cfg.out_dir)
+        .map_err(io_err(&cfg.out_dir))?;
+    let dir = staging.path();
     // The reports for officials come from the results in memory, written beside the CSVs.
     let summary_value = serde_json::to_value(&summary).unwrap_or_default();
     let ((tables, tables_secs), (reports, reports_secs)) = rayon::join(
         || {
             let t = Instant::now();
-            (output.write_tables(&cfg.out_dir), t.elapsed().as_secs_f64())
+            (output.write_tables(dir), t.elapsed().as_secs_f64())
         },
         || {
             let t = Instant::now();
@@ -308,13 +317,15 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
                 output.duplicate_sample(),
                 &cfg.file.benefits,
             );
-            let r =
-                crate::io::official::write_reports_with(&cfg.out_dir, &facts, &output, cfg.lang);
+            let r = crate::io::official::write_reports_with(dir, &facts, &output, cfg.lang);
             (r, t.elapsed().as_secs_f64())
         },
     );
     tables?;
     reports?;
+    if cfg.test_panic_while_writing {
+        panic!("test panic while writing (NIK 6471054507890003 in the message)");
+    }
     // Sub-times of the write stage (they overlap: the two run side by side).
     summary
         .stage_seconds
@@ -323,7 +334,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         .stage_seconds
         .insert("write.reports".to_string(), reports_secs);
     if let Some(model) = &outcome.model {
-        output::write_atomic(&cfg.out_dir, output::MODEL, |w| {
+        output::write_atomic(dir, output::MODEL, |w| {
             serde_json::to_writer_pretty(&mut *w, model)?;
             writeln!(w)
         })?;
@@ -334,7 +345,14 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     summary
         .stage_seconds
         .insert("total".to_string(), start.elapsed().as_secs_f64());
-    output::write_summary(&cfg.out_dir, &summary)?;
+    output::write_summary(dir, &summary)?;
+    // All complete: move them into place (each rename is atomic).
+    for name in &summary.outputs {
+        let from = dir.join(name);
+        if from.exists() {
+            std::fs::rename(&from, cfg.out_dir.join(name)).map_err(io_err(&from))?;
+        }
+    }
     Ok(summary)
 }
 

@@ -543,6 +543,9 @@ pub struct Config {
     /// Language of the reports for officials.
     #[serde(skip)]
     pub lang: Lang,
+    /// Panic in the middle of writing the outputs (for the tests of exit code 3).
+    #[serde(skip)]
+    pub test_panic_while_writing: bool,
 }
 
 impl Config {
@@ -575,6 +578,7 @@ impl Config {
             config_path,
             model_path: None,
             lang: Lang::Id,
+            test_panic_while_writing: false,
         })
     }
 }
