@@ -339,6 +339,39 @@ fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// UTF-16 text (Excel's "Unicode Text", with a byte-order mark, or without one when the
+/// zero bytes give it away) turned into UTF-8; other bytes are returned as they are (UTF-8,
+/// or Windows-1252 decoded cell by cell later).
+pub fn to_utf8(bytes: Vec<u8>) -> Vec<u8> {
+    let utf16 = if bytes.starts_with(b"\xff\xfe") {
+        Some(encoding_rs::UTF_16LE)
+    } else if bytes.starts_with(b"\xfe\xff") {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        // Without a mark: text of ASCII letters in UTF-16 has a zero in every other byte.
+        let head = &bytes[..bytes.len().min(4096) & !1];
+        let zeros = |parity: usize| {
+            head.iter()
+                .skip(parity)
+                .step_by(2)
+                .filter(|&&b| b == 0)
+                .count()
+        };
+        let pairs = head.len() / 2;
+        if pairs >= 4 && zeros(1) * 10 >= pairs * 9 && zeros(0) * 10 < pairs {
+            Some(encoding_rs::UTF_16LE)
+        } else if pairs >= 4 && zeros(0) * 10 >= pairs * 9 && zeros(1) * 10 < pairs {
+            Some(encoding_rs::UTF_16BE)
+        } else {
+            None
+        }
+    };
+    match utf16 {
+        Some(enc) => enc.decode_with_bom_removal(&bytes).0.into_owned().into_bytes(),
+        None => bytes,
+    }
+}
+
 /// Read delimited text.
 pub fn read_csv(path: &Path, delimiter: Option<u8>) -> Result<Table, LoadError> {
     let mut bytes = Vec::new();
@@ -348,6 +381,7 @@ pub fn read_csv(path: &Path, delimiter: Option<u8>) -> Result<Table, LoadError> 
             path: path.to_path_buf(),
             source,
         })?;
+    let bytes = to_utf8(bytes);
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(LoadError::Empty {
@@ -610,6 +644,51 @@ fn format_float(v: f64) -> String {
 mod tests {
     use super::*;
     use crate::core::config::ColumnSpec;
+
+    #[test]
+    fn text_encodings_are_read() {
+        let text = "NIK\tNAMA\tALAMAT\r\n6471054507890003\tSITI AMINAH\tJL. MAWAR RT 03\r\n'6471050507890001\tBUDI ŞANTOSO\tGG. MELATI\r\n";
+        let utf16 = |big: bool, bom: bool| {
+            let mut out: Vec<u8> = Vec::new();
+            if bom {
+                out.extend(if big { [0xfe, 0xff] } else { [0xff, 0xfe] });
+            }
+            for unit in text.encode_utf16() {
+                out.extend(if big {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                });
+            }
+            out
+        };
+        let mut bom8 = b"\xef\xbb\xbf".to_vec();
+        bom8.extend(text.as_bytes());
+        let cases: [(&str, Vec<u8>); 6] = [
+            ("utf-8", text.as_bytes().to_vec()),
+            ("utf-8 with BOM", bom8),
+            ("utf-16le with BOM (Excel Unicode Text)", utf16(false, true)),
+            ("utf-16be with BOM", utf16(true, true)),
+            ("utf-16le without BOM", utf16(false, false)),
+            ("utf-16be without BOM", utf16(true, false)),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (what, bytes) in cases {
+            let path = dir.path().join("aid.txt");
+            std::fs::write(&path, &bytes).unwrap();
+            let t = read_csv(&path, None).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(t.headers(), ["NIK", "NAMA", "ALAMAT"], "{what}");
+            assert_eq!(t.n_rows, 2, "{what}");
+            assert_eq!(t.columns[0].get(0), "6471054507890003", "{what}");
+            assert_eq!(t.columns[1].get(1), "BUDI ŞANTOSO", "{what}");
+            assert_eq!(t.columns[2].get(0), "JL. MAWAR RT 03", "{what}");
+        }
+        // Windows-1252 (older Excel): decoded, not refused.
+        let path = dir.path().join("cp1252.csv");
+        std::fs::write(&path, b"NIK;NAMA\n6471054507890003;JOS\xc9\n").unwrap();
+        let t = read_csv(&path, None).unwrap();
+        assert_eq!(t.columns[1].get(0), "JOSÉ");
+    }
 
     #[test]
     fn delimiter_detection() {
