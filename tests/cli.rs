@@ -315,7 +315,10 @@ fn a_panic_exits_3_as_a_bug_and_leaves_the_earlier_outputs_untouched() {
             .unwrap()
             .map(|e| {
                 let p = e.unwrap().path();
-                (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
             })
             .collect();
         v.sort();
@@ -324,9 +327,18 @@ fn a_panic_exits_3_as_a_bug_and_leaves_the_earlier_outputs_untouched() {
     assert_eq!(before.len(), 8, "all outputs of the first run");
     let assert = run(&["--internal-test-panic", "--lang", "en"]).code(3);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.contains("internal error, a bug in dedupe"), "{stderr}");
-    assert!(!stderr.contains("6471054507890003"), "a whole NIK in: {stderr}");
-    assert!(!stderr.contains("panicked at"), "Rust's panic message: {stderr}");
+    assert!(
+        stderr.contains("internal error, a bug in dedupe"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("6471054507890003"),
+        "a whole NIK in: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked at"),
+        "Rust's panic message: {stderr}"
+    );
     // The failed run wrote everything into a staging folder that is gone now: the outputs
     // are those of the first run, byte for byte, and nothing else is left behind.
     let after: Vec<(String, Vec<u8>)> = {
@@ -334,7 +346,10 @@ fn a_panic_exits_3_as_a_bug_and_leaves_the_earlier_outputs_untouched() {
             .unwrap()
             .map(|e| {
                 let p = e.unwrap().path();
-                (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
             })
             .collect();
         v.sort();

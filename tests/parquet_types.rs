@@ -60,3 +60,96 @@ fn small_integer_columns_and_null_death_dates_are_read() {
     // `NULL` and `0000-00-00` are no death date; a real date is.
     assert_eq!(status, ["VERIFIED", "VERIFIED", "DECEASED"]);
 }
+
+#[test]
+fn a_register_read_as_mostly_dead_raises_a_warning_naming_the_column() {
+    let dir = tempfile::tempdir().unwrap();
+    // 30 living people whose empty death dates are spelled in a way the tool does not
+    // know as "no date" ("BELUM"), and 2 real deaths.
+    let n = 32;
+    let niks: Vec<i64> = (0..n).map(|i| 6471054507890001 + i as i64).collect();
+    let names: Vec<String> = (0..n).map(|i| format!("ORANG {i}")).collect();
+    let death: Vec<&str> = (0..n)
+        .map(|i| if i < 2 { "2021-04-01" } else { "BELUM" })
+        .collect();
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new("NIK".into(), niks),
+        Column::new("NAMA_LGKP".into(), names),
+        Column::new("TGL_MATI".into(), death),
+    ])
+    .expect("frame");
+    let reg = dir.path().join("population.parquet");
+    ParquetWriter::new(File::create(&reg).unwrap())
+        .finish(&mut df)
+        .expect("parquet written");
+    let aid = dir.path().join("aid.csv");
+    std::fs::write(&aid, "NIK;NAMA\n6471054507890005;Orang 4\n").unwrap();
+    let out = dir.path().join("out");
+    let assert = Command::cargo_bin("dedupe")
+        .unwrap()
+        .args([&aid, &reg])
+        .arg("-o")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .code(0);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("dedupe: warning: 32 of 32 register rows (100%) read as deceased"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("column TGL_MATI"), "{stderr}");
+    assert!(stderr.contains("\"BELUM\" x30"), "{stderr}");
+    assert!(
+        !stderr.contains("6471054507890005"),
+        "no whole NIK: {stderr}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["warnings"].as_array().map(Vec::len), Some(1));
+
+    // The same register with the usual spellings of "no date": no warning, nobody living
+    // is marked deceased.
+    let death: Vec<&str> = (0..n)
+        .map(|i| match i {
+            0 | 1 => "2021-04-01",
+            i if i % 3 == 0 => "NULL",
+            i if i % 3 == 1 => "0000-00-00",
+            _ => "-",
+        })
+        .collect();
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new(
+            "NIK".into(),
+            (0..n)
+                .map(|i| 6471054507890001 + i as i64)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "NAMA_LGKP".into(),
+            (0..n).map(|i| format!("ORANG {i}")).collect::<Vec<_>>(),
+        ),
+        Column::new("TGL_MATI".into(), death),
+    ])
+    .expect("frame");
+    ParquetWriter::new(File::create(&reg).unwrap())
+        .finish(&mut df)
+        .expect("parquet written");
+    let assert = Command::cargo_bin("dedupe")
+        .unwrap()
+        .args([&aid, &reg])
+        .arg("-o")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .code(0);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "dedupe: warning: death-date column TGL_MATI: 30 of 32 cells spell \"no date\""
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("read as deceased"), "{stderr}");
+    assert_eq!(decisions(&out)[0][3], "VERIFIED");
+}

@@ -335,6 +335,9 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
             config.register_path.display()
         )
     })?;
+    for w in &summary.warnings {
+        eprintln!("dedupe: warning: {w}");
+    }
     if opts.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     }
@@ -372,9 +375,7 @@ pub fn main() -> i32 {
     // says so. Outputs are written whole into a staging folder first, so none is left half
     // written. The default hook's message is replaced by ours (NIK-like digits masked).
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run(&opts)
-    }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&opts)));
     match result {
         Ok(Ok(code)) => code,
         Ok(Err(err)) => {

@@ -162,6 +162,104 @@ pub fn aid_quality(table: &Table, map: &FieldMap, aid: &Records) -> BTreeMap<Str
     q
 }
 
+/// Warnings about the register's life status: when most rows read as deceased or moved
+/// out, the status values or the death-date spellings are probably wrong for this file
+/// (a death-date column that spells "no date" in a way not recognised, a status column
+/// whose values mean something else). Names the columns and their commonest values.
+pub fn life_warnings(table: &Table, map: &FieldMap, register: &Records) -> Vec<String> {
+    use crate::core::config::Field;
+    use crate::matching::record::Life;
+    let n = register.len();
+    if n < 20 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    // Death dates spelled as words ("NULL", "0000-00-00", "-"): read as no date, said once.
+    if map.has(Field::DeathDate) {
+        let mut spelled: BTreeMap<String, usize> = BTreeMap::new();
+        for r in 0..n {
+            let cell = map.get(table, Field::DeathDate, r);
+            let cell = cell.trim();
+            if !cell.is_empty() && !crate::matching::record::is_death_date(cell) {
+                *spelled.entry(cell.to_string()).or_default() += 1;
+            }
+        }
+        if !spelled.is_empty() {
+            let total: usize = spelled.values().sum();
+            let mut top: Vec<(String, usize)> = spelled.into_iter().collect();
+            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let values: Vec<String> = top
+                .iter()
+                .take(3)
+                .map(|(v, c)| format!("{v:?} x{c}"))
+                .collect();
+            out.push(format!(
+                "death-date column {}: {total} of {n} cells spell \"no date\" ({}) and are \
+                 read as no death",
+                map.describe(table)
+                    .get(Field::DeathDate.key())
+                    .map(|h| h.join("+"))
+                    .unwrap_or_default(),
+                values.join(", ")
+            ));
+        }
+    }
+    for (life, word, fields) in [
+        (
+            Life::Deceased,
+            "deceased",
+            [Field::DeathDate, Field::Status],
+        ),
+        (Life::MovedOut, "moved out", [Field::Status, Field::Status]),
+    ] {
+        let rows: Vec<usize> = (0..n)
+            .filter(|&i| register.people[i].life == life)
+            .collect();
+        if rows.len() * 2 <= n {
+            continue;
+        }
+        let mut described = Vec::new();
+        let mut seen = Vec::new();
+        for field in fields {
+            if !map.has(field) || seen.contains(&field) {
+                continue;
+            }
+            seen.push(field);
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for &r in &rows {
+                *counts
+                    .entry(map.get(table, field, r).trim().to_string())
+                    .or_default() += 1;
+            }
+            let mut top: Vec<(String, usize)> = counts.into_iter().collect();
+            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let values: Vec<String> = top
+                .iter()
+                .take(3)
+                .map(|(v, c)| format!("{v:?} x{c}"))
+                .collect();
+            described.push(format!(
+                "column {} (commonest: {})",
+                map.describe(table)
+                    .get(field.key())
+                    .map(|h| h.join("+"))
+                    .unwrap_or_default(),
+                values.join(", ")
+            ));
+        }
+        out.push(format!(
+            "{} of {} register rows ({:.0}%) read as {word}; check the file: {}. Empty \
+             death dates may be spelled in a way not recognised, or the status values may \
+             need setting with [status] deceased / moved_out in the config",
+            rows.len(),
+            n,
+            100.0 * rows.len() as f64 / n as f64,
+            described.join("; ")
+        ));
+    }
+    out
+}
+
 /// SHA-256 of a file, hex.
 pub fn sha256_file(path: &Path) -> Result<String, LoadError> {
     let open_err = |source| LoadError::Open {
@@ -231,6 +329,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         columns: outcome.register_map.describe(&register_table),
         long_rows: register_table.long_rows,
     };
+    let warnings = life_warnings(&register_table, &outcome.register_map, &outcome.register);
     // The register's text is no longer needed: its records hold every value used.
     drop(register_table);
     let mut stage_seconds = outcome.stage_seconds.clone();
@@ -279,6 +378,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         config: cfg.file.clone(),
         fuzzy: outcome.fuzzy.clone(),
         aid_quality: aid_quality(&aid_table, &outcome.aid_map, &outcome.aid),
+        warnings,
     };
     let t = Instant::now();
     let output = RunOutput {

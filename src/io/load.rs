@@ -367,7 +367,11 @@ pub fn to_utf8(bytes: Vec<u8>) -> Vec<u8> {
         }
     };
     match utf16 {
-        Some(enc) => enc.decode_with_bom_removal(&bytes).0.into_owned().into_bytes(),
+        Some(enc) => enc
+            .decode_with_bom_removal(&bytes)
+            .0
+            .into_owned()
+            .into_bytes(),
         None => bytes,
     }
 }

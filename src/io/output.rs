@@ -87,6 +87,9 @@ pub struct Summary {
     /// Data quality of the aid list: rows per problem (birth date missing, unreadable or a
     /// placeholder; sex unreadable; KK missing or not a KK).
     pub aid_quality: BTreeMap<String, usize>,
+    /// Things a person should check before trusting the results (also printed on stderr):
+    /// for example a register where most people are marked deceased.
+    pub warnings: Vec<String>,
 }
 
 /// Count statuses and reasons.
