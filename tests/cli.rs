@@ -361,3 +361,105 @@ fn a_panic_exits_3_as_a_bug_and_leaves_the_earlier_outputs_untouched() {
     );
     assert!(before == after, "outputs changed by the failed run");
 }
+
+/// A cell as Excel reads it from a CSV: `="..."` is text; digits become a number, which
+/// keeps 15 significant digits and no leading zero; anything else stays text.
+fn as_excel_reads(cell: &str) -> String {
+    if let Some(inner) = cell.strip_prefix("=\"").and_then(|c| c.strip_suffix('"')) {
+        return inner.to_string();
+    }
+    if !cell.is_empty() && cell.bytes().all(|b| b.is_ascii_digit()) {
+        let digits = cell.trim_start_matches('0');
+        let digits = if digits.is_empty() { "0" } else { digits };
+        return digits
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < 15 { c } else { '0' })
+            .collect();
+    }
+    cell.to_string()
+}
+
+fn read_rows(path: &Path, delimiter: u8) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).expect("output");
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .from_reader(body);
+    r.records()
+        .map(|rec| rec.expect("row").iter().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn csv_for_excel_round_trips_every_nik_as_text() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |out: &Path, extra: &[&str]| {
+        dedupe()
+            .arg(fixture("aid.csv"))
+            .arg(fixture("population.parquet"))
+            .arg("-o")
+            .arg(out)
+            .arg("-q")
+            .args(extra)
+            .assert()
+            .code(0);
+    };
+    let (plain, excel) = (dir.path().join("plain"), dir.path().join("excel"));
+    run(&plain, &[]);
+    run(&excel, &["--csv-excel"]);
+    for name in [
+        "decisions.csv",
+        "verified.csv",
+        "rejected.csv",
+        "duplicates.csv",
+    ] {
+        let bytes = std::fs::read(excel.join(name)).unwrap();
+        assert!(
+            bytes.starts_with(b"\xef\xbb\xbf"),
+            "{name}: byte-order mark"
+        );
+        assert!(bytes.windows(2).any(|w| w == b"\r\n"), "{name}: CRLF");
+        let want = read_rows(&plain.join(name), b',');
+        let got: Vec<Vec<String>> = read_rows(&excel.join(name), b';')
+            .into_iter()
+            .map(|r| r.iter().map(|c| as_excel_reads(c)).collect())
+            .collect();
+        assert_eq!(got.len(), want.len(), "{name}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w, "{name}: Excel would read this row differently");
+        }
+        // Every 16-digit NIK comes back whole; the plain file would lose them in Excel.
+        let niks = want
+            .iter()
+            .flatten()
+            .filter(|c| c.len() == 16 && c.bytes().all(|b| b.is_ascii_digit()));
+        assert!(
+            niks.clone().count() > 0 || name == "duplicates.csv",
+            "{name} has NIKs"
+        );
+    }
+    let plain_in_excel: Vec<String> = read_rows(&plain.join("verified.csv"), b',')
+        .into_iter()
+        .flatten()
+        .map(|c| as_excel_reads(&c))
+        .collect();
+    let plain_cells: Vec<String> = read_rows(&plain.join("verified.csv"), b',')
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_ne!(
+        plain_in_excel, plain_cells,
+        "the check can tell a damaged NIK"
+    );
+    // eval, explain and report read the Excel files as well.
+    dedupe()
+        .args(["report", excel.to_str().unwrap()])
+        .assert()
+        .success();
+    dedupe()
+        .args(["explain", excel.to_str().unwrap(), "3"])
+        .assert()
+        .success();
+}

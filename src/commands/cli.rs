@@ -107,6 +107,13 @@ pub struct Opts {
     #[arg(long, value_enum, value_name = "WHAT")]
     pub fail_on: Option<FailOn>,
 
+    /// Write the CSV outputs for Excel on an Indonesian-locale machine: UTF-8 with a
+    /// byte-order mark, `;` between cells, and NIK, KK and other long digit strings kept
+    /// as text (written `="..."`), so that Excel neither shows them as 6.47E+15 nor damages
+    /// them when the file is saved again.
+    #[arg(long)]
+    pub csv_excel: bool,
+
     /// Panic while the outputs are being written (tests of exit code 3 and of the staging
     /// of outputs).
     #[arg(long, hide = true)]
@@ -224,6 +231,7 @@ impl Opts {
         )?;
         config.model_path = self.model.clone();
         config.test_panic_while_writing = self.internal_test_panic;
+        config.csv_excel = self.csv_excel;
         config.lang = self.lang.into();
         if let Some(sheet) = &self.sheet {
             config.file.aid.sheet = Some(sheet.clone());

@@ -388,6 +388,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         register: &outcome.register,
         decisions: &outcome.decisions,
         groups: &outcome.groups,
+        excel_csv: cfg.csv_excel,
     };
     let io_err = |path: &Path| {
         let path = path.to_path_buf();

@@ -543,6 +543,8 @@ pub struct Config {
     /// Language of the reports for officials.
     #[serde(skip)]
     pub lang: Lang,
+    /// Write the CSV outputs for Excel on Indonesian-locale machines (`--csv-excel`).
+    pub csv_excel: bool,
     /// Panic in the middle of writing the outputs (for the tests of exit code 3).
     #[serde(skip)]
     pub test_panic_while_writing: bool,
@@ -578,6 +580,7 @@ impl Config {
             config_path,
             model_path: None,
             lang: Lang::Id,
+            csv_excel: false,
             test_panic_while_writing: false,
         })
     }

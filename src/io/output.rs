@@ -108,8 +108,53 @@ pub fn count(decisions: &[Decision]) -> (BTreeMap<String, usize>, BTreeMap<Strin
 
 pub use crate::core::fsio::write_atomic;
 
-fn csv_writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
-    csv::WriterBuilder::new().from_writer(w)
+/// A CSV writer: plain (`,`, UTF-8), or for Excel on Indonesian-locale machines
+/// (`--csv-excel`): a UTF-8 byte-order mark, `;` between cells, CRLF line ends, and digit
+/// strings that Excel would damage (12 digits or more, which it shows as `6.47E+15` and
+/// rounds to 15 digits on saving; or a leading zero, which it drops) written as the
+/// formula `="..."`, which Excel shows and keeps as the same text.
+struct CsvOut<'w> {
+    w: csv::Writer<&'w mut dyn Write>,
+    excel: bool,
+}
+
+/// A cell Excel would turn into a number and damage.
+pub fn excel_would_damage(cell: &str) -> bool {
+    cell.len() >= 2
+        && cell.bytes().all(|b| b.is_ascii_digit())
+        && (cell.len() >= 12 || cell.starts_with('0'))
+}
+
+impl<'w> CsvOut<'w> {
+    fn new(w: &'w mut dyn Write, excel: bool) -> std::io::Result<Self> {
+        let mut b = csv::WriterBuilder::new();
+        if excel {
+            w.write_all(b"\xef\xbb\xbf")?;
+            b.delimiter(b';').terminator(csv::Terminator::CRLF);
+        }
+        Ok(CsvOut {
+            w: b.from_writer(w),
+            excel,
+        })
+    }
+
+    fn row<S: AsRef<str>>(&mut self, rec: &[S]) -> csv::Result<()> {
+        if !self.excel {
+            return self.w.write_record(rec.iter().map(|c| c.as_ref()));
+        }
+        self.w.write_record(rec.iter().map(|c| {
+            let c = c.as_ref();
+            if excel_would_damage(c) {
+                std::borrow::Cow::Owned(format!("=\"{c}\"").into_bytes())
+            } else {
+                std::borrow::Cow::Borrowed(c.as_bytes())
+            }
+        }))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
 }
 
 fn to_io(e: csv::Error) -> std::io::Error {
@@ -124,6 +169,8 @@ pub struct RunOutput<'a> {
     pub register: &'a Records,
     pub decisions: &'a [Decision],
     pub groups: &'a Groups,
+    /// Write the CSVs for Excel (`--csv-excel`).
+    pub excel_csv: bool,
 }
 
 impl RunOutput<'_> {
@@ -181,8 +228,8 @@ impl RunOutput<'_> {
     }
 
     pub fn write_decisions(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let mut out = csv_writer(w);
-        out.write_record([
+        let mut out = CsvOut::new(w, self.excel_csv)?;
+        out.row(&[
             "row",
             "aid_id",
             "nik_normalized",
@@ -198,7 +245,7 @@ impl RunOutput<'_> {
         .map_err(to_io)?;
         let mut num = itoa::Buffer::new();
         for d in self.decisions {
-            out.write_record([
+            out.row(&[
                 num.format(d.row + 1),
                 self.aid_map.get(self.aid_table, Field::AidId, d.row).trim(),
                 self.aid.get(d.row).nik().text(),
@@ -248,10 +295,9 @@ impl RunOutput<'_> {
     }
 
     pub fn write_verified(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let mut out = csv_writer(w);
-        out.write_record(self.verified_header()).map_err(to_io)?;
-        self.each_verified(|rec| out.write_record(rec))
-            .map_err(to_io)?;
+        let mut out = CsvOut::new(w, self.excel_csv)?;
+        out.row(&self.verified_header()).map_err(to_io)?;
+        self.each_verified(|rec| out.row(rec)).map_err(to_io)?;
         out.flush()
     }
 
@@ -288,10 +334,9 @@ impl RunOutput<'_> {
     }
 
     pub fn write_rejected(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let mut out = csv_writer(w);
-        out.write_record(self.rejected_header()).map_err(to_io)?;
-        self.each_rejected(|rec| out.write_record(rec))
-            .map_err(to_io)?;
+        let mut out = CsvOut::new(w, self.excel_csv)?;
+        out.row(&self.rejected_header()).map_err(to_io)?;
+        self.each_rejected(|rec| out.row(rec)).map_err(to_io)?;
         out.flush()
     }
 
@@ -345,9 +390,9 @@ impl RunOutput<'_> {
     }
 
     pub fn write_duplicates(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let mut out = csv_writer(w);
-        out.write_record(DUPLICATES_HEADER).map_err(to_io)?;
-        self.each_duplicate(0..usize::MAX, |rec| out.write_record(rec))
+        let mut out = CsvOut::new(w, self.excel_csv)?;
+        out.row(&DUPLICATES_HEADER).map_err(to_io)?;
+        self.each_duplicate(0..usize::MAX, |rec| out.row(rec))
             .map_err(to_io)?;
         out.flush()
     }
@@ -399,8 +444,22 @@ pub fn read_output_csv(
         row: 0,
         message,
     };
-    let mut r = csv::Reader::from_path(path)
-        .map_err(|e| err(format!("{e}; is this the out folder of a run?")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| err(format!("{e}; is this the out folder of a run?")))?;
+    // Written with --csv-excel: byte-order mark, `;`, and `="..."` around digit strings.
+    let (excel, body) = match bytes.strip_prefix(b"\xef\xbb\xbf") {
+        Some(rest) => (true, rest),
+        None => (false, bytes.as_slice()),
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(if excel { b';' } else { b',' })
+        .from_reader(body);
+    let cell = |c: &str| -> String {
+        match c.strip_prefix("=\"").and_then(|c| c.strip_suffix('"')) {
+            Some(inner) if excel => inner.to_string(),
+            _ => c.to_string(),
+        }
+    };
     let headers: Vec<String> = r
         .headers()
         .map_err(|e| err(e.to_string()))?
@@ -410,13 +469,7 @@ pub fn read_output_csv(
     let mut rows = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| err(e.to_string()))?;
-        rows.push(
-            headers
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(String::from))
-                .collect(),
-        );
+        rows.push(headers.iter().cloned().zip(rec.iter().map(cell)).collect());
     }
     Ok((headers, rows))
 }
