@@ -295,6 +295,20 @@ fn fail_on_chooses_the_findings_that_fail_a_scheduled_job() {
     run(&["--fail-on", "nothing"]).code(2);
 }
 
+/// Every file of a folder (name and bytes), by name.
+fn folder_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 #[test]
 fn a_panic_exits_3_as_a_bug_and_leaves_the_earlier_outputs_untouched() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -310,20 +324,7 @@ fn a_panic_exits_3_as_a_bug_and_leaves_the_earlier_outputs_untouched() {
             .assert()
     };
     run(&[]).code(0);
-    let before: Vec<(String, Vec<u8>)> = {
-        let mut v: Vec<_> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| {
-                let p = e.unwrap().path();
-                (
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                    std::fs::read(&p).unwrap(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    };
+    let before = folder_contents(&out);
     assert_eq!(before.len(), 8, "all outputs of the first run");
     let assert = run(&["--internal-test-panic", "--lang", "en"]).code(3);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
@@ -341,20 +342,7 @@ fn a_panic_exits_3_as_a_bug_and_leaves_the_earlier_outputs_untouched() {
     );
     // The failed run wrote everything into a staging folder that is gone now: the outputs
     // are those of the first run, byte for byte, and nothing else is left behind.
-    let after: Vec<(String, Vec<u8>)> = {
-        let mut v: Vec<_> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| {
-                let p = e.unwrap().path();
-                (
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                    std::fs::read(&p).unwrap(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    };
+    let after = folder_contents(&out);
     assert_eq!(
         before.iter().map(|(n, _)| n).collect::<Vec<_>>(),
         after.iter().map(|(n, _)| n).collect::<Vec<_>>()

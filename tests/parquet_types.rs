@@ -6,6 +6,27 @@ use std::fs::File;
 use assert_cmd::Command;
 use polars::prelude::*;
 
+/// Write `columns` as a Parquet register.
+fn write_register(path: &std::path::Path, columns: Vec<Column>) {
+    let mut df = DataFrame::new_infer_height(columns).expect("frame");
+    ParquetWriter::new(File::create(path).unwrap())
+        .finish(&mut df)
+        .expect("parquet written");
+}
+
+/// Run `dedupe AID REGISTER -o OUT --quiet`: exit code 0, stderr returned.
+fn run_ok(aid: &std::path::Path, reg: &std::path::Path, out: &std::path::Path) -> String {
+    let assert = Command::cargo_bin("dedupe")
+        .unwrap()
+        .args([aid, reg])
+        .arg("-o")
+        .arg(out)
+        .arg("--quiet")
+        .assert()
+        .code(0);
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
 fn decisions(out: &std::path::Path) -> Vec<Vec<String>> {
     let mut r = csv::Reader::from_path(out.join("decisions.csv")).expect("decisions.csv");
     r.records()
@@ -16,27 +37,26 @@ fn decisions(out: &std::path::Path) -> Vec<Vec<String>> {
 #[test]
 fn small_integer_columns_and_null_death_dates_are_read() {
     let dir = tempfile::tempdir().unwrap();
-    let mut df = DataFrame::new_infer_height(vec![
-        Column::new(
-            "NIK".into(),
-            [6471054507890003i64, 6471050507890001, 6471051203850002],
-        ),
-        Column::new(
-            "NAMA_LGKP".into(),
-            ["SITI AMINAH", "BUDI SANTOSO", "AHMAD FAUZI"],
-        ),
-        Column::new("TGL_LHR".into(), ["1989-07-05", "1989-07-05", "1985-03-12"]),
-        Column::new("JENIS_KLMIN".into(), [2i8, 1, 1]),
-        Column::new("NO_RT".into(), [3i16, 3, 7]),
-        Column::new("NO_RW".into(), [1u16, 1, 2]),
-        Column::new("KODE_AGAMA".into(), [1u8, 1, 1]),
-        Column::new("TGL_MATI".into(), ["NULL", "0000-00-00", "2021-04-01"]),
-    ])
-    .expect("frame");
     let reg = dir.path().join("population.parquet");
-    ParquetWriter::new(File::create(&reg).unwrap())
-        .finish(&mut df)
-        .expect("parquet written");
+    write_register(
+        &reg,
+        vec![
+            Column::new(
+                "NIK".into(),
+                [6471054507890003i64, 6471050507890001, 6471051203850002],
+            ),
+            Column::new(
+                "NAMA_LGKP".into(),
+                ["SITI AMINAH", "BUDI SANTOSO", "AHMAD FAUZI"],
+            ),
+            Column::new("TGL_LHR".into(), ["1989-07-05", "1989-07-05", "1985-03-12"]),
+            Column::new("JENIS_KLMIN".into(), [2i8, 1, 1]),
+            Column::new("NO_RT".into(), [3i16, 3, 7]),
+            Column::new("NO_RW".into(), [1u16, 1, 2]),
+            Column::new("KODE_AGAMA".into(), [1u8, 1, 1]),
+            Column::new("TGL_MATI".into(), ["NULL", "0000-00-00", "2021-04-01"]),
+        ],
+    );
     let aid = dir.path().join("aid.csv");
     std::fs::write(
         &aid,
@@ -47,53 +67,48 @@ fn small_integer_columns_and_null_death_dates_are_read() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    Command::cargo_bin("dedupe")
-        .unwrap()
-        .args([&aid, &reg])
-        .arg("-o")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .code(0);
+    run_ok(&aid, &reg, &out);
     let rows = decisions(&out);
     let status: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
     // `NULL` and `0000-00-00` are no death date; a real date is.
     assert_eq!(status, ["VERIFIED", "VERIFIED", "DECEASED"]);
 }
 
+/// A register of `n` people whose death-date cells are `death(i)`.
+fn people_with_death_dates(
+    path: &std::path::Path,
+    n: usize,
+    death: impl Fn(usize) -> &'static str,
+) {
+    write_register(
+        path,
+        vec![
+            Column::new(
+                "NIK".into(),
+                (0..n)
+                    .map(|i| 6471054507890001 + i as i64)
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "NAMA_LGKP".into(),
+                (0..n).map(|i| format!("ORANG {i}")).collect::<Vec<_>>(),
+            ),
+            Column::new("TGL_MATI".into(), (0..n).map(death).collect::<Vec<_>>()),
+        ],
+    );
+}
+
 #[test]
 fn a_register_read_as_mostly_dead_raises_a_warning_naming_the_column() {
     let dir = tempfile::tempdir().unwrap();
-    // 30 living people whose empty death dates are spelled in a way the tool does not
-    // know as "no date" ("BELUM"), and 2 real deaths.
-    let n = 32;
-    let niks: Vec<i64> = (0..n).map(|i| 6471054507890001 + i as i64).collect();
-    let names: Vec<String> = (0..n).map(|i| format!("ORANG {i}")).collect();
-    let death: Vec<&str> = (0..n)
-        .map(|i| if i < 2 { "2021-04-01" } else { "BELUM" })
-        .collect();
-    let mut df = DataFrame::new_infer_height(vec![
-        Column::new("NIK".into(), niks),
-        Column::new("NAMA_LGKP".into(), names),
-        Column::new("TGL_MATI".into(), death),
-    ])
-    .expect("frame");
     let reg = dir.path().join("population.parquet");
-    ParquetWriter::new(File::create(&reg).unwrap())
-        .finish(&mut df)
-        .expect("parquet written");
     let aid = dir.path().join("aid.csv");
     std::fs::write(&aid, "NIK;NAMA\n6471054507890005;Orang 4\n").unwrap();
     let out = dir.path().join("out");
-    let assert = Command::cargo_bin("dedupe")
-        .unwrap()
-        .args([&aid, &reg])
-        .arg("-o")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .code(0);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    // 30 living people whose empty death dates are spelled in a way the tool does not
+    // know as "no date" ("BELUM"), and 2 real deaths.
+    people_with_death_dates(&reg, 32, |i| if i < 2 { "2021-04-01" } else { "BELUM" });
+    let stderr = run_ok(&aid, &reg, &out);
     assert!(
         stderr.contains("dedupe: warning: 32 of 32 register rows (100%) read as deceased"),
         "{stderr}"
@@ -108,42 +123,15 @@ fn a_register_read_as_mostly_dead_raises_a_warning_naming_the_column() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["warnings"].as_array().map(Vec::len), Some(1));
 
-    // The same register with the usual spellings of "no date": no warning, nobody living
-    // is marked deceased.
-    let death: Vec<&str> = (0..n)
-        .map(|i| match i {
-            0 | 1 => "2021-04-01",
-            i if i % 3 == 0 => "NULL",
-            i if i % 3 == 1 => "0000-00-00",
-            _ => "-",
-        })
-        .collect();
-    let mut df = DataFrame::new_infer_height(vec![
-        Column::new(
-            "NIK".into(),
-            (0..n)
-                .map(|i| 6471054507890001 + i as i64)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "NAMA_LGKP".into(),
-            (0..n).map(|i| format!("ORANG {i}")).collect::<Vec<_>>(),
-        ),
-        Column::new("TGL_MATI".into(), death),
-    ])
-    .expect("frame");
-    ParquetWriter::new(File::create(&reg).unwrap())
-        .finish(&mut df)
-        .expect("parquet written");
-    let assert = Command::cargo_bin("dedupe")
-        .unwrap()
-        .args([&aid, &reg])
-        .arg("-o")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .code(0);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    // The same register with the usual spellings of "no date": read as no death (said in
+    // a warning), and nobody living is marked deceased.
+    people_with_death_dates(&reg, 32, |i| match i {
+        0 | 1 => "2021-04-01",
+        i if i % 3 == 0 => "NULL",
+        i if i % 3 == 1 => "0000-00-00",
+        _ => "-",
+    });
+    let stderr = run_ok(&aid, &reg, &out);
     assert!(
         stderr.contains(
             "dedupe: warning: death-date column TGL_MATI: 30 of 32 cells spell \"no date\""

@@ -121,19 +121,24 @@ fn report_totals_match_decisions_and_config() {
     assert!(n > 100);
 }
 
-#[test]
-fn report_command_rebuilds_with_new_amounts_in_english() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("out");
+/// A run on the fixtures with the default config, outputs in `out`.
+fn run_fixtures(out: &std::path::Path) {
     Command::cargo_bin("dedupe")
         .expect("binary")
         .arg(fixture("aid.csv"))
         .arg(fixture("population.parquet"))
         .arg("-o")
-        .arg(&out)
+        .arg(out)
         .arg("-q")
         .assert()
         .success();
+}
+
+#[test]
+fn report_command_rebuilds_with_new_amounts_in_english() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    run_fixtures(&out);
     let config = dir.path().join("new.toml");
     std::fs::write(
         &config,
@@ -166,15 +171,7 @@ fn report_command_rebuilds_with_new_amounts_in_english() {
 fn reports_from_memory_equal_reports_rebuilt_from_the_files() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("out");
-    Command::cargo_bin("dedupe")
-        .expect("binary")
-        .arg(fixture("aid.csv"))
-        .arg(fixture("population.parquet"))
-        .arg("-o")
-        .arg(&out)
-        .arg("-q")
-        .assert()
-        .success();
+    run_fixtures(&out);
     let from_memory = std::fs::read_to_string(out.join("report.html")).expect("html");
     let sheets = |path: &std::path::Path| {
         use calamine::Reader;

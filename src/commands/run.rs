@@ -125,17 +125,10 @@ pub fn match_tables_with_model(
 /// reason codes).
 pub fn aid_quality(table: &Table, map: &FieldMap, aid: &Records) -> BTreeMap<String, usize> {
     use crate::core::config::Field;
-    let mut q: BTreeMap<String, usize> = [
-        "birth_date_missing",
-        "birth_date_unreadable",
-        "birth_date_placeholder",
-        "sex_unreadable",
-        "kk_missing",
-        "kk_invalid",
-    ]
-    .into_iter()
-    .map(|k| (k.to_string(), 0))
-    .collect();
+    let mut q: BTreeMap<String, usize> = output::AID_QUALITY_KEYS
+        .into_iter()
+        .map(|k| (k.to_string(), 0))
+        .collect();
     let mut add = |k: &str| *q.entry(k.to_string()).or_default() += 1;
     for p in &aid.people {
         let date = map.get(table, Field::BirthDate, p.row);
@@ -186,21 +179,11 @@ pub fn life_warnings(table: &Table, map: &FieldMap, register: &Records) -> Vec<S
         }
         if !spelled.is_empty() {
             let total: usize = spelled.values().sum();
-            let mut top: Vec<(String, usize)> = spelled.into_iter().collect();
-            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            let values: Vec<String> = top
-                .iter()
-                .take(3)
-                .map(|(v, c)| format!("{v:?} x{c}"))
-                .collect();
             out.push(format!(
                 "death-date column {}: {total} of {n} cells spell \"no date\" ({}) and are \
                  read as no death",
-                map.describe(table)
-                    .get(Field::DeathDate.key())
-                    .map(|h| h.join("+"))
-                    .unwrap_or_default(),
-                values.join(", ")
+                headers_of(table, map, Field::DeathDate),
+                commonest(spelled)
             ));
         }
     }
@@ -231,20 +214,10 @@ pub fn life_warnings(table: &Table, map: &FieldMap, register: &Records) -> Vec<S
                     .entry(map.get(table, field, r).trim().to_string())
                     .or_default() += 1;
             }
-            let mut top: Vec<(String, usize)> = counts.into_iter().collect();
-            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            let values: Vec<String> = top
-                .iter()
-                .take(3)
-                .map(|(v, c)| format!("{v:?} x{c}"))
-                .collect();
             described.push(format!(
                 "column {} (commonest: {})",
-                map.describe(table)
-                    .get(field.key())
-                    .map(|h| h.join("+"))
-                    .unwrap_or_default(),
-                values.join(", ")
+                headers_of(table, map, field),
+                commonest(counts)
             ));
         }
         out.push(format!(
@@ -258,6 +231,25 @@ pub fn life_warnings(table: &Table, map: &FieldMap, register: &Records) -> Vec<S
         ));
     }
     out
+}
+
+/// The header(s) of a field's column(s), joined with `+`.
+fn headers_of(table: &Table, map: &FieldMap, field: crate::core::config::Field) -> String {
+    map.describe(table)
+        .get(field.key())
+        .map(|h| h.join("+"))
+        .unwrap_or_default()
+}
+
+/// The three commonest values with their counts: `"NULL" x196, "-" x3`.
+fn commonest(counts: BTreeMap<String, usize>) -> String {
+    let mut top: Vec<(String, usize)> = counts.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.iter()
+        .take(3)
+        .map(|(v, c)| format!("{v:?} x{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// SHA-256 of a file, hex.

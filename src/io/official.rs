@@ -50,6 +50,23 @@ pub enum Sheet {
     Rejected,
 }
 
+/// The column headers of a row sheet, given the aid list's own headers.
+pub fn sheet_headers(sheet: Sheet, aid: &[String]) -> Vec<String> {
+    match sheet {
+        Sheet::Verified => {
+            let mut h = aid.to_vec();
+            h.push("register_nik".into());
+            h
+        }
+        Sheet::Duplicates => DUPLICATES_HEADER.map(String::from).to_vec(),
+        Sheet::Rejected => {
+            let mut h: Vec<String> = REJECTED_LEAD.map(String::from).to_vec();
+            h.extend(aid.iter().cloned());
+            h
+        }
+    }
+}
+
 /// What the reports need of one aid row.
 #[derive(Debug, Clone, Default)]
 pub struct RowFacts<'a> {
@@ -327,22 +344,11 @@ impl SheetRows for RunFiles {
         sheet: Sheet,
         f: &mut dyn FnMut(&[&str]) -> Result<(), rust_xlsxwriter::XlsxError>,
     ) -> Result<(), rust_xlsxwriter::XlsxError> {
-        let aid = self.aid_headers();
-        let (headers, rows): (Vec<String>, &Vec<Row>) = match sheet {
-            Sheet::Verified => {
-                let mut h = aid;
-                h.push("register_nik".into());
-                (h, &self.verified)
-            }
-            Sheet::Duplicates => (
-                DUPLICATES_HEADER.map(String::from).to_vec(),
-                &self.duplicates,
-            ),
-            Sheet::Rejected => {
-                let mut h: Vec<String> = REJECTED_LEAD.map(String::from).to_vec();
-                h.extend(aid);
-                (h, &self.rejected)
-            }
+        let headers = sheet_headers(sheet, &self.aid_headers());
+        let rows = match sheet {
+            Sheet::Verified => &self.verified,
+            Sheet::Duplicates => &self.duplicates,
+            Sheet::Rejected => &self.rejected,
         };
         let mut cells: Vec<&str> = Vec::with_capacity(headers.len());
         for row in rows {
@@ -537,16 +543,6 @@ const QUALITY_REASONS: [&str; 11] = [
     "NIK_SERIAL",
 ];
 
-/// Aid-list problems of `summary.json: aid_quality`, in the report's order.
-const QUALITY_FIELDS: [&str; 6] = [
-    "birth_date_missing",
-    "birth_date_unreadable",
-    "birth_date_placeholder",
-    "sex_unreadable",
-    "kk_missing",
-    "kk_invalid",
-];
-
 /// The HTML report, from the template and the language's string table.
 pub fn html(f: &Facts, lang: Lang) -> String {
     let c = |k: &str| f.status_counts.get(k).copied().unwrap_or(0);
@@ -596,7 +592,7 @@ pub fn html(f: &Facts, lang: Lang) -> String {
         area(t(lang, "program"), &f.by_program, lang, 20),
     ];
     let aq = &f.summary["aid_quality"];
-    let quality: Vec<Labelled> = QUALITY_FIELDS
+    let quality: Vec<Labelled> = crate::io::output::AID_QUALITY_KEYS
         .iter()
         .map(|k| Labelled {
             label: t(lang, &format!("quality.{k}")),
@@ -702,22 +698,11 @@ pub fn xlsx(
     // constant-memory mode (inline strings, rows streamed to a temporary file).
     let aid = source.aid_headers();
     let sheets: [(&str, Sheet, Vec<String>); 3] = [
-        ("Terverifikasi", Sheet::Verified, {
-            let mut h = aid.clone();
-            h.push("register_nik".into());
-            h
-        }),
-        (
-            "Data Ganda",
-            Sheet::Duplicates,
-            DUPLICATES_HEADER.map(String::from).to_vec(),
-        ),
-        ("Ditolak", Sheet::Rejected, {
-            let mut h: Vec<String> = REJECTED_LEAD.map(String::from).to_vec();
-            h.extend(aid.iter().cloned());
-            h
-        }),
-    ];
+        ("Terverifikasi", Sheet::Verified),
+        ("Data Ganda", Sheet::Duplicates),
+        ("Ditolak", Sheet::Rejected),
+    ]
+    .map(|(name, sheet)| (name, sheet, sheet_headers(sheet, &aid)));
     let mut kinds = Vec::new();
     for (name, sheet, headers) in sheets {
         // Column widths from the first rows (they must be set before rows are streamed).

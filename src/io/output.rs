@@ -406,6 +406,16 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<PathBuf, WriteErro
     })
 }
 
+/// The aid list's data-quality problems counted in `summary.json: aid_quality`.
+pub const AID_QUALITY_KEYS: [&str; 6] = [
+    "birth_date_missing",
+    "birth_date_unreadable",
+    "birth_date_placeholder",
+    "sex_unreadable",
+    "kk_missing",
+    "kk_invalid",
+];
+
 /// Leading columns of `rejected.csv` before the original ones.
 pub const REJECTED_LEAD: [&str; 6] = [
     "row",
