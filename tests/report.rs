@@ -201,3 +201,44 @@ fn reports_from_memory_equal_reports_rebuilt_from_the_files() {
     assert!(book_from_memory[1].1.len() > 100, "rows in Terverifikasi");
     assert_eq!(book_from_memory, book_rebuilt, "report.xlsx cells differ");
 }
+
+#[test]
+fn a_megabyte_cell_is_cut_in_the_workbook_and_never_fails_the_run() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // The fixtures' aid list with a 1 MB address in its first row.
+    let text = std::fs::read_to_string(fixture("aid.csv")).expect("fixture");
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let mut cells: Vec<String> = lines[1].split(';').map(String::from).collect();
+    cells[7] = format!("JL. PANJANG {}", "X".repeat(1 << 20));
+    lines[1] = cells.join(";");
+    let aid = dir.path().join("aid.csv");
+    std::fs::write(&aid, lines.join("\n") + "\n").expect("write");
+    let out = dir.path().join("out");
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(&aid)
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    // The CSVs keep the cell whole; the workbook cuts it at Excel's limit with a marker.
+    let decisions = std::fs::read_to_string(out.join("decisions.csv")).expect("csv");
+    assert_eq!(decisions.lines().count(), lines.len());
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).expect("xlsx");
+    let mut longest = 0;
+    for name in wb.sheet_names() {
+        for row in wb.worksheet_range(&name).expect("sheet").rows() {
+            for c in row {
+                if let Data::String(s) = c {
+                    if s.starts_with("JL. PANJANG") {
+                        assert!(s.ends_with(" [...]"), "cut with a marker");
+                        longest = longest.max(s.chars().count());
+                    }
+                }
+            }
+        }
+    }
+    assert!(longest > 30_000 && longest <= 32_767, "{longest}");
+}
