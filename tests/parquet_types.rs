@@ -141,3 +141,31 @@ fn a_register_read_as_mostly_dead_raises_a_warning_naming_the_column() {
     assert!(!stderr.contains("read as deceased"), "{stderr}");
     assert_eq!(decisions(&out)[0][3], "VERIFIED");
 }
+
+#[test]
+fn an_aid_parquet_with_a_list_column_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("population.parquet");
+    people_with_death_dates(&reg, 3, |_| "");
+    let aid = dir.path().join("aid.parquet");
+    let tags = Series::new(
+        "TAGS".into(),
+        [
+            Series::new("".into(), [1i64, 2]),
+            Series::new("".into(), [3i64]),
+        ],
+    );
+    write_register(
+        &aid,
+        vec![
+            Column::new("NIK".into(), ["6471054507890001", "6471054507890002"]),
+            Column::new("NAMA".into(), ["Orang 0", "Orang 1"]),
+            tags.into(),
+        ],
+    );
+    let out = dir.path().join("out");
+    run_ok(&aid, &reg, &out);
+    let rows = decisions(&out);
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r[3] == "VERIFIED"), "{rows:?}");
+}

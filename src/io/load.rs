@@ -540,6 +540,13 @@ fn column_text(path: &Path, series: &polars::prelude::Series) -> Result<TextColu
                 out.push(x.map_or("", |x| buf.format(x)));
             }
         }
+    } else if dtype.is_nested() {
+        // Lists and structs hold no field's value (and have no text form): empty cells, so
+        // that such a column never stops a run. A register never reads them (projection).
+        out = TextColumn::with_capacity(&name, CellKind::Text, series.len(), 0);
+        for _ in 0..series.len() {
+            out.push("");
+        }
     } else {
         let kind = if matches!(dtype, DataType::Decimal(..)) {
             CellKind::Integer
