@@ -295,12 +295,16 @@ fn fail_on_chooses_the_findings_that_fail_a_scheduled_job() {
     run(&["--fail-on", "nothing"]).code(2);
 }
 
-/// Every file of a folder (name and bytes), by name.
+/// Every file of a folder (name and bytes), by name; folders as empty entries.
 fn folder_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| {
             let p = e.unwrap().path();
+            if p.is_dir() {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                return (name, Vec::new());
+            }
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             (name, std::fs::read(&p).unwrap())
         })
@@ -450,4 +454,52 @@ fn csv_for_excel_round_trips_every_nik_as_text() {
         .args(["explain", excel.to_str().unwrap(), "3"])
         .assert()
         .success();
+}
+
+#[test]
+fn a_run_killed_while_writing_leaves_no_partial_output() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        dedupe()
+            .arg(fixture("aid.csv"))
+            .arg(fixture("population.parquet"))
+            .arg("-o")
+            .arg(&out)
+            .arg("-q")
+            .args(extra)
+            .assert()
+    };
+    run(&[]).code(0);
+    let before = folder_contents(&out);
+    // Killed in the middle of writing (abort: no unwinding, no clean-up).
+    let killed = run(&["--internal-test-abort"]).get_output().status.clone();
+    assert!(!killed.success());
+    let names = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    // The outputs are those of the first run, byte for byte; what the killed run wrote
+    // stays in its hidden staging folder.
+    let after: Vec<(String, Vec<u8>)> = folder_contents(&out)
+        .into_iter()
+        .filter(|(n, _)| !n.starts_with(".dedupe-staging-"))
+        .collect();
+    assert!(before == after, "outputs changed by the killed run");
+    let staging: Vec<String> = names(&out)
+        .into_iter()
+        .filter(|n| n.starts_with(".dedupe-staging-"))
+        .collect();
+    assert_eq!(staging.len(), 1, "{staging:?}");
+    // The next run removes the leftover.
+    run(&[]).code(0);
+    assert!(
+        names(&out).iter().all(|n| !n.starts_with('.')),
+        "{:?}",
+        names(&out)
+    );
 }

@@ -118,6 +118,10 @@ pub struct Opts {
     /// of outputs).
     #[arg(long, hide = true)]
     pub internal_test_panic: bool,
+
+    /// Abort (as a kill would) while the outputs are being written (tests of staging).
+    #[arg(long, hide = true)]
+    pub internal_test_abort: bool,
 }
 
 /// Language of the reports, as a flag (`--lang id|en`).
@@ -230,7 +234,13 @@ impl Opts {
             self.quiet,
         )?;
         config.model_path = self.model.clone();
-        config.test_panic_while_writing = self.internal_test_panic;
+        config.test_fault = if self.internal_test_abort {
+            Some(crate::core::config::TestFault::Abort)
+        } else if self.internal_test_panic {
+            Some(crate::core::config::TestFault::Panic)
+        } else {
+            None
+        };
         config.csv_excel = self.csv_excel;
         config.lang = self.lang.into();
         if let Some(sheet) = &self.sheet {

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
-use crate::core::config::{Config, FileConfig};
+use crate::core::config::{Config, FileConfig, TestFault};
 use crate::core::error::{Error, LoadError};
 use crate::core::progress::Progress;
 use crate::core::status::Status;
@@ -390,8 +390,18 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     // Every output is written into a staging folder inside the out folder and moved into
     // place only when all of them are complete: a run that fails (or is stopped) while
     // writing leaves no new outputs at all. The staging folder is removed on any exit.
+    // A run killed while writing (power cut, `kill -9`) leaves its staging folder behind,
+    // never a half-written output: the next run into the folder removes it.
+    if let Ok(entries) = std::fs::read_dir(&cfg.out_dir) {
+        for e in entries.flatten() {
+            let stale = e.file_name().to_string_lossy().starts_with(STAGING_PREFIX);
+            if stale && e.path().is_dir() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
     let staging = tempfile::Builder::new()
-        .prefix(".dedupe-staging-")
+        .prefix(STAGING_PREFIX)
         .tempdir_in(&cfg.out_dir)
         .map_err(io_err(&cfg.out_dir))?;
     let dir = staging.path();
@@ -416,8 +426,13 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     );
     tables?;
     reports?;
-    if cfg.test_panic_while_writing {
-        panic!("test panic while writing (NIK 6471054507890003 in the message)");
+    match cfg.test_fault {
+        Some(TestFault::Panic) => {
+            panic!("test panic while writing (NIK 6471054507890003 in the message)")
+        }
+        // What a kill while writing leaves: no unwinding, no clean-up.
+        Some(TestFault::Abort) => std::process::abort(),
+        None => {}
     }
     // Sub-times of the write stage (they overlap: the two run side by side).
     summary
@@ -448,6 +463,9 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     }
     Ok(summary)
 }
+
+/// The prefix of the staging folder inside the out folder.
+pub const STAGING_PREFIX: &str = ".dedupe-staging-";
 
 /// Run the whole job with `cfg.threads` worker threads.
 pub fn run(cfg: &Config) -> Result<Summary, Error> {

@@ -525,6 +525,15 @@ impl FileFormat {
     }
 }
 
+/// A fault the tests inject while outputs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestFault {
+    /// A bug: a panic (exit code 3).
+    Panic,
+    /// A kill: the process ends at once, nothing is cleaned up.
+    Abort,
+}
+
 /// Everything a run needs, validated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
@@ -545,9 +554,10 @@ pub struct Config {
     pub lang: Lang,
     /// Write the CSV outputs for Excel on Indonesian-locale machines (`--csv-excel`).
     pub csv_excel: bool,
-    /// Panic in the middle of writing the outputs (for the tests of exit code 3).
+    /// A fault in the middle of writing the outputs, for the tests of exit code 3 and of
+    /// the staging of outputs (hidden flags).
     #[serde(skip)]
-    pub test_panic_while_writing: bool,
+    pub test_fault: Option<TestFault>,
 }
 
 impl Config {
@@ -581,7 +591,7 @@ impl Config {
             model_path: None,
             lang: Lang::Id,
             csv_excel: false,
-            test_panic_while_writing: false,
+            test_fault: None,
         })
     }
 }
