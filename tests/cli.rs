@@ -473,7 +473,7 @@ fn a_run_killed_while_writing_leaves_no_partial_output() {
     run(&[]).code(0);
     let before = folder_contents(&out);
     // Killed in the middle of writing (abort: no unwinding, no clean-up).
-    let killed = run(&["--internal-test-abort"]).get_output().status.clone();
+    let killed = run(&["--internal-test-abort"]).get_output().status;
     assert!(!killed.success());
     let names = |dir: &Path| -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)
