@@ -2,6 +2,7 @@
 //! death dates spelled as words for the living.
 
 use std::fs::File;
+use std::path::Path;
 
 use assert_cmd::Command;
 use polars::prelude::*;
@@ -168,4 +169,34 @@ fn an_aid_parquet_with_a_list_column_runs() {
     let rows = decisions(&out);
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r[3] == "VERIFIED"), "{rows:?}");
+}
+
+/// `fixtures/pandas_register.parquet` was written by pandas 3.1 with pyarrow 26
+/// (`DataFrame.to_parquet`): NIK `int64`; NAMA_LGKP and KEL_NAME categorical (Arrow
+/// dictionary strings); TGL_LHR `timestamp[us]`; JENIS_KLMIN `int8`; NO_RT nullable
+/// `Int16`; NO_RW nullable `UInt16` with a null; STATUS and TGL_MATI `large_string` with
+/// nulls, `NULL` and `0000-00-00`; a `double` with NaN; a list and a struct column.
+#[test]
+fn a_register_written_by_pandas_and_pyarrow_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pandas_register.parquet");
+    let aid = dir.path().join("aid.csv");
+    std::fs::write(
+        &aid,
+        "NIK;NAMA;TGL_LAHIR\n\
+         6471054507890003;Siti Aminah;05-07-1989\n\
+         6471050507890001;Budi Santoso;05-07-1989\n\
+         6471051203850002;Ahmad Fauzi;12-03-1985\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(&aid, &reg, &out);
+    let rows = decisions(&out);
+    let status: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(status, ["VERIFIED", "VERIFIED", "VERIFIED"]);
+    // The birth dates (timestamps) were read: they agree in the evidence.
+    assert!(
+        rows.iter().all(|r| r[10].contains("birth_date=+")),
+        "{rows:?}"
+    );
 }
