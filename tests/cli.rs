@@ -503,3 +503,38 @@ fn a_run_killed_while_writing_leaves_no_partial_output() {
         names(&out)
     );
 }
+
+#[test]
+fn json_logs_are_one_object_a_line_without_whole_niks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let lines = |assert: assert_cmd::assert::Assert| -> Vec<serde_json::Value> {
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(!stderr.contains("6471054507890003"), "{stderr}");
+        stderr
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    };
+    let run = |aid: PathBuf, extra: &[&str]| {
+        dedupe()
+            .arg(aid)
+            .arg(fixture("population.parquet"))
+            .arg("-o")
+            .arg(&out)
+            .args(["--log-format", "json"])
+            .args(extra)
+            .assert()
+    };
+    let done = lines(run(fixture("aid.csv"), &[]).code(0));
+    let last = done.last().expect("a closing event");
+    assert_eq!(last["event"], "done");
+    assert_eq!(last["rows_in"], 301);
+    let err = lines(run(dir.path().join("absent.csv"), &[]).code(2));
+    assert_eq!(err[0]["level"], "error");
+    assert_eq!(err[0]["exit_code"], 2);
+    assert!(err[0]["message"].as_str().unwrap().contains("absent.csv"));
+    let bug = lines(run(fixture("aid.csv"), &["--internal-test-panic"]).code(3));
+    assert_eq!(bug[0]["event"], "internal_error");
+    assert_eq!(bug[0]["exit_code"], 3);
+}

@@ -143,3 +143,69 @@ proptest! {
         }
     }
 }
+
+/// Cases for the CSV loader's laws: a few in every test run; a benchmark-style job sets
+/// `PROPTEST_CASES` (for example 100000) to run them long enough to matter.
+fn loader_config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    ProptestConfig::with_cases(cases)
+}
+
+/// Text that looks like a CSV export gone wrong: delimiters, quotes, line ends, digits,
+/// letters, BOMs and stray bytes in any order.
+fn messy_csv() -> impl Strategy<Value = Vec<u8>> {
+    let pieces = prop::sample::select(vec![
+        &b"NIK"[..],
+        b"NAMA",
+        b";",
+        b",",
+        b"\t",
+        b"|",
+        b"\"",
+        b"\"\"",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"6471054507890003",
+        b"6.47E+15",
+        b"'",
+        b"SITI AMINAH",
+        b"\xef\xbb\xbf",
+        b"\xff\xfe",
+        b"\x00",
+        b"\xe9",
+        b" ",
+    ]);
+    prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(loader_config())]
+
+    /// The CSV loader never panics: any bytes give a table or an error, and a table always
+    /// has as many cells in every column as it has rows.
+    #[test]
+    fn the_csv_loader_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400), messy in messy_csv()) {
+        let dir = tempfile::tempdir().unwrap();
+        for body in [bytes, messy] {
+            let path = dir.path().join("aid.csv");
+            std::fs::write(&path, &body).unwrap();
+            if let Ok(t) = dedupe::io::load::read_csv(&path, None) {
+                for c in &t.columns {
+                    prop_assert_eq!(c.len(), t.n_rows);
+                    for r in 0..t.n_rows {
+                        let _ = c.get(r);
+                    }
+                }
+                // And whatever was read runs through matching when it has a NIK column.
+                let reg = Table::from_rows("register.csv", &["NIK", "NAMA_LGKP"], &[vec!["6471054507890003", "SITI AMINAH"]]);
+                if let Ok(out) = match_tables(&t, &reg, &FileConfig::default(), &Progress::hidden()) {
+                    prop_assert_eq!(out.decisions.len(), t.n_rows);
+                }
+            }
+        }
+    }
+}

@@ -107,6 +107,11 @@ pub struct Opts {
     #[arg(long, value_enum, value_name = "WHAT")]
     pub fail_on: Option<FailOn>,
 
+    /// Format of the messages on stderr: `human`, or `json` (one JSON object a line, for
+    /// schedulers: warnings, errors and the closing summary). NIKs are masked in both.
+    #[arg(long, value_enum, default_value = "human", value_name = "FORMAT")]
+    pub log_format: LogFormat,
+
     /// Write the CSV outputs for Excel on an Indonesian-locale machine: UTF-8 with a
     /// byte-order mark, `;` between cells, and NIK, KK and other long digit strings kept
     /// as text (written `="..."`), so that Excel neither shows them as 6.47E+15 nor damages
@@ -137,6 +142,38 @@ impl From<LangArg> for crate::core::config::Lang {
         match l {
             LangArg::Id => crate::core::config::Lang::Id,
             LangArg::En => crate::core::config::Lang::En,
+        }
+    }
+}
+
+/// Format of the messages on stderr (`--log-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+/// Print one event on stderr: `dedupe: [warning: ]message`, or a JSON object a line with
+/// `level`, `event`, `message` and the extra fields. NIK-like digits are masked.
+pub fn log(format: LogFormat, level: &str, event: &str, message: &str, extra: serde_json::Value) {
+    let message = mask_digits(message);
+    match format {
+        LogFormat::Human => match level {
+            "warning" => eprintln!("dedupe: warning: {message}"),
+            _ => eprintln!("dedupe: {message}"),
+        },
+        LogFormat::Json => {
+            let mut obj = serde_json::json!({
+                "tool": "dedupe",
+                "level": level,
+                "event": event,
+                "message": message,
+            });
+            if let (Some(o), serde_json::Value::Object(x)) = (obj.as_object_mut(), extra) {
+                o.extend(x);
+            }
+            eprintln!("{obj}");
         }
     }
 }
@@ -354,13 +391,32 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
         )
     })?;
     for w in &summary.warnings {
-        eprintln!("dedupe: warning: {w}");
+        log(
+            opts.log_format,
+            "warning",
+            "warning",
+            w,
+            serde_json::Value::Null,
+        );
     }
     if opts.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     }
     if !opts.quiet {
-        eprintln!("{}", human_summary(&summary));
+        let text = human_summary(&summary);
+        let text = text.strip_prefix("dedupe: ").unwrap_or(&text);
+        log(
+            opts.log_format,
+            "info",
+            "done",
+            text,
+            serde_json::json!({
+                "rows_in": summary.rows_in,
+                "rows_verified": summary.rows_verified,
+                "status_counts": summary.status_counts,
+                "out_dir": summary.out_dir,
+            }),
+        );
     }
     let count = |k: &str| summary.status_counts.get(k).copied().unwrap_or(0);
     let duplicates = count("DUPLICATE") > 0;
@@ -397,7 +453,13 @@ pub fn main() -> i32 {
     match result {
         Ok(Ok(code)) => code,
         Ok(Err(err)) => {
-            eprintln!("dedupe: {err:#}");
+            log(
+                opts.log_format,
+                "error",
+                "error",
+                &format!("{err:#}"),
+                serde_json::json!({"exit_code": 2}),
+            );
             2
         }
         Err(panic) => {
@@ -406,12 +468,17 @@ pub fn main() -> i32 {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown".to_string());
-            eprintln!(
-                "dedupe: internal error, a bug in dedupe {}: {}. No output was left half \
-                 written. Please report it with the command line and the shape of the data \
-                 (never its NIKs).",
-                env!("CARGO_PKG_VERSION"),
-                mask_digits(&message)
+            log(
+                opts.log_format,
+                "error",
+                "internal_error",
+                &format!(
+                    "internal error, a bug in dedupe {}: {message}. No output was left half \
+                     written. Please report it with the command line and the shape of the \
+                     data (never its NIKs).",
+                    env!("CARGO_PKG_VERSION")
+                ),
+                serde_json::json!({"exit_code": 3, "version": env!("CARGO_PKG_VERSION")}),
             );
             3
         }
