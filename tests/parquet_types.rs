@@ -200,3 +200,58 @@ fn a_register_written_by_pandas_and_pyarrow_is_read() {
         "{rows:?}"
     );
 }
+
+#[test]
+fn decimal_niks_empty_tables_and_truncated_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let aid = dir.path().join("aid.csv");
+    std::fs::write(&aid, "NIK;NAMA\n6471054507890003;Siti Aminah\n").unwrap();
+    let out = dir.path().join("out");
+    // NIK as a decimal(16, 0) column (some database exports).
+    let reg = dir.path().join("decimal.parquet");
+    let nik = Series::new("NIK".into(), [6471054507890003i128, 6471050507890001])
+        .cast(&DataType::Decimal(16, 0))
+        .expect("decimal");
+    // The second person has a null name.
+    write_register(
+        &reg,
+        vec![
+            nik.into(),
+            Column::new("NAMA_LGKP".into(), [Some("SITI AMINAH"), None]),
+        ],
+    );
+    std::fs::write(
+        &aid,
+        "NIK;NAMA\n6471054507890003;Siti Aminah\n6471050507890001;Budi\n",
+    )
+    .unwrap();
+    run_ok(&aid, &reg, &out);
+    let rows = decisions(&out);
+    assert_eq!(rows[0][3], "VERIFIED");
+    assert_eq!(rows.len(), 2);
+    // A register with the right columns and no rows: every aid row is not in it.
+    let empty = dir.path().join("empty.parquet");
+    write_register(
+        &empty,
+        vec![
+            Column::new("NIK".into(), Vec::<i64>::new()),
+            Column::new("NAMA_LGKP".into(), Vec::<String>::new()),
+        ],
+    );
+    run_ok(&aid, &empty, &out);
+    assert_eq!(decisions(&out)[0][3], "NOT_IN_REGISTER");
+    // A file cut short in transfer: exit 2 naming it.
+    let bytes = std::fs::read(&reg).unwrap();
+    let truncated = dir.path().join("truncated.parquet");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let assert = Command::cargo_bin("dedupe")
+        .unwrap()
+        .args([&aid, &truncated])
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("truncated.parquet"), "{stderr}");
+    assert!(stderr.starts_with("dedupe: "), "{stderr}");
+}
