@@ -321,7 +321,17 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         columns: outcome.register_map.describe(&register_table),
         long_rows: register_table.long_rows,
     };
-    let warnings = life_warnings(&register_table, &outcome.register_map, &outcome.register);
+    let mut warnings = life_warnings(&register_table, &outcome.register_map, &outcome.register);
+    for t in [&aid_table, &register_table] {
+        if let Some((row, n)) = t.multiline {
+            warnings.push(format!(
+                "{}: {n} row(s) have a cell spanning several lines, the first at data row \
+                 {row}; an unterminated quote (\") makes the rows after it one cell: check \
+                 the quoting around that row",
+                t.path.display()
+            ));
+        }
+    }
     // The register's text is no longer needed: its records hold every value used.
     drop(register_table);
     let mut stage_seconds = outcome.stage_seconds.clone();

@@ -575,6 +575,15 @@ impl Config {
             if !path.is_file() {
                 return Err(ConfigError::MissingInput { path: path.clone() });
             }
+            // Outputs replace files of the out folder: an input inside it could be lost.
+            if let (Ok(input), Ok(out)) = (path.canonicalize(), out_dir.canonicalize()) {
+                if input.parent() == Some(out.as_path()) {
+                    return Err(ConfigError::InputInOutDir {
+                        path: path.clone(),
+                        out_dir: out_dir.clone(),
+                    });
+                }
+            }
         }
         let file = match &config_path {
             Some(p) => FileConfig::from_path(p)?,

@@ -17,6 +17,8 @@ pub enum ConfigError {
     Parse { path: PathBuf, message: String },
     #[error("input file {path} does not exist or is not a file: check the path")]
     MissingInput { path: PathBuf },
+    #[error("input file {path} is in the output folder {out_dir}, whose files a run replaces: choose another folder with -o")]
+    InputInOutDir { path: PathBuf, out_dir: PathBuf },
     #[error(
         "input file {path}: unknown extension; use .csv, .tsv or .txt (delimited text), .parquet, or .xlsx/.xls"
     )]

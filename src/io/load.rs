@@ -104,6 +104,9 @@ pub struct Table {
     pub n_rows: usize,
     /// Data rows that had more cells than the header (the extra cells are ignored).
     pub long_rows: usize,
+    /// The first data row (1-based) with a cell spanning several lines, and how many such
+    /// rows: an unterminated quote swallows the rows after it into one cell.
+    pub multiline: Option<(usize, usize)>,
 }
 
 impl Table {
@@ -139,6 +142,7 @@ impl Table {
             columns,
             n_rows: rows.len(),
             long_rows: 0,
+            multiline: None,
         }
     }
 
@@ -409,6 +413,7 @@ pub fn read_csv(path: &Path, delimiter: Option<u8>) -> Result<Table, LoadError> 
         .collect();
     let mut n_rows = 0;
     let mut long_rows = 0;
+    let mut multiline: Option<(usize, usize)> = None;
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -426,6 +431,10 @@ pub fn read_csv(path: &Path, delimiter: Option<u8>) -> Result<Table, LoadError> 
         if record.len() > columns.len() {
             long_rows += 1;
         }
+        if record.iter().any(|f| f.contains(&b'\n')) {
+            let m = multiline.get_or_insert((n_rows + 1, 0));
+            m.1 += 1;
+        }
         for (i, col) in columns.iter_mut().enumerate() {
             col.push(&decode(record.get(i).unwrap_or(b"")));
         }
@@ -436,6 +445,7 @@ pub fn read_csv(path: &Path, delimiter: Option<u8>) -> Result<Table, LoadError> 
         columns,
         n_rows,
         long_rows,
+        multiline,
     })
 }
 
@@ -503,6 +513,7 @@ fn read_parquet_projected(path: &Path, projection: Option<Vec<usize>>) -> Result
         columns,
         n_rows,
         long_rows: 0,
+        multiline: None,
     })
 }
 
@@ -639,6 +650,7 @@ pub fn read_spreadsheet(path: &Path, sheet: Option<&str>) -> Result<Table, LoadE
         columns,
         n_rows,
         long_rows: 0,
+        multiline: None,
     })
 }
 
