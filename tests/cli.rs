@@ -538,3 +538,39 @@ fn json_logs_are_one_object_a_line_without_whole_niks() {
     assert_eq!(bug[0]["event"], "internal_error");
     assert_eq!(bug[0]["exit_code"], 3);
 }
+
+#[test]
+fn a_failed_report_step_leaves_no_new_output() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        dedupe()
+            .arg(fixture("aid.csv"))
+            .arg(fixture("population.parquet"))
+            .arg("-o")
+            .arg(&out)
+            .arg("-q")
+            .args(extra)
+            .assert()
+    };
+    // Into an empty folder: nothing at all.
+    run(&["--internal-test-report-error"])
+        .code(2)
+        .stderr(predicate::str::contains("report.xlsx"));
+    assert!(
+        folder_contents(&out).is_empty(),
+        "{:?}",
+        folder_contents(&out)
+            .iter()
+            .map(|f| &f.0)
+            .collect::<Vec<_>>()
+    );
+    // Over an earlier run: its outputs, byte for byte.
+    run(&[]).code(0);
+    let before = folder_contents(&out);
+    run(&["--internal-test-report-error", "--lang", "en"]).code(2);
+    assert!(
+        before == folder_contents(&out),
+        "outputs changed by the failed run"
+    );
+}

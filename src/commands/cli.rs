@@ -127,6 +127,10 @@ pub struct Opts {
     /// Abort (as a kill would) while the outputs are being written (tests of staging).
     #[arg(long, hide = true)]
     pub internal_test_abort: bool,
+
+    /// Fail the report step with an error (tests of all-or-nothing outputs).
+    #[arg(long, hide = true)]
+    pub internal_test_report_error: bool,
 }
 
 /// Language of the reports, as a flag (`--lang id|en`).
@@ -271,7 +275,9 @@ impl Opts {
             self.quiet,
         )?;
         config.model_path = self.model.clone();
-        config.test_fault = if self.internal_test_abort {
+        config.test_fault = if self.internal_test_report_error {
+            Some(crate::core::config::TestFault::ReportError)
+        } else if self.internal_test_abort {
             Some(crate::core::config::TestFault::Abort)
         } else if self.internal_test_panic {
             Some(crate::core::config::TestFault::Panic)

@@ -442,6 +442,14 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         }
         // What a kill while writing leaves: no unwinding, no clean-up.
         Some(TestFault::Abort) => std::process::abort(),
+        Some(TestFault::ReportError) => {
+            return Err(crate::core::error::WriteError::Other {
+                path: cfg.out_dir.join("report.xlsx"),
+                message: "test failure of the report step (--internal-test-report-error)"
+                    .to_string(),
+            }
+            .into())
+        }
         None => {}
     }
     // Sub-times of the write stage (they overlap: the two run side by side).

@@ -532,6 +532,8 @@ pub enum TestFault {
     Panic,
     /// A kill: the process ends at once, nothing is cleaned up.
     Abort,
+    /// The report step fails with an error (exit code 2).
+    ReportError,
 }
 
 /// Everything a run needs, validated.
