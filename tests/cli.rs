@@ -276,16 +276,8 @@ fn fuzzy_linking_can_be_turned_off_and_a_saved_model_reused() {
 #[test]
 fn fail_on_chooses_the_findings_that_fail_a_scheduled_job() {
     let dir = tempfile::tempdir().expect("tmp");
-    let run = |extra: &[&str]| {
-        dedupe()
-            .arg(fixture("aid.csv"))
-            .arg(fixture("population.parquet"))
-            .arg("-o")
-            .arg(dir.path().join("out"))
-            .arg("-q")
-            .args(extra)
-            .assert()
-    };
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| run_fixtures(&out, extra);
     // The fixtures hold duplicates and rows rejected for other reasons.
     run(&[]).code(0);
     run(&["--fail-on", "duplicates"]).code(1);
@@ -293,6 +285,18 @@ fn fail_on_chooses_the_findings_that_fail_a_scheduled_job() {
     run(&["--fail-on", "any"]).code(1);
     run(&["--fail-on-findings"]).code(1);
     run(&["--fail-on", "nothing"]).code(2);
+}
+
+/// `dedupe` on the fixtures with outputs in `out`, quiet, and `extra` flags.
+fn run_fixtures(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    dedupe()
+        .arg(fixture("aid.csv"))
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(out)
+        .arg("-q")
+        .args(extra)
+        .assert()
 }
 
 /// Every file of a folder (name and bytes), by name; folders as empty entries.
@@ -317,16 +321,7 @@ fn folder_contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn a_panic_exits_3_as_a_bug_and_leaves_the_earlier_outputs_untouched() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("out");
-    let run = |extra: &[&str]| {
-        dedupe()
-            .arg(fixture("aid.csv"))
-            .arg(fixture("population.parquet"))
-            .arg("-o")
-            .arg(&out)
-            .arg("-q")
-            .args(extra)
-            .assert()
-    };
+    let run = |extra: &[&str]| run_fixtures(&out, extra);
     run(&[]).code(0);
     let before = folder_contents(&out);
     assert_eq!(before.len(), 8, "all outputs of the first run");
@@ -460,16 +455,7 @@ fn csv_for_excel_round_trips_every_nik_as_text() {
 fn a_run_killed_while_writing_leaves_no_partial_output() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("out");
-    let run = |extra: &[&str]| {
-        dedupe()
-            .arg(fixture("aid.csv"))
-            .arg(fixture("population.parquet"))
-            .arg("-o")
-            .arg(&out)
-            .arg("-q")
-            .args(extra)
-            .assert()
-    };
+    let run = |extra: &[&str]| run_fixtures(&out, extra);
     run(&[]).code(0);
     let before = folder_contents(&out);
     // Killed in the middle of writing (abort: no unwinding, no clean-up).
@@ -543,16 +529,7 @@ fn json_logs_are_one_object_a_line_without_whole_niks() {
 fn a_failed_report_step_leaves_no_new_output() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("out");
-    let run = |extra: &[&str]| {
-        dedupe()
-            .arg(fixture("aid.csv"))
-            .arg(fixture("population.parquet"))
-            .arg("-o")
-            .arg(&out)
-            .arg("-q")
-            .args(extra)
-            .assert()
-    };
+    let run = |extra: &[&str]| run_fixtures(&out, extra);
     // Into an empty folder: nothing at all.
     run(&["--internal-test-report-error"])
         .code(2)

@@ -58,7 +58,18 @@ fn small_integer_columns_and_null_death_dates_are_read() {
             Column::new("TGL_MATI".into(), ["NULL", "0000-00-00", "2021-04-01"]),
         ],
     );
-    let aid = dir.path().join("aid.csv");
+    let aid = three_people_aid(dir.path());
+    let out = dir.path().join("out");
+    run_ok(&aid, &reg, &out);
+    let rows = decisions(&out);
+    let status: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
+    // `NULL` and `0000-00-00` are no death date; a real date is.
+    assert_eq!(status, ["VERIFIED", "VERIFIED", "DECEASED"]);
+}
+
+/// An aid list of the three people the small registers hold, in `dir`.
+fn three_people_aid(dir: &Path) -> std::path::PathBuf {
+    let aid = dir.join("aid.csv");
     std::fs::write(
         &aid,
         "NIK;NAMA;TGL_LAHIR\n\
@@ -67,12 +78,7 @@ fn small_integer_columns_and_null_death_dates_are_read() {
          6471051203850002;Ahmad Fauzi;12-03-1985\n",
     )
     .unwrap();
-    let out = dir.path().join("out");
-    run_ok(&aid, &reg, &out);
-    let rows = decisions(&out);
-    let status: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
-    // `NULL` and `0000-00-00` are no death date; a real date is.
-    assert_eq!(status, ["VERIFIED", "VERIFIED", "DECEASED"]);
+    aid
 }
 
 /// A register of `n` people whose death-date cells are `death(i)`.
@@ -180,15 +186,7 @@ fn an_aid_parquet_with_a_list_column_runs() {
 fn a_register_written_by_pandas_and_pyarrow_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let reg = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pandas_register.parquet");
-    let aid = dir.path().join("aid.csv");
-    std::fs::write(
-        &aid,
-        "NIK;NAMA;TGL_LAHIR\n\
-         6471054507890003;Siti Aminah;05-07-1989\n\
-         6471050507890001;Budi Santoso;05-07-1989\n\
-         6471051203850002;Ahmad Fauzi;12-03-1985\n",
-    )
-    .unwrap();
+    let aid = three_people_aid(dir.path());
     let out = dir.path().join("out");
     run_ok(&aid, &reg, &out);
     let rows = decisions(&out);
