@@ -383,15 +383,7 @@ fn read_rows(path: &Path, delimiter: u8) -> Vec<Vec<String>> {
 fn csv_for_excel_round_trips_every_nik_as_text() {
     let dir = tempfile::tempdir().expect("tmp");
     let run = |out: &Path, extra: &[&str]| {
-        dedupe()
-            .arg(fixture("aid.csv"))
-            .arg(fixture("population.parquet"))
-            .arg("-o")
-            .arg(out)
-            .arg("-q")
-            .args(extra)
-            .assert()
-            .code(0);
+        run_fixtures(out, extra).code(0);
     };
     let (plain, excel) = (dir.path().join("plain"), dir.path().join("excel"));
     run(&plain, &[]);
