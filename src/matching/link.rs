@@ -411,9 +411,10 @@ pub fn link_fuzzy(
             // A row linked by fuzzy linking was unlinked before it: its exact comparison
             // is None, and it is not here (its evidence starts with "fuzzy").
             let g = exact[i].unwrap_or_else(|| compare::gamma(aid.get(i), b));
-            l.evidence = format!(
-                "exact_nik;{}",
-                crate::matching::score::explain(&g, &scorer.score(&g, tf(&freq, b, n)))
+            l.evidence = crate::matching::score::explain_after(
+                "exact_nik;",
+                &g,
+                &scorer.score(&g, tf(&freq, b, n)),
             );
         }
     });

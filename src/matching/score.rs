@@ -287,15 +287,24 @@ impl<'m> Scorer<'m> {
 
 /// Per-field contributions as text: `name=+9.1(exact);birth_date=+12.0(exact);...`.
 pub fn explain(g: &Gamma, s: &Score) -> String {
-    let mut out = format!("weight={:.1};p={:.4}", s.weight, s.probability);
+    explain_after("", g, s)
+}
+
+/// `prefix` followed by [`explain`], written into one buffer.
+pub fn explain_after(prefix: &str, g: &Gamma, s: &Score) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(prefix.len() + 240);
+    out.push_str(prefix);
+    let _ = write!(out, "weight={:.1};p={:.4}", s.weight, s.probability);
     for (f, level) in g.0.iter().enumerate() {
-        match level {
-            Some(l) => out.push_str(&format!(
+        let _ = match level {
+            Some(l) => write!(
+                out,
                 ";{}={:+.1}({})",
                 FIELDS[f], s.parts[f], LEVELS[f][*l as usize]
-            )),
-            None => out.push_str(&format!(";{}=0(missing)", FIELDS[f])),
-        }
+            ),
+            None => write!(out, ";{}=0(missing)", FIELDS[f]),
+        };
     }
     out
 }
