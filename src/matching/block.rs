@@ -312,20 +312,25 @@ impl Blocker {
     /// Candidate register rows for one record, sorted by row, each with the first key
     /// that found it.
     pub fn candidates(&self, p: Rec<'_>, stats: &mut BlockStats) -> Vec<(u32, KeyKind)> {
-        let mut found: Vec<(u32, KeyKind)> = Vec::new();
-        // Counted here, added to the stats' map once per call.
-        let mut per_key: [Option<usize>; 4] = [None; 4];
-        let mut count = |kind: KeyKind, n: usize| {
-            *per_key[kind as usize].get_or_insert(0) += n;
-        };
-        let mut n_variant = 0;
-        for v in nik_variants(p) {
-            for &(_, r) in self.niks.get(v) {
-                found.push((r, KeyKind::NikVariant));
-                n_variant += 1;
-            }
-        }
-        count(KeyKind::NikVariant, n_variant);
+        let probe = Probe::of(p);
+        assemble(
+            &probe,
+            |v| self.niks.get(v),
+            |k| self.keys.get(k),
+            self.max_block,
+            stats,
+        )
+    }
+}
+
+/// What one record looks up: the NIK values one error away, and its other keys.
+struct Probe {
+    variants: Vec<u64>,
+    keys: Vec<(u64, KeyKind)>,
+}
+
+impl Probe {
+    fn of(p: Rec<'_>) -> Probe {
         let mut keys = Vec::new();
         name_date_keys(p, true, &mut keys);
         keys.extend(name_area_key(p));
@@ -344,30 +349,122 @@ impl Blocker {
         }
         keys.sort_unstable();
         keys.dedup();
-        for (k, kind) in keys {
-            let block = self.keys.get(k);
-            if block.len() > self.max_block {
-                stats.skipped_blocks += 1;
-                continue;
-            }
-            count(kind, block.len());
-            found.extend(block.iter().map(|&(_, r)| (r, kind)));
+        Probe {
+            variants: nik_variants(p),
+            keys,
         }
-        found.sort_unstable();
-        found.dedup_by_key(|(r, _)| *r);
-        stats.pairs += found.len();
-        for kind in KeyKind::ALL {
-            if let Some(n) = per_key[kind as usize] {
-                match stats.pairs_per_key.get_mut(kind.code()) {
-                    Some(v) => *v += n,
-                    None => {
-                        stats.pairs_per_key.insert(kind.code().to_string(), n);
-                    }
+    }
+}
+
+/// The candidates of one probe from its blocks: every NIK variant's holders, then every
+/// key's block unless it is larger than `max_block` (skipped and counted); sorted by row,
+/// each row once with the first key that found it.
+fn assemble<'b>(
+    probe: &Probe,
+    nik_block: impl Fn(u64) -> &'b [(u64, u32)],
+    key_block: impl Fn(u64) -> &'b [(u64, u32)],
+    max_block: usize,
+    stats: &mut BlockStats,
+) -> Vec<(u32, KeyKind)> {
+    let mut found: Vec<(u32, KeyKind)> = Vec::new();
+    // Counted here, added to the stats' map once per call.
+    let mut per_key: [Option<usize>; 4] = [None; 4];
+    let mut count = |kind: KeyKind, n: usize| {
+        *per_key[kind as usize].get_or_insert(0) += n;
+    };
+    let mut n_variant = 0;
+    for &v in &probe.variants {
+        for &(_, r) in nik_block(v) {
+            found.push((r, KeyKind::NikVariant));
+            n_variant += 1;
+        }
+    }
+    count(KeyKind::NikVariant, n_variant);
+    for &(k, kind) in &probe.keys {
+        let block = key_block(k);
+        if block.len() > max_block {
+            stats.skipped_blocks += 1;
+            continue;
+        }
+        count(kind, block.len());
+        found.extend(block.iter().map(|&(_, r)| (r, kind)));
+    }
+    found.sort_unstable();
+    found.dedup_by_key(|(r, _)| *r);
+    stats.pairs += found.len();
+    for kind in KeyKind::ALL {
+        if let Some(n) = per_key[kind as usize] {
+            match stats.pairs_per_key.get_mut(kind.code()) {
+                Some(v) => *v += n,
+                None => {
+                    stats.pairs_per_key.insert(kind.code().to_string(), n);
                 }
             }
         }
-        found
     }
+    found
+}
+
+/// The candidates of a few records (the rows exact linking left) in a large register,
+/// without indexing the register: the records' keys are put in a table, the register is
+/// scanned once for rows holding one of them, and each record's candidates are then
+/// assembled exactly as [`Blocker::candidates`] would (same rows, keys and counts).
+/// In: the register and the probing records. Out: per record, its candidates and counts.
+pub fn candidates_in(
+    register: &Records,
+    probes: &[Rec<'_>],
+    max_block: usize,
+) -> Vec<(Vec<(u32, KeyKind)>, BlockStats)> {
+    let probes: Vec<Probe> = probes.par_iter().map(|&p| Probe::of(p)).collect();
+    // NIK variants are many per probe (about 150): they are looked up in an index of the
+    // register's NIKs. The other keys are few: the register is scanned for them.
+    let niks = KeyIndex::new(
+        register
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                p.nik()
+                    .valid()
+                    .and_then(|n| n.parse().ok())
+                    .map(|v| (v, i as u32))
+            })
+            .collect(),
+    );
+    let mut key_slot: rustc_hash::FxHashMap<u64, u32> = Default::default();
+    for p in &probes {
+        for &(k, _) in &p.keys {
+            let next = key_slot.len() as u32;
+            key_slot.entry(k).or_insert(next);
+        }
+    }
+    // One scan of the register: (slot, row) for every hit, a row counted once per key.
+    let mut key_hits: Vec<(u64, u32)> = register
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, p)| {
+            let mut keys = register_keys(p);
+            keys.sort_unstable();
+            keys.dedup_by_key(|(k, _)| *k);
+            keys.into_iter()
+                .filter_map(|(k, _)| key_slot.get(&k).map(|&slot| (u64::from(slot), i as u32)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    key_hits.par_sort_unstable();
+    let key_hits = &key_hits;
+    let block = |k: u64| -> &[(u64, u32)] {
+        let s = u64::from(key_slot[&k]);
+        let start = key_hits.partition_point(|(x, _)| *x < s);
+        &key_hits[start..start + key_hits[start..].partition_point(|(x, _)| *x == s)]
+    };
+    probes
+        .par_iter()
+        .map(|probe| {
+            let mut stats = BlockStats::default();
+            let found = assemble(probe, |v| niks.get(v), block, max_block, &mut stats);
+            (found, stats)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -318,18 +318,10 @@ pub fn link_fuzzy(
     model: Option<crate::matching::score::Model>,
 ) -> (FuzzyStats, crate::matching::score::Model) {
     let todo: Vec<usize> = (0..aid.len()).filter(|&i| unresolved(&links[i])).collect();
-    let blocker = crate::matching::block::Blocker::build(register, cfg.max_block);
-    let found: Vec<(
-        Vec<(u32, crate::matching::block::KeyKind)>,
-        crate::matching::block::BlockStats,
-    )> = todo
-        .par_iter()
-        .map(|&i| {
-            let mut stats = crate::matching::block::BlockStats::default();
-            let c = blocker.candidates(aid.get(i), &mut stats);
-            (c, stats)
-        })
-        .collect();
+    // A few thousand rows to place against a register of millions: their keys are looked
+    // up in one scan of the register instead of indexing the whole register.
+    let probes: Vec<Rec<'_>> = todo.iter().map(|&i| aid.get(i)).collect();
+    let found = crate::matching::block::candidates_in(register, &probes, cfg.max_block);
     // Exact links before fuzzy linking: compared once, for the model and their evidence.
     let exact = exact_gammas(aid, register, links);
     let model = model.unwrap_or_else(|| estimate_model_with(aid, register, &exact));
