@@ -1,7 +1,11 @@
 //! Blocking: candidate register rows for the aid rows that exact linking could not place.
 //!
-//! In: normalized register records (indexed once) and one aid record at a time.
+//! In: normalized register records and the records to place.
 //! Out: candidate register rows, each with the key that found it, and counts per key.
+//! Two ways to the same candidates: [`candidates_in`] for a few records against a large
+//! register (their keys are looked up in one scan of the register; NIK variants in an
+//! index of the register's NIKs), and [`Blocker`], an index of every key of a set of
+//! records, for matching a set against itself (aid rows linked to nobody).
 //!
 //! Several keys, so that one damaged field does not hide a match:
 //! * `nik_variant`: the NIK with one digit substituted, two adjacent digits swapped, one
@@ -12,7 +16,7 @@
 //! * `nik_prefix_name`: the surviving NIK prefix of a damaged NIK (region) with the first
 //!   and last name tokens.
 //!
-//! Keys are 64-bit FNV-1a hashes in sorted vectors (about 16 bytes per key and person).
+//! Keys are 64-bit FNV-1a hashes.
 //! Blocks larger than `max_block` (a very common name on a placeholder date) are skipped
 //! and counted, so the number of candidate pairs stays bounded as data grows.
 
