@@ -20,8 +20,12 @@ Examples:
   Map columns with other names (see docs/normalization.md for the keys):
     dedupe bansos.csv penduduk.parquet -c dedupe.toml
 
-  Scheduled job: no progress bars, JSON summary on stdout, exit 1 if any row is withheld:
-    dedupe aid.csv population.parquet -o /data/out --quiet --json --fail-on-findings
+  Scheduled job: JSON summary on stdout, JSON log lines on stderr, exit 1 on duplicates:
+    dedupe aid.csv population.parquet -o /data/out --quiet --json --log-format json \
+      --fail-on duplicates
+
+  CSV outputs that Excel (Indonesian locale) opens without damaging NIKs:
+    dedupe aid.csv population.parquet -o hasil --csv-excel
 
   Synthetic data at city scale, a run on it, and its accuracy:
     dedupe synth --persons 704110 --seed 1 -o synth
