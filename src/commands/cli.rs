@@ -21,8 +21,7 @@ Examples:
     dedupe bansos.csv penduduk.parquet -c dedupe.toml
 
   Scheduled job: JSON summary on stdout, JSON log lines on stderr, exit 1 on duplicates:
-    dedupe aid.csv population.parquet -o /data/out --quiet --json --log-format json \
-      --fail-on duplicates
+    dedupe aid.csv population.parquet -o out -q --json --log-format json --fail-on duplicates
 
   CSV outputs that Excel (Indonesian locale) opens without damaging NIKs:
     dedupe aid.csv population.parquet -o hasil --csv-excel
