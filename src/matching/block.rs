@@ -240,7 +240,7 @@ pub struct Blocker {
     pub max_block: usize,
 }
 
-/// Sorted (key, row) entries with a hash table from each key to its first entry: a lookup
+/// (key, row) entries sorted, with a hash table from each key to its first entry: a lookup
 /// costs one probe instead of a binary search over millions of entries.
 #[derive(Debug)]
 struct KeyIndex {
@@ -254,7 +254,10 @@ fn mix(key: u64) -> u64 {
 }
 
 impl KeyIndex {
-    fn new(entries: Vec<(u64, u32)>) -> KeyIndex {
+    /// Index (key, row) pairs given in any order; repeated pairs count once.
+    fn new(mut entries: Vec<(u64, u32)>) -> KeyIndex {
+        entries.par_sort_unstable();
+        entries.dedup();
         let mut heads = hashbrown::HashTable::with_capacity(entries.len() / 2 + 1);
         for (i, e) in entries.iter().enumerate() {
             if i == 0 || entries[i - 1].0 != e.0 {
@@ -281,10 +284,10 @@ impl KeyIndex {
     }
 }
 
-impl Blocker {
-    /// Index every register record (in parallel).
-    pub fn build(register: &Records, max_block: usize) -> Blocker {
-        let mut niks: Vec<(u64, u32)> = register
+/// The register's NIK values (a numeric identifier too) and their rows.
+fn nik_index(register: &Records) -> KeyIndex {
+    KeyIndex::new(
+        register
             .par_iter()
             .enumerate()
             .filter_map(|(i, p)| {
@@ -293,9 +296,14 @@ impl Blocker {
                     .and_then(|n| n.parse().ok())
                     .map(|v| (v, i as u32))
             })
-            .collect();
-        niks.par_sort_unstable();
-        let mut keys: Vec<(u64, u32)> = register
+            .collect(),
+    )
+}
+
+impl Blocker {
+    /// Index every register record (in parallel).
+    pub fn build(register: &Records, max_block: usize) -> Blocker {
+        let keys: Vec<(u64, u32)> = register
             .par_iter()
             .enumerate()
             .flat_map_iter(|(i, p)| {
@@ -304,10 +312,8 @@ impl Blocker {
                     .map(move |(k, _)| (k, i as u32))
             })
             .collect();
-        keys.par_sort_unstable();
-        keys.dedup();
         Blocker {
-            niks: KeyIndex::new(niks),
+            niks: nik_index(register),
             keys: KeyIndex::new(keys),
             max_block,
         }
@@ -422,18 +428,7 @@ pub fn candidates_in(
     let probes: Vec<Probe> = probes.par_iter().map(|&p| Probe::of(p)).collect();
     // NIK variants are many per probe (about 150): they are looked up in an index of the
     // register's NIKs. The other keys are few: the register is scanned for them.
-    let niks = KeyIndex::new(
-        register
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                p.nik()
-                    .valid()
-                    .and_then(|n| n.parse().ok())
-                    .map(|v| (v, i as u32))
-            })
-            .collect(),
-    );
+    let niks = nik_index(register);
     let mut key_slot: rustc_hash::FxHashMap<u64, u32> = Default::default();
     for p in &probes {
         for &(k, _) in &p.keys {
@@ -560,6 +555,48 @@ mod tests {
             assert!(found.contains(&0), "{what}: candidates {found:?}");
             assert!(stats.pairs >= 1 && stats.pairs == found.len());
         }
+    }
+
+    #[test]
+    fn a_nik_held_twice_finds_both_holders_either_way() {
+        let rows = [
+            [
+                "6471054507890003",
+                "SITI AMINAH",
+                "05-07-1989",
+                "SEPINGGAN",
+                "3",
+                "P",
+            ],
+            [
+                "6471050507890001",
+                "BUDI SANTOSO",
+                "05-07-1989",
+                "DAMAI",
+                "7",
+                "L",
+            ],
+            [
+                "6471054507890003",
+                "SITI AMINA",
+                "05-07-1989",
+                "SEPINGGAN",
+                "3",
+                "P",
+            ],
+        ];
+        let reg = people(&rows);
+        // A typo one digit away and another name: found through the NIK only.
+        let probe = people(&[["6471054507890008", "RINA", "", "", "", ""]]);
+        let mut stats = BlockStats::default();
+        let indexed = Blocker::build(&reg, 300).candidates(probe.get(0), &mut stats);
+        let scanned = candidates_in(&reg, &[probe.get(0)], 300);
+        assert_eq!(
+            indexed,
+            vec![(0, KeyKind::NikVariant), (2, KeyKind::NikVariant)]
+        );
+        assert_eq!(scanned[0].0, indexed);
+        assert_eq!(scanned[0].1, stats);
     }
 
     #[test]
