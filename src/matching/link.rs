@@ -238,23 +238,6 @@ fn tf(freq: &[u32], b: Rec<'_>, n: f64) -> Option<f64> {
     }
 }
 
-/// Estimate the model: u from random aid x register pairs; m by EM on the pairs that exact
-/// NIK linking found, with the NIK field left out (the fields of a blocking rule cannot be
-/// estimated from the pairs it finds, as in Splink). The NIK's m keeps its documented prior:
-/// its error rates cannot be learnt from NIK-blocked pairs, and EM over name-and-date blocks
-/// mixes in people born the same day in the same kecamatan (namesakes, twins), whose NIKs
-/// differ only in the serial. For the same reason the level "same region and date" is made
-/// neutral (m = u): a NIK that agrees but for its serial is evidence only together with
-/// name, birth date and place, which carry their own weight.
-pub fn estimate_model(
-    aid: &Records,
-    register: &Records,
-    links: &[Link],
-) -> crate::matching::score::Model {
-    let exact = exact_gammas(aid, register, links);
-    estimate_model_with(aid, register, &exact)
-}
-
 /// The comparison of every exactly linked aid row with its register person (None for
 /// rows without a link), in aid order.
 pub fn exact_gammas(
@@ -272,8 +255,18 @@ pub fn exact_gammas(
         .collect()
 }
 
-/// [`estimate_model`] with the exact links' comparisons already made.
-pub fn estimate_model_with(
+/// Estimate the model: u from random aid x register pairs; m by EM on the pairs that exact
+/// NIK linking found, with the NIK field left out (the fields of a blocking rule cannot be
+/// estimated from the pairs it finds, as in Splink). The NIK's m keeps its documented prior:
+/// its error rates cannot be learnt from NIK-blocked pairs, and EM over name-and-date blocks
+/// mixes in people born the same day in the same kecamatan (namesakes, twins), whose NIKs
+/// differ only in the serial. For the same reason the level "same region and date" is made
+/// neutral (m = u): a NIK that agrees but for its serial is evidence only together with
+/// name, birth date and place, which carry their own weight.
+///
+/// `exact`: the comparison of each exactly linked aid row with its register person
+/// ([`exact_gammas`]), made once for the model and the links' evidence.
+pub fn estimate_model(
     aid: &Records,
     register: &Records,
     exact: &[Option<compare::Gamma>],
@@ -324,7 +317,7 @@ pub fn link_fuzzy(
     let found = crate::matching::block::candidates_in(register, &probes, cfg.max_block);
     // Exact links before fuzzy linking: compared once, for the model and their evidence.
     let exact = exact_gammas(aid, register, links);
-    let model = model.unwrap_or_else(|| estimate_model_with(aid, register, &exact));
+    let model = model.unwrap_or_else(|| estimate_model(aid, register, &exact));
     let scorer = crate::matching::score::Scorer::new(&model);
     let freq = name_frequencies(register);
     let n = register.len().max(1) as f64;

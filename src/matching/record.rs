@@ -115,24 +115,6 @@ pub struct Pool {
     pub areas: Vec<String>,
 }
 
-impl Pool {
-    /// Approximate bytes held (for the summary's memory figures).
-    pub fn heap_bytes(&self) -> usize {
-        let tokens = |v: &Vec<Vec<String>>| {
-            v.iter()
-                .map(|t| 24 + t.iter().map(|s| 24 + s.len()).sum::<usize>())
-                .sum::<usize>()
-        };
-        self.niks
-            .iter()
-            .map(|n| std::mem::size_of::<NikParse>() + n.text().len())
-            .sum::<usize>()
-            + tokens(&self.names)
-            + tokens(&self.streets)
-            + self.areas.iter().map(|a| 24 + a.len()).sum::<usize>()
-    }
-}
-
 /// A record with its pool: what the comparisons read.
 #[derive(Debug, Clone, Copy)]
 pub struct Rec<'a> {
@@ -222,10 +204,19 @@ pub fn is_death_date(cell: &str) -> bool {
 
 /// Decide the life status from the status and death-date cells.
 pub fn life_status(status: &str, death_date: &str, values: &StatusValues) -> Life {
-    if is_death_date(death_date) {
-        return Life::Deceased;
+    combine_life(
+        is_death_date(death_date),
+        status_life(&squash(status), values),
+    )
+}
+
+/// A death date makes a person deceased whatever the status column says.
+fn combine_life(has_death_date: bool, status: Life) -> Life {
+    if has_death_date {
+        Life::Deceased
+    } else {
+        status
     }
-    status_life(&squash(status), values)
 }
 
 fn status_life(s: &str, values: &StatusValues) -> Life {
@@ -463,7 +454,7 @@ impl RecordBuilder {
                 kelurahan: kelurahan[row],
                 kecamatan: kecamatan[row],
                 birth_place: birth_place[row],
-                life: if dead[row] { Life::Deceased } else { life[row] },
+                life: combine_life(dead[row], life[row]),
             })
             .collect()
     }
