@@ -59,10 +59,29 @@ pub fn match_tables_with_model(
     model: Option<crate::matching::score::Model>,
     progress: &Progress,
 ) -> Result<Outcome, LoadError> {
-    let mut secs = BTreeMap::new();
+    let prepared = prepare(aid_table, register_table, cfg, progress)?;
+    Ok(match_records(prepared, cfg, model, progress))
+}
+
+/// Normalized records of both tables and their field maps: all the matching stages need of
+/// the tables (the register's text can be dropped after this).
+pub struct Prepared {
+    pub aid_map: FieldMap,
+    pub register_map: FieldMap,
+    pub aid: Records,
+    pub register: Records,
+    pub stage_seconds: BTreeMap<String, f64>,
+}
+
+/// Find the columns and build the records of both tables.
+pub fn prepare(
+    aid_table: &Table,
+    register_table: &Table,
+    cfg: &FileConfig,
+    progress: &Progress,
+) -> Result<Prepared, LoadError> {
     let aid_map = aid_table.resolve(&cfg.aid, "aid")?;
     let register_map = register_table.resolve(&cfg.register, "register")?;
-
     let t = Instant::now();
     let pb = progress.spinner("normalizing");
     let (aid, register) = build_pair(
@@ -78,8 +97,31 @@ pub fn match_tables_with_model(
         cfg.id_kind,
     );
     pb.finish_and_clear();
-    secs.insert("normalize".to_string(), t.elapsed().as_secs_f64());
+    let mut stage_seconds = BTreeMap::new();
+    stage_seconds.insert("normalize".to_string(), t.elapsed().as_secs_f64());
+    Ok(Prepared {
+        aid_map,
+        register_map,
+        aid,
+        register,
+        stage_seconds,
+    })
+}
 
+/// Link, fuzzy-link, cluster and decide, on prepared records.
+pub fn match_records(
+    prepared: Prepared,
+    cfg: &FileConfig,
+    model: Option<crate::matching::score::Model>,
+    progress: &Progress,
+) -> Outcome {
+    let Prepared {
+        aid_map,
+        register_map,
+        aid,
+        register,
+        stage_seconds: mut secs,
+    } = prepared;
     let t = Instant::now();
     let index = RegisterIndex::build(&register);
     let mut links = link_all(&aid, &register, &index, &cfg.matching);
@@ -106,7 +148,7 @@ pub fn match_tables_with_model(
     secs.insert("verify".to_string(), t.elapsed().as_secs_f64());
 
     let repeated = index.repeated_niks(&register);
-    Ok(Outcome {
+    Outcome {
         aid_map,
         register_map,
         aid,
@@ -118,7 +160,7 @@ pub fn match_tables_with_model(
         stage_seconds: secs,
         fuzzy,
         model,
-    })
+    }
 }
 
 /// Count the aid list's data-quality problems (besides the NIK, whose problems are the
@@ -312,16 +354,15 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         Some(path) => Some(crate::matching::score::load_model(path)?),
         None => None,
     };
-    let outcome =
-        match_tables_with_model(&aid_table, &register_table, &cfg.file, model, &progress)?;
+    let prepared = prepare(&aid_table, &register_table, &cfg.file, &progress)?;
     let register_summary = InputSummary {
         path: register_table.path.display().to_string(),
         sha256: register_sha,
         rows: register_table.n_rows,
-        columns: outcome.register_map.describe(&register_table),
+        columns: prepared.register_map.describe(&register_table),
         long_rows: register_table.long_rows,
     };
-    let mut warnings = life_warnings(&register_table, &outcome.register_map, &outcome.register);
+    let mut warnings = life_warnings(&register_table, &prepared.register_map, &prepared.register);
     for t in [&aid_table, &register_table] {
         if let Some((row, n)) = t.multiline {
             warnings.push(format!(
@@ -332,8 +373,10 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             ));
         }
     }
-    // The register's text is no longer needed: its records hold every value used.
+    // The register's text is no longer needed once its records are built: dropped before
+    // linking, so the matching stages run without it.
     drop(register_table);
+    let outcome = match_records(prepared, &cfg.file, model, &progress);
     let mut stage_seconds = outcome.stage_seconds.clone();
     stage_seconds.insert("load".to_string(), load_secs);
 
