@@ -296,11 +296,11 @@ impl Opts {
     }
 }
 
-/// A short human summary for stderr: counts only, never a NIK.
+/// A short human summary for stderr (printed through [`log`]): counts only, never a NIK.
 pub fn human_summary(s: &Summary) -> String {
     let c = |k: &str| s.status_counts.get(k).copied().unwrap_or(0);
     format!(
-        "dedupe: {} aid rows checked against {} register rows: {} verified, {} duplicate \
+        "{} aid rows checked against {} register rows: {} verified, {} duplicate \
          ({} groups), {} name mismatch, {} deceased, {} moved out, {} not in register, \
          {} invalid NIK, {} damaged NIK; outputs in {}",
         s.rows_in,
@@ -412,13 +412,11 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     }
     if !opts.quiet {
-        let text = human_summary(&summary);
-        let text = text.strip_prefix("dedupe: ").unwrap_or(&text);
         log(
             opts.log_format,
             "info",
             "done",
-            text,
+            &human_summary(&summary),
             serde_json::json!({
                 "rows_in": summary.rows_in,
                 "rows_verified": summary.rows_verified,
