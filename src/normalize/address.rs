@@ -155,11 +155,22 @@ pub fn merge_rt_rw(from_rt: RtRw, from_rw: RtRw, from_street: RtRw) -> RtRw {
 /// An area (kelurahan/desa/kecamatan) name as a comparison key: upper case, prefixes
 /// (`KEL.`, `KELURAHAN`, `DESA`, `KEC.`, `KECAMATAN`) dropped, no spaces or punctuation.
 /// Numeric codes stay as they are.
+///
+/// The key is built from the cell's own words, not from the street rules: an area name holds
+/// no RT or street abbreviations, and a key must be its own key (`R T` gives `RT`, and `RT`
+/// must give `RT` again, not the empty key the street rules would make of it).
 pub fn area_key(raw: &str) -> String {
-    let tokens = normalize_street(raw);
+    let upper = raw.to_uppercase();
+    let tokens: Vec<&str> = upper
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
     let mut start = 0;
-    while start < tokens.len().saturating_sub(1)
-        && matches!(tokens[start].as_str(), "KEL" | "KEC" | "DESA")
+    while start + 1 < tokens.len()
+        && matches!(
+            tokens[start],
+            "KEL" | "KELURAHAN" | "KEC" | "KECAMATAN" | "DESA" | "DS"
+        )
     {
         start += 1;
     }
@@ -261,6 +272,12 @@ mod tests {
             ("Kec. Balikpapan Selatan", "BALIKPAPANSELATAN"),
             ("6471011001", "6471011001"),
             ("DESA", "DESA"),
+            ("Kel. Desa", "DESA"),
+            // Found by the idempotence property: the street rules dropped a lone `RT`.
+            ("r t", "RT"),
+            ("RT", "RT"),
+            ("Rt. 5", "RT5"),
+            ("j alan", "JALAN"),
             ("", ""),
         ];
         for (raw, want) in cases {
