@@ -210,7 +210,10 @@ for p in it:
     first = p["NAMA_LGKP"].split()[0]
     if len(p["NAMA_LGKP"].split()) < 2 or len(first) < 4 or p["TGL_LHR"] is None:
         continue
-    child_birth = p["TGL_LHR"].replace(year=min(p["TGL_LHR"].year + 25, 2020))
+    b = p["TGL_LHR"]
+    child_birth = b.replace(year=min(b.year + rng.randint(18, 30), 2020), month=rng.randint(1, 12), day=rng.randint(1, 28))
+    if child_birth.month == b.month and child_birth.day == b.day:
+        continue
     add(row_of(p, NAMA=first, TGL_LAHIR=date_text(child_birth)), None, "NAME_MISMATCH", "partial_name_other_person")
     made += 1
 

@@ -529,11 +529,12 @@ fn area(title: &'static str, m: &BTreeMap<String, [u64; 4]>, lang: Lang, limit: 
 }
 
 /// Reason codes counted under data quality, in the report's order.
-const QUALITY_REASONS: [&str; 11] = [
+const QUALITY_REASONS: [&str; 12] = [
     "NIK_SCIENTIFIC",
     "NIK_ROUNDED",
     "NIK_FLOAT_PRECISION",
     "NIK_CORRECTED",
+    "HOUSEHOLD_NIK",
     "NIK_LENGTH",
     "NIK_NON_DIGIT",
     "NIK_EMPTY",

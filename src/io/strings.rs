@@ -63,6 +63,7 @@ pub const ID: &[(&str, &str)] = &[
     ("quality.NIK_ROUNDED", "NIK dibulatkan Excel (digit ke-16)"),
     ("quality.NIK_FLOAT_PRECISION", "NIK disimpan sebagai angka desimal"),
     ("quality.NIK_CORRECTED", "NIK salah/rusak, penerima tetap dikenali"),
+    ("quality.HOUSEHOLD_NIK", "NIK anggota keluarga lain, penerima dikenali dalam KK"),
     ("quality.NIK_LENGTH", "NIK tidak 16 digit"),
     ("quality.NIK_NON_DIGIT", "NIK berisi huruf"),
     ("quality.NIK_EMPTY", "NIK kosong"),
@@ -141,6 +142,10 @@ pub const EN: &[(&str, &str)] = &[
     (
         "quality.NIK_CORRECTED",
         "NIK wrong or damaged, recipient recognised",
+    ),
+    (
+        "quality.HOUSEHOLD_NIK",
+        "Another household member's NIK, recipient found in the KK",
     ),
     ("quality.NIK_LENGTH", "NIK not 16 digits"),
     ("quality.NIK_NON_DIGIT", "NIK with letters"),

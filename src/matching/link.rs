@@ -10,8 +10,14 @@
 //!    (`NIK_ROUNDED`) when it ends in 0 and the same file shows spreadsheet damage elsewhere
 //!    (scientific notation or float precision loss); in such a file a serial of 0000, which
 //!    is what rounding makes of serials 0001-0004, is `NIK_ROUNDED` too;
-//! 3. a NIK in the register whose name does not agree gives `NAME_MISMATCH`, linked to
-//!    nobody (`register_nik` empty; the evidence shows the comparison with the holder);
+//! 3. a NIK in the register is checked against its holder on the personal fields
+//!    ([`person_fit`]: name, birth date, sex). Unless the name is the holder's exactly, a
+//!    member of the holder's household (same KK) whose own name and birth date fit the row
+//!    better is the person: the form was filled with the head's NIK (`HOUSEHOLD_NIK`,
+//!    `register_nik` the member's). A row that is not the holder gives `NAME_MISMATCH`
+//!    (`NAME_DIFFERS`, or `PERSON_DIFFERS` when the name is alike but birth date or sex say
+//!    another person), linked to nobody (`register_nik` empty; the evidence shows the
+//!    comparison with the holder);
 //! 4. otherwise the register's life status decides: `DECEASED`, `MOVED_OUT` or `VERIFIED`.
 //!
 //! A register holding one NIK more than once (it happens) links to the holder whose name
@@ -41,6 +47,8 @@ pub struct Link {
 #[derive(Debug, Default)]
 pub struct RegisterIndex {
     by_hash: Vec<(u64, u32)>,
+    /// (KK number, row), sorted: the members of a household.
+    by_kk: Vec<(u64, u32)>,
 }
 
 fn id_hash(id: &str) -> u64 {
@@ -58,7 +66,23 @@ impl RegisterIndex {
             .filter_map(|(i, p)| p.nik().valid().map(|n| (id_hash(n), i as u32)))
             .collect();
         by_hash.par_sort_unstable();
-        RegisterIndex { by_hash }
+        let mut by_kk: Vec<(u64, u32)> = register
+            .people
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.kk.map(|kk| (kk, i as u32)))
+            .collect();
+        by_kk.par_sort_unstable();
+        RegisterIndex { by_hash, by_kk }
+    }
+
+    /// The register rows of the household with KK number `kk`, in row order.
+    pub fn household(&self, kk: u64) -> impl Iterator<Item = usize> + '_ {
+        let start = self.by_kk.partition_point(|(k, _)| *k < kk);
+        self.by_kk[start..]
+            .iter()
+            .take_while(move |(k, _)| *k == kk)
+            .map(|&(_, r)| r as usize)
     }
 
     /// The register rows holding `nik`, in row order.
@@ -166,14 +190,36 @@ pub fn link_one(
             unlinked(Status::NotInRegister, "NIK_NOT_FOUND")
         };
     };
-    let (status, reason) = if score < cfg.name_threshold {
-        (Status::NameMismatch, "NAME_DIFFERS")
-    } else {
-        match register.get(reg).life {
-            Life::Deceased => (Status::Deceased, "REGISTER_DECEASED"),
-            Life::MovedOut => (Status::MovedOut, "REGISTER_MOVED_OUT"),
-            Life::Active => (Status::Verified, "NIK_AND_NAME_MATCH"),
+    let holder = register.get(reg);
+    let fit = person_fit(aid, holder, score, cfg.name_threshold);
+    // The row may be another member of the holder's household written on the holder's
+    // NIK (a form filled from the first line of the KK): unless the holder fits exactly
+    // (same name, birth date not against it), a member whose own name and birth date fit
+    // the row better is the person.
+    let holder_date_ok = date_fits(aid, holder, score);
+    if score < 1.0 || !holder_date_ok {
+        if let Some((member, member_score)) =
+            household_member(aid, holder, score, holder_date_ok, register, index, cfg)
+        {
+            let m = register.get(member);
+            let (status, reason) = life_status(m);
+            return Link {
+                status,
+                reason: if status == Status::Verified {
+                    "HOUSEHOLD_NIK"
+                } else {
+                    reason
+                },
+                register: Some(member),
+                name_score: Some(member_score),
+                evidence: compare::evidence(aid, m, member_score),
+            };
         }
+    }
+    let (status, reason) = match fit {
+        Fit::Same => life_status(holder),
+        Fit::NameDiffers => (Status::NameMismatch, "NAME_DIFFERS"),
+        Fit::PersonDiffers => (Status::NameMismatch, "PERSON_DIFFERS"),
     };
     Link {
         status,
@@ -181,8 +227,143 @@ pub fn link_one(
         // The NIK's holder is someone else: this row is linked to nobody.
         register: (status != Status::NameMismatch).then_some(reg),
         name_score: Some(score),
-        evidence: compare::evidence(aid, register.get(reg), score),
+        evidence: compare::evidence(aid, holder, score),
     }
+}
+
+/// The status and reason a link to a register person gives, by their life status.
+fn life_status(p: Rec<'_>) -> (Status, &'static str) {
+    match p.life {
+        Life::Deceased => (Status::Deceased, "REGISTER_DECEASED"),
+        Life::MovedOut => (Status::MovedOut, "REGISTER_MOVED_OUT"),
+        Life::Active => (Status::Verified, "NIK_AND_NAME_MATCH"),
+    }
+}
+
+/// Whether an aid row is the register person whose NIK it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// The same person.
+    Same,
+    /// The names do not agree.
+    NameDiffers,
+    /// The names are alike but birth date or sex say another person (a child named after
+    /// a parent, on the parent's NIK).
+    PersonDiffers,
+}
+
+/// Decide whether `a` is `b` from the personal fields: the name, the birth date and the sex.
+/// KK and address are left out on purpose: the people who end up on someone else's NIK are
+/// mostly of the same household, and share both.
+///
+/// - A name that agrees (score at least `name_threshold`) is the same person unless the
+///   birth date differs outright (two of day, month, year) or the sex differs; an identical
+///   name only when both do.
+/// - A weaker name (one part replaced or mistyped, score from 0.75) is the same person when
+///   the birth date agrees (not a placeholder date) and the sex does not differ.
+/// - Otherwise the names differ.
+pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) -> Fit {
+    let date = compare::date_level(a, b);
+    let date_differs = date == Some(4) || (date == Some(3) && !year_typo(a, b));
+    let date_agrees = matches!(date, Some(0 | 2));
+    let sex_differs = compare::sex(a, b) == compare::Agreement::Differ;
+    if name_score >= 1.0 {
+        if date_differs && sex_differs {
+            Fit::PersonDiffers
+        } else {
+            Fit::Same
+        }
+    } else if name_score >= name_threshold {
+        if date_differs || sex_differs {
+            Fit::PersonDiffers
+        } else {
+            Fit::Same
+        }
+    } else if name_score >= 0.75 && date_agrees && !sex_differs {
+        Fit::Same
+    } else {
+        Fit::NameDiffers
+    }
+}
+
+/// True when two birth years are equal or one typing slip apart: one digit differs, or two
+/// adjacent digits are swapped (1985/1986, 1985/1958). A year 25 apart is another person.
+fn year_typo(a: Rec<'_>, b: Rec<'_>) -> bool {
+    use chrono::Datelike;
+    let (Some(x), Some(y)) = (a.birth, b.birth) else {
+        return true;
+    };
+    let (x, y) = (x.date.year(), y.date.year());
+    if x == y {
+        return true;
+    }
+    let (dx, dy) = (format!("{x:04}"), format!("{y:04}"));
+    let diff: Vec<usize> = (0..4)
+        .filter(|&i| dx.as_bytes().get(i) != dy.as_bytes().get(i))
+        .collect();
+    match diff[..] {
+        [_] => true,
+        [i, j] => j == i + 1 && dx.as_bytes()[i] == dy.as_bytes()[j] && dx.as_bytes()[j] == dy.as_bytes()[i],
+        _ => false,
+    }
+}
+
+/// Whether the birth dates support the same person: equal (or day and month swapped); for
+/// an identical name also equal on a placeholder date, or missing.
+fn date_fits(a: Rec<'_>, b: Rec<'_>, name_score: f64) -> bool {
+    match compare::date_level(a, b) {
+        Some(0 | 2) => true,
+        Some(1) | None => name_score >= 1.0,
+        _ => false,
+    }
+}
+
+/// A member of the NIK holder's household (same KK as the holder; when the row gives a KK
+/// it must be the holder's, else the NIK did not come from the row's household) who fits
+/// the row better than the holder does: the name agrees at least as well as the
+/// threshold and better than the holder's, the birth date agrees (or, for an identical
+/// name, is missing) and the sex does not differ. The best such member when one is clearly
+/// best; None otherwise.
+fn household_member(
+    aid: Rec<'_>,
+    holder: Rec<'_>,
+    holder_score: f64,
+    holder_date_ok: bool,
+    register: &Records,
+    index: &RegisterIndex,
+    cfg: &MatchConfig,
+) -> Option<(usize, f64)> {
+    let kk = holder.kk?;
+    if aid.kk.is_some_and(|k| k != kk) {
+        return None;
+    }
+    let mut best: Option<(usize, f64)> = None;
+    let mut tie = false;
+    {
+        for r in index.household(kk) {
+            let m = register.get(r);
+            if std::ptr::eq(m.p, holder.p) {
+                continue;
+            }
+            let s = compare::name(aid, m);
+            let better = s > holder_score || (s == holder_score && !holder_date_ok);
+            if s < cfg.name_threshold || !better || !date_fits(aid, m, s) {
+                continue;
+            }
+            if compare::sex(aid, m) == compare::Agreement::Differ {
+                continue;
+            }
+            match best {
+                Some((_, bs)) if bs > s => {}
+                Some((_, bs)) if bs == s => tie = true,
+                _ => {
+                    best = Some((r, s));
+                    tie = false;
+                }
+            }
+        }
+    }
+    best.filter(|_| !tie)
 }
 
 /// Link every aid row, in parallel; the result is in aid order.
@@ -396,8 +577,13 @@ pub fn link_fuzzy(
             // A row linked by fuzzy linking was unlinked before it: its exact comparison
             // is None, and it is not here (its evidence starts with "fuzzy").
             let g = exact[i].unwrap_or_else(|| compare::gamma(aid.get(i), b));
+            let prefix = if l.reason == "HOUSEHOLD_NIK" {
+                "household_nik;"
+            } else {
+                "exact_nik;"
+            };
             l.evidence = crate::matching::score::explain_after(
-                "exact_nik;",
+                prefix,
                 &g,
                 &scorer.score(&g, tf(&freq, b, n)),
             );
@@ -408,4 +594,163 @@ pub fn link_fuzzy(
         crate::matching::block::BlockStats::merge,
     );
     (stats, model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Field;
+    use crate::matching::record::testing::records;
+
+    const FIELDS: [Field; 5] = [
+        Field::Nik,
+        Field::Name,
+        Field::BirthDate,
+        Field::Sex,
+        Field::Kk,
+    ];
+    const KK: &str = "6471051203100005";
+    const OTHER_KK: &str = "6471051203100099";
+    // One household: the head, his wife, a son named after a part of his name, and a
+    // grandfather whose name the youngest son carries whole.
+    const HEAD: &str = "6471050503700001";
+    const WIFE: &str = "6471056001750002";
+    const SON: &str = "6471051407010003";
+    const GRANDFATHER: &str = "6471050101400004";
+    const NAMESAKE: &str = "6471050202050005";
+
+    fn register() -> Records {
+        records(
+            &FIELDS,
+            &[
+                &[HEAD, "Ahmad Fauzi", "05-03-1970", "L", KK],
+                &[WIFE, "Siti Aminah", "20-01-1975", "P", KK],
+                &[SON, "Ahmad", "14-07-2001", "L", KK],
+                &[GRANDFATHER, "Joko Susilo", "01-01-1940", "L", KK],
+                &[NAMESAKE, "Joko Susilo", "02-02-2005", "L", KK],
+            ],
+        )
+    }
+
+    #[test]
+    fn the_nik_holder_is_checked_on_name_birth_date_and_sex_and_household_members_are_found() {
+        let reg = register();
+        let index = RegisterIndex::build(&reg);
+        let cfg = MatchConfig::default();
+        // (row: NIK, name, birth date, sex, KK) -> (status, reason, register NIK)
+        let cases: [([&str; 5], Status, &str, Option<&str>); 10] = [
+            (
+                [HEAD, "AHMAD FAUZI", "05-03-1970", "L", KK],
+                Status::Verified,
+                "NIK_AND_NAME_MATCH",
+                Some(HEAD),
+            ),
+            // A name typo behind the right NIK, birth date and sex agreeing.
+            (
+                [HEAD, "ACHMAD FAUZY", "05-03-1970", "L", KK],
+                Status::Verified,
+                "NIK_AND_NAME_MATCH",
+                Some(HEAD),
+            ),
+            // A year typed with two digits swapped is a typo, not another person.
+            (
+                [HEAD, "Ahmad Fauzi", "05-03-1907", "L", ""],
+                Status::Verified,
+                "NIK_AND_NAME_MATCH",
+                Some(HEAD),
+            ),
+            // The son on his father's NIK (the form was filled from the KK's first line).
+            (
+                [HEAD, "AHMAD", "14-07-2001", "L", KK],
+                Status::Verified,
+                "HOUSEHOLD_NIK",
+                Some(SON),
+            ),
+            // The wife on her husband's NIK, without a KK on the form.
+            (
+                [HEAD, "SITI AMINAH", "20-01-1975", "P", ""],
+                Status::Verified,
+                "HOUSEHOLD_NIK",
+                Some(WIFE),
+            ),
+            // The same name, born 1940 and 2005: the younger one, on his grandfather's NIK.
+            (
+                [GRANDFATHER, "JOKO SUSILO", "02-02-2005", "L", KK],
+                Status::Verified,
+                "HOUSEHOLD_NIK",
+                Some(NAMESAKE),
+            ),
+            // A different person with a name like the holder's, from another household:
+            // not the holder, and not looked for in a household that is not the row's.
+            (
+                [HEAD, "AHMAD", "14-07-2001", "L", OTHER_KK],
+                Status::NameMismatch,
+                "PERSON_DIFFERS",
+                None,
+            ),
+            (
+                [HEAD, "Ahmad Fauzi", "17-11-1996", "P", OTHER_KK],
+                Status::NameMismatch,
+                "PERSON_DIFFERS",
+                None,
+            ),
+            (
+                [HEAD, "BUDI SANTOSO", "05-03-1970", "L", OTHER_KK],
+                Status::NameMismatch,
+                "NAME_DIFFERS",
+                None,
+            ),
+            // One part of the name replaced, birth date and sex agreeing: the holder.
+            (
+                [WIFE, "SITI RAHMAH", "20-01-1975", "P", KK],
+                Status::Verified,
+                "NIK_AND_NAME_MATCH",
+                Some(WIFE),
+            ),
+        ];
+        for (row, status, reason, want) in cases {
+            let aid = records(&FIELDS, &[&row]);
+            let l = link_one(aid.get(0), &reg, &index, &cfg, false);
+            let got = l.register.map(|r| reg.get(r).nik().valid().unwrap().to_string());
+            assert_eq!(
+                (l.status, l.reason, got.as_deref()),
+                (status, reason, want),
+                "row {row:?}: {}",
+                l.evidence
+            );
+        }
+    }
+
+    #[test]
+    fn person_fit_weighs_name_against_birth_date_and_sex() {
+        let p = |name: &str, date: &str, sex: &str| {
+            records(&FIELDS, &[&[HEAD, name, date, sex, KK]])
+        };
+        let base = p("Ahmad Fauzi", "05-03-1970", "L");
+        let cases = [
+            (p("Ahmad Fauzi", "05-03-1970", "L"), Fit::Same),
+            (p("Ahmad Fauzi", "", ""), Fit::Same),
+            // An identical name survives one contradiction, not two.
+            (p("Ahmad Fauzi", "17-11-1996", "L"), Fit::Same),
+            (p("Ahmad Fauzi", "17-11-1996", "P"), Fit::PersonDiffers),
+            (p("Ahmad", "05-03-1970", "L"), Fit::Same),
+            (p("Ahmad", "05-03-1995", "L"), Fit::PersonDiffers),
+            (p("Ahmad", "05-03-1971", "L"), Fit::Same),
+            (p("Ahmad", "05-03-1970", "P"), Fit::PersonDiffers),
+            (p("Budi Santoso", "05-03-1970", "L"), Fit::NameDiffers),
+        ];
+        let cfg = MatchConfig::default();
+        for (other, want) in cases {
+            let (a, b) = (other.get(0), base.get(0));
+            let s = compare::name(a, b);
+            assert_eq!(
+                person_fit(a, b, s, cfg.name_threshold),
+                want,
+                "{} {:?} {:?} (name {s:.2})",
+                a.name().join(" "),
+                a.birth,
+                a.sex
+            );
+        }
+    }
 }
