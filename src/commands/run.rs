@@ -37,6 +37,8 @@ pub struct Outcome {
     pub stage_seconds: BTreeMap<String, f64>,
     /// What fuzzy linking did (None when it is off).
     pub fuzzy: Option<crate::matching::link::FuzzyStats>,
+    /// Aid-list area spellings mapped to the register's.
+    pub areas: crate::matching::areas::AreaStats,
     /// The scoring model used by fuzzy linking.
     pub model: Option<crate::matching::score::Model>,
 }
@@ -118,11 +120,12 @@ pub fn match_records(
     let Prepared {
         aid_map,
         register_map,
-        aid,
+        mut aid,
         register,
         stage_seconds: mut secs,
     } = prepared;
     let t = Instant::now();
+    let areas = crate::matching::areas::reconcile(&mut aid, &register);
     let index = RegisterIndex::build(&register);
     let mut links = link_all(&aid, &register, &index, &cfg.matching);
     secs.insert("link".to_string(), t.elapsed().as_secs_f64());
@@ -157,6 +160,7 @@ pub fn match_records(
         groups,
         decisions,
         register_repeated_niks: repeated,
+        areas,
         stage_seconds: secs,
         fuzzy,
         model,
@@ -422,6 +426,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         .to_vec(),
         config: cfg.file.clone(),
         fuzzy: outcome.fuzzy.clone(),
+        area_spellings_recognised: outcome.areas.clone(),
         aid_quality: aid_quality(&aid_table, &outcome.aid_map, &outcome.aid),
         warnings,
     };

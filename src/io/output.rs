@@ -84,6 +84,10 @@ pub struct Summary {
     pub config: FileConfig,
     /// Fuzzy linking: rows considered, linked, ambiguous; candidate pairs per blocking key.
     pub fuzzy: Option<crate::matching::link::FuzzyStats>,
+    /// Distinct aid-list spellings of kelurahan, kecamatan and birthplace that the register
+    /// does not hold and that were recognised as a register spelling (`SEPINGAN` for
+    /// `SEPINGGAN`).
+    pub area_spellings_recognised: crate::matching::areas::AreaStats,
     /// Data quality of the aid list: rows per problem (birth date missing, unreadable or a
     /// placeholder; sex unreadable; KK missing or not a KK).
     pub aid_quality: BTreeMap<String, usize>,

@@ -308,6 +308,19 @@ pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
     Some(5)
 }
 
+/// True when both NIKs are well-formed, of one length, and differ in exactly two digits
+/// (an adjacent swap, which [`nik_level`] grades apart, is one such case): two typing slips. Alone this is weak
+/// evidence (people born the same day in one kecamatan have NIKs a digit or two apart);
+/// the caller asks for the person's other fields to agree as well.
+pub fn nik_two_substitutions(a: Rec<'_>, b: Rec<'_>) -> bool {
+    use crate::normalize::nik::NikParse;
+    let (NikParse::Valid { nik: x, .. }, NikParse::Valid { nik: y, .. }) = (a.nik(), b.nik())
+    else {
+        return false;
+    };
+    x.len() == y.len() && x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count() == 2
+}
+
 /// Street level: the same street tokens (Jaccard >= 0.5), some in common, none.
 pub fn street_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
     if a.street().is_empty() || b.street().is_empty() {
@@ -390,6 +403,23 @@ mod tests {
         let g = gamma(base.get(0), other.get(0)).0[field];
         assert_eq!(g, gamma(other.get(0), base.get(0)).0[field], "symmetric");
         g
+    }
+
+    #[test]
+    fn two_substituted_nik_digits() {
+        let cases = [
+            ("6471054507890003", false),
+            ("6471054507890093", false),
+            ("6471054507810093", true),
+            ("6471054507890030", true),
+            ("6471054507819993", false),
+            ("", false),
+        ];
+        for (v, want) in cases {
+            let other = with(0, v);
+            let (a, b) = (person(BASE), other);
+            assert_eq!(nik_two_substitutions(a.get(0), b.get(0)), want, "{v:?}");
+        }
     }
 
     #[test]

@@ -303,7 +303,11 @@ fn year_typo(a: Rec<'_>, b: Rec<'_>) -> bool {
         .collect();
     match diff[..] {
         [_] => true,
-        [i, j] => j == i + 1 && dx.as_bytes()[i] == dy.as_bytes()[j] && dx.as_bytes()[j] == dy.as_bytes()[i],
+        [i, j] => {
+            j == i + 1
+                && dx.as_bytes()[i] == dy.as_bytes()[j]
+                && dx.as_bytes()[j] == dy.as_bytes()[i]
+        }
         _ => false,
     }
 }
@@ -480,9 +484,10 @@ pub fn estimate_model(
 /// `link_probability`, the weight is `margin_bits` ahead of the runner-up, and the names
 /// agree (level fuzzy or better). A row with a well-formed NIK (`NAME_MISMATCH`: someone
 /// else's; `NOT_IN_REGISTER`: nobody's) is linked only to a candidate one NIK error away
-/// (substitution, adjacent swap, rounding, a dropped digit): a typo, not a borrowed NIK
-/// and not a namesake born the same day, since the same name and birth date alone are weak
-/// evidence. Rows with a damaged, invalid or missing NIK can be linked on name, birth date,
+/// (substitution, adjacent swap, rounding, a dropped digit), or two digits away when name,
+/// exact birth date and household (KK; or kelurahan and sex) agree too: a typo, not a
+/// borrowed NIK and not a namesake born the same day, since the same name and birth date
+/// alone are weak evidence. Rows with a damaged, invalid or missing NIK can be linked on name, birth date,
 /// place and the NIK's surviving digits. The model is estimated unless one is given.
 pub fn link_fuzzy(
     aid: &Records,
@@ -526,7 +531,28 @@ pub fn link_fuzzy(
             let (_, r, g, s) = scored.first()?;
             let runner_up = scored.get(1).map_or(f64::NEG_INFINITY, |x| x.0);
             let name_ok = g.0[0].is_some_and(|l| l <= 2);
-            let nik_ok = !well_formed || matches!(g.0[2], Some(1..=3));
+            // Two mistyped digits count only with the person's own fields behind them: the
+            // name (strong or exact), the birth date, and the household (KK) or, without a
+            // KK, the kelurahan and the sex.
+            let two_slips = || {
+                let b = register.get(*r as usize);
+                let kk = compare::kk(a, b);
+                let home = kk == compare::Agreement::Agree
+                    || (kk == compare::Agreement::Missing
+                        && compare::kelurahan(a, b) == compare::Agreement::Agree
+                        && compare::sex(a, b) == compare::Agreement::Agree);
+                // A placeholder birth date (1 July, 31 December) counts inside the household.
+                let date_ok = match g.0[1] {
+                    Some(0) => true,
+                    Some(1) => kk == compare::Agreement::Agree,
+                    _ => false,
+                };
+                compare::nik_two_substitutions(a, b)
+                    && g.0[0].is_some_and(|l| l <= 1)
+                    && date_ok
+                    && home
+            };
+            let nik_ok = !well_formed || matches!(g.0[2], Some(1..=3)) || two_slips();
             if s.probability < cfg.link_probability || !name_ok || !nik_ok {
                 return None;
             }
@@ -711,7 +737,9 @@ mod tests {
         for (row, status, reason, want) in cases {
             let aid = records(&FIELDS, &[&row]);
             let l = link_one(aid.get(0), &reg, &index, &cfg, false);
-            let got = l.register.map(|r| reg.get(r).nik().valid().unwrap().to_string());
+            let got = l
+                .register
+                .map(|r| reg.get(r).nik().valid().unwrap().to_string());
             assert_eq!(
                 (l.status, l.reason, got.as_deref()),
                 (status, reason, want),
@@ -723,9 +751,8 @@ mod tests {
 
     #[test]
     fn person_fit_weighs_name_against_birth_date_and_sex() {
-        let p = |name: &str, date: &str, sex: &str| {
-            records(&FIELDS, &[&[HEAD, name, date, sex, KK]])
-        };
+        let p =
+            |name: &str, date: &str, sex: &str| records(&FIELDS, &[&[HEAD, name, date, sex, KK]]);
         let base = p("Ahmad Fauzi", "05-03-1970", "L");
         let cases = [
             (p("Ahmad Fauzi", "05-03-1970", "L"), Fit::Same),
@@ -751,6 +778,126 @@ mod tests {
                 a.birth,
                 a.sex
             );
+        }
+    }
+
+    #[test]
+    fn two_mistyped_nik_digits_link_only_with_name_birth_date_and_household_behind_them() {
+        use crate::matching::record::testing::records_pair;
+        const F: [Field; 7] = [
+            Field::Nik,
+            Field::Name,
+            Field::BirthDate,
+            Field::Sex,
+            Field::Kk,
+            Field::Kelurahan,
+            Field::Rt,
+        ];
+        let reg: [&[&str]; 2] = [
+            &[
+                "6471051407010003",
+                "Rudi Hartono",
+                "14-07-2001",
+                "L",
+                KK,
+                "Sepinggan",
+                "3",
+            ],
+            &[
+                "6471050503700001",
+                "Ahmad Fauzi",
+                "05-03-1970",
+                "L",
+                KK,
+                "Sepinggan",
+                "3",
+            ],
+        ];
+        // Serial 0003 typed 0093 and a date digit slipped: two substitutions.
+        let typo = "6471051407090093";
+        let cases: [([&str; 7], Option<&str>); 5] = [
+            (
+                [
+                    typo,
+                    "RUDI HARTONO",
+                    "14-07-2001",
+                    "L",
+                    KK,
+                    "Sepinggan",
+                    "3",
+                ],
+                Some("6471051407010003"),
+            ),
+            // No KK on the form: kelurahan and sex stand in for it.
+            (
+                [
+                    typo,
+                    "RUDI HARTONO",
+                    "14-07-2001",
+                    "L",
+                    "",
+                    "Sepinggan",
+                    "3",
+                ],
+                Some("6471051407010003"),
+            ),
+            // Another household: a namesake born the same day, not a typo.
+            (
+                [
+                    typo,
+                    "RUDI HARTONO",
+                    "14-07-2001",
+                    "L",
+                    OTHER_KK,
+                    "Sepinggan",
+                    "3",
+                ],
+                None,
+            ),
+            // The birth date does not agree.
+            (
+                [
+                    typo,
+                    "RUDI HARTONO",
+                    "15-08-2001",
+                    "L",
+                    KK,
+                    "Sepinggan",
+                    "3",
+                ],
+                None,
+            ),
+            // Only a weak name.
+            (
+                [
+                    typo,
+                    "RUDI SETIAWAN",
+                    "14-07-2001",
+                    "L",
+                    KK,
+                    "Sepinggan",
+                    "3",
+                ],
+                None,
+            ),
+        ];
+        let cfg = MatchConfig::default();
+        for (row, want) in cases {
+            let (aid, register) = records_pair(&F, &[&row], &reg);
+            let index = RegisterIndex::build(&register);
+            let mut links = link_all(&aid, &register, &index, &cfg);
+            assert_eq!(links[0].status, Status::NotInRegister, "{row:?}");
+            link_fuzzy(
+                &aid,
+                &register,
+                &mut links,
+                &cfg,
+                Some(crate::matching::score::Model::default()),
+            );
+            let got = links[0]
+                .register
+                .map(|r| register.get(r).nik().valid().unwrap().to_string());
+            assert_eq!(got.as_deref(), want, "{row:?}: {}", links[0].evidence);
         }
     }
 }

@@ -1,10 +1,12 @@
 //! Matching: from normalized records to one decision per aid row.
 //!
 //! In: aid and register records ([`record`]) built by the input layer. Out: links
-//! ([`link`]), duplicate groups ([`cluster`]) and decisions ([`verify`]). Comparisons
+//! ([`link`]) after area spellings are reconciled with the register's ([`areas`]),
+//! duplicate groups ([`cluster`]) and decisions ([`verify`]). Comparisons
 //! ([`compare`]), the Fellegi-Sunter model ([`score`]) and blocking ([`block`]) are kept
 //! apart, as in Splink. Imports only `core` and `normalize`.
 
+pub mod areas;
 pub mod block;
 pub mod cluster;
 pub mod compare;

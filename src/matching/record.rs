@@ -513,6 +513,20 @@ pub mod testing {
             IdKind::Nik,
         )
     }
+
+    /// An aid list and a register sharing one pool, as a run builds them.
+    pub fn records_pair(
+        fields: &[Field],
+        aid: &[&[&str]],
+        register: &[&[&str]],
+    ) -> (Records, Records) {
+        build_pair(
+            &FieldRows::new(fields, aid),
+            &FieldRows::new(fields, register),
+            &StatusValues::default(),
+            IdKind::Nik,
+        )
+    }
 }
 
 #[cfg(test)]

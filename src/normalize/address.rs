@@ -152,10 +152,27 @@ pub fn merge_rt_rw(from_rt: RtRw, from_rw: RtRw, from_street: RtRw) -> RtRw {
     }
 }
 
+/// Place-name words as clerks abbreviate them, written out (`GN.` and `GUNUNG` compare
+/// equal). Only abbreviations that mean one word in Indonesian place names.
+fn place_word(token: &str) -> &str {
+    match token {
+        "GN" | "GNG" => "GUNUNG",
+        "SEI" | "SG" | "SGI" => "SUNGAI",
+        "TJ" | "TJG" | "TG" => "TANJUNG",
+        "KP" | "KAMP" => "KAMPUNG",
+        "KRG" => "KARANG",
+        "PSR" => "PASAR",
+        "PDK" => "PONDOK",
+        "BKT" => "BUKIT",
+        other => other,
+    }
+}
+
 /// An area (kelurahan/desa/kecamatan) name as a comparison key: upper case, prefixes
 /// (`KEL.`, `KELURAHAN`, `DESA`, `KEC.`, `KECAMATAN`) dropped, no spaces or punctuation.
 /// Numeric codes stay as they are.
 ///
+/// Abbreviated place words are written out ([`place_word`]: `GN. SARI` is `GUNUNGSARI`).
 /// The key is built from the cell's own words, not from the street rules: an area name holds
 /// no RT or street abbreviations, and a key must be its own key (`R T` gives `RT`, and `RT`
 /// must give `RT` again, not the empty key the street rules would make of it).
@@ -164,6 +181,7 @@ pub fn area_key(raw: &str) -> String {
     let tokens: Vec<&str> = upper
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
+        .map(place_word)
         .collect();
     let mut start = 0;
     while start + 1 < tokens.len()
@@ -278,6 +296,11 @@ mod tests {
             ("RT", "RT"),
             ("Rt. 5", "RT5"),
             ("j alan", "JALAN"),
+            ("GN. SAMARINDA", "GUNUNGSAMARINDA"),
+            ("Gunung Samarinda", "GUNUNGSAMARINDA"),
+            ("Sei Kapih", "SUNGAIKAPIH"),
+            ("TJ. PRIOK", "TANJUNGPRIOK"),
+            ("GN", "GUNUNG"),
             ("", ""),
         ];
         for (raw, want) in cases {

@@ -1,0 +1,261 @@
+//! Area names typed as heard: aid-list spellings of a kelurahan, kecamatan or birthplace
+//! that the register does not know, mapped to the register's own spelling.
+//!
+//! In: aid and register [`Records`] sharing one pool. Out: the aid records with their area
+//! ids replaced where a spelling was recognised, and how many distinct spellings were.
+//!
+//! Clerks write what they hear: `SEPINGAN` for `SEPINGGAN`, `KELANDASAN` for `KLANDASAN`,
+//! `MARGOMULYO` for `MARGO MULYO` (spaces and prefixes are already gone from the keys, and
+//! `GN.` is already `GUNUNG`: see [`crate::normalize::address::area_key`]). The register's
+//! spellings are the reference: an aid spelling the register holds is left alone; one it
+//! does not hold is mapped to the register spelling within a small edit distance (one edit
+//! for keys of 5 to 8 characters, two from 9), when exactly one register spelling is that
+//! close. Kelurahan are looked for among those of the same kecamatan (kelurahan names
+//! repeat across a country; within a kecamatan they are few), or among all when the row has
+//! no kecamatan the register knows and the register's list is small. Only distinct values
+//! are compared, so the cost does not grow with the rows.
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::matching::record::{Person, Records};
+
+/// How many distinct aid spellings were mapped to a register spelling, per field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AreaStats {
+    pub kelurahan: usize,
+    pub kecamatan: usize,
+    pub birth_place: usize,
+}
+
+/// A global vocabulary is searched only up to this many (unknown values x register values)
+/// comparisons; past it, a field is left as it is.
+const MAX_COMPARISONS: usize = 20_000_000;
+
+/// Edits allowed between an unknown key and a register key of this length.
+fn allowed_edits(len: usize) -> usize {
+    match len {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// The register key among `vocab` that `key` is a typing slip of: the one within the
+/// allowed edits, when exactly one is at the smallest distance.
+fn closest(key: &str, vocab: &[(u32, &str)]) -> Option<u32> {
+    let n = key.chars().count();
+    let k = allowed_edits(n);
+    if k == 0 {
+        return None;
+    }
+    let mut best: Option<(usize, u32)> = None;
+    let mut tie = false;
+    for &(id, v) in vocab {
+        let m = v.chars().count();
+        if m.abs_diff(n) > k || allowed_edits(m) == 0 {
+            continue;
+        }
+        let d = strsim::osa_distance(key, v);
+        if d > k {
+            continue;
+        }
+        match best {
+            Some((bd, _)) if bd < d => {}
+            Some((bd, _)) if bd == d => tie = true,
+            _ => {
+                best = Some((d, id));
+                tie = false;
+            }
+        }
+    }
+    best.filter(|_| !tie).map(|(_, id)| id)
+}
+
+/// Map the aid list's unknown area spellings to the register's, in place.
+pub fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
+    if !std::sync::Arc::ptr_eq(&aid.pool, &register.pool) {
+        return AreaStats::default();
+    }
+    let pool = register.pool.clone();
+    let text = |id: u32| pool.areas[id as usize].as_str();
+    let mut stats = AreaStats::default();
+
+    // Kecamatan and birthplace: against the register's whole list.
+    for (get, set, count) in [
+        (
+            (|p: &Person| p.kecamatan) as fn(&Person) -> u32,
+            (|p: &mut Person, v: u32| p.kecamatan = v) as fn(&mut Person, u32),
+            &mut stats.kecamatan,
+        ),
+        (
+            |p: &Person| p.birth_place,
+            |p: &mut Person, v: u32| p.birth_place = v,
+            &mut stats.birth_place,
+        ),
+    ] {
+        let known: FxHashSet<u32> = register.people.iter().map(get).collect();
+        let mut vocab: Vec<(u32, &str)> = known
+            .iter()
+            .filter(|&&id| id != 0)
+            .map(|&id| (id, text(id)))
+            .collect();
+        vocab.sort_unstable();
+        let mut unknown: Vec<u32> = aid
+            .people
+            .iter()
+            .map(get)
+            .filter(|id| *id != 0 && !known.contains(id))
+            .collect();
+        unknown.sort_unstable();
+        unknown.dedup();
+        if unknown.len().saturating_mul(vocab.len()) > MAX_COMPARISONS {
+            continue;
+        }
+        let map: FxHashMap<u32, u32> = unknown
+            .par_iter()
+            .filter_map(|&id| closest(text(id), &vocab).map(|to| (id, to)))
+            .collect();
+        *count = map.len();
+        for p in &mut aid.people {
+            if let Some(&to) = map.get(&get(p)) {
+                set(p, to);
+            }
+        }
+    }
+
+    // Kelurahan: among those of the row's kecamatan (after the kecamatan was mapped).
+    let known: FxHashSet<u32> = register.people.iter().map(|p| p.kelurahan).collect();
+    let mut by_kec: FxHashMap<u32, Vec<(u32, &str)>> = FxHashMap::default();
+    let mut pairs: Vec<(u32, u32)> = register
+        .people
+        .iter()
+        .filter(|p| p.kelurahan != 0)
+        .map(|p| (p.kecamatan, p.kelurahan))
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    for &(kec, kel) in &pairs {
+        by_kec.entry(kec).or_default().push((kel, text(kel)));
+    }
+    let mut all: Vec<(u32, &str)> = known
+        .iter()
+        .filter(|&&id| id != 0)
+        .map(|&id| (id, text(id)))
+        .collect();
+    all.sort_unstable();
+    let mut unknown: Vec<(u32, u32)> = aid
+        .people
+        .iter()
+        .filter(|p| p.kelurahan != 0 && !known.contains(&p.kelurahan))
+        .map(|p| (p.kecamatan, p.kelurahan))
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    let global_ok = unknown.len().saturating_mul(all.len()) <= MAX_COMPARISONS;
+    let map: FxHashMap<(u32, u32), u32> = unknown
+        .par_iter()
+        .filter_map(|&(kec, kel)| {
+            let vocab = match by_kec.get(&kec) {
+                Some(v) if kec != 0 => v.as_slice(),
+                _ if global_ok => all.as_slice(),
+                _ => return None,
+            };
+            closest(text(kel), vocab).map(|to| ((kec, kel), to))
+        })
+        .collect();
+    let mapped: FxHashSet<u32> = map.keys().map(|&(_, kel)| kel).collect();
+    stats.kelurahan = mapped.len();
+    for p in &mut aid.people {
+        if let Some(&to) = map.get(&(p.kecamatan, p.kelurahan)) {
+            p.kelurahan = to;
+        }
+    }
+    stats
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Field;
+    use crate::matching::record::testing::records_pair;
+
+    const FIELDS: [Field; 4] = [
+        Field::Name,
+        Field::Kelurahan,
+        Field::Kecamatan,
+        Field::BirthPlace,
+    ];
+
+    #[test]
+    fn aid_spellings_the_register_lacks_are_mapped_to_the_closest_register_spelling() {
+        let (mut aid, register) = records_pair(
+            &FIELDS,
+            &[
+                &["a", "SEPINGAN", "BALIKPAPAN TIMUR", "BALIKPAPN"],
+                &["b", "Kel. Kelandasan Ilir", "BALIKPAPAN KOTA", "BALIKPAPAN"],
+                &["c", "GN. SAMARINDA", "BALIKPAPAN UTARA", ""],
+                &["d", "MARGOMULYO", "BALIKPAPAN BARAT", "SAMARINDA"],
+                // No kecamatan, and equally close to DAMAI and DAMAR: left alone.
+                &["e", "DAMAX", "", ""],
+                // Too far from anything.
+                &["f", "TANJUNG PRIOK", "BALIKPAPAN TIMUR", ""],
+                // Another kecamatan's kelurahan: not looked for there.
+                &["g", "DAMAY", "BALIKPAPAN KOTA", ""],
+            ],
+            &[
+                &["r1", "SEPINGGAN", "BALIKPAPAN TIMUR", "BALIKPAPAN"],
+                &["r2", "SEPINGGAN BARU", "BALIKPAPAN TIMUR", "SAMARINDA"],
+                &["r3", "SEPINGGAN RAYA", "BALIKPAPAN TIMUR", ""],
+                &["r4", "KLANDASAN ILIR", "BALIKPAPAN KOTA", ""],
+                &["r5", "GUNUNG SAMARINDA", "BALIKPAPAN UTARA", ""],
+                &["r6", "MARGO MULYO", "BALIKPAPAN BARAT", ""],
+                &["r7", "DAMAI", "BALIKPAPAN SELATAN", ""],
+                &["r8", "DAMAR", "BALIKPAPAN SELATAN", ""],
+            ],
+        );
+        let stats = reconcile(&mut aid, &register);
+        let kel: Vec<&str> = aid.iter().map(|p| p.kelurahan()).collect();
+        assert_eq!(
+            kel,
+            [
+                "SEPINGGAN",
+                "KLANDASANILIR",
+                "GUNUNGSAMARINDA",
+                "MARGOMULYO",
+                "DAMAX",
+                "TANJUNGPRIOK",
+                "DAMAY"
+            ]
+        );
+        let places: Vec<&str> = aid.iter().map(|p| p.birth_place()).collect();
+        assert_eq!(
+            places,
+            ["BALIKPAPAN", "BALIKPAPAN", "", "SAMARINDA", "", "", ""]
+        );
+        assert_eq!(
+            stats,
+            AreaStats {
+                kelurahan: 2,
+                kecamatan: 0,
+                birth_place: 1
+            }
+        );
+    }
+
+    #[test]
+    fn closest_needs_one_clear_winner_within_the_allowed_edits() {
+        let vocab = [(1, "SEPINGGAN"), (2, "SEPINGGANBARU"), (3, "DAMAI")];
+        let cases = [
+            ("SEPINGAN", Some(1)),
+            ("SEPINGGANBRU", Some(2)),
+            ("DAMAY", Some(3)),
+            ("DAMAYY", None),
+            ("DAM", None),
+            ("LAMARU", None),
+        ];
+        for (key, want) in cases {
+            assert_eq!(closest(key, &vocab), want, "{key}");
+        }
+    }
+}
