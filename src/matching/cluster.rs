@@ -5,14 +5,16 @@
 //! numbered in order of their first row so that ids are stable whatever the thread count.
 //!
 //! Edges: two rows linked to the same register person (exactly or by fuzzy linking); two
-//! rows with the same valid NIK that is not in the register and agreeing names; and, among
+//! rows with the same valid NIK that is not in the register whose personal fields agree
+//! (the rule that checks a NIK against its holder); and, among
 //! the rows linked to nobody (`NOT_IN_REGISTER`, `NIK_DAMAGED`, `INVALID_NIK`), fuzzy
 //! edges found with the same blocking and scoring as aid-to-register linking. Rows whose
 //! NIK points at someone else (`NAME_MISMATCH`) are not that person and join no group.
 //!
 //! Chain guard: groups around a register person are stars and cannot chain. A group that
-//! fuzzy edges built is kept only where every two members are strongly linked; otherwise it
-//! is split by complete linkage (each row joins the first subgroup all of whose members it
+//! fuzzy edges built is kept whole when it is a star too (one member strongly linked to
+//! every other: the clean copy among damaged ones) or every two members are strongly
+//! linked; otherwise it is split by complete linkage (each row joins the first subgroup all of whose members it
 //! matches), so A~B and B~C never merge A with C on their own.
 
 use std::collections::{HashMap, HashSet};
@@ -127,7 +129,8 @@ fn unlinked(l: &Link) -> bool {
 }
 
 /// Whether two unlinked rows are strongly linked: the match probability reaches
-/// `link_probability`, the names agree, two well-formed NIKs are at most one error apart,
+/// `link_probability`, the names agree, two well-formed NIKs are at most one error apart
+/// (or further, when name, birth date and home all agree: [`crate::matching::link::corroborated`]),
 /// and beyond name and birth date at least one more field agrees (NIK, KK or kelurahan):
 /// the same name and birth date alone are weak evidence.
 pub fn strong_pair(a: Rec<'_>, b: Rec<'_>, model: &Model, cfg: &MatchConfig) -> Option<String> {
@@ -135,9 +138,34 @@ pub fn strong_pair(a: Rec<'_>, b: Rec<'_>, model: &Model, cfg: &MatchConfig) -> 
     let s = model.score(&g, None);
     let name_ok = g.0[0].is_some_and(|l| l <= 2);
     let both_valid = a.nik().valid().is_some() && b.nik().valid().is_some();
-    let nik_ok = !both_valid || matches!(g.0[2], Some(0..=3));
-    let more = matches!(g.0[2], Some(0..=3)) || g.0[4] == Some(0) || g.0[5] == Some(0);
+    let nik_near = matches!(g.0[2], Some(0..=3));
+    // Two identifiers far apart: the same person only when all the rest agrees.
+    let nik_ok = !both_valid || nik_near || crate::matching::link::corroborated(a, b, &g);
+    let more = nik_near || g.0[4] == Some(0) || g.0[5] == Some(0);
     (s.probability >= cfg.link_probability && name_ok && nik_ok && more).then(|| explain(&g, &s))
+}
+
+/// Two rows with the same identifier are one person when the personal fields say so, by
+/// the rule that checks a NIK against its holder ([`crate::matching::link::person_fit`]).
+fn same_id_person(a: Rec<'_>, b: Rec<'_>, cfg: &MatchConfig) -> bool {
+    let s = compare::name(a, b);
+    crate::matching::link::person_fit(a, b, s, cfg.name_threshold)
+        == crate::matching::link::Fit::Same
+}
+
+/// Largest group whose star shape is checked (pairs grow with the square of the size);
+/// larger groups go to [`complete_linkage`].
+const MAX_STAR: usize = 64;
+
+/// A member of `rows` strongly linked to every other member, the first in row order; None
+/// when there is none (or the group is too large to check).
+pub fn star_center(rows: &[usize], strong: impl Fn(usize, usize) -> bool) -> Option<usize> {
+    if rows.len() > MAX_STAR {
+        return None;
+    }
+    rows.iter()
+        .copied()
+        .find(|&c| rows.iter().all(|&m| m == c || strong(c, m)))
 }
 
 /// Split `rows` into subgroups whose members are all pairwise `strong` (complete linkage,
@@ -224,7 +252,7 @@ pub fn cluster(aid: &Records, links: &[Link], cfg: &MatchConfig, model: Option<&
         for (k, &b) in rows.iter().enumerate().skip(1) {
             if let Some(&a) = rows[..k]
                 .iter()
-                .find(|&&a| compare::name(aid.get(a), aid.get(b)) >= cfg.name_threshold)
+                .find(|&&a| same_id_person(aid.get(a), aid.get(b), cfg))
             {
                 uf.union(a, b);
                 reason_of_root_row.entry(a).or_insert(GroupReason::SameNik);
@@ -251,12 +279,29 @@ pub fn cluster(aid: &Records, links: &[Link], cfg: &MatchConfig, model: Option<&
         let same_nik = |a: usize, b: usize| {
             aid.get(a).nik().valid().is_some()
                 && aid.get(a).nik().valid() == aid.get(b).nik().valid()
-                && compare::name(aid.get(a), aid.get(b)) >= cfg.name_threshold
+                && same_id_person(aid.get(a), aid.get(b), cfg)
         };
-        let split = complete_linkage(&g, |a, b| {
+        let strong = |a: usize, b: usize| {
             same_nik(a, b)
                 || model.is_some_and(|m| strong_pair(aid.get(a), aid.get(b), m, cfg).is_some())
-        });
+        };
+        // A star is kept whole: one row strongly linked to every other (the cleanest copy
+        // of a person among damaged ones, which need not match each other).
+        if let Some(center) = star_center(&g, strong) {
+            for &r in &g {
+                if r != center {
+                    reason_of_root_row
+                        .entry(r)
+                        .or_insert(GroupReason::FuzzyMatch);
+                }
+            }
+            reason_of_root_row
+                .entry(center)
+                .or_insert(GroupReason::FuzzyMatch);
+            members.push(g);
+            continue;
+        }
+        let split = complete_linkage(&g, strong);
         for sub in split {
             if sub.iter().any(|r| fuzzy_rows.contains(r)) {
                 for &r in &sub {
@@ -326,5 +371,21 @@ mod tests {
         );
         // Nothing strong: no group.
         assert!(complete_linkage(&[1, 2], |_, _| false).is_empty());
+    }
+
+    #[test]
+    fn a_star_is_kept_whole_and_a_chain_has_no_center() {
+        // 1 is linked to 2, 3 and 4, which do not match each other: a star around 1.
+        let star = [(1, 2), (1, 3), (1, 4)];
+        let strong = |a: usize, b: usize| star.contains(&(a.min(b), a.max(b)));
+        assert_eq!(star_center(&[1, 2, 3, 4], strong), Some(1));
+        assert_eq!(star_center(&[2, 3, 4, 1], strong), Some(1));
+        // A chain 1~2~3~4 has no member linked to all others.
+        let chain = [(1, 2), (2, 3), (3, 4)];
+        let strong = |a: usize, b: usize| chain.contains(&(a.min(b), a.max(b)));
+        assert_eq!(star_center(&[1, 2, 3, 4], strong), None);
+        // Too large to check.
+        let big: Vec<usize> = (0..=MAX_STAR).collect();
+        assert_eq!(star_center(&big, |_, _| true), None);
     }
 }

@@ -261,6 +261,8 @@ pub enum Fit {
 ///   name only when both do.
 /// - A weaker name (one part replaced or mistyped, score from 0.75) is the same person when
 ///   the birth date agrees (not a placeholder date) and the sex does not differ.
+/// - A name that differs more is still the same person when the birth date agrees, the sex
+///   does not differ and the street and kelurahan are the same ([`same_home`]).
 /// - Otherwise the names differ.
 pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) -> Fit {
     let date = compare::date_level(a, b);
@@ -281,9 +283,19 @@ pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) 
         }
     } else if name_score >= 0.75 && date_agrees && !sex_differs {
         Fit::Same
+    } else if date_agrees && !sex_differs && same_home(a, b) && !a.name().is_empty() {
+        // One name part replaced or missing (`JACK` for `ELTON`, a surname changed at
+        // marriage), but the same birth date at the same street: the holder. A household
+        // member who fits better was looked for first.
+        Fit::Same
     } else {
         Fit::NameDiffers
     }
+}
+
+/// The same street (most tokens in common) in the same kelurahan.
+fn same_home(a: Rec<'_>, b: Rec<'_>) -> bool {
+    compare::kelurahan(a, b) == compare::Agreement::Agree && compare::street_level(a, b) == Some(0)
 }
 
 /// True when two birth years are equal or one typing slip apart: one digit differs, or two
@@ -309,6 +321,17 @@ fn year_typo(a: Rec<'_>, b: Rec<'_>) -> bool {
                 && dx.as_bytes()[j] == dy.as_bytes()[i]
         }
         _ => false,
+    }
+}
+
+/// Whether two records with different identifiers are the same person on the strength of
+/// everything else: a strong or exact name, the same birth date (not a placeholder), and the
+/// same household (KK) or the same street in the same kelurahan. Namesakes born the same
+/// day (NIKs a digit or two apart in one kecamatan) do not also share a home.
+pub fn corroborated(a: Rec<'_>, b: Rec<'_>, g: &compare::Gamma) -> bool {
+    let home = g.0[4] == Some(0) || (g.0[5] == Some(0) && g.0[7] == Some(0));
+    g.0[0].is_some_and(|l| l <= 1) && g.0[1] == Some(0) && home && {
+        compare::sex(a, b) != compare::Agreement::Differ
     }
 }
 
@@ -552,7 +575,15 @@ pub fn link_fuzzy(
                     && date_ok
                     && home
             };
-            let nik_ok = !well_formed || matches!(g.0[2], Some(1..=3)) || two_slips();
+            // A NIK held by nobody that is far from the candidate's: the same person when
+            // everything else about them agrees (a NIK from another region, a wrong NIK
+            // written with the right household). A NIK held by someone else is not.
+            let elsewhere = || {
+                links[i].status == Status::NotInRegister
+                    && corroborated(a, register.get(*r as usize), g)
+            };
+            let nik_ok =
+                !well_formed || matches!(g.0[2], Some(1..=3)) || two_slips() || elsewhere();
             if s.probability < cfg.link_probability || !name_ok || !nik_ok {
                 return None;
             }
