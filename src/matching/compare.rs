@@ -321,19 +321,35 @@ pub fn nik_two_substitutions(a: Rec<'_>, b: Rec<'_>) -> bool {
     x.len() == y.len() && x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count() == 2
 }
 
-/// Street level: the same street tokens (Jaccard >= 0.5), some in common, none.
+/// Street level: the same street (Jaccard of the tokens at least 0.5, or, for tokens split or
+/// joined differently and one-letter slips, the same letters: `3 LIGHT SETREET` and
+/// `3 LIGHT STREET`, `IRONBARKCRESCENT` and `IRONBARK CRESCENT`), some tokens in common,
+/// none.
 pub fn street_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
     if a.street().is_empty() || b.street().is_empty() {
         return None;
     }
     let j = street(a, b);
-    Some(if j >= 0.5 {
+    Some(if j >= 0.5 || same_letters(a.street(), b.street()) {
         0
     } else if j > 0.0 {
         1
     } else {
         2
     })
+}
+
+/// The tokens of two streets, joined without spaces, are at most one edit apart per eight
+/// characters (and the lengths allow it, checked first since most pairs differ).
+fn same_letters(a: &[String], b: &[String]) -> bool {
+    let len = |t: &[String]| t.iter().map(String::len).sum::<usize>();
+    let (la, lb) = (len(a), len(b));
+    let allowed = la.max(lb) / 8;
+    if allowed == 0 || la.abs_diff(lb) > allowed {
+        return false;
+    }
+    let (x, y) = (a.concat(), b.concat());
+    strsim::osa_distance(&x, &y) <= allowed
 }
 
 /// Compare two records field by field.
@@ -403,6 +419,22 @@ mod tests {
         let g = gamma(base.get(0), other.get(0)).0[field];
         assert_eq!(g, gamma(other.get(0), base.get(0)).0[field], "symmetric");
         g
+    }
+
+    #[test]
+    fn street_levels() {
+        let cases = [
+            ("Jl. Mawar No. 5", Some(0)),
+            ("JLMAWAR NO5", Some(0)),
+            ("Jl. Mawra No. 5", Some(0)),
+            ("Jln Mawar Nmr 5 Blok", Some(0)),
+            ("Jl. Melati No. 12", Some(1)),
+            ("Gg. Kenari", Some(2)),
+            ("", None),
+        ];
+        for (v, want) in cases {
+            assert_eq!(level(7, &with(7, v)), want, "{v:?}");
+        }
     }
 
     #[test]
