@@ -125,7 +125,8 @@ print(f"FEBRL3 dedupe: {len(ids3)} records, {len(true_pairs)} true pairs, {len(p
 if args.splink:
     import pandas as pd
     import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink import Linker, SettingsCreator, block_on
+    from splink.backends.duckdb import DuckDBAPI
 
     def settings(link_type):
         return SettingsCreator(
@@ -159,7 +160,11 @@ if args.splink:
         return df.reset_index().fillna("").astype(str).replace("", None)
 
     t = time.time()
-    linker = Linker([frame(org), frame(dup)], settings("link_only"), DuckDBAPI())
+    db = DuckDBAPI()
+    linker = Linker(
+        [db.register(frame(org), dataset_display_name="org"), db.register(frame(dup), dataset_display_name="dup")],
+        settings("link_only"),
+    )
     train(linker)
     pred = linker.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
     # One original per copy: the best-scoring one.
@@ -177,7 +182,8 @@ if args.splink:
           f"precision {sp:.4f} recall {sr:.4f} F1 {sf:.4f}; {time.time() - t:.2f} s")
 
     t = time.time()
-    linker = Linker(frame(df3), settings("dedupe_only"), DuckDBAPI())
+    db = DuckDBAPI()
+    linker = Linker(db.register(frame(df3), dataset_display_name="febrl3"), settings("dedupe_only"))
     train(linker)
     pred = linker.inference.predict(threshold_match_probability=0.5)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, 0.5).as_pandas_dataframe()

@@ -14,7 +14,9 @@
 //!   column, with day and month swapped, or decoded from the NIK);
 //! * `name_area`: the first name token with kelurahan and RT (rows without a birth date);
 //! * `nik_prefix_name`: the surviving NIK prefix of a damaged NIK (region) with the first
-//!   and last name tokens.
+//!   and last name tokens;
+//! * `date_area`: the birth date (from the date column, also with day and month swapped)
+//!   with the kelurahan, for rows whose every name token is misspelt.
 //!
 //! Keys are 64-bit FNV-1a hashes.
 //! Blocks larger than `max_block` (a very common name on a placeholder date) are skipped
@@ -37,14 +39,16 @@ pub enum KeyKind {
     NameDate,
     NameArea,
     NikPrefixName,
+    DateArea,
 }
 
 impl KeyKind {
-    pub const ALL: [KeyKind; 4] = [
+    pub const ALL: [KeyKind; 5] = [
         KeyKind::NikVariant,
         KeyKind::NameDate,
         KeyKind::NameArea,
         KeyKind::NikPrefixName,
+        KeyKind::DateArea,
     ];
 
     pub fn code(self) -> &'static str {
@@ -53,6 +57,7 @@ impl KeyKind {
             KeyKind::NameDate => "name_date",
             KeyKind::NameArea => "name_area",
             KeyKind::NikPrefixName => "nik_prefix_name",
+            KeyKind::DateArea => "date_area",
         }
     }
 }
@@ -148,6 +153,25 @@ fn name_area_key(p: Rec<'_>) -> Option<(u64, KeyKind)> {
     })
 }
 
+fn date_area_keys(p: Rec<'_>, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
+    let (Some(b), false) = (p.birth, p.kelurahan().is_empty()) else {
+        return;
+    };
+    let (d, m, y) = (b.date.day(), b.date.month(), b.date.year());
+    let key = |d: u32, m: u32| {
+        fnv(&[
+            b"da",
+            &[d as u8, m as u8],
+            &y.to_le_bytes(),
+            p.kelurahan().as_bytes(),
+        ])
+    };
+    out.push((key(d, m), KeyKind::DateArea));
+    if variants && d <= 12 && d != m {
+        out.push((key(m, d), KeyKind::DateArea));
+    }
+}
+
 fn prefix_key(prefix: &str, p: Rec<'_>) -> Option<(u64, KeyKind)> {
     let first = p.name().first()?;
     let last = p.name().last()?;
@@ -158,9 +182,10 @@ fn prefix_key(prefix: &str, p: Rec<'_>) -> Option<(u64, KeyKind)> {
 }
 
 fn register_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
-    let mut out = Vec::with_capacity(6);
+    let mut out = Vec::with_capacity(8);
     name_date_keys(p, false, &mut out);
     out.extend(name_area_key(p));
+    date_area_keys(p, false, &mut out);
     if let NikParse::Valid { nik, .. } = p.nik() {
         out.extend(prefix_key(&nik[..6], p));
     }
@@ -344,6 +369,7 @@ impl Probe {
         let mut keys = Vec::new();
         name_date_keys(p, true, &mut keys);
         keys.extend(name_area_key(p));
+        date_area_keys(p, true, &mut keys);
         let digits = match p.nik() {
             NikParse::Damaged { digits, .. } if digits.len() >= 6 => Some(&digits[..6]),
             NikParse::Invalid { cleaned, .. }
@@ -378,7 +404,7 @@ fn assemble<'b>(
 ) -> Vec<(u32, KeyKind)> {
     let mut found: Vec<(u32, KeyKind)> = Vec::new();
     // Counted here, added to the stats' map once per call.
-    let mut per_key: [Option<usize>; 4] = [None; 4];
+    let mut per_key: [Option<usize>; KeyKind::ALL.len()] = [None; KeyKind::ALL.len()];
     let mut count = |kind: KeyKind, n: usize| {
         *per_key[kind as usize].get_or_insert(0) += n;
     };

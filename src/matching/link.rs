@@ -264,11 +264,29 @@ pub enum Fit {
 /// - A name that differs more is still the same person when the birth date agrees, the sex
 ///   does not differ and the street and kelurahan are the same ([`same_home`]).
 /// - Otherwise the names differ.
+///
+/// A plain identifier (`id_kind = "generic"`) is trusted further: the record is its
+/// holder unless the name differs and the birth date does not agree, or birth date and sex
+/// both differ.
 pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) -> Fit {
     let date = compare::date_level(a, b);
     let date_differs = date == Some(4) || (date == Some(3) && !year_typo(a, b));
     let date_agrees = matches!(date, Some(0 | 2));
     let sex_differs = compare::sex(a, b) == compare::Agreement::Differ;
+    if matches!(a.nik(), NikParse::Generic(_)) && matches!(b.nik(), NikParse::Generic(_)) {
+        // A plain identifier (a social-security or record number) carries no household:
+        // nobody else's forms are filled with it. One personal field behind it is enough;
+        // both against it, or birth date and sex against it, say another person.
+        return if (name_score < 0.75 && !date_agrees) || (date_differs && sex_differs) {
+            if name_score >= name_threshold {
+                Fit::PersonDiffers
+            } else {
+                Fit::NameDiffers
+            }
+        } else {
+            Fit::Same
+        };
+    }
     if name_score >= 1.0 {
         if date_differs && sex_differs {
             Fit::PersonDiffers
@@ -536,11 +554,13 @@ pub fn link_fuzzy(
         .map(|(&i, (cands, _))| {
             let a = aid.get(i);
             // A well-formed NIK (someone else's, or nobody's) says who the row is not:
-            // such a row is linked only through NIK evidence, one error away.
+            // such a row is linked only through NIK evidence, one error away. A plain
+            // identifier (`id_kind = "generic"`) is one field among others: the model
+            // weighs it, as Splink does.
             let well_formed = matches!(
                 links[i].status,
                 Status::NameMismatch | Status::NotInRegister
-            );
+            ) && !matches!(a.nik(), NikParse::Generic(_));
             let mut scored: Vec<(f64, u32, compare::Gamma, crate::matching::score::Score)> = cands
                 .iter()
                 .map(|&(r, _)| {
