@@ -12,9 +12,10 @@
 //!   digit missing (15 digits), the 16th digit rounded, or the last digit lost to a float;
 //! * `name_date`: the first or the last name token with the birth date (from the date
 //!   column, with day and month swapped, or decoded from the NIK);
-//! * `name_area`: the first name token with kelurahan and RT (rows without a birth date);
-//! * `nik_prefix_name`: the surviving NIK prefix of a damaged NIK (region) with the first
-//!   and last name tokens;
+//! * `name_area`: the first name token with kelurahan and RT, and the first and last name
+//!   tokens with the kelurahan (rows without a birth date);
+//! * `nik_prefix_name`: the surviving NIK prefix of a damaged or invalid NIK (region) with
+//!   the first and last name tokens;
 //! * `date_area`: the birth date (from the date column, also with day and month swapped)
 //!   with the kelurahan, for rows whose every name token is misspelt.
 //!
@@ -137,6 +138,24 @@ fn name_date_keys(p: Rec<'_>, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
     }
 }
 
+/// First and last name tokens with the kelurahan, without RT: for rows that have neither
+/// birth date nor RT (lists from other countries, or a date lost to a spreadsheet).
+fn full_name_area_key(p: Rec<'_>) -> Option<(u64, KeyKind)> {
+    let first = p.name().first()?;
+    let last = p.name().last()?;
+    (!p.kelurahan().is_empty()).then(|| {
+        (
+            fnv(&[
+                b"nk",
+                first.as_bytes(),
+                last.as_bytes(),
+                p.kelurahan().as_bytes(),
+            ]),
+            KeyKind::NameArea,
+        )
+    })
+}
+
 fn name_area_key(p: Rec<'_>) -> Option<(u64, KeyKind)> {
     let first = p.name().first()?;
     let rt = p.rtrw.rt?;
@@ -185,6 +204,7 @@ fn register_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     let mut out = Vec::with_capacity(8);
     name_date_keys(p, false, &mut out);
     out.extend(name_area_key(p));
+    out.extend(full_name_area_key(p));
     date_area_keys(p, false, &mut out);
     if let NikParse::Valid { nik, .. } = p.nik() {
         out.extend(prefix_key(&nik[..6], p));
@@ -369,6 +389,11 @@ impl Probe {
         let mut keys = Vec::new();
         name_date_keys(p, true, &mut keys);
         keys.extend(name_area_key(p));
+        // Rows with RT and birth date are found by the keys above; the wider full-name
+        // block is for the rest.
+        if p.rtrw.rt.is_none() || p.birth.is_none() {
+            keys.extend(full_name_area_key(p));
+        }
         date_area_keys(p, true, &mut keys);
         let digits = match p.nik() {
             NikParse::Damaged { digits, .. } if digits.len() >= 6 => Some(&digits[..6]),
@@ -377,7 +402,8 @@ impl Probe {
             {
                 Some(&cleaned[..6])
             }
-            NikParse::Valid { nik, .. } => Some(&nik[..6]),
+            // A well-formed NIK that is not its holder's links only through NIK evidence
+            // or with name and exact birth date: its region block would add namesakes.
             _ => None,
         };
         if let Some(d) = digits {

@@ -265,9 +265,9 @@ pub enum Fit {
 ///   does not differ and the street and kelurahan are the same ([`same_home`]).
 /// - Otherwise the names differ.
 ///
-/// A plain identifier (`id_kind = "generic"`) is trusted further: the record is its
-/// holder unless the name differs and the birth date does not agree, or birth date and sex
-/// both differ.
+/// A plain identifier (`id_kind = "generic"`) is trusted further, as Splink's model does:
+/// the record is its holder unless two of name, birth date, sex and home differ and none of
+/// name (from 0.75), birth date and home agrees.
 pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) -> Fit {
     let date = compare::date_level(a, b);
     let date_differs = date == Some(4) || (date == Some(3) && !year_typo(a, b));
@@ -275,9 +275,16 @@ pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) 
     let sex_differs = compare::sex(a, b) == compare::Agreement::Differ;
     if matches!(a.nik(), NikParse::Generic(_)) && matches!(b.nik(), NikParse::Generic(_)) {
         // A plain identifier (a social-security or record number) carries no household:
-        // nobody else's forms are filled with it. One personal field behind it is enough;
-        // both against it, or birth date and sex against it, say another person.
-        return if (name_score < 0.75 && !date_agrees) || (date_differs && sex_differs) {
+        // nobody else's forms are filled with it. It is the holder's unless two of name,
+        // birth date, sex and home are against it and none is behind it.
+        let home_differs = compare::kelurahan(a, b) == compare::Agreement::Differ
+            && compare::street_level(a, b).is_some_and(|l| l > 0);
+        let against = usize::from(name_score < 0.75)
+            + usize::from(date_differs)
+            + usize::from(sex_differs)
+            + usize::from(home_differs);
+        let behind = name_score >= 0.75 || date_agrees || same_home(a, b);
+        return if against >= 2 && !behind {
             if name_score >= name_threshold {
                 Fit::PersonDiffers
             } else {
@@ -573,7 +580,11 @@ pub fn link_fuzzy(
             scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
             let (_, r, g, s) = scored.first()?;
             let runner_up = scored.get(1).map_or(f64::NEG_INFINITY, |x| x.0);
-            let name_ok = g.0[0].is_some_and(|l| l <= 2);
+            // For a plain identifier one error away, the identifier stands in for the name
+            // (the name may have been replaced); the probability still has to clear the bar.
+            let generic = matches!(a.nik(), NikParse::Generic(_));
+            let name_ok =
+                g.0[0].is_some_and(|l| l <= 2) || (generic && matches!(g.0[2], Some(1..=3)));
             // Two mistyped digits count only with the person's own fields behind them: the
             // name (strong or exact), the birth date, and the household (KK) or, without a
             // KK, the kelurahan and the sex.
