@@ -136,12 +136,22 @@ fn unlinked(l: &Link) -> bool {
 pub fn strong_pair(a: Rec<'_>, b: Rec<'_>, model: &Model, cfg: &MatchConfig) -> Option<String> {
     let g = compare::gamma(a, b);
     let s = model.score(&g, None);
-    let name_ok = g.0[0].is_some_and(|l| l <= 2);
     let both_valid = a.nik().valid().is_some() && b.nik().valid().is_some();
     let nik_near = matches!(g.0[2], Some(0..=3));
-    // Two identifiers far apart: the same person only when all the rest agrees.
-    let nik_ok = !both_valid || nik_near || crate::matching::link::corroborated(a, b, &g);
-    let more = nik_near || g.0[4] == Some(0) || g.0[5] == Some(0);
+    // Plain identifiers (`id_kind = "generic"`): no gates, the model decides, as in
+    // aid-to-register linking.
+    let generic = matches!(
+        (a.nik(), b.nik()),
+        (
+            crate::normalize::nik::NikParse::Generic(_),
+            crate::normalize::nik::NikParse::Generic(_)
+        )
+    );
+    let name_ok = g.0[0].is_some_and(|l| l <= 2) || generic;
+    // Two NIKs far apart: the same person only when all the rest agrees.
+    let nik_ok =
+        !both_valid || nik_near || generic || crate::matching::link::corroborated(a, b, &g);
+    let more = nik_near || generic || g.0[4] == Some(0) || g.0[5] == Some(0);
     (s.probability >= cfg.link_probability && name_ok && nik_ok && more).then(|| explain(&g, &s))
 }
 

@@ -580,11 +580,11 @@ pub fn link_fuzzy(
             scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
             let (_, r, g, s) = scored.first()?;
             let runner_up = scored.get(1).map_or(f64::NEG_INFINITY, |x| x.0);
-            // For a plain identifier one error away, the identifier stands in for the name
-            // (the name may have been replaced); the probability still has to clear the bar.
+            // Plain identifiers (`id_kind = "generic"`): no gates, the model decides, as in
+            // Splink (a replaced name is one field against the others); the probability
+            // and the lead over the runner-up still have to clear their bars.
             let generic = matches!(a.nik(), NikParse::Generic(_));
-            let name_ok =
-                g.0[0].is_some_and(|l| l <= 2) || (generic && matches!(g.0[2], Some(1..=3)));
+            let name_ok = g.0[0].is_some_and(|l| l <= 2) || generic;
             // Two mistyped digits count only with the person's own fields behind them: the
             // name (strong or exact), the birth date, and the household (KK) or, without a
             // KK, the kelurahan and the sex.
