@@ -15,6 +15,13 @@ fn fixture(name: &str) -> PathBuf {
 
 /// Savings computed here from the files, independently of the report code.
 fn expected_savings(out: &Path, months: u64, amount: impl Fn(&str) -> u64) -> u64 {
+    let (confirmed, pending) = expected_split(out, months, amount);
+    confirmed + pending
+}
+
+/// The same, split: rows that stay unpaid whatever is corrected (duplicate, deceased, moved
+/// out, someone else's NIK), and rows withheld until their NIK is corrected.
+fn expected_split(out: &Path, months: u64, amount: impl Fn(&str) -> u64) -> (u64, u64) {
     let mut aid = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_path(fixture("aid.csv"))
@@ -30,12 +37,17 @@ fn expected_savings(out: &Path, months: u64, amount: impl Fn(&str) -> u64) -> u6
         .map(|r| r.expect("row")[program_col].to_string())
         .collect();
     let mut decisions = csv::Reader::from_path(out.join("decisions.csv")).expect("decisions");
-    decisions
-        .records()
-        .map(|r| r.expect("row"))
-        .filter(|r| &r[3] != "VERIFIED")
-        .map(|r| amount(&programs[r[0].parse::<usize>().expect("row") - 1]) * months)
-        .sum()
+    let (mut confirmed, mut pending) = (0, 0);
+    for r in decisions.records().map(|r| r.expect("row")) {
+        let rp = amount(&programs[r[0].parse::<usize>().expect("row") - 1]) * months;
+        match &r[3] {
+            "VERIFIED" => {}
+            "DUPLICATE" | "DECEASED" | "MOVED_OUT" | "NAME_MISMATCH" => confirmed += rp,
+            "INVALID_NIK" | "NIK_DAMAGED" | "NOT_IN_REGISTER" => pending += rp,
+            other => panic!("status {other}"),
+        }
+    }
+    (confirmed, pending)
 }
 
 #[test]
@@ -61,7 +73,31 @@ fn report_totals_match_decisions_and_config() {
         _ => 100_000,
     });
     assert!(total > 0);
+    let (confirmed, pending) = expected_split(&out, 6, |p| match p {
+        "PKH" => 300_000,
+        "BPNT" => 150_000,
+        _ => 100_000,
+    });
+    assert!(confirmed > 0 && pending > 0, "{confirmed} {pending}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(
+        summary["savings"],
+        serde_json::json!({"months": 6, "total_rp": total, "confirmed_rp": confirmed, "pending_rp": pending})
+    );
     let html = std::fs::read_to_string(out.join("report.html")).expect("html");
+    for (label, rp) in [
+        ("Penghematan pasti", confirmed),
+        ("Ditahan menunggu perbaikan NIK", pending),
+    ] {
+        let at = html.find(label).expect(label);
+        assert!(
+            html[at..].contains(&rupiah(rp, Lang::Id)),
+            "{label}: {} not in the page",
+            rupiah(rp, Lang::Id)
+        );
+    }
     assert!(
         html.contains(&rupiah(total, Lang::Id)),
         "total {} not in the page",
@@ -90,12 +126,23 @@ fn report_totals_match_decisions_and_config() {
         book.sheet_names(),
         vec!["Ringkasan", "Terverifikasi", "Data Ganda", "Ditolak"]
     );
-    let summary = book.worksheet_range("Ringkasan").expect("Ringkasan");
-    let found = summary.rows().any(|row| {
+    let summary_sheet = book.worksheet_range("Ringkasan").expect("Ringkasan");
+    let found = summary_sheet.rows().any(|row| {
         row.iter()
             .any(|c| matches!(c, Data::Float(v) if *v as u64 == total))
     });
     assert!(found, "total {total} not in Ringkasan");
+    for (label, rp) in [
+        ("Penghematan pasti", confirmed),
+        ("Ditahan menunggu", pending),
+    ] {
+        let row = summary_sheet_row(&summary_sheet, label);
+        assert!(
+            row.iter()
+                .any(|c| matches!(c, Data::Float(v) if *v as u64 == rp)),
+            "{label} {rp} not in Ringkasan: {row:?}"
+        );
+    }
     let verified = book
         .worksheet_range("Terverifikasi")
         .expect("Terverifikasi");
@@ -119,6 +166,15 @@ fn report_totals_match_decisions_and_config() {
         n += 1;
     }
     assert!(n > 100);
+}
+
+/// The Ringkasan row whose first cell starts with `label`.
+fn summary_sheet_row(sheet: &calamine::Range<Data>, label: &str) -> Vec<Data> {
+    sheet
+        .rows()
+        .find(|r| matches!(r.first(), Some(Data::String(s)) if s.starts_with(label)))
+        .unwrap_or_else(|| panic!("no row {label}"))
+        .to_vec()
 }
 
 /// A run on the fixtures with the default config, outputs in `out`.

@@ -427,6 +427,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         config: cfg.file.clone(),
         fuzzy: outcome.fuzzy.clone(),
         area_spellings_recognised: outcome.areas.clone(),
+        savings: None,
         aid_quality: aid_quality(&aid_table, &outcome.aid_map, &outcome.aid),
         warnings,
     };
@@ -479,9 +480,17 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
                 &cfg.file.benefits,
             );
             let r = crate::io::official::write_reports_with(dir, &facts, &output, cfg.lang);
-            (r, t.elapsed().as_secs_f64())
+            let savings = output::Savings {
+                months: facts.months,
+                total_rp: facts.savings_total,
+                confirmed_rp: facts.savings_confirmed,
+                pending_rp: facts.savings_pending,
+            };
+            ((r, savings), t.elapsed().as_secs_f64())
         },
     );
+    let (reports, savings) = reports;
+    summary.savings = Some(savings);
     tables?;
     reports?;
     match cfg.test_fault {

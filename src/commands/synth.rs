@@ -655,6 +655,7 @@ struct Rates {
     sci: f64,
     rounded: f64,
     typo: f64,
+    two_digits: f64,
     swap: f64,
     truncated: f64,
 }
@@ -663,6 +664,7 @@ const FIRST_ROW: Rates = Rates {
     sci: 0.015,
     rounded: 0.005,
     typo: 0.008,
+    two_digits: 0.004,
     swap: 0.004,
     truncated: 0.003,
 };
@@ -670,6 +672,7 @@ const EXTRA_ROW: Rates = Rates {
     sci: 0.08,
     rounded: 0.03,
     typo: 0.10,
+    two_digits: 0.02,
     swap: 0.05,
     truncated: 0.01,
 };
@@ -728,6 +731,22 @@ fn damaged_nik(rng: &mut Rng, nik: &str, rates: &Rates, defects: &mut Vec<&'stat
         bytes[i] = b'0' + d;
         return String::from_utf8(bytes).unwrap_or_default();
     }
+    edge += rates.two_digits;
+    if r < edge {
+        // Two digits mistyped (in the date or the serial).
+        defects.push("nik_two_digits");
+        let i = 6 + rng.below(10);
+        let j = loop {
+            let j = 6 + rng.below(10);
+            if j != i {
+                break j;
+            }
+        };
+        for k in [i, j] {
+            bytes[k] = b'0' + (bytes[k] - b'0' + 1 + rng.below(9) as u8) % 10;
+        }
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
     edge += rates.swap;
     if r < edge {
         let i = rng.below(15);
@@ -757,6 +776,70 @@ fn title_case(s: &str) -> String {
         .join(" ")
 }
 
+/// One spelling variant of a name, from general habits rather than a list of names:
+/// CH/KH written H (ACHMAD, KHOIRUL), a doubled consonant written single or a single one
+/// doubled (SITTI, SEPINGAN), P and F exchanged at a word's start or end (PATIMAH, YUSUP),
+/// a short first part joined to the next (NUR HAYATI). None when no habit applies.
+fn spelling_variant(rng: &mut Rng, tokens: &[String]) -> Option<Vec<String>> {
+    let vowel = |c: u8| b"AIUEO".contains(&c);
+    let mut options: Vec<Vec<String>> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let b = t.as_bytes();
+        let mut with = |w: String| {
+            let mut v = tokens.to_vec();
+            v[i] = w;
+            options.push(v);
+        };
+        if let Some(k) = t.find("CH").or_else(|| t.find("KH")) {
+            with(format!("{}{}", &t[..k], &t[k + 1..]));
+        }
+        if let Some(k) = (1..b.len()).find(|&k| b[k] == b[k - 1] && !vowel(b[k])) {
+            with(format!("{}{}", &t[..k], &t[k + 1..]));
+        } else if let Some(k) = (1..b.len().saturating_sub(1))
+            .find(|&k| b"TNLMS".contains(&b[k]) && vowel(b[k - 1]) && vowel(b[k + 1]))
+        {
+            with(format!("{}{}", &t[..=k], &t[k..]));
+        }
+        match (b.first(), b.last()) {
+            (Some(b'F'), _) => with(format!("P{}", &t[1..])),
+            (Some(b'P'), _) if b.len() > 3 => with(format!("F{}", &t[1..])),
+            _ => {}
+        }
+        match b.last() {
+            Some(b'F') => with(format!("{}P", &t[..t.len() - 1])),
+            Some(b'P') if b.len() > 3 => with(format!("{}F", &t[..t.len() - 1])),
+            _ => {}
+        }
+    }
+    if tokens.len() >= 3 && matches!(tokens[0].as_str(), "NUR" | "SITI" | "ABDUL" | "SRI") {
+        let mut v = vec![format!("{}{}", tokens[0], tokens[1])];
+        v.extend_from_slice(&tokens[2..]);
+        options.push(v);
+    }
+    if options.is_empty() {
+        None
+    } else {
+        let k = rng.below(options.len());
+        Some(options.swap_remove(k))
+    }
+}
+
+/// A kelurahan as a clerk hears it: a doubled letter written once, `GUNUNG` as `GN.`, a
+/// vowel added after a first consonant pair (`KLANDASAN` as `KELANDASAN`).
+fn kelurahan_as_heard(kel: &str) -> Option<String> {
+    if let Some(rest) = kel.strip_prefix("GUNUNG ") {
+        return Some(format!("GN. {rest}"));
+    }
+    let b = kel.as_bytes();
+    if let Some(k) = (1..b.len()).find(|&k| b[k] == b[k - 1] && b[k].is_ascii_alphabetic()) {
+        return Some(format!("{}{}", &kel[..k], &kel[k + 1..]));
+    }
+    if b.len() > 2 && !b"AIUEO".contains(&b[0]) && !b"AIUEO".contains(&b[1]) {
+        return Some(format!("{}E{}", &kel[..1], &kel[1..]));
+    }
+    None
+}
+
 fn messy_name(rng: &mut Rng, p: &Person, defects: &mut Vec<&'static str>) -> String {
     let mut tokens: Vec<String> = p.name.split(' ').map(String::from).collect();
     for t in tokens.iter_mut() {
@@ -773,6 +856,13 @@ fn messy_name(rng: &mut Rng, p: &Person, defects: &mut Vec<&'static str>) -> Str
                 ])
                 .to_string();
             defects.push("name_muhammad");
+        }
+    }
+    if rng.chance(0.03) {
+        // A spelling no short rule covers, as people really write names.
+        if let Some(v) = spelling_variant(rng, &tokens) {
+            tokens = v;
+            defects.push("name_variant");
         }
     }
     if rng.chance(0.03) {
@@ -900,12 +990,19 @@ fn aid_cells(
         2 => (format!("RT.{:02}/RW.{:02}", at.rt, at.rw), String::new()),
         _ => (format!("{:03}", at.rt), format!("{:03}", at.rw)),
     };
-    let kel = match rng.below(10) {
-        0 => {
+    let kel = match rng.below(20) {
+        0 | 1 => {
             defects.push("kelurahan_spelling");
             at.kel.replace(' ', "")
         }
-        1 => format!("KEL. {}", at.kel),
+        2 | 3 => format!("KEL. {}", at.kel),
+        4 => match kelurahan_as_heard(at.kel) {
+            Some(k) => {
+                defects.push("kelurahan_typed");
+                k
+            }
+            None => at.kel.to_string(),
+        },
         _ => at.kel.to_string(),
     };
     let kk = if rng.chance(0.08) {
@@ -1070,6 +1167,28 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
                 defects,
             });
             continue;
+        }
+        // A household member on the head's NIK: the form was filled from the KK's first
+        // line. The truth is the member.
+        if copies == 1 && status == "VERIFIED" && p.role != "KEPALA KELUARGA" && rng.chance(0.012) {
+            let head = by_household[&p.household]
+                .iter()
+                .copied()
+                .find(|&j| reg.people[j].role == "KEPALA KELUARGA");
+            if let Some(h) = head {
+                let mut defects = vec!["family_member_nik"];
+                let nik = cosmetic_nik(rng, &reg.people[h].nik.clone(), &mut defects);
+                let p = reg.people[i].clone();
+                let cells = aid_cells(rng, &p, nik, &home(&p), &mut defects);
+                rows.push(AidRow {
+                    cells,
+                    person: format!("R{i}"),
+                    register_nik: p.nik.clone(),
+                    status: "VERIFIED",
+                    defects,
+                });
+                continue;
+            }
         }
         let p = reg.people[i].clone();
         for c in 0..copies {

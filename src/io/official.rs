@@ -86,6 +86,12 @@ pub struct Facts {
     /// Rupiah kept out of payment, per status.
     pub savings_by_status: BTreeMap<String, u64>,
     pub savings_total: u64,
+    /// Of the total: rows that will not be paid whatever is corrected (a duplicate, a death,
+    /// a move, someone else's NIK): [`confirmed_saving`].
+    pub savings_confirmed: u64,
+    /// Of the total: rows withheld until their NIK is corrected (invalid, damaged, or not in
+    /// the register): paid later if it turns out right.
+    pub savings_pending: u64,
     pub months: u32,
     /// Area or program -> (rows, verified, withheld, savings).
     pub by_kecamatan: BTreeMap<String, [u64; 4]>,
@@ -95,6 +101,17 @@ pub struct Facts {
     pub summary: Value,
     /// The rows of the first duplicate groups, as in `duplicates.csv`, by column name.
     pub duplicates: Vec<Row>,
+}
+
+/// Whether a withheld row's amount is a confirmed saving: the row will not be paid whatever
+/// is corrected (`DUPLICATE`, `DECEASED`, `MOVED_OUT`, `NAME_MISMATCH`: someone else's NIK).
+/// The other withheld rows (`INVALID_NIK`, `NIK_DAMAGED`, `NOT_IN_REGISTER`) are pending: a
+/// corrected NIK may make them payable.
+pub fn confirmed_saving(status: &str) -> bool {
+    matches!(
+        status,
+        "DUPLICATE" | "DECEASED" | "MOVED_OUT" | "NAME_MISMATCH"
+    )
 }
 
 /// How many duplicate groups the report shows.
@@ -130,6 +147,8 @@ impl Facts {
             reason_counts: BTreeMap::new(),
             savings_by_status: BTreeMap::new(),
             savings_total: 0,
+            savings_confirmed: 0,
+            savings_pending: 0,
             months: benefits.months,
             by_kecamatan: BTreeMap::new(),
             by_kelurahan: BTreeMap::new(),
@@ -191,6 +210,11 @@ impl Facts {
                 .entry(status.to_string())
                 .or_default() += saved;
             facts.savings_total += saved;
+            if confirmed_saving(status) {
+                facts.savings_confirmed += saved;
+            } else {
+                facts.savings_pending += saved;
+            }
             let verified_row = status == "VERIFIED";
             let mut add = |m: &mut BTreeMap<String, [u64; 4]>, raw: &str, area: bool| {
                 let (key, label) = if area {
@@ -629,6 +653,8 @@ pub fn html(f: &Facts, lang: Lang) -> String {
             exact => rupiah(f.savings_total, lang),
             months => f.months,
             rows => savings_rows,
+            confirmed => rupiah(f.savings_confirmed, lang),
+            pending => rupiah(f.savings_pending, lang),
         },
         areas => areas,
         quality => quality,
@@ -688,6 +714,12 @@ pub fn xlsx(
     r += 1;
     ws.write_string_with_format(r, 0, t(lang, "total_savings"), &bold)?;
     ws.write_number_with_format(r, 2, f.savings_total as f64, &bold)?;
+    r += 1;
+    ws.write_string(r, 0, t(lang, "savings_confirmed"))?;
+    ws.write_number(r, 2, f.savings_confirmed as f64)?;
+    r += 1;
+    ws.write_string(r, 0, t(lang, "savings_pending"))?;
+    ws.write_number(r, 2, f.savings_pending as f64)?;
     r += 1;
     ws.write_string(r, 0, t(lang, "months_label"))?;
     ws.write_number(r, 1, f64::from(f.months))?;

@@ -88,12 +88,26 @@ pub struct Summary {
     /// does not hold and that were recognised as a register spelling (`SEPINGAN` for
     /// `SEPINGGAN`).
     pub area_spellings_recognised: crate::matching::areas::AreaStats,
+    /// Rupiah kept out of payment over the configured months, confirmed and pending
+    /// (see [`crate::io::official::confirmed_saving`]); as in the officials' reports.
+    pub savings: Option<Savings>,
     /// Data quality of the aid list: rows per problem (birth date missing, unreadable or a
     /// placeholder; sex unreadable; KK missing or not a KK).
     pub aid_quality: BTreeMap<String, usize>,
     /// Things a person should check before trusting the results (also printed on stderr):
     /// for example a register where most people are marked deceased.
     pub warnings: Vec<String>,
+}
+
+/// The savings figures of a run.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Savings {
+    pub months: u32,
+    pub total_rp: u64,
+    /// Rows that will not be paid whatever is corrected.
+    pub confirmed_rp: u64,
+    /// Rows withheld until their NIK is corrected.
+    pub pending_rp: u64,
 }
 
 /// Count statuses and reasons.

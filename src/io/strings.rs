@@ -24,6 +24,14 @@ pub const ID: &[(&str, &str)] = &[
     ("status", "Status"),
     ("rows", "Baris"),
     ("savings", "Penghematan"),
+    (
+        "savings_confirmed",
+        "Penghematan pasti (data ganda, meninggal, pindah, NIK orang lain)",
+    ),
+    (
+        "savings_pending",
+        "Ditahan menunggu perbaikan NIK (NIK tidak valid, rusak, atau tidak terdaftar)",
+    ),
     ("paid", "Dibayar"),
     ("withheld", "Ditahan"),
     ("kecamatan", "Kecamatan"),
@@ -101,6 +109,14 @@ pub const EN: &[(&str, &str)] = &[
     ("status", "Status"),
     ("rows", "Rows"),
     ("savings", "Savings"),
+    (
+        "savings_confirmed",
+        "Confirmed savings (duplicates, deceased, moved out, someone else's NIK)",
+    ),
+    (
+        "savings_pending",
+        "Withheld pending NIK correction (invalid, damaged or unknown NIK)",
+    ),
     ("paid", "Paid"),
     ("withheld", "Withheld"),
     ("kecamatan", "Kecamatan"),
