@@ -10,7 +10,7 @@ use dedupe::core::status::Status;
 use dedupe::io::load::Table;
 use dedupe::normalize::address::{area_key, normalize_street};
 use dedupe::normalize::date::parse_date;
-use dedupe::normalize::name::{name_similarity, normalize_name};
+use dedupe::normalize::name::{name_similarity, normalize_name, phonetic};
 use dedupe::normalize::nik::{parse_nik, CellKind, NikParse};
 use proptest::prelude::*;
 
@@ -56,6 +56,14 @@ proptest! {
         let once = normalize_name(&raw);
         let twice = normalize_name(&once.join(" "));
         prop_assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn phonetic_keys_are_idempotent(raw in name_strategy(), letters in "[A-Z]{1,12}") {
+        for t in normalize_name(&raw).into_iter().chain([letters]) {
+            let once = phonetic(&t);
+            prop_assert_eq!(phonetic(&once), once.clone(), "token {}", t);
+        }
     }
 
     #[test]

@@ -10,8 +10,8 @@
 //! Several keys, so that one damaged field does not hide a match:
 //! * `nik_variant`: the NIK with one digit substituted, two adjacent digits swapped, one
 //!   digit missing (15 digits), the 16th digit rounded, or the last digit lost to a float;
-//! * `name_date`: the first or the last name token with the birth date (from the date
-//!   column, with day and month swapped, or decoded from the NIK);
+//! * `name_date`: the sound key of the first or the last name token with the birth date
+//!   (from the date column, with day and month swapped, or decoded from the NIK);
 //! * `name_area`: the first name token with kelurahan and RT, and the first and last name
 //!   tokens with the kelurahan (rows without a birth date);
 //! * `nik_prefix_name`: the surviving NIK prefix of a damaged or invalid NIK (region) with
@@ -122,18 +122,24 @@ fn dates(p: Rec<'_>, with_variants: bool) -> Vec<Date3> {
     out
 }
 
-fn name_tokens<'a>(p: Rec<'a>) -> Vec<&'a str> {
-    match p.name() {
-        [] => vec![],
-        [one] => vec![one.as_str()],
-        [first, .., last] => vec![first.as_str(), last.as_str()],
-    }
-}
-
 fn name_date_keys(p: Rec<'_>, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
+    if p.name().is_empty() {
+        return;
+    }
+    // The first and last tokens' sound keys, so that spellings of one name (`ACHMAD`,
+    // `AHMAD`) share a block.
+    let sound = p.sound();
+    let tokens: &[u64] = if sound.first == sound.last {
+        &[sound.first]
+    } else {
+        &[sound.first, sound.last]
+    };
     for (d, m, y) in dates(p, variants) {
-        for t in name_tokens(p) {
-            out.push((fnv(&[b"nd", t.as_bytes(), &[d, m, y]]), KeyKind::NameDate));
+        for t in tokens {
+            out.push((
+                fnv(&[b"nd", &t.to_le_bytes(), &[d, m, y]]),
+                KeyKind::NameDate,
+            ));
         }
     }
 }

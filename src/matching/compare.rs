@@ -137,7 +137,7 @@ pub const FIELDS: [&str; N_FIELDS] = [
 
 /// Level names per field (level 0 is the strongest agreement).
 pub const LEVELS: [&[&str]; N_FIELDS] = [
-    &["exact", "strong", "fuzzy", "weak", "differs"],
+    &["exact", "strong", "phonetic", "fuzzy", "weak", "differs"],
     &[
         "exact",
         "exact_placeholder",
@@ -174,7 +174,9 @@ fn agree_level(a: Agreement) -> Option<u8> {
     }
 }
 
-/// Name level from the similarity: 1.0, >= 0.95, >= 0.88, >= 0.75, below.
+/// Name level from the similarity: 1.0, >= 0.95, the same sound key
+/// ([`crate::normalize::name::phonetic_key`]: `ACHMAD`/`AHMAD`, `NUR HAYATI`/`NURHAYATI`),
+/// >= 0.88, >= 0.75, below.
 pub fn name_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
     if a.name().is_empty() || b.name().is_empty() {
         return None;
@@ -183,10 +185,19 @@ pub fn name_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
     Some(match s {
         s if s >= 1.0 => 0,
         s if s >= 0.95 => 1,
-        s if s >= 0.88 => 2,
-        s if s >= 0.75 => 3,
-        _ => 4,
+        _ if same_sound(a, b) => 2,
+        s if s >= 0.88 => 3,
+        s if s >= 0.75 => 4,
+        _ => 5,
     })
+}
+
+/// Whether two names share their sound key.
+pub fn same_sound(a: Rec<'_>, b: Rec<'_>) -> bool {
+    if a.name().is_empty() || b.name().is_empty() {
+        return false;
+    }
+    a.sound().full == b.sound().full
 }
 
 /// Birth-date level: exact, exact on a placeholder date (weak), day and month swapped,
@@ -460,8 +471,10 @@ mod tests {
             ("SITI AMINAH", Some(0)),
             ("Siti", Some(1)),
             ("Siti Aminh", Some(1)),
-            ("Siti Rahma", Some(3)),
-            ("Budi Santoso", Some(4)),
+            ("Siti Rahma", Some(4)),
+            ("Sitti Aminah", Some(1)),
+            ("Ziti Aminah", Some(2)),
+            ("Budi Santoso", Some(5)),
             ("", None),
         ];
         for (v, want) in cases {

@@ -256,7 +256,7 @@ pub enum Fit {
 /// KK and address are left out on purpose: the people who end up on someone else's NIK are
 /// mostly of the same household, and share both.
 ///
-/// - A name that agrees (score at least `name_threshold`) is the same person unless the
+/// - A name that agrees (score at least `name_threshold`, or the same sound key) is the same person unless the
 ///   birth date differs outright (two of day, month, year) or the sex differs; an identical
 ///   name only when both do.
 /// - A weaker name (one part replaced or mistyped, score from 0.75) is the same person when
@@ -269,6 +269,7 @@ pub enum Fit {
 /// the record is its holder unless two of name, birth date, sex and home differ and none of
 /// name (from 0.75), birth date and home agrees.
 pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) -> Fit {
+    let name_score = agreeing(a, b, name_score, name_threshold);
     let date = compare::date_level(a, b);
     let date_differs = date == Some(4) || (date == Some(3) && !year_typo(a, b));
     let date_agrees = matches!(date, Some(0 | 2));
@@ -318,6 +319,16 @@ pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) 
     }
 }
 
+/// A name score below the threshold counts as agreeing when the names share their sound
+/// key (`ACHMAD FAUZI` / `AHMAD FAUSI`).
+fn agreeing(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) -> f64 {
+    if name_score < name_threshold && compare::same_sound(a, b) {
+        name_threshold
+    } else {
+        name_score
+    }
+}
+
 /// The same street (most tokens in common) in the same kelurahan.
 fn same_home(a: Rec<'_>, b: Rec<'_>) -> bool {
     compare::kelurahan(a, b) == compare::Agreement::Agree && compare::street_level(a, b) == Some(0)
@@ -355,7 +366,7 @@ fn year_typo(a: Rec<'_>, b: Rec<'_>) -> bool {
 /// day (NIKs a digit or two apart in one kecamatan) do not also share a home.
 pub fn corroborated(a: Rec<'_>, b: Rec<'_>, g: &compare::Gamma) -> bool {
     let home = g.0[4] == Some(0) || (g.0[5] == Some(0) && g.0[7] == Some(0));
-    g.0[0].is_some_and(|l| l <= 1) && g.0[1] == Some(0) && home && {
+    g.0[0].is_some_and(|l| l <= 2) && g.0[1] == Some(0) && home && {
         compare::sex(a, b) != compare::Agreement::Differ
     }
 }
@@ -397,7 +408,7 @@ fn household_member(
             if std::ptr::eq(m.p, holder.p) {
                 continue;
             }
-            let s = compare::name(aid, m);
+            let s = agreeing(aid, m, compare::name(aid, m), cfg.name_threshold);
             let better = s > holder_score || (s == holder_score && !holder_date_ok);
             if s < cfg.name_threshold || !better || !date_fits(aid, m, s) {
                 continue;
@@ -530,7 +541,7 @@ pub fn estimate_model(
 ///
 /// A row is linked to its best candidate when the match probability reaches
 /// `link_probability`, the weight is `margin_bits` ahead of the runner-up, and the names
-/// agree (level fuzzy or better). A row with a well-formed NIK (`NAME_MISMATCH`: someone
+/// agree (level fuzzy or better, the same sound key included). A row with a well-formed NIK (`NAME_MISMATCH`: someone
 /// else's; `NOT_IN_REGISTER`: nobody's) is linked only to a candidate one NIK error away
 /// (substitution, adjacent swap, rounding, a dropped digit), or two digits away when name,
 /// exact birth date and household (KK; or kelurahan and sex) agree too: a typo, not a
@@ -584,7 +595,7 @@ pub fn link_fuzzy(
             // Splink (a replaced name is one field against the others); the probability
             // and the lead over the runner-up still have to clear their bars.
             let generic = matches!(a.nik(), NikParse::Generic(_));
-            let name_ok = g.0[0].is_some_and(|l| l <= 2) || generic;
+            let name_ok = g.0[0].is_some_and(|l| l <= 3) || generic;
             // Two mistyped digits count only with the person's own fields behind them: the
             // name (strong or exact), the birth date, and the household (KK) or, without a
             // KK, the kelurahan and the sex.
@@ -602,7 +613,7 @@ pub fn link_fuzzy(
                     _ => false,
                 };
                 compare::nik_two_substitutions(a, b)
-                    && g.0[0].is_some_and(|l| l <= 1)
+                    && g.0[0].is_some_and(|l| l <= 2)
                     && date_ok
                     && home
             };

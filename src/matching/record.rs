@@ -106,11 +106,42 @@ pub struct Person {
     pub life: Life,
 }
 
+/// Hashes of a name's sound keys ([`crate::normalize::name::phonetic`]): its first and last
+/// tokens', for blocking, and the whole name's, for the comparison level `phonetic`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NameSound {
+    pub first: u64,
+    pub last: u64,
+    pub full: u64,
+}
+
+impl NameSound {
+    pub fn of(tokens: &[String]) -> NameSound {
+        use crate::normalize::name::{phonetic, phonetic_key};
+        let hash = |s: &str| {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            h.write(s.as_bytes());
+            h.finish()
+        };
+        match tokens {
+            [] => NameSound::default(),
+            [first, ..] => NameSound {
+                first: hash(&phonetic(first)),
+                last: hash(&phonetic(tokens.last().unwrap_or(first))),
+                full: hash(&phonetic_key(tokens)),
+            },
+        }
+    }
+}
+
 /// Distinct normalized values, by id.
 #[derive(Debug, Default)]
 pub struct Pool {
     pub niks: Vec<NikParse>,
     pub names: Vec<Vec<String>>,
+    /// The sound keys of [`Pool::names`], by the same id.
+    pub name_sounds: Vec<NameSound>,
     pub streets: Vec<Vec<String>>,
     pub areas: Vec<String>,
 }
@@ -135,6 +166,14 @@ impl<'a> Rec<'a> {
     }
     pub fn name(&self) -> &'a [String] {
         &self.pool.names[self.p.name as usize]
+    }
+    /// The sound keys of the name (computed when the pool was built).
+    pub fn sound(&self) -> NameSound {
+        self.pool
+            .name_sounds
+            .get(self.p.name as usize)
+            .copied()
+            .unwrap_or_else(|| NameSound::of(self.name()))
     }
     pub fn street(&self) -> &'a [String] {
         &self.pool.streets[self.p.street as usize]
@@ -461,9 +500,18 @@ impl RecordBuilder {
 
     /// The pool, once every table is added.
     pub fn finish(self) -> Arc<Pool> {
+        let name_sounds = {
+            use rayon::prelude::*;
+            self.names
+                .values
+                .par_iter()
+                .map(|n| NameSound::of(n))
+                .collect()
+        };
         Arc::new(Pool {
             niks: self.niks,
             names: self.names.values,
+            name_sounds,
             streets: self.streets.values,
             areas: self.areas.values,
         })

@@ -178,11 +178,17 @@ fn place_word(token: &str) -> &str {
 /// must give `RT` again, not the empty key the street rules would make of it).
 pub fn area_key(raw: &str) -> String {
     let upper = raw.to_uppercase();
-    let tokens: Vec<&str> = upper
+    let mut tokens: Vec<&str> = upper
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
-        .map(place_word)
         .collect();
+    // Abbreviations only beside other words: a lone `TJ` may be what is left of `T.J.`, and
+    // the key `TJ` must stay its own key.
+    if tokens.len() > 1 {
+        for t in &mut tokens {
+            *t = place_word(t);
+        }
+    }
     let mut start = 0;
     while start + 1 < tokens.len()
         && matches!(
@@ -300,7 +306,9 @@ mod tests {
             ("Gunung Samarinda", "GUNUNGSAMARINDA"),
             ("Sei Kapih", "SUNGAIKAPIH"),
             ("TJ. PRIOK", "TANJUNGPRIOK"),
-            ("GN", "GUNUNG"),
+            ("GN", "GN"),
+            ("T,j", "TJ"),
+            ("TJ", "TJ"),
             ("", ""),
         ];
         for (raw, want) in cases {

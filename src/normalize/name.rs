@@ -125,6 +125,68 @@ fn modern_spelling_once(token: &str) -> String {
         .replace("CH", "KH")
 }
 
+/// A sound key for one normalized name token, for spellings of one name that no short rule
+/// lists: `ACHMAD`/`AHMAD`, `SITTI`/`SITI`, `YUSUP`/`YUSUF`, `PATIMAH`/`FATIMAH`,
+/// `KHOIRUL`/`HOIRUL`, `ZAENAL`/`ZAINAL`, `ABDULLAH`/`ABDULAH`, `RIZKY`/`RIZKI`/`RISKIE`.
+///
+/// Rules, in order: `KH`, `CH` -> `H`; `DZ`, `TS`, `SY`, `SH` -> `S`, `Z` -> `S`;
+/// `TH`, `DH`, `PH` -> `T`, `D`, `F`; `Q` -> `K`, `X` -> `KS`, `V`, `F` -> `P`;
+/// `AE` -> `AI`; a final `IE`, `Y`, `EY` -> `I`; a final `H` after a vowel is dropped;
+/// doubled letters are written once. Applied until nothing changes (one pass can make a new
+/// pair: `QH` -> `KH`), so the key is its own key.
+pub fn phonetic(token: &str) -> String {
+    let mut current = phonetic_once(token);
+    for _ in 0..8 {
+        let next = phonetic_once(&current);
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+fn phonetic_once(token: &str) -> String {
+    let mut s = token
+        .replace("KH", "H")
+        .replace("CH", "H")
+        .replace("DZ", "S")
+        .replace("TS", "S")
+        .replace("SY", "S")
+        .replace("SH", "S")
+        .replace("TH", "T")
+        .replace("DH", "D")
+        .replace("PH", "F")
+        .replace('Z', "S")
+        .replace('Q', "K")
+        .replace('X', "KS")
+        .replace(['V', 'F'], "P")
+        .replace("AE", "AI");
+    for (end, to) in [("EY", "I"), ("IE", "I"), ("Y", "I")] {
+        if s.len() > end.len() + 1 && s.ends_with(end) {
+            s.truncate(s.len() - end.len());
+            s.push_str(to);
+            break;
+        }
+    }
+    if s.len() > 2 && s.ends_with('H') && s[..s.len() - 1].ends_with(['A', 'I', 'U', 'E', 'O']) {
+        s.pop();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The sound key of a whole normalized name: each token's [`phonetic`] key, joined without
+/// spaces (so `NUR HAYATI` and `NURHAYATI` share it).
+pub fn phonetic_key(tokens: &[String]) -> String {
+    tokens.iter().map(|t| phonetic(t)).collect()
+}
+
 /// Split a raw name into cleaned upper-case tokens (dots split tokens, other punctuation
 /// is dropped, apostrophes join: `MA'RUF` -> `MARUF`).
 fn raw_tokens(raw: &str) -> Vec<String> {
@@ -188,8 +250,8 @@ pub fn normalize_name(raw: &str) -> Vec<String> {
     let main = raw.split(',').next().unwrap_or("");
     let main = strip_degrees(main);
     let mut tokens = raw_tokens(main);
-    // Leading titles, as long as a name remains.
-    while tokens.len() > 1 && is_title(&tokens[0]) {
+    // Leading titles, as long as a name remains; in old spelling too (`NJ.` is `NY.`).
+    while tokens.len() > 1 && (is_title(&tokens[0]) || is_title(&modern_spelling(&tokens[0]))) {
         tokens.remove(0);
     }
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
@@ -401,6 +463,41 @@ mod tests {
 
     fn sim(a: &str, b: &str) -> f64 {
         name_similarity(&normalize_name(a), &normalize_name(b))
+    }
+
+    #[test]
+    fn phonetic_keys_join_spellings_of_one_name() {
+        let same = [
+            ("ACHMAD", "AHMAD"),
+            ("SITTI", "SITI"),
+            ("YUSUP", "YUSUF"),
+            ("PATIMAH", "FATIMAH"),
+            ("KHOIRUL", "HOIRUL"),
+            ("ZAENAL", "ZAINAL"),
+            ("ABDULLAH", "ABDULAH"),
+            ("RIZKY", "RIZKI"),
+            ("RISKIE", "RIZKI"),
+            ("FATIMAH", "FATIMA"),
+            ("SYAMSUDIN", "SAMSUDDIN"),
+        ];
+        for (a, b) in same {
+            let (na, nb) = (normalize_name(a), normalize_name(b));
+            assert_eq!(phonetic_key(&na), phonetic_key(&nb), "{a} / {b}");
+        }
+        let apart = [
+            ("AHMAD", "AHMADI"),
+            ("SITI", "SINTA"),
+            ("BUDI", "BADU"),
+            ("RINA", "RANI"),
+        ];
+        for (a, b) in apart {
+            assert_ne!(phonetic(a), phonetic(b), "{a} / {b}");
+        }
+        let joined = |x: &str| phonetic_key(&normalize_name(x));
+        assert_eq!(joined("NUR HAYATI"), joined("NURHAYATI"));
+        for t in ["ACHMAD", "SITTI", "RIZKY", "FATIMAH", "H", "Y", "IE"] {
+            assert_eq!(phonetic(&phonetic(t)), phonetic(t), "idempotent on {t}");
+        }
     }
 
     #[test]
