@@ -26,6 +26,9 @@ Examples:
   CSV outputs that Excel (Indonesian locale) opens without damaging NIKs:
     dedupe aid.csv population.parquet -o hasil --csv-excel
 
+  Review the doubtful rows in hasil/review.html, then run again with the decisions:
+    dedupe aid.csv population.parquet -o hasil --decisions keputusan.csv
+
   Synthetic data at city scale, a run on it, and its accuracy:
     dedupe synth --persons 704110 --seed 1 -o synth
     dedupe synth/aid.csv synth/population.parquet -o synth/out
@@ -121,6 +124,13 @@ pub struct Opts {
     /// them when the file is saved again.
     #[arg(long)]
     pub csv_excel: bool,
+
+    /// Reviewers' decisions to apply: `keputusan.csv` as exported from `review.html`. A
+    /// confirmed link or grouping is kept even where the model would not make it, a
+    /// rejected one is never made; a decision for a row whose data changed since it was
+    /// reviewed is reported as stale and not applied.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
 
     /// Panic while the outputs are being written (tests of exit code 3 and of the staging
     /// of outputs).
@@ -288,6 +298,15 @@ impl Opts {
             None
         };
         config.csv_excel = self.csv_excel;
+        if let Some(d) = &self.decisions {
+            if !d.is_file() {
+                anyhow::bail!(
+                    "--decisions {}: no such file (give keputusan.csv as exported from review.html)",
+                    d.display()
+                );
+            }
+        }
+        config.decisions_path = self.decisions.clone();
         config.lang = self.lang.into();
         if let Some(sheet) = &self.sheet {
             config.file.aid.sheet = Some(sheet.clone());

@@ -91,6 +91,62 @@ pub struct EvalReport {
     pub status_accuracy: f64,
     pub per_status: BTreeMap<String, Prf>,
     pub by_defect: BTreeMap<String, DefectStats>,
+    /// How many of the run's wrong rows its review queue holds (when it wrote `review.csv`).
+    pub review: Option<ReviewCoverage>,
+}
+
+/// The review queue against the truth.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReviewCoverage {
+    /// Rows in `review.csv` (distinct aid rows).
+    pub queue_rows: usize,
+    /// Rows whose status or `register_nik` is wrong.
+    pub wrong_rows: usize,
+    /// Of those, rows in the queue.
+    pub wrong_in_queue: usize,
+    /// Rows whose decision is wrong, not only its label: paid where they should not be or
+    /// the reverse, or linked to another register person than the true one (an outsider
+    /// whose damaged NIK reads `NIK_DAMAGED` instead of `NOT_IN_REGISTER` is withheld
+    /// either way, and not counted here).
+    pub wrong_decisions: usize,
+    pub wrong_decisions_in_queue: usize,
+    /// Share of the queue's rows that are wrong (the reviewers' yield).
+    pub queue_precision: f64,
+}
+
+/// Measure the review queue: `queued` holds 0-based aid rows.
+pub fn review_coverage(
+    pred: &[Row],
+    truth: &[Truth],
+    queued: &std::collections::BTreeSet<usize>,
+) -> ReviewCoverage {
+    let wrong: Vec<usize> = (0..pred.len().min(truth.len()))
+        .filter(|&i| {
+            pred[i].status != truth[i].status || pred[i].register_nik != truth[i].register_nik
+        })
+        .collect();
+    let in_queue = wrong.iter().filter(|i| queued.contains(i)).count();
+    let paid = |s: &str| s == "VERIFIED";
+    let decisions: Vec<usize> = wrong
+        .iter()
+        .copied()
+        .filter(|&i| {
+            paid(&pred[i].status) != paid(&truth[i].status)
+                || pred[i].register_nik != truth[i].register_nik
+        })
+        .collect();
+    ReviewCoverage {
+        queue_rows: queued.len(),
+        wrong_rows: wrong.len(),
+        wrong_in_queue: in_queue,
+        wrong_decisions: decisions.len(),
+        wrong_decisions_in_queue: decisions.iter().filter(|i| queued.contains(i)).count(),
+        queue_precision: if queued.is_empty() {
+            0.0
+        } else {
+            in_queue as f64 / queued.len() as f64
+        },
+    }
 }
 
 fn pairs(n: usize) -> usize {
@@ -219,6 +275,7 @@ pub fn evaluate(pred: &[Row], truth: &[Truth]) -> EvalReport {
         status_accuracy: share((0..n).filter(|&i| status_ok(i)).count(), n),
         per_status,
         by_defect,
+        review: None,
     }
 }
 
@@ -274,7 +331,17 @@ pub fn evaluate_files(out_dir: &Path, truth_path: &Path) -> Result<EvalReport, L
                 .collect(),
         });
     }
-    Ok(evaluate(&pred, &truth))
+    let mut report = evaluate(&pred, &truth);
+    let review_path = out_dir.join(crate::io::review::REVIEW_CSV);
+    if review_path.is_file() {
+        let queued: std::collections::BTreeSet<usize> = read_rows(&review_path)?
+            .iter()
+            .filter_map(|r| r.get("row").and_then(|v| v.parse::<usize>().ok()))
+            .filter_map(|r| r.checked_sub(1))
+            .collect();
+        report.review = Some(review_coverage(&pred, &truth, &queued));
+    }
+    Ok(report)
 }
 
 /// The report as a plain-text table.
@@ -303,6 +370,22 @@ pub fn render(r: &EvalReport) -> String {
             d.duplicate_pairs,
             d.duplicate_pair_recall,
             d.false_merge_pairs
+        ));
+    }
+    if let Some(q) = &r.review {
+        s.push_str(&format!(
+            "\nreview queue: {} rows; {} of the {} wrong rows are in it ({:.1}%); {:.1}% of the queue is wrong\n",
+            q.queue_rows,
+            q.wrong_in_queue,
+            q.wrong_rows,
+            if q.wrong_rows == 0 { 100.0 } else { 100.0 * q.wrong_in_queue as f64 / q.wrong_rows as f64 },
+            100.0 * q.queue_precision
+        ));
+        s.push_str(&format!(
+            "wrong decisions (paid or withheld wrongly, or linked to the wrong person): {} of {} in the queue ({:.1}%)\n",
+            q.wrong_decisions_in_queue,
+            q.wrong_decisions,
+            if q.wrong_decisions == 0 { 100.0 } else { 100.0 * q.wrong_decisions_in_queue as f64 / q.wrong_decisions as f64 }
         ));
     }
     s

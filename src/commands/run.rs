@@ -18,7 +18,7 @@ use crate::core::status::Status;
 use crate::io::load::{read_table_as, FieldMap, Mapped, Table};
 use crate::io::official::RunFacts;
 use crate::io::output::{self, GroupSummary, InputSummary, RunOutput, Summary};
-use crate::matching::cluster::{cluster, Groups};
+use crate::matching::cluster::Groups;
 use crate::matching::link::{link_all, Link, RegisterIndex};
 use crate::matching::record::{build_pair, Records};
 use crate::matching::verify::{decide, Decision};
@@ -39,6 +39,11 @@ pub struct Outcome {
     pub fuzzy: Option<crate::matching::link::FuzzyStats>,
     /// Aid-list area spellings mapped to the register's.
     pub areas: crate::matching::areas::AreaStats,
+    /// The rows a person should review.
+    pub review: Vec<crate::matching::review::ReviewItem>,
+    /// Reviewers' decisions applied, and those naming a person this run does not have.
+    pub decisions_applied: usize,
+    pub decisions_unknown: usize,
     /// The scoring model used by fuzzy linking.
     pub model: Option<crate::matching::score::Model>,
 }
@@ -73,6 +78,8 @@ pub struct Prepared {
     pub aid: Records,
     pub register: Records,
     pub stage_seconds: BTreeMap<String, f64>,
+    /// Reviewers' decisions to apply (rows already checked against their hashes).
+    pub decided: Vec<crate::matching::review::Decided>,
 }
 
 /// Find the columns and build the records of both tables.
@@ -107,6 +114,7 @@ pub fn prepare(
         aid,
         register,
         stage_seconds,
+        decided: Vec::new(),
     })
 }
 
@@ -123,6 +131,7 @@ pub fn match_records(
         mut aid,
         register,
         stage_seconds: mut secs,
+        decided,
     } = prepared;
     let t = Instant::now();
     let areas = crate::matching::areas::reconcile(&mut aid, &register);
@@ -142,9 +151,16 @@ pub fn match_records(
         (None, None)
     };
 
+    // Reviewers' decisions overrule the model, after it linked and before grouping.
+    let (verdicts, decisions_unknown) =
+        crate::matching::review::resolve(&decided, &aid, &register, &index);
+    let rules = crate::matching::review::apply(&aid, &register, &mut links, &verdicts);
+
     let t = Instant::now();
-    let groups = cluster(&aid, &links, &cfg.matching, model.as_ref());
+    let groups =
+        crate::matching::cluster::cluster_with(&aid, &links, &cfg.matching, model.as_ref(), &rules);
     secs.insert("cluster".to_string(), t.elapsed().as_secs_f64());
+    let review = crate::matching::review::queue(&aid, &register, &links, &groups, &cfg.review);
 
     let t = Instant::now();
     let decisions = decide(&aid, &register, &links, &groups);
@@ -161,6 +177,9 @@ pub fn match_records(
         decisions,
         register_repeated_niks: repeated,
         areas,
+        review,
+        decisions_applied: verdicts.len(),
+        decisions_unknown,
         stage_seconds: secs,
         fuzzy,
         model,
@@ -334,6 +353,68 @@ fn load(
     Ok((table?, sha?))
 }
 
+/// Read `--decisions`: each line's aid row must still carry the ID and key cells it had when
+/// it was reviewed (its `row_hash`); lines that do not are stale, `skip` lines are counted.
+fn read_review_decisions(
+    path: &Path,
+    table: &Table,
+    map: &FieldMap,
+) -> Result<
+    (
+        Vec<crate::matching::review::Decided>,
+        crate::io::review::DecisionCounts,
+    ),
+    Error,
+> {
+    let lines = crate::io::review::read_decisions(path).map_err(|message| {
+        crate::core::error::ConfigError::Parse {
+            path: path.to_path_buf(),
+            message,
+        }
+    })?;
+    let mut counts = crate::io::review::DecisionCounts {
+        read: lines.len(),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    for d in lines {
+        if d.decision == "skip" {
+            counts.skipped += 1;
+            continue;
+        }
+        let Some(row) = d.row.checked_sub(1).filter(|&r| r < table.n_rows) else {
+            counts.unknown += 1;
+            continue;
+        };
+        let id = map.get(table, crate::core::config::Field::AidId, row);
+        if (!d.aid_id.is_empty() && id.trim() != d.aid_id)
+            || crate::io::review::row_hash(table, map, row) != d.row_hash
+        {
+            counts.stale += 1;
+            continue;
+        }
+        let (register_nik, aid_row) = match d.candidate.split_once(':') {
+            Some(("register", nik)) => (Some(nik.to_string()), None),
+            Some(("aid", r)) => match r.parse::<usize>() {
+                Ok(r) if r >= 1 => (None, Some(r - 1)),
+                _ => (None, None),
+            },
+            _ => (None, None),
+        };
+        if register_nik.is_none() && aid_row.is_none() {
+            counts.unknown += 1;
+            continue;
+        }
+        out.push(crate::matching::review::Decided {
+            row,
+            register_nik,
+            aid_row,
+            same: d.decision == "same",
+        });
+    }
+    Ok((out, counts))
+}
+
 /// Run the whole job in the current thread pool.
 pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let progress = Progress::new(cfg.quiet);
@@ -358,7 +439,13 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         Some(path) => Some(crate::matching::score::load_model(path)?),
         None => None,
     };
-    let prepared = prepare(&aid_table, &register_table, &cfg.file, &progress)?;
+    let mut prepared = prepare(&aid_table, &register_table, &cfg.file, &progress)?;
+    let mut decision_counts = None;
+    if let Some(path) = &cfg.decisions_path {
+        let (decided, counts) = read_review_decisions(path, &aid_table, &prepared.aid_map)?;
+        prepared.decided = decided;
+        decision_counts = Some(counts);
+    }
     let register_summary = InputSummary {
         path: register_table.path.display().to_string(),
         sha256: register_sha,
@@ -421,6 +508,9 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             "model.json",
             "report.html",
             "report.xlsx",
+            crate::io::review::REVIEW_CSV,
+            crate::io::review::REVIEW_HTML,
+            crate::io::review::REVIEW_XLSX,
         ]
         .map(String::from)
         .to_vec(),
@@ -428,9 +518,26 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         fuzzy: outcome.fuzzy.clone(),
         area_spellings_recognised: outcome.areas.clone(),
         savings: None,
+        review: None,
         aid_quality: aid_quality(&aid_table, &outcome.aid_map, &outcome.aid),
         warnings,
     };
+    let review_rows = crate::io::review::rows(
+        &outcome.review,
+        &aid_table,
+        &outcome.aid_map,
+        &outcome.aid,
+        &outcome.register,
+        &outcome.decisions,
+        &cfg.file.benefits,
+    );
+    let mut review_summary = crate::io::review::summary(&review_rows);
+    if let Some(mut counts) = decision_counts {
+        counts.applied = outcome.decisions_applied;
+        counts.unknown += outcome.decisions_unknown;
+        review_summary.decisions = Some(counts);
+    }
+    summary.review = Some(review_summary);
     let t = Instant::now();
     let output = RunOutput {
         aid_table: &aid_table,
@@ -493,6 +600,8 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     summary.savings = Some(savings);
     tables?;
     reports?;
+    let run_id: String = summary.aid.sha256.chars().take(16).collect();
+    crate::io::review::write_all(dir, &review_rows, cfg.lang, &run_id)?;
     match cfg.test_fault {
         Some(TestFault::Panic) => {
             panic!("test panic while writing (NIK 6471054507890003 in the message)")

@@ -440,6 +440,39 @@ pub struct FileConfig {
     pub matching: MatchConfig,
     #[serde(default)]
     pub benefits: Benefits,
+    #[serde(default)]
+    pub review: ReviewConfig,
+}
+
+/// Which rows go to the clerical review queue (`review.csv`, `review.html`), beyond the
+/// kinds that always do (ambiguous candidates, a NIK held by someone the row may be, a
+/// household member's NIK, a group held by fuzzy links).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// A fuzzy link whose match probability is below this is reviewed.
+    #[serde(default = "default_review_probability")]
+    pub probability: f64,
+    /// A fuzzy link whose lead over the runner-up (in bits) is below this is reviewed.
+    #[serde(default = "default_review_margin")]
+    pub margin_bits: f64,
+}
+
+fn default_review_probability() -> f64 {
+    0.9999
+}
+
+fn default_review_margin() -> f64 {
+    10.0
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        ReviewConfig {
+            probability: default_review_probability(),
+            margin_bits: default_review_margin(),
+        }
+    }
 }
 
 impl FileConfig {
@@ -556,6 +589,8 @@ pub struct Config {
     pub lang: Lang,
     /// Write the CSV outputs for Excel on Indonesian-locale machines (`--csv-excel`).
     pub csv_excel: bool,
+    /// Reviewers' decisions to apply (`keputusan.csv` from `review.html`).
+    pub decisions_path: Option<PathBuf>,
     /// A fault in the middle of writing the outputs, for the tests of exit code 3 and of
     /// the staging of outputs (hidden flags).
     #[serde(skip)]
@@ -602,6 +637,7 @@ impl Config {
             model_path: None,
             lang: Lang::Id,
             csv_excel: false,
+            decisions_path: None,
             test_fault: None,
         })
     }

@@ -2,10 +2,12 @@
 //!
 //! In: input files ([`load`]) and the results of matching. Out: the CSV outputs and
 //! `summary.json` ([`output`]) and the reports for officials ([`official`], their page
-//! template `report.html.j2` and their words in [`strings`]). Imports
+//! template `report.html.j2` and their words in [`strings`]), and the clerical review
+//! ([`review`]: `review.csv`, `review.html`, worklists, and the reviewers' decisions). Imports
 //! `core`, `normalize` and `matching`.
 
 pub mod load;
 pub mod official;
 pub mod output;
+pub mod review;
 pub mod strings;

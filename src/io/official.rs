@@ -658,6 +658,7 @@ pub fn html(f: &Facts, lang: Lang) -> String {
         },
         areas => areas,
         quality => quality,
+        review => f.summary.get("review").cloned().unwrap_or(serde_json::Value::Null),
         duplicates => duplicates,
         meta => minijinja::context! {
             version => text(&sm["version"]),

@@ -91,6 +91,9 @@ pub struct Summary {
     /// Rupiah kept out of payment over the configured months, confirmed and pending
     /// (see [`crate::io::official::confirmed_saving`]); as in the officials' reports.
     pub savings: Option<Savings>,
+    /// The clerical-review queue (`review.csv`): its size per kind, its RTs, and what
+    /// became of the decisions given with `--decisions`.
+    pub review: Option<crate::io::review::ReviewSummary>,
     /// Data quality of the aid list: rows per problem (birth date missing, unreadable or a
     /// placeholder; sex unreadable; KK missing or not a KK).
     pub aid_quality: BTreeMap<String, usize>,

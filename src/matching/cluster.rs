@@ -232,6 +232,25 @@ fn unlinked_edges(
 
 /// Build the groups from exact evidence.
 pub fn cluster(aid: &Records, links: &[Link], cfg: &MatchConfig, model: Option<&Model>) -> Groups {
+    cluster_with(
+        aid,
+        links,
+        cfg,
+        model,
+        &crate::matching::review::PairRules::default(),
+    )
+}
+
+/// [`cluster`] with reviewers' decisions about pairs of aid rows: pairs said to be the same
+/// person are joined, pairs said to be different people are never joined by fuzzy edges and
+/// are kept apart by the chain guard.
+pub fn cluster_with(
+    aid: &Records,
+    links: &[Link],
+    cfg: &MatchConfig,
+    model: Option<&Model>,
+    rules: &crate::matching::review::PairRules,
+) -> Groups {
     let n = aid.len();
     let mut uf = UnionFind::new(n);
     let mut first_by_register: HashMap<usize, usize> = HashMap::new();
@@ -272,8 +291,22 @@ pub fn cluster(aid: &Records, links: &[Link], cfg: &MatchConfig, model: Option<&
     // Fuzzy edges among unlinked rows, then the chain guard on the groups they touch.
     let mut pair_evidence: Vec<Option<String>> = vec![None; n];
     let mut fuzzy_rows: HashSet<usize> = HashSet::new();
+    for &(a, b) in &rules.same {
+        if a < n && b < n {
+            uf.union(a, b);
+            fuzzy_rows.extend([a, b]);
+            reason_of_root_row
+                .entry(a)
+                .or_insert(GroupReason::FuzzyMatch);
+            pair_evidence[b].get_or_insert_with(|| format!("review_same_person(row {})", a + 1));
+            pair_evidence[a].get_or_insert_with(|| format!("review_same_person(row {})", b + 1));
+        }
+    }
     if let (Some(model), true) = (model, cfg.fuzzy) {
         for (a, b, evidence) in unlinked_edges(aid, links, model, cfg) {
+            if rules.apart(a, b) {
+                continue;
+            }
             uf.union(a, b);
             fuzzy_rows.extend([a, b]);
             pair_evidence[b].get_or_insert_with(|| format!("fuzzy_pair(row {});{evidence}", a + 1));
@@ -292,8 +325,11 @@ pub fn cluster(aid: &Records, links: &[Link], cfg: &MatchConfig, model: Option<&
                 && same_id_person(aid.get(a), aid.get(b), cfg)
         };
         let strong = |a: usize, b: usize| {
-            same_nik(a, b)
-                || model.is_some_and(|m| strong_pair(aid.get(a), aid.get(b), m, cfg).is_some())
+            let key = (a.min(b), a.max(b));
+            !rules.apart(a, b)
+                && (rules.same.contains(&key)
+                    || same_nik(a, b)
+                    || model.is_some_and(|m| strong_pair(aid.get(a), aid.get(b), m, cfg).is_some()))
         };
         // A star is kept whole: one row strongly linked to every other (the cleanest copy
         // of a person among damaged ones, which need not match each other).

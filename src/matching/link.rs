@@ -40,6 +40,38 @@ pub struct Link {
     pub register: Option<usize>,
     pub name_score: Option<f64>,
     pub evidence: String,
+    /// The register person the row was compared with but not linked to: the NIK's holder
+    /// of a `NAME_MISMATCH` row, the best candidate of an ambiguous one.
+    pub candidate: Option<usize>,
+    /// The runner-up of an ambiguous row.
+    pub runner_up: Option<usize>,
+    /// Fuzzy links and ambiguous rows: the best candidate's match probability and its lead
+    /// over the runner-up in bits.
+    pub probability: Option<f64>,
+    pub margin: Option<f64>,
+}
+
+impl Link {
+    /// A link with no comparison behind it.
+    pub fn new(
+        status: Status,
+        reason: &'static str,
+        register: Option<usize>,
+        name_score: Option<f64>,
+        evidence: String,
+    ) -> Link {
+        Link {
+            status,
+            reason,
+            register,
+            name_score,
+            evidence,
+            candidate: None,
+            runner_up: None,
+            probability: None,
+            margin: None,
+        }
+    }
 }
 
 /// Register rows by normalized NIK: a sorted vector of (hash of the NIK, row); a lookup
@@ -149,13 +181,7 @@ pub fn file_shows_damage(aid: &Records) -> bool {
 }
 
 fn unlinked(status: Status, reason: &'static str) -> Link {
-    Link {
-        status,
-        reason,
-        register: None,
-        name_score: None,
-        evidence: String::new(),
-    }
+    Link::new(status, reason, None, None, String::new())
 }
 
 /// Link one aid row.
@@ -203,16 +229,21 @@ pub fn link_one(
         {
             let m = register.get(member);
             let (status, reason) = life_status(m);
+            let reason = if status == Status::Verified {
+                "HOUSEHOLD_NIK"
+            } else {
+                reason
+            };
             return Link {
-                status,
-                reason: if status == Status::Verified {
-                    "HOUSEHOLD_NIK"
-                } else {
-                    reason
-                },
-                register: Some(member),
-                name_score: Some(member_score),
-                evidence: compare::evidence(aid, m, member_score),
+                // The holder whose NIK the row carries, shown beside the member in review.
+                candidate: Some(reg),
+                ..Link::new(
+                    status,
+                    reason,
+                    Some(member),
+                    Some(member_score),
+                    compare::evidence(aid, m, member_score),
+                )
             };
         }
     }
@@ -221,13 +252,17 @@ pub fn link_one(
         Fit::NameDiffers => (Status::NameMismatch, "NAME_DIFFERS"),
         Fit::PersonDiffers => (Status::NameMismatch, "PERSON_DIFFERS"),
     };
+    let mismatch = status == Status::NameMismatch;
     Link {
-        status,
-        reason,
-        // The NIK's holder is someone else: this row is linked to nobody.
-        register: (status != Status::NameMismatch).then_some(reg),
-        name_score: Some(score),
-        evidence: compare::evidence(aid, holder, score),
+        candidate: mismatch.then_some(reg),
+        ..Link::new(
+            status,
+            reason,
+            // The NIK's holder is someone else: this row is linked to nobody.
+            (!mismatch).then_some(reg),
+            Some(score),
+            compare::evidence(aid, holder, score),
+        )
     }
 }
 
@@ -451,8 +486,14 @@ pub struct FuzzyStats {
     pub rows_linked: usize,
     /// Rows whose best candidate was strong but not clearly ahead of the runner-up.
     pub rows_ambiguous: usize,
+    /// Rows left unlinked whose best candidate came close (probability from
+    /// [`POSSIBLE_PROBABILITY`], names alike): kept for clerical review.
+    pub rows_possible: usize,
     pub blocking: crate::matching::block::BlockStats,
 }
+
+/// The probability from which an unlinked row's best candidate is kept for review.
+pub const POSSIBLE_PROBABILITY: f64 = 0.5;
 
 /// Rows the fuzzy stage tries to place.
 fn unresolved(l: &Link) -> bool {
@@ -626,18 +667,42 @@ pub fn link_fuzzy(
             };
             let nik_ok =
                 !well_formed || matches!(g.0[2], Some(1..=3)) || two_slips() || elsewhere();
-            if s.probability < cfg.link_probability || !name_ok || !nik_ok {
-                return None;
-            }
             let reg = *r as usize;
+            if s.probability < cfg.link_probability || !name_ok || !nik_ok {
+                // Not linked; a candidate that came close is kept for clerical review
+                // (rows whose NIK is someone else's keep that holder as their candidate).
+                let close = s.probability >= POSSIBLE_PROBABILITY
+                    && g.0[0].is_some_and(|l| l <= 3)
+                    && links[i].status != Status::NameMismatch;
+                return close.then(|| Link {
+                    candidate: Some(reg),
+                    probability: Some(s.probability),
+                    margin: Some((s.weight - runner_up).min(1e6)),
+                    ..Link::new(
+                        links[i].status,
+                        links[i].reason,
+                        None,
+                        links[i].name_score,
+                        format!("possible;fuzzy;{}", crate::matching::score::explain(g, s)),
+                    )
+                });
+            }
             let explanation = format!("fuzzy;{}", crate::matching::score::explain(g, s));
-            if s.weight - runner_up < cfg.margin_bits {
+            let margin = s.weight - runner_up;
+            let second = scored.get(1).map(|x| x.1 as usize);
+            if margin < cfg.margin_bits {
                 return Some(Link {
-                    status: links[i].status,
-                    reason: links[i].reason,
-                    register: None,
-                    name_score: links[i].name_score,
-                    evidence: format!("ambiguous;{explanation}"),
+                    candidate: Some(reg),
+                    runner_up: second,
+                    probability: Some(s.probability),
+                    margin: Some(margin),
+                    ..Link::new(
+                        links[i].status,
+                        links[i].reason,
+                        None,
+                        links[i].name_score,
+                        format!("ambiguous;{explanation}"),
+                    )
                 });
             }
             let (status, reason) = match register.get(reg).life {
@@ -646,11 +711,16 @@ pub fn link_fuzzy(
                 Life::Active => (Status::Verified, "NIK_CORRECTED"),
             };
             Some(Link {
-                status,
-                reason,
-                register: Some(reg),
-                name_score: Some(compare::name(a, register.get(reg))),
-                evidence: explanation,
+                runner_up: second,
+                probability: Some(s.probability),
+                margin: Some(margin.min(1e6)),
+                ..Link::new(
+                    status,
+                    reason,
+                    Some(reg),
+                    Some(compare::name(a, register.get(reg))),
+                    explanation,
+                )
             })
         })
         .collect();
@@ -662,8 +732,10 @@ pub fn link_fuzzy(
         if let Some(l) = d {
             if l.register.is_some() {
                 stats.rows_linked += 1;
-            } else {
+            } else if l.evidence.starts_with("ambiguous") {
                 stats.rows_ambiguous += 1;
+            } else {
+                stats.rows_possible += 1;
             }
             links[i] = l;
         }

@@ -12,5 +12,6 @@ pub mod cluster;
 pub mod compare;
 pub mod link;
 pub mod record;
+pub mod review;
 pub mod score;
 pub mod verify;

@@ -80,8 +80,11 @@ pub fn decide(aid: &Records, register: &Records, links: &[Link], groups: &Groups
             kept: None,
             duplicate_of: None,
             name_score: l.name_score,
-            evidence: match (&groups.pair_evidence[row], l.evidence.is_empty()) {
-                (Some(pair), true) => pair.clone(),
+            // A group's pair evidence says more than a candidate that came close.
+            evidence: match &groups.pair_evidence[row] {
+                Some(pair) if l.evidence.is_empty() || l.evidence.starts_with("possible") => {
+                    pair.clone()
+                }
                 _ => l.evidence.clone(),
             },
         })
