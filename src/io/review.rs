@@ -469,6 +469,9 @@ pub fn html(rows: &[ReviewRow], lang: Lang, run_id: &str) -> String {
 
 const REVIEW_TEMPLATE: &str = include_str!("review.html.j2");
 
+/// Kelurahan beyond which the worklists go on one sheet.
+pub const MAX_SHEETS: usize = 250;
+
 /// The worklists: one sheet per kelurahan (as the aid list writes it), rows by RT then rank.
 pub fn worklists(
     rows: &[ReviewRow],
@@ -499,15 +502,33 @@ pub fn worklists(
         t("review.candidate"),
         t("review.note"),
     ];
-    for (kel, mut list) in by_kel {
-        list.sort_by(|a, b| a.rt.cmp(&b.rt).then(a.rank.cmp(&b.rank)));
-        // Sheet names: at most 31 characters, none of []:*?/\, unique.
+    // A country's list has thousands of kelurahan: past MAX_SHEETS, one sheet holds them all,
+    // sorted by kelurahan and RT.
+    let by_kel: Vec<(String, Vec<&ReviewRow>)> = if by_kel.len() > MAX_SHEETS {
+        let all: Vec<&ReviewRow> = by_kel.into_values().flatten().collect();
+        vec![(t("review.all_kelurahan").to_string(), all)]
+    } else {
+        by_kel
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+    };
+    for (n, (kel, mut list)) in by_kel.into_iter().enumerate() {
+        list.sort_by(|a, b| {
+            a.kelurahan_label
+                .cmp(&b.kelurahan_label)
+                .then(a.rt.cmp(&b.rt))
+                .then(a.rank.cmp(&b.rank))
+        });
+        // Sheet names: at most 31 characters, none of []:*?/\, not starting or ending
+        // with an apostrophe, unique; a name Excel still refuses becomes "Kelurahan N".
         let base: String = kel
             .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
+            .filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control())
             .take(28)
             .collect();
-        let mut name = if base.trim().is_empty() {
+        let base = base.trim().trim_matches('\'').trim().to_string();
+        let mut name = if base.is_empty() {
             "-".to_string()
         } else {
             base
@@ -518,7 +539,9 @@ pub fn worklists(
             k += 1;
         }
         let ws = wb.add_worksheet();
-        ws.set_name(&name)?;
+        if ws.set_name(&name).is_err() {
+            ws.set_name(format!("Kelurahan {}", n + 1))?;
+        }
         for (c, h) in header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &bold)?;
         }
@@ -541,7 +564,7 @@ pub fn worklists(
                 String::new(),
             ];
             for (c, v) in cells.iter().enumerate() {
-                ws.write_string(y, c as u16, v)?;
+                ws.write_string(y, c as u16, crate::io::official::xlsx_cell(v))?;
             }
         }
         ws.set_column_width(5, 28)?;
@@ -577,4 +600,100 @@ pub fn write_all(
         message: e.to_string(),
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(rank: usize, kel: &str, rt: &str, address: &str) -> ReviewRow {
+        let person = Shown {
+            source: "aid",
+            row: rank,
+            nik: "6471054507890003".into(),
+            name: "SITI AMINAH".into(),
+            birth_date: "05-07-1989".into(),
+            sex: "P".into(),
+            kk: String::new(),
+            address: address.into(),
+            rt: rt.into(),
+            kelurahan: kel.into(),
+            status: String::new(),
+        };
+        ReviewRow {
+            rank,
+            row: rank,
+            aid_id: format!("ID{rank}"),
+            row_hash: "0".repeat(16),
+            kind: "POSSIBLE_MATCH",
+            status: "NOT_IN_REGISTER".into(),
+            reason: "NIK_NOT_FOUND".into(),
+            doubt: 0.5,
+            amount: 1000,
+            program: "BPNT".into(),
+            kelurahan_label: kel.into(),
+            rt: rt.into(),
+            aid: person.clone(),
+            candidates: vec![Shown {
+                source: "register",
+                ..person
+            }],
+            evidence: String::new(),
+        }
+    }
+
+    fn sheet_names(rows: &[ReviewRow]) -> Vec<String> {
+        let mut wb = worklists(rows, Lang::Id).expect("workbook");
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("w.xlsx");
+        wb.save(&path).expect("saved");
+        wb.worksheets().iter().map(|w| w.name()).collect()
+    }
+
+    #[test]
+    fn worklist_sheets_take_any_kelurahan_a_list_holds() {
+        let long = "KELURAHAN DENGAN NAMA YANG SANGAT PANJANG SEKALI";
+        let rows = vec![
+            row(1, "'SEPINGGAN'", "001", "JL MAWAR"),
+            row(2, "A/B:C*D?", "002", "JL MELATI"),
+            row(3, "", "", "JL KENANGA"),
+            row(4, &format!("{long} SATU"), "003", &"X".repeat(1_000_000)),
+            row(5, &format!("{long} DUA"), "004", "JL ANGGREK"),
+            row(6, "history", "005", "JL DAHLIA"),
+        ];
+        let names = sheet_names(&rows);
+        assert_eq!(names.len(), 6, "{names:?}");
+        assert!(names
+            .iter()
+            .all(|n| n.chars().count() <= 31 && !n.starts_with('\'')));
+        let unique: std::collections::HashSet<String> =
+            names.iter().map(|n| n.to_lowercase()).collect();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        // Thousands of kelurahan: one sheet.
+        let many: Vec<ReviewRow> = (0..MAX_SHEETS + 1)
+            .map(|i| row(i + 1, &format!("KEL {i}"), "001", "JL"))
+            .collect();
+        assert_eq!(sheet_names(&many), vec!["Semua kelurahan".to_string()]);
+    }
+
+    #[test]
+    fn a_decisions_file_is_read_with_either_separator_and_bad_lines_named() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("k.csv");
+        std::fs::write(
+            &p,
+            "\u{feff}row;aid_id;row_hash;candidate;decision;reviewer;time\n7;A7;abc;register:6471054507890003;SAME;uji;t\n",
+        )
+        .expect("write");
+        let d = read_decisions(&p).expect("read");
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].row, d[0].decision.as_str()), (7, "same"));
+        std::fs::write(
+            &p,
+            "row,aid_id,row_hash,candidate,decision\n7,A7,abc,aid:3,maybe\n",
+        )
+        .expect("write");
+        let e = read_decisions(&p).unwrap_err();
+        assert!(e.contains("line 2") && e.contains("maybe"), "{e}");
+    }
 }

@@ -17,7 +17,7 @@
 //! linked; otherwise it is split by complete linkage (each row joins the first subgroup all of whose members it
 //! matches), so A~B and B~C never merge A with C on their own.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -72,7 +72,7 @@ impl UnionFind {
     /// Sets of two or more members, each sorted, ordered by their smallest member.
     pub fn groups(&mut self) -> Vec<Vec<usize>> {
         let n = self.parent.len();
-        let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_root: HashMap<usize, Vec<usize>> = HashMap::default();
         for i in 0..n {
             let r = self.find(i);
             by_root.entry(r).or_default().push(i);
@@ -253,9 +253,9 @@ pub fn cluster_with(
 ) -> Groups {
     let n = aid.len();
     let mut uf = UnionFind::new(n);
-    let mut first_by_register: HashMap<usize, usize> = HashMap::new();
-    let mut by_unknown_nik: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut reason_of_root_row: HashMap<usize, GroupReason> = HashMap::new();
+    let mut first_by_register: HashMap<usize, usize> = HashMap::default();
+    let mut by_unknown_nik: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut reason_of_root_row: HashMap<usize, GroupReason> = HashMap::default();
     for (i, link) in links.iter().enumerate() {
         match (link.status, link.register) {
             (Status::NameMismatch, _) => {}
@@ -290,7 +290,7 @@ pub fn cluster_with(
     }
     // Fuzzy edges among unlinked rows, then the chain guard on the groups they touch.
     let mut pair_evidence: Vec<Option<String>> = vec![None; n];
-    let mut fuzzy_rows: HashSet<usize> = HashSet::new();
+    let mut fuzzy_rows: HashSet<usize> = HashSet::default();
     for &(a, b) in &rules.same {
         if a < n && b < n {
             uf.union(a, b);
