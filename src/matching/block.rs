@@ -15,7 +15,7 @@
 //! * `name_area`: the first name token with kelurahan and RT, and the first and last name
 //!   tokens with the kelurahan (rows without a birth date);
 //! * `nik_prefix_name`: the surviving NIK prefix of a damaged or invalid NIK (region) with
-//!   the first and last name tokens;
+//!   the first and last name tokens, for rows without a birth date;
 //! * `date_area`: the birth date (from the date column, also with day and month swapped)
 //!   with the kelurahan, for rows whose every name token is misspelt.
 //!
@@ -412,7 +412,9 @@ impl Probe {
             // or with name and exact birth date: its region block would add namesakes.
             _ => None,
         };
-        if let Some(d) = digits {
+        // With a birth date the name + date keys find the person; the region block (all
+        // namesakes of a kecamatan) is for rows without one.
+        if let (Some(d), None) = (digits, p.birth) {
             keys.extend(prefix_key(d, p));
         }
         keys.sort_unstable();
