@@ -74,11 +74,14 @@ impl Link {
     }
 }
 
-/// Register rows by normalized NIK: a sorted vector of (hash of the NIK, row); a lookup
-/// checks the text, so a hash collision cannot link the wrong person.
+/// Register rows by normalized NIK: a sorted vector of (hash of the NIK, row), and a hash
+/// table from each hash to its first entry (a lookup costs one probe, not a binary search
+/// through the whole register); a lookup checks the text, so a hash collision cannot link
+/// the wrong person.
 #[derive(Debug, Default)]
 pub struct RegisterIndex {
     by_hash: Vec<(u64, u32)>,
+    heads: hashbrown::HashTable<u32>,
     /// (KK number, row), sorted: the members of a household.
     by_kk: Vec<(u64, u32)>,
 }
@@ -105,7 +108,17 @@ impl RegisterIndex {
             .filter_map(|(i, p)| p.kk.map(|kk| (kk, i as u32)))
             .collect();
         by_kk.par_sort_unstable();
-        RegisterIndex { by_hash, by_kk }
+        let mut heads = hashbrown::HashTable::with_capacity(by_hash.len());
+        for (i, e) in by_hash.iter().enumerate() {
+            if i == 0 || by_hash[i - 1].0 != e.0 {
+                heads.insert_unique(e.0, i as u32, |&j| by_hash[j as usize].0);
+            }
+        }
+        RegisterIndex {
+            by_hash,
+            heads,
+            by_kk,
+        }
     }
 
     /// The register rows of the household with KK number `kk`, in row order.
@@ -124,7 +137,10 @@ impl RegisterIndex {
         nik: &'r str,
     ) -> impl Iterator<Item = usize> + 'r {
         let h = id_hash(nik);
-        let start = self.by_hash.partition_point(|(k, _)| *k < h);
+        let start = self
+            .heads
+            .find(h, |&j| self.by_hash[j as usize].0 == h)
+            .map_or(self.by_hash.len(), |&j| j as usize);
         self.by_hash[start..]
             .iter()
             .take_while(move |(k, _)| *k == h)
