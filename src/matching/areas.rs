@@ -72,6 +72,26 @@ fn closest(key: &str, vocab: &[(u32, &str)]) -> Option<u32> {
     best.filter(|_| !tie).map(|(_, id)| id)
 }
 
+/// Which area ids the register uses in one field (indexed by id).
+fn used_ids(register: &Records, n: usize, get: impl Fn(&Person) -> u32) -> Vec<bool> {
+    let mut used = vec![false; n];
+    for p in &register.people {
+        if let Some(u) = used.get_mut(get(p) as usize) {
+            *u = true;
+        }
+    }
+    used
+}
+
+/// The used ids, in order, without the empty value (id 0).
+fn ids_of(used: &[bool]) -> impl Iterator<Item = u32> + '_ {
+    used.iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, u)| **u)
+        .map(|(i, _)| i as u32)
+}
+
 /// Map the aid list's unknown area spellings to the register's, in place.
 pub fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
     if !std::sync::Arc::ptr_eq(&aid.pool, &register.pool) {
@@ -94,18 +114,13 @@ pub fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
             &mut stats.birth_place,
         ),
     ] {
-        let known: FxHashSet<u32> = register.people.iter().map(get).collect();
-        let mut vocab: Vec<(u32, &str)> = known
-            .iter()
-            .filter(|&&id| id != 0)
-            .map(|&id| (id, text(id)))
-            .collect();
-        vocab.sort_unstable();
+        let known = used_ids(register, pool.areas.len(), get);
+        let vocab: Vec<(u32, &str)> = ids_of(&known).map(|id| (id, text(id))).collect();
         let mut unknown: Vec<u32> = aid
             .people
             .iter()
             .map(get)
-            .filter(|id| *id != 0 && !known.contains(id))
+            .filter(|&id| id != 0 && !known[id as usize])
             .collect();
         unknown.sort_unstable();
         unknown.dedup();
@@ -125,33 +140,36 @@ pub fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
     }
 
     // Kelurahan: among those of the row's kecamatan (after the kecamatan was mapped).
-    let known: FxHashSet<u32> = register.people.iter().map(|p| p.kelurahan).collect();
-    let mut by_kec: FxHashMap<u32, Vec<(u32, &str)>> = FxHashMap::default();
-    let mut pairs: Vec<(u32, u32)> = register
-        .people
-        .iter()
-        .filter(|p| p.kelurahan != 0)
-        .map(|p| (p.kecamatan, p.kelurahan))
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    for &(kec, kel) in &pairs {
-        by_kec.entry(kec).or_default().push((kel, text(kel)));
-    }
-    let mut all: Vec<(u32, &str)> = known
-        .iter()
-        .filter(|&&id| id != 0)
-        .map(|&id| (id, text(id)))
-        .collect();
-    all.sort_unstable();
+    let known = used_ids(register, pool.areas.len(), |p| p.kelurahan);
     let mut unknown: Vec<(u32, u32)> = aid
         .people
         .iter()
-        .filter(|p| p.kelurahan != 0 && !known.contains(&p.kelurahan))
+        .filter(|p| p.kelurahan != 0 && !known[p.kelurahan as usize])
         .map(|p| (p.kecamatan, p.kelurahan))
         .collect();
     unknown.sort_unstable();
     unknown.dedup();
+    if unknown.is_empty() {
+        return stats;
+    }
+    // The register's (kecamatan, kelurahan) pairs; rows come grouped by area, so most rows
+    // repeat the pair before them.
+    let mut pairs: FxHashSet<(u32, u32)> = FxHashSet::default();
+    let mut last = None;
+    for p in &register.people {
+        let pair = (p.kecamatan, p.kelurahan);
+        if p.kelurahan != 0 && last != Some(pair) {
+            pairs.insert(pair);
+            last = Some(pair);
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = pairs.into_iter().collect();
+    pairs.sort_unstable();
+    let mut by_kec: FxHashMap<u32, Vec<(u32, &str)>> = FxHashMap::default();
+    for &(kec, kel) in &pairs {
+        by_kec.entry(kec).or_default().push((kel, text(kel)));
+    }
+    let all: Vec<(u32, &str)> = ids_of(&known).map(|id| (id, text(id))).collect();
     let global_ok = unknown.len().saturating_mul(all.len()) <= MAX_COMPARISONS;
     let map: FxHashMap<(u32, u32), u32> = unknown
         .par_iter()
