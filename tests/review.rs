@@ -6,63 +6,18 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod common;
+use common::{read_maps as read, run_city as run, small_city};
+
 fn dedupe() -> Command {
     Command::cargo_bin("dedupe").expect("binary")
-}
-
-fn read(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).expect("csv");
-    let headers: Vec<String> = r
-        .headers()
-        .expect("headers")
-        .iter()
-        .map(String::from)
-        .collect();
-    r.records()
-        .map(|rec| {
-            let rec = rec.expect("row");
-            headers
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
-fn run(dir: &Path, aid: &Path, out: &str, decisions: Option<&Path>) -> serde_json::Value {
-    let mut cmd = dedupe();
-    cmd.arg(aid)
-        .arg(dir.join("population.parquet"))
-        .arg("-o")
-        .arg(dir.join(out))
-        .arg("-q");
-    if let Some(d) = decisions {
-        cmd.arg("--decisions").arg(d);
-    }
-    cmd.assert().success();
-    serde_json::from_slice(&std::fs::read(dir.join(out).join("summary.json")).expect("summary"))
-        .expect("json")
 }
 
 #[test]
 fn the_queue_is_written_and_decisions_are_applied_or_reported_stale() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
-    dedupe()
-        .args([
-            "synth",
-            "--persons",
-            "20000",
-            "--aid",
-            "4000",
-            "--seed",
-            "4",
-            "-o",
-        ])
-        .arg(dir)
-        .assert()
-        .success();
+    small_city(dir);
     let summary = run(dir, &dir.join("aid.csv"), "out", None);
     let queue = read(&dir.join("out/review.csv"));
     assert_eq!(summary["review"]["rows"], queue.len());

@@ -8,42 +8,11 @@
 //! each decision), and copies what the page's export produces (`reviewCsv()`) into its own
 //! DOM, which Chromium prints (`--dump-dom`).
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
-
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|d| d.join(name))
-                    .find(|p| p.is_file())
-            })
-        })
-}
-
-fn read(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).expect("csv");
-    let headers: Vec<String> = r
-        .headers()
-        .expect("headers")
-        .iter()
-        .map(String::from)
-        .collect();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .cloned()
-                .zip(rec.expect("row").iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
+mod common;
+use common::{chromium, read_maps as read, run_city, small_city};
 
 const DRIVER: &str = r#"<!DOCTYPE html><html><body><pre id=out>pending</pre>
 <iframe id=f src="review.html" width=1000 height=900></iframe>
@@ -76,32 +45,9 @@ fn review_page_decides_by_click_and_key_and_exports_decisions_the_next_run_appli
     };
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
-    Command::cargo_bin("dedupe")
-        .expect("binary")
-        .args([
-            "synth",
-            "--persons",
-            "20000",
-            "--aid",
-            "4000",
-            "--seed",
-            "4",
-            "-o",
-        ])
-        .arg(dir)
-        .assert()
-        .success();
+    small_city(dir);
     let run = |out: &str, decisions: Option<&Path>| {
-        let mut cmd = Command::cargo_bin("dedupe").expect("binary");
-        cmd.arg(dir.join("aid.csv"))
-            .arg(dir.join("population.parquet"))
-            .arg("-o")
-            .arg(dir.join(out))
-            .arg("-q");
-        if let Some(d) = decisions {
-            cmd.arg("--decisions").arg(d);
-        }
-        cmd.assert().success();
+        run_city(dir, &dir.join("aid.csv"), out, decisions);
     };
     run("out", None);
     let page = std::fs::read_to_string(dir.join("out/review.html")).expect("page");

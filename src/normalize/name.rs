@@ -88,9 +88,14 @@ fn is_title(t: &str) -> bool {
 /// (`JOKO` stays).
 pub fn modern_spelling(token: &str) -> String {
     // One pass can leave a marker behind (`DDJJ` -> `DJY`): repeat until nothing changes.
+    fixpoint(token, modern_spelling_once)
+}
+
+/// `pass` applied until nothing changes (at most 8 times).
+fn fixpoint(token: &str, pass: fn(&str) -> String) -> String {
     let mut current = token.to_string();
     for _ in 0..8 {
-        let next = modern_spelling_once(&current);
+        let next = pass(&current);
         if next == current {
             break;
         }
@@ -135,15 +140,7 @@ fn modern_spelling_once(token: &str) -> String {
 /// doubled letters are written once. Applied until nothing changes (one pass can make a new
 /// pair: `QH` -> `KH`), so the key is its own key.
 pub fn phonetic(token: &str) -> String {
-    let mut current = phonetic_once(token);
-    for _ in 0..8 {
-        let next = phonetic_once(&current);
-        if next == current {
-            break;
-        }
-        current = next;
-    }
-    current
+    fixpoint(token, phonetic_once)
 }
 
 fn phonetic_once(token: &str) -> String {

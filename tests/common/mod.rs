@@ -1,0 +1,79 @@
+//! Helpers shared by the integration tests: Chromium on PATH, a CSV file as maps by
+//! column, and a small synthetic city with runs on it.
+// Each test crate uses some of these.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// Chromium (Debian's `chromium`, or another name for it) on PATH.
+pub fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|d| d.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+}
+
+/// Every row of a CSV file, by column name.
+pub fn read_maps(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).expect("csv");
+    let headers: Vec<String> = r
+        .headers()
+        .expect("headers")
+        .iter()
+        .map(String::from)
+        .collect();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.expect("row").iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// `dedupe synth` of a small city (20,000 residents, 4,000 aid rows, seed 4) into `dir`:
+/// its review queue holds rows of several kinds.
+pub fn small_city(dir: &Path) {
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .args([
+            "synth",
+            "--persons",
+            "20000",
+            "--aid",
+            "4000",
+            "--seed",
+            "4",
+            "-o",
+        ])
+        .arg(dir)
+        .assert()
+        .success();
+}
+
+/// A run of `aid` against `dir/population.parquet` into `dir/out`, with reviewers'
+/// decisions if given; its `summary.json`.
+pub fn run_city(dir: &Path, aid: &Path, out: &str, decisions: Option<&Path>) -> serde_json::Value {
+    let mut cmd = Command::cargo_bin("dedupe").expect("binary");
+    cmd.arg(aid)
+        .arg(dir.join("population.parquet"))
+        .arg("-o")
+        .arg(dir.join(out))
+        .arg("-q");
+    if let Some(d) = decisions {
+        cmd.arg("--decisions").arg(d);
+    }
+    cmd.assert().success();
+    serde_json::from_slice(&std::fs::read(dir.join(out).join("summary.json")).expect("summary"))
+        .expect("json")
+}
