@@ -770,7 +770,7 @@ pub fn xlsx(
     let filled: Vec<Result<(), rust_xlsxwriter::XlsxError>> = row_sheets
         .par_iter_mut()
         .zip(kinds.par_iter())
-        .map(|(ws, &sheet)| fill_sheet(ws, sheet, source, &text))
+        .map(|(ws, &sheet)| fill_sheet(ws, sheet, source, &text, t(lang, "xlsx_left_out")))
         .collect();
     for f in filled {
         f?;
@@ -784,9 +784,17 @@ fn fill_sheet(
     sheet: Sheet,
     source: &dyn SheetRows,
     text: &Format,
+    left_out_note: &str,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     let mut r: u32 = 0;
+    let mut left_out: u64 = 0;
     source.each_row(sheet, &mut |cells| {
+        // Excel holds 1,048,576 rows: past them (a province's list) the rows stay in the
+        // CSV files and the sheet's last row says how many it leaves out.
+        if r + 1 >= XLSX_LAST_ROW {
+            left_out += 1;
+            return Ok(());
+        }
         r += 1;
         for (c, v) in cells.iter().enumerate() {
             // Digit strings (NIK, KK, RT, codes) carry the text format so that Excel keeps
@@ -799,8 +807,16 @@ fn fill_sheet(
             }
         }
         Ok(())
-    })
+    })?;
+    if left_out > 0 {
+        let note = left_out_note.replace("{n}", &left_out.to_string());
+        ws.write_string(XLSX_LAST_ROW, 0, note)?;
+    }
+    Ok(())
 }
+
+/// Excel's last row (0-based).
+pub const XLSX_LAST_ROW: u32 = 1_048_575;
 
 /// The reports' view of a run's results in memory.
 pub trait RunFacts {
@@ -932,6 +948,57 @@ pub fn write_reports(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A province's list: more verified rows than Excel holds.
+    struct ManyRows(u32);
+
+    impl SheetRows for ManyRows {
+        fn aid_headers(&self) -> Vec<String> {
+            vec!["NIK".to_string()]
+        }
+        fn each_row(
+            &self,
+            sheet: Sheet,
+            f: &mut dyn FnMut(&[&str]) -> Result<(), rust_xlsxwriter::XlsxError>,
+        ) -> Result<(), rust_xlsxwriter::XlsxError> {
+            if sheet == Sheet::Verified {
+                for i in 0..self.0 {
+                    f(&[if i % 2 == 0 { "6471054507890003" } else { "x" }])?;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_sheet_past_excels_last_row_keeps_what_fits_and_says_how_many_it_leaves_out() {
+        let rows = XLSX_LAST_ROW + 10;
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet_with_constant_memory();
+        let text = Format::new().set_num_format("@");
+        fill_sheet(ws, Sheet::Verified, &ManyRows(rows), &text, "{n} left out").expect("filled");
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("big.xlsx");
+        wb.save(&path).expect("saved");
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open");
+        let range = book.worksheet_range_at(0).expect("sheet").expect("range");
+        assert_eq!(range.end(), Some((XLSX_LAST_ROW, 0)));
+        // Rows 1..XLSX_LAST_ROW-1 hold data; the last row the note: 11 rows left out.
+        assert_eq!(
+            range.get_value((XLSX_LAST_ROW, 0)),
+            Some(&calamine::Data::String("11 left out".to_string()))
+        );
+        // The last data row is the 1,048,574th (index 1,048,573, written "x").
+        assert_eq!(
+            range.get_value((XLSX_LAST_ROW - 1, 0)),
+            Some(&calamine::Data::String("x".to_string()))
+        );
+        assert_eq!(
+            range.get_value((1, 0)),
+            Some(&calamine::Data::String("6471054507890003".to_string()))
+        );
+    }
 
     #[test]
     fn rupiah_formats() {

@@ -545,7 +545,12 @@ pub fn worklists(
         for (c, h) in header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &bold)?;
         }
-        for (i, r) in list.iter().enumerate() {
+        // Excel holds 1,048,576 rows; review.csv holds them all.
+        for (i, r) in list
+            .iter()
+            .take(crate::io::official::XLSX_LAST_ROW as usize)
+            .enumerate()
+        {
             let y = i as u32 + 1;
             let cand = r
                 .candidates

@@ -88,6 +88,10 @@ pub const ID: &[(&str, &str)] = &[
     ("quality.sex_unreadable", "Jenis kelamin tidak terbaca"),
     ("quality.kk_missing", "No. KK kosong"),
     ("quality.kk_invalid", "No. KK tidak valid"),
+    (
+        "xlsx_left_out",
+        "... {n} baris lagi tidak muat di Excel (batas 1.048.576 baris): lihat berkas CSV.",
+    ),
     ("review.title", "Tinjauan petugas: baris yang perlu diperiksa"),
     ("review.nik_note", "Halaman kerja: NIK ditampilkan lengkap untuk petugas, seperti di berkas CSV. Jangan disebarkan; laporan untuk pejabat (report.html) menyamarkan NIK."),
     ("review.help", "Satu kartu per baris. Tombol atau tombol keyboard:"),
@@ -218,6 +222,10 @@ pub const EN: &[(&str, &str)] = &[
     ("quality.sex_unreadable", "Sex unreadable"),
     ("quality.kk_missing", "KK number missing"),
     ("quality.kk_invalid", "KK number invalid"),
+    (
+        "xlsx_left_out",
+        "... {n} more rows do not fit in Excel (1,048,576 rows): see the CSV file.",
+    ),
     ("review.title", "Clerical review: the rows to check"),
     ("review.nik_note", "A working page: NIKs are shown in full for the analyst, as in the CSV files. Do not circulate it; the officials' report (report.html) masks NIKs."),
     ("review.help", "One card per row. Buttons or keys:"),
