@@ -35,16 +35,11 @@ fn request_host(req: &[u8]) -> String {
 }
 
 mod common;
-use common::chromium;
+use common::chromium_or_skip;
 
 #[test]
 fn report_renders_offline_without_console_messages() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is missing: .ci/run installs it"
-        );
-        eprintln!("skipped: no chromium on PATH (apt-get install chromium)");
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");

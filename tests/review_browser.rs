@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command as Process;
 
 mod common;
-use common::{chromium, read_maps as read, run_city, small_city};
+use common::{chromium_or_skip, read_maps as read, run_city, small_city};
 
 const DRIVER: &str = r#"<!DOCTYPE html><html><body><pre id=out>pending</pre>
 <iframe id=f src="review.html" width=1000 height=900></iframe>
@@ -35,12 +35,7 @@ document.getElementById('f').addEventListener('load', function () {
 
 #[test]
 fn review_page_decides_by_click_and_key_and_exports_decisions_the_next_run_applies() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is missing: .ci/run installs it"
-        );
-        eprintln!("skipped: no chromium on PATH (apt-get install chromium)");
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let tmp = tempfile::tempdir().expect("tempdir");

@@ -393,22 +393,13 @@ fn read_review_decisions(
             counts.stale += 1;
             continue;
         }
-        let (register_nik, aid_row) = match d.candidate.split_once(':') {
-            Some(("register", nik)) => (Some(nik.to_string()), None),
-            Some(("aid", r)) => match r.parse::<usize>() {
-                Ok(r) if r >= 1 => (None, Some(r - 1)),
-                _ => (None, None),
-            },
-            _ => (None, None),
-        };
-        if register_nik.is_none() && aid_row.is_none() {
+        let Some(candidate) = crate::matching::review::CandidateRef::parse(&d.candidate) else {
             counts.unknown += 1;
             continue;
-        }
+        };
         out.push(crate::matching::review::Decided {
             row,
-            register_nik,
-            aid_row,
+            candidate,
             same: d.decision == "same",
         });
     }

@@ -101,10 +101,10 @@ fn shown(source: &'static str, p: Rec<'_>) -> Shown {
         address: p.street().join(" "),
         rt: p.rtrw.rt.map(|r| format!("{r:03}")).unwrap_or_default(),
         kelurahan: p.kelurahan().to_string(),
-        status: match p.life {
-            crate::matching::record::Life::Active => String::new(),
-            crate::matching::record::Life::Deceased => "DECEASED".to_string(),
-            crate::matching::record::Life::MovedOut => "MOVED_OUT".to_string(),
+        // The register's life status, empty for a person alive and resident.
+        status: match crate::matching::link::life_status_as(p, "").0 {
+            crate::core::status::Status::Verified => String::new(),
+            other => other.code().to_string(),
         },
     }
 }

@@ -325,9 +325,8 @@ pub fn cluster_with(
                 && same_id_person(aid.get(a), aid.get(b), cfg)
         };
         let strong = |a: usize, b: usize| {
-            let key = (a.min(b), a.max(b));
             !rules.apart(a, b)
-                && (rules.same.contains(&key)
+                && (rules.joined(a, b)
                     || same_nik(a, b)
                     || model.is_some_and(|m| strong_pair(aid.get(a), aid.get(b), m, cfg).is_some()))
         };

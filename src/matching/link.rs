@@ -243,12 +243,7 @@ pub fn link_one(
             household_member(aid, holder, score, holder_date_ok, register, index, cfg)
         {
             let m = register.get(member);
-            let (status, reason) = life_status(m);
-            let reason = if status == Status::Verified {
-                "HOUSEHOLD_NIK"
-            } else {
-                reason
-            };
+            let (status, reason) = life_status_as(m, "HOUSEHOLD_NIK");
             return Link {
                 // The holder whose NIK the row carries, shown beside the member in review.
                 candidate: Some(reg),
@@ -283,10 +278,16 @@ pub fn link_one(
 
 /// The status and reason a link to a register person gives, by their life status.
 fn life_status(p: Rec<'_>) -> (Status, &'static str) {
+    life_status_as(p, "NIK_AND_NAME_MATCH")
+}
+
+/// [`life_status`] with the reason of a payable link given: how the person was found
+/// (`NIK_CORRECTED`, `HOUSEHOLD_NIK`, ...).
+pub fn life_status_as(p: Rec<'_>, verified: &'static str) -> (Status, &'static str) {
     match p.life {
         Life::Deceased => (Status::Deceased, "REGISTER_DECEASED"),
         Life::MovedOut => (Status::MovedOut, "REGISTER_MOVED_OUT"),
-        Life::Active => (Status::Verified, "NIK_AND_NAME_MATCH"),
+        Life::Active => (Status::Verified, verified),
     }
 }
 
@@ -452,33 +453,28 @@ fn household_member(
     }
     let mut best: Option<(usize, f64)> = None;
     let mut tie = false;
-    {
-        for r in index.household(register, kk) {
-            let m = register.get(r);
-            if std::ptr::eq(m.p, holder.p) {
-                continue;
-            }
-            // Cheap checks first: most members are born on other days.
-            if matches!(compare::date_level(aid, m), Some(3 | 4))
-                || compare::sex(aid, m) == compare::Agreement::Differ
-            {
-                continue;
-            }
-            let s = agreeing(aid, m, compare::name(aid, m), cfg.name_threshold);
-            let better = s > holder_score || (s == holder_score && !holder_date_ok);
-            if s < cfg.name_threshold || !better || !date_fits(aid, m, s) {
-                continue;
-            }
-            if compare::sex(aid, m) == compare::Agreement::Differ {
-                continue;
-            }
-            match best {
-                Some((_, bs)) if bs > s => {}
-                Some((_, bs)) if bs == s => tie = true,
-                _ => {
-                    best = Some((r, s));
-                    tie = false;
-                }
+    for r in index.household(register, kk) {
+        let m = register.get(r);
+        if std::ptr::eq(m.p, holder.p) {
+            continue;
+        }
+        // Cheap checks first: most members are born on other days.
+        if matches!(compare::date_level(aid, m), Some(3 | 4))
+            || compare::sex(aid, m) == compare::Agreement::Differ
+        {
+            continue;
+        }
+        let s = agreeing(aid, m, compare::name(aid, m), cfg.name_threshold);
+        let better = s > holder_score || (s == holder_score && !holder_date_ok);
+        if s < cfg.name_threshold || !better || !date_fits(aid, m, s) {
+            continue;
+        }
+        match best {
+            Some((_, bs)) if bs > s => {}
+            Some((_, bs)) if bs == s => tie = true,
+            _ => {
+                best = Some((r, s));
+                tie = false;
             }
         }
     }
@@ -689,48 +685,36 @@ pub fn link_fuzzy(
             let nik_ok =
                 !well_formed || matches!(g.0[2], Some(1..=3)) || two_slips() || elsewhere();
             let reg = *r as usize;
+            let margin = s.weight - runner_up;
+            let explanation = crate::matching::score::explain(g, s);
+            // A row left unlinked keeps its best candidate (and the runner-up) for review;
+            // the lead is kept finite (no runner-up: nothing to lead).
+            let unlinked = |evidence: String, runner_up: Option<usize>| Link {
+                candidate: Some(reg),
+                runner_up,
+                probability: Some(s.probability),
+                margin: Some(margin.min(1e6)),
+                ..Link::new(
+                    links[i].status,
+                    links[i].reason,
+                    None,
+                    links[i].name_score,
+                    evidence,
+                )
+            };
             if s.probability < cfg.link_probability || !name_ok || !nik_ok {
                 // Not linked; a candidate that came close is kept for clerical review
                 // (rows whose NIK is someone else's keep that holder as their candidate).
                 let close = s.probability >= POSSIBLE_PROBABILITY
                     && g.0[0].is_some_and(|l| l <= 3)
                     && links[i].status != Status::NameMismatch;
-                return close.then(|| Link {
-                    candidate: Some(reg),
-                    probability: Some(s.probability),
-                    margin: Some((s.weight - runner_up).min(1e6)),
-                    ..Link::new(
-                        links[i].status,
-                        links[i].reason,
-                        None,
-                        links[i].name_score,
-                        format!("possible;fuzzy;{}", crate::matching::score::explain(g, s)),
-                    )
-                });
+                return close.then(|| unlinked(format!("possible;fuzzy;{explanation}"), None));
             }
-            let explanation = format!("fuzzy;{}", crate::matching::score::explain(g, s));
-            let margin = s.weight - runner_up;
             let second = scored.get(1).map(|x| x.1 as usize);
             if margin < cfg.margin_bits {
-                return Some(Link {
-                    candidate: Some(reg),
-                    runner_up: second,
-                    probability: Some(s.probability),
-                    margin: Some(margin),
-                    ..Link::new(
-                        links[i].status,
-                        links[i].reason,
-                        None,
-                        links[i].name_score,
-                        format!("ambiguous;{explanation}"),
-                    )
-                });
+                return Some(unlinked(format!("ambiguous;fuzzy;{explanation}"), second));
             }
-            let (status, reason) = match register.get(reg).life {
-                Life::Deceased => (Status::Deceased, "REGISTER_DECEASED"),
-                Life::MovedOut => (Status::MovedOut, "REGISTER_MOVED_OUT"),
-                Life::Active => (Status::Verified, "NIK_CORRECTED"),
-            };
+            let (status, reason) = life_status_as(register.get(reg), "NIK_CORRECTED");
             Some(Link {
                 runner_up: second,
                 probability: Some(s.probability),
@@ -740,7 +724,7 @@ pub fn link_fuzzy(
                     reason,
                     Some(reg),
                     Some(compare::name(a, register.get(reg))),
-                    explanation,
+                    format!("fuzzy;{explanation}"),
                 )
             })
         })

@@ -163,15 +163,35 @@ pub struct Verdict {
     pub same: bool,
 }
 
+/// Whom a decision names, as a decisions file writes it: `register:NIK` or `aid:ROW`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CandidateRef {
+    RegisterNik(String),
+    /// 0-based aid row.
+    AidRow(usize),
+}
+
+impl CandidateRef {
+    /// Read `register:NIK` or `aid:ROW` (1-based row); None for anything else.
+    pub fn parse(text: &str) -> Option<CandidateRef> {
+        match text.split_once(':')? {
+            ("register", nik) if !nik.is_empty() => Some(CandidateRef::RegisterNik(nik.into())),
+            ("aid", r) => match r.parse::<usize>() {
+                Ok(r) if r >= 1 => Some(CandidateRef::AidRow(r - 1)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
 /// A decision as read from a file, the register person named by NIK (resolved against the
 /// register by [`resolve`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decided {
     /// 0-based aid row.
     pub row: usize,
-    /// `Some(nik)` for a register person, `None` with `aid_row` for another aid row.
-    pub register_nik: Option<String>,
-    pub aid_row: Option<usize>,
+    pub candidate: CandidateRef,
     pub same: bool,
 }
 
@@ -186,10 +206,11 @@ pub fn resolve(
     let mut out = Vec::new();
     let mut unknown = 0;
     for d in decided {
-        let candidate = match (&d.register_nik, d.aid_row) {
-            (Some(nik), _) => index.get(register, nik).next().map(Candidate::Register),
-            (None, Some(r)) if r < aid.len() => Some(Candidate::Aid(r)),
-            _ => None,
+        let candidate = match &d.candidate {
+            CandidateRef::RegisterNik(nik) => {
+                index.get(register, nik).next().map(Candidate::Register)
+            }
+            CandidateRef::AidRow(r) => (*r < aid.len()).then_some(Candidate::Aid(*r)),
         };
         match candidate {
             Some(candidate) if d.row < aid.len() => out.push(Verdict {
@@ -203,7 +224,8 @@ pub fn resolve(
     (out, unknown)
 }
 
-/// Aid-row pairs that reviewers joined or kept apart, for grouping.
+/// Aid-row pairs that reviewers joined or kept apart, for grouping: (lower row, higher
+/// row), sorted and without repeats (as [`apply`] makes them).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PairRules {
     pub same: Vec<(usize, usize)>,
@@ -211,10 +233,14 @@ pub struct PairRules {
 }
 
 impl PairRules {
+    /// Whether reviewers said the two rows are the same person.
+    pub fn joined(&self, a: usize, b: usize) -> bool {
+        self.same.binary_search(&(a.min(b), a.max(b))).is_ok()
+    }
+
     /// Whether reviewers said the two rows are different people.
     pub fn apart(&self, a: usize, b: usize) -> bool {
-        let key = (a.min(b), a.max(b));
-        self.different.contains(&key)
+        self.different.binary_search(&(a.min(b), a.max(b))).is_ok()
     }
 }
 
@@ -236,11 +262,8 @@ pub fn apply(
         };
         match (v.candidate, v.same) {
             (Candidate::Register(r), true) if r < register.len() => {
-                let status = match register.get(r).life {
-                    crate::matching::record::Life::Deceased => Status::Deceased,
-                    crate::matching::record::Life::MovedOut => Status::MovedOut,
-                    crate::matching::record::Life::Active => Status::Verified,
-                };
+                let (status, _) =
+                    crate::matching::link::life_status_as(register.get(r), "REVIEW_SAME_PERSON");
                 *l = Link::new(
                     status,
                     "REVIEW_SAME_PERSON",

@@ -21,6 +21,21 @@ pub fn chromium() -> Option<PathBuf> {
         })
 }
 
+/// Chromium for a browser test, or None when it is missing outside CI (the test is then
+/// skipped with a message). Under CI (`CI=true`) a missing Chromium fails the test:
+/// `.ci/run` installs it.
+pub fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is missing: .ci/run installs it"
+        );
+        eprintln!("skipped: no chromium on PATH (apt-get install chromium)");
+    }
+    found
+}
+
 /// Every row of a CSV file, by column name.
 pub fn read_maps(path: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(path).expect("csv");
