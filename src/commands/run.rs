@@ -567,7 +567,12 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let ((tables, tables_secs), (reports, reports_secs)) = rayon::join(
         || {
             let t = Instant::now();
-            (output.write_tables(dir), t.elapsed().as_secs_f64())
+            let tables = output.write_tables(dir);
+            // The review files go beside the CSVs: the report branch's workbook is the
+            // longer of the two.
+            let run_id: String = summary.aid.sha256.chars().take(16).collect();
+            let review = crate::io::review::write_all(dir, &review_rows, cfg.lang, &run_id);
+            ((tables, review), t.elapsed().as_secs_f64())
         },
         || {
             let t = Instant::now();
@@ -589,10 +594,10 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     );
     let (reports, savings) = reports;
     summary.savings = Some(savings);
+    let (tables, review) = tables;
     tables?;
     reports?;
-    let run_id: String = summary.aid.sha256.chars().take(16).collect();
-    crate::io::review::write_all(dir, &review_rows, cfg.lang, &run_id)?;
+    review?;
     match cfg.test_fault {
         Some(TestFault::Panic) => {
             panic!("test panic while writing (NIK 6471054507890003 in the message)")
