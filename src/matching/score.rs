@@ -292,21 +292,63 @@ pub fn explain(g: &Gamma, s: &Score) -> String {
 
 /// `prefix` followed by [`explain`], written into one buffer.
 pub fn explain_after(prefix: &str, g: &Gamma, s: &Score) -> String {
-    use std::fmt::Write as _;
     let mut out = String::with_capacity(prefix.len() + 240);
     out.push_str(prefix);
-    let _ = write!(out, "weight={:.1};p={:.4}", s.weight, s.probability);
+    out.push_str("weight=");
+    push_fixed(&mut out, s.weight, 1, false);
+    out.push_str(";p=");
+    push_fixed(&mut out, s.probability, 4, false);
     for (f, level) in g.0.iter().enumerate() {
-        let _ = match level {
-            Some(l) => write!(
-                out,
-                ";{}={:+.1}({})",
-                FIELDS[f], s.parts[f], LEVELS[f][*l as usize]
-            ),
-            None => write!(out, ";{}=0(missing)", FIELDS[f]),
-        };
+        out.push(';');
+        out.push_str(FIELDS[f]);
+        match level {
+            Some(l) => {
+                out.push('=');
+                push_fixed(&mut out, s.parts[f], 1, true);
+                out.push('(');
+                out.push_str(LEVELS[f][*l as usize]);
+                out.push(')');
+            }
+            None => out.push_str("=0(missing)"),
+        }
     }
     out
+}
+
+/// Append `x` with `decimals` digits after the point, exactly as `format!("{x:.d$}")`
+/// (or `{x:+.d$}` with `plus`) writes it, without the formatting machinery: every linked
+/// row's evidence holds seven such numbers. Values near a rounding tie, or too large for
+/// the integer path, take the standard formatter.
+fn push_fixed(out: &mut String, x: f64, decimals: u32, plus: bool) {
+    use std::fmt::Write as _;
+    let scale = 10f64.powi(decimals as i32);
+    let scaled = x.abs() * scale;
+    let frac = scaled - scaled.trunc();
+    if !scaled.is_finite() || scaled >= 1e12 || (frac - 0.5).abs() < 1e-6 {
+        let _ = if plus {
+            write!(out, "{x:+.*}", decimals as usize)
+        } else {
+            write!(out, "{x:.*}", decimals as usize)
+        };
+        return;
+    }
+    let n = scaled.round() as u64;
+    let unit = 10u64.pow(decimals);
+    if x.is_sign_negative() {
+        out.push('-');
+    } else if plus {
+        out.push('+');
+    }
+    let mut buf = itoa::Buffer::new();
+    out.push_str(buf.format(n / unit));
+    if decimals > 0 {
+        out.push('.');
+        let f = buf.format(n % unit);
+        for _ in f.len()..decimals as usize {
+            out.push('0');
+        }
+        out.push_str(f);
+    }
 }
 
 /// Read a saved scoring model.
@@ -328,6 +370,50 @@ pub fn load_model(path: &Path) -> Result<Model, ConfigError> {
 
 #[cfg(test)]
 mod tests {
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        /// The fast fixed-point writer is the standard formatter, digit for digit.
+        #[test]
+        fn fixed_point_writes_what_format_writes(
+            x in proptest::prop_oneof![
+                proptest::num::f64::ANY,
+                -100.0f64..100.0,
+                (-2000i64..2000).prop_map(|k| k as f64 / 20.0),
+                (-20000i64..20000).prop_map(|k| k as f64 / 20000.0),
+            ],
+            decimals in 0u32..6,
+            plus: bool,
+        ) {
+            let mut fast = String::new();
+            push_fixed(&mut fast, x, decimals, plus);
+            let d = decimals as usize;
+            let std = if plus { format!("{x:+.d$}") } else { format!("{x:.d$}") };
+            proptest::prop_assert_eq!(fast, std);
+        }
+    }
+
+    #[test]
+    fn fixed_point_table() {
+        for (x, d, plus, want) in [
+            (0.25, 1, false, "0.2"),
+            (0.35, 1, false, "0.3"),
+            (-0.04, 1, true, "-0.0"),
+            (0.04, 1, true, "+0.0"),
+            (-0.0, 1, false, "-0.0"),
+            (12.96, 1, true, "+13.0"),
+            (0.99995, 4, false, "1.0000"),
+            (0.00004, 4, false, "0.0000"),
+            (f64::INFINITY, 1, false, "inf"),
+            (f64::NAN, 1, true, "NaN"),
+            (-3.0, 0, true, "-3"),
+        ] {
+            let mut out = String::new();
+            push_fixed(&mut out, x, d, plus);
+            assert_eq!(out, want, "{x} with {d} decimals");
+        }
+    }
     use super::*;
     use crate::core::rng::Rng;
 
