@@ -40,6 +40,10 @@ Examples:
   Rebuild the reports for officials with new benefit amounts, in English:
     dedupe report hasil -c dedupe.toml --lang en
 
+  Monthly runs against one register: normalize it once into an index, then use the index:
+    dedupe index penduduk.parquet -o penduduk.idx
+    dedupe bansos-januari.csv penduduk.idx -o hasil-januari
+
 Outputs: decisions.csv, verified.csv, duplicates.csv, rejected.csv, summary.json,
 model.json, report.html, report.xlsx.
 Exit codes: 0 done; 1 done with findings (only with --fail-on or --fail-on-findings);
@@ -65,7 +69,8 @@ pub struct Opts {
     #[arg(required = true)]
     pub aid: Option<PathBuf>,
 
-    /// Population register (SIAK export): .csv, .tsv, .txt, .parquet or .xlsx/.xls.
+    /// Population register (SIAK export): .csv, .tsv, .txt, .parquet or .xlsx/.xls, or a
+    /// register index (.idx) written by `dedupe index`.
     #[arg(required = true)]
     pub register: Option<PathBuf>,
 
@@ -218,6 +223,31 @@ pub enum Command {
     /// Rebuild report.html and report.xlsx from a run's files without matching again, for
     /// example after the benefit amounts ([benefits] in the config) changed.
     Report(ReportOpts),
+    /// Normalize a register once and store it as an index (.idx) for scheduled runs:
+    /// `dedupe AID REGISTER.idx` then reads no register file and normalizes only the aid
+    /// list. A run refuses an index whose register file has changed since, or that was
+    /// built with other register settings (config) or by another version.
+    Index(IndexOpts),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  dedupe index penduduk.parquet -o penduduk.idx
+  dedupe index penduduk.csv -o penduduk.idx -c dedupe.toml
+  dedupe bansos.csv penduduk.idx -o hasil -c dedupe.toml")]
+pub struct IndexOpts {
+    /// The register: .csv, .tsv, .txt, .parquet or .xlsx/.xls.
+    pub register: PathBuf,
+    /// The index file to write; its name ends in .idx.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// TOML config: its [register] columns, [status] values and id_kind shape the index,
+    /// and runs on the index must use the same.
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Hide the progress spinner.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -359,6 +389,46 @@ fn synth(o: &SynthOpts) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+fn index(o: &IndexOpts) -> anyhow::Result<i32> {
+    use crate::core::config::FileFormat;
+    if FileFormat::from_path(&o.out).ok() != Some(FileFormat::Index) {
+        anyhow::bail!(
+            "-o {}: name the index with the extension .idx (runs recognise an index by it)",
+            o.out.display()
+        );
+    }
+    if FileFormat::from_path(&o.register)? == FileFormat::Index {
+        anyhow::bail!(
+            "{}: already an index; pass the register file it was built from",
+            o.register.display()
+        );
+    }
+    if !o.register.is_file() {
+        return Err(crate::core::error::ConfigError::MissingInput {
+            path: o.register.clone(),
+        }
+        .into());
+    }
+    let file = match &o.config {
+        Some(p) => crate::core::config::FileConfig::from_path(p)?,
+        None => crate::core::config::FileConfig::default(),
+    };
+    let progress = crate::core::progress::Progress::new(o.quiet);
+    let start = std::time::Instant::now();
+    let header = crate::commands::run::build_index(&o.register, &o.out, &file, &progress)
+        .with_context(|| format!("indexing {}", o.register.display()))?;
+    if !o.quiet {
+        eprintln!(
+            "dedupe index: {} register rows of {} in {} ({:.1} s)",
+            header.rows,
+            o.register.display(),
+            o.out.display(),
+            start.elapsed().as_secs_f64()
+        );
+    }
+    Ok(0)
+}
+
 fn eval(o: &EvalOpts) -> anyhow::Result<i32> {
     let report =
         crate::commands::eval::evaluate_files(&o.out_dir, &o.truth).with_context(|| {
@@ -385,6 +455,7 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
     match &opts.command {
         Some(Command::Synth(o)) => return synth(o),
         Some(Command::Eval(o)) => return eval(o),
+        Some(Command::Index(o)) => return index(o),
         Some(Command::Report(o)) => {
             let file = match &o.config {
                 Some(p) => crate::core::config::FileConfig::from_path(p)?,

@@ -118,6 +118,163 @@ pub fn prepare(
     })
 }
 
+/// [`prepare`] with the register's records from an index: only the aid list is normalized.
+/// The records are the ones [`prepare`] builds from the register the index was made from.
+pub fn prepare_on_index(
+    aid_table: &Table,
+    register: crate::matching::record::StoredRecords,
+    cfg: &FileConfig,
+    progress: &Progress,
+) -> Result<Prepared, LoadError> {
+    let aid_map = aid_table.resolve(&cfg.aid, "aid")?;
+    let t = Instant::now();
+    let pb = progress.spinner("normalizing");
+    let (aid, register) = crate::matching::record::build_pair_on(
+        &Mapped {
+            table: aid_table,
+            map: &aid_map,
+        },
+        register,
+        &cfg.status,
+        cfg.id_kind,
+    );
+    pb.finish_and_clear();
+    let mut stage_seconds = BTreeMap::new();
+    stage_seconds.insert("normalize".to_string(), t.elapsed().as_secs_f64());
+    Ok(Prepared {
+        aid_map,
+        register_map: FieldMap::default(),
+        aid,
+        register,
+        stage_seconds,
+        decided: Vec::new(),
+    })
+}
+
+/// The register settings that shape its records (`id_kind`, `[register]`, `[status]`), as
+/// an index records them: an index built under other settings holds other records.
+pub fn register_settings(file: &FileConfig) -> String {
+    serde_json::json!({
+        "id_kind": file.id_kind,
+        "register": file.register,
+        "status": file.status,
+    })
+    .to_string()
+}
+
+/// The register as a run reads it: a table to normalize, or an index's records.
+enum RegisterInput {
+    Table(Table, String),
+    Index(
+        Box<crate::io::index::IndexHeader>,
+        crate::matching::record::StoredRecords,
+    ),
+}
+
+/// Read the register, from its file or from an index (checked against the config and its
+/// source).
+fn load_register(cfg: &Config, progress: &Progress) -> Result<RegisterInput, LoadError> {
+    let path = &cfg.register_path;
+    if crate::core::config::FileFormat::from_path(path).ok()
+        != Some(crate::core::config::FileFormat::Index)
+    {
+        let (table, sha) = load(
+            path,
+            &cfg.file.register,
+            progress,
+            "register",
+            Some("register"),
+        )?;
+        return Ok(RegisterInput::Table(table, sha));
+    }
+    let pb = progress.spinner(&format!("reading register index {}", path.display()));
+    let reader = crate::io::index::IndexReader::open(path)?;
+    let want = register_settings(&cfg.file);
+    if reader.header.settings != want {
+        let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or_default();
+        let (then, now) = (parse(&reader.header.settings), parse(&want));
+        let what: Vec<&str> = ["id_kind", "register", "status"]
+            .into_iter()
+            .filter(|k| then.get(k) != now.get(k))
+            .collect();
+        return Err(LoadError::IndexSettings {
+            path: path.clone(),
+            what: if what.is_empty() {
+                "settings".to_string()
+            } else {
+                what.join(", ")
+            },
+        });
+    }
+    reader.check_source(sha256_file)?;
+    let header = Box::new(reader.header.clone());
+    let records = reader.records()?;
+    pb.finish_and_clear();
+    Ok(RegisterInput::Index(header, records))
+}
+
+/// What a run says of a table whose cells span lines (an unterminated quote, usually).
+fn multiline_warning(t: &Table) -> Option<String> {
+    t.multiline.map(|(row, n)| {
+        format!(
+            "{}: {n} row(s) have a cell spanning several lines, the first at data row \
+             {row}; an unterminated quote (\") makes the rows after it one cell: check \
+             the quoting around that row",
+            t.path.display()
+        )
+    })
+}
+
+/// Build a register index: the register read and normalized as a run would, stored with
+/// what the run reports of it.
+pub fn build_index(
+    register_path: &Path,
+    index_path: &Path,
+    file: &FileConfig,
+    progress: &Progress,
+) -> Result<crate::io::index::IndexHeader, Error> {
+    let (table, sha) = load(
+        register_path,
+        &file.register,
+        progress,
+        "register",
+        Some("register"),
+    )?;
+    let map = table.resolve(&file.register, "register")?;
+    let pb = progress.spinner("normalizing");
+    let records = crate::matching::record::StoredRecords::build(
+        &Mapped {
+            table: &table,
+            map: &map,
+        },
+        &file.status,
+        file.id_kind,
+    );
+    pb.finish_and_clear();
+    let warnings = life_warnings(&table, &map, &records.people);
+    let (source_bytes, source_mtime) =
+        crate::io::index::file_stamp(register_path).map_err(|source| LoadError::Open {
+            path: register_path.to_path_buf(),
+            source,
+        })?;
+    let header = crate::io::index::IndexHeader {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        source_path: register_path.display().to_string(),
+        source_sha256: sha,
+        source_bytes,
+        source_mtime,
+        rows: table.n_rows,
+        columns: map.describe(&table),
+        long_rows: table.long_rows,
+        settings: register_settings(file),
+        warnings,
+        multiline_warning: multiline_warning(&table),
+    };
+    drop(table);
+    crate::io::index::write(index_path, &header, &records)?;
+    Ok(header)
+}
+
 /// Link, fuzzy-link, cluster and decide, on prepared records.
 pub fn match_records(
     prepared: Prepared,
@@ -224,7 +381,11 @@ pub fn aid_quality(table: &Table, map: &FieldMap, aid: &Records) -> BTreeMap<Str
 /// out, the status values or the death-date spellings are probably wrong for this file
 /// (a death-date column that spells "no date" in a way not recognised, a status column
 /// whose values mean something else). Names the columns and their commonest values.
-pub fn life_warnings(table: &Table, map: &FieldMap, register: &Records) -> Vec<String> {
+pub fn life_warnings(
+    table: &Table,
+    map: &FieldMap,
+    register: &[crate::matching::record::Person],
+) -> Vec<String> {
     use crate::core::config::Field;
     use crate::matching::record::Life;
     let n = register.len();
@@ -260,9 +421,7 @@ pub fn life_warnings(table: &Table, map: &FieldMap, register: &Records) -> Vec<S
         ),
         (Life::MovedOut, "moved out", [Field::Status, Field::Status]),
     ] {
-        let rows: Vec<usize> = (0..n)
-            .filter(|&i| register.people[i].life == life)
-            .collect();
+        let rows: Vec<usize> = (0..n).filter(|&i| register[i].life == life).collect();
         if rows.len() * 2 <= n {
             continue;
         }
@@ -412,52 +571,59 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let start = Instant::now();
     let (aid_load, register_load) = rayon::join(
         || load(&cfg.aid_path, &cfg.file.aid, &progress, "aid list", None),
-        || {
-            load(
-                &cfg.register_path,
-                &cfg.file.register,
-                &progress,
-                "register",
-                Some("register"),
-            )
-        },
+        || load_register(cfg, &progress),
     );
     let (aid_table, aid_sha) = aid_load?;
-    let (register_table, register_sha) = register_load?;
+    let register_input = register_load?;
     let load_secs = start.elapsed().as_secs_f64();
 
     let model = match &cfg.model_path {
         Some(path) => Some(crate::matching::score::load_model(path)?),
         None => None,
     };
-    let mut prepared = prepare(&aid_table, &register_table, &cfg.file, &progress)?;
+    // The register's text is no longer needed once its records are built: dropped before
+    // linking (at the end of its arm), so the matching stages run without it.
+    let (mut prepared, register_summary, life, register_multiline) = match register_input {
+        RegisterInput::Table(register_table, register_sha) => {
+            let prepared = prepare(&aid_table, &register_table, &cfg.file, &progress)?;
+            let summary = InputSummary {
+                path: register_table.path.display().to_string(),
+                sha256: register_sha,
+                rows: register_table.n_rows,
+                columns: prepared.register_map.describe(&register_table),
+                long_rows: register_table.long_rows,
+            };
+            let life = life_warnings(
+                &register_table,
+                &prepared.register_map,
+                &prepared.register.people,
+            );
+            let multiline = multiline_warning(&register_table);
+            (prepared, summary, life, multiline)
+        }
+        RegisterInput::Index(header, records) => {
+            let prepared = prepare_on_index(&aid_table, records, &cfg.file, &progress)?;
+            // The run reports the register the index was built from.
+            let header = *header;
+            let summary = InputSummary {
+                path: header.source_path,
+                sha256: header.source_sha256,
+                rows: header.rows,
+                columns: header.columns,
+                long_rows: header.long_rows,
+            };
+            (prepared, summary, header.warnings, header.multiline_warning)
+        }
+    };
     let mut decision_counts = None;
     if let Some(path) = &cfg.decisions_path {
         let (decided, counts) = read_review_decisions(path, &aid_table, &prepared.aid_map)?;
         prepared.decided = decided;
         decision_counts = Some(counts);
     }
-    let register_summary = InputSummary {
-        path: register_table.path.display().to_string(),
-        sha256: register_sha,
-        rows: register_table.n_rows,
-        columns: prepared.register_map.describe(&register_table),
-        long_rows: register_table.long_rows,
-    };
-    let mut warnings = life_warnings(&register_table, &prepared.register_map, &prepared.register);
-    for t in [&aid_table, &register_table] {
-        if let Some((row, n)) = t.multiline {
-            warnings.push(format!(
-                "{}: {n} row(s) have a cell spanning several lines, the first at data row \
-                 {row}; an unterminated quote (\") makes the rows after it one cell: check \
-                 the quoting around that row",
-                t.path.display()
-            ));
-        }
-    }
-    // The register's text is no longer needed once its records are built: dropped before
-    // linking, so the matching stages run without it.
-    drop(register_table);
+    let mut warnings = life;
+    warnings.extend(multiline_warning(&aid_table));
+    warnings.extend(register_multiline);
     let outcome = match_records(prepared, &cfg.file, model, &progress);
     let mut stage_seconds = outcome.stage_seconds.clone();
     stage_seconds.insert("load".to_string(), load_secs);

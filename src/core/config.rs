@@ -539,6 +539,8 @@ pub enum FileFormat {
     Csv,
     Parquet,
     Spreadsheet,
+    /// A register index written by `dedupe index` (`.idx`).
+    Index,
 }
 
 impl FileFormat {
@@ -551,6 +553,7 @@ impl FileFormat {
             Some("csv" | "tsv" | "txt") => Ok(FileFormat::Csv),
             Some("parquet" | "pq") => Ok(FileFormat::Parquet),
             Some("xlsx" | "xlsm" | "xls" | "ods") => Ok(FileFormat::Spreadsheet),
+            Some("idx") => Ok(FileFormat::Index),
             _ => Err(ConfigError::UnknownExtension {
                 path: path.to_path_buf(),
             }),
@@ -607,6 +610,9 @@ impl Config {
         threads: usize,
         quiet: bool,
     ) -> Result<Config, ConfigError> {
+        if FileFormat::from_path(&aid_path)? == FileFormat::Index {
+            return Err(ConfigError::IndexAsAid { path: aid_path });
+        }
         for path in [&aid_path, &register_path] {
             FileFormat::from_path(path)?;
             if !path.is_file() {

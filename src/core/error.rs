@@ -20,9 +20,11 @@ pub enum ConfigError {
     #[error("input file {path} is in the output folder {out_dir}, whose files a run replaces: choose another folder with -o")]
     InputInOutDir { path: PathBuf, out_dir: PathBuf },
     #[error(
-        "input file {path}: unknown extension; use .csv, .tsv or .txt (delimited text), .parquet, or .xlsx/.xls"
+        "input file {path}: unknown extension; use .csv, .tsv or .txt (delimited text), .parquet, .xlsx/.xls, or .idx (a register index from `dedupe index`)"
     )]
     UnknownExtension { path: PathBuf },
+    #[error("{path} is a register index: pass it as the register, the second argument (`dedupe AID {path}`)")]
+    IndexAsAid { path: PathBuf },
     #[error("--threads {0}: give a number from 1 to 1024, or 0 for one thread per core")]
     Threads(usize),
 }
@@ -80,6 +82,17 @@ pub enum LoadError {
         section: &'static str,
         found: String,
     },
+    #[error("{path}: not a register index of this version of dedupe ({message}); build it again with `dedupe index REGISTER -o {path}`")]
+    ForeignIndex { path: PathBuf, message: String },
+    #[error("{path}: the index was built from {source_path}, which has changed since (SHA-256 {then} then, {now} now); build it again with `dedupe index {source_path} -o {path}`")]
+    StaleIndex {
+        path: PathBuf,
+        source_path: PathBuf,
+        then: String,
+        now: String,
+    },
+    #[error("{path}: the index was built with other register settings ({what}); build it again with this config: `dedupe index REGISTER -o {path} --config FILE`")]
+    IndexSettings { path: PathBuf, what: String },
 }
 
 /// A problem writing an output file.

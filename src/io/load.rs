@@ -298,6 +298,10 @@ pub fn read_table_as(
             None => read_parquet(path),
         },
         FileFormat::Spreadsheet => read_spreadsheet(path, input.sheet.as_deref()),
+        FileFormat::Index => Err(LoadError::ForeignIndex {
+            path: path.to_path_buf(),
+            message: "an index holds normalized records, not a table".to_string(),
+        }),
     }
 }
 

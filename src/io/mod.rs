@@ -3,9 +3,11 @@
 //! In: input files ([`load`]) and the results of matching. Out: the CSV outputs and
 //! `summary.json` ([`output`]) and the reports for officials ([`official`], their page
 //! template `report.html.j2` and their words in [`strings`]), and the clerical review
-//! ([`review`]: `review.csv`, `review.html`, worklists, and the reviewers' decisions). Imports
+//! ([`review`]: `review.csv`, `review.html`, worklists, and the reviewers' decisions), and
+//! register index files ([`index`]). Imports
 //! `core`, `normalize` and `matching`.
 
+pub mod index;
 pub mod load;
 pub mod official;
 pub mod output;

@@ -74,7 +74,7 @@ impl Cells for FieldRows {
 }
 
 /// Alive, dead or moved away, as the register says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Life {
     #[default]
     Active,
@@ -84,7 +84,7 @@ pub enum Life {
 
 /// One normalized row: fixed size, no heap data. Ids point into the [`Pool`]; id 0 is the
 /// empty value of each kind.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     /// 0-based data row in its table.
     pub row: usize,
@@ -346,6 +346,15 @@ impl<T: Hash + Eq> Interner<T> {
         i.intern(empty);
         i
     }
+    /// An interner holding `values` under their positions as ids (values interned before,
+    /// so all distinct).
+    fn of(values: Vec<T>) -> Self {
+        let mut ids = hashbrown::HashTable::with_capacity(values.len());
+        for (id, v) in values.iter().enumerate() {
+            ids.insert_unique(fx_hash(v), id as u32, |&i| fx_hash(&values[i as usize]));
+        }
+        Interner { ids, values }
+    }
     fn intern(&mut self, v: T) -> u32 {
         let h = fx_hash(&v);
         let values = &self.values;
@@ -538,6 +547,89 @@ pub fn build_pair(
     )
 }
 
+/// One table's records with the pool values they use, in id order: what a register index
+/// stores. Building the aid list's records on top of them gives the same ids as building
+/// both tables at once (the register's values come first either way).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredRecords {
+    pub people: Vec<Person>,
+    pub niks: Vec<NikParse>,
+    pub names: Vec<Vec<String>>,
+    pub streets: Vec<Vec<String>>,
+    pub areas: Vec<String>,
+}
+
+impl StoredRecords {
+    /// The register's records alone, as [`build_pair`] would build them first.
+    pub fn build(register: &impl Cells, status: &StatusValues, id_kind: IdKind) -> Self {
+        let mut b = RecordBuilder::new(status, id_kind);
+        let people = b.add(register);
+        StoredRecords {
+            people,
+            niks: b.niks,
+            names: b.names.values,
+            streets: b.streets.values,
+            areas: b.areas.values,
+        }
+    }
+
+    /// Whether every id of every record points into the stored values (a damaged or
+    /// foreign file must not index out of bounds later).
+    pub fn consistent(&self) -> bool {
+        let (niks, names, streets, areas) = (
+            self.niks.len(),
+            self.names.len(),
+            self.streets.len(),
+            self.areas.len(),
+        );
+        self.people.iter().enumerate().all(|(i, p)| {
+            p.row == i
+                && (p.nik as usize) < niks
+                && (p.name as usize) < names
+                && (p.street as usize) < streets
+                && (p.kelurahan as usize) < areas
+                && (p.kecamatan as usize) < areas
+                && (p.birth_place as usize) < areas
+        }) && names > 0
+            && streets > 0
+            && areas > 0
+            && niks > 0
+    }
+}
+
+/// [`build_pair`] with the register's records already built (from a register index).
+pub fn build_pair_on(
+    aid: &impl Cells,
+    register: StoredRecords,
+    status: &StatusValues,
+    id_kind: IdKind,
+) -> (Records, Records) {
+    let StoredRecords {
+        people: reg,
+        niks,
+        names,
+        streets,
+        areas,
+    } = register;
+    let mut b = RecordBuilder {
+        niks,
+        names: Interner::of(names),
+        streets: Interner::of(streets),
+        areas: Interner::of(areas),
+        status: status.clone(),
+        id_kind,
+    };
+    let aid = b.add(aid);
+    let pool = b.finish();
+    (
+        Records {
+            people: aid,
+            pool: pool.clone(),
+        },
+        Records { people: reg, pool },
+    )
+}
+
 /// Build the records of one table (tests, small tools).
 pub fn build_one(cells: &impl Cells, status: &StatusValues, id_kind: IdKind) -> Records {
     let mut b = RecordBuilder::new(status, id_kind);
@@ -640,6 +732,86 @@ mod tests {
         assert_eq!(a.nik().valid(), Some("6471054507890003"));
         assert_ne!(r0.name, r1.name);
         assert_eq!(reg.get(0).street(), &[] as &[String]);
+    }
+
+    #[test]
+    fn records_built_on_a_stored_register_are_the_records_built_at_once() {
+        use Field::*;
+        let fields = [Nik, Name, Kelurahan, BirthDate, Address, Kk, Sex, Status];
+        let reg = FieldRows::new(
+            &fields,
+            &[
+                &[
+                    "6471054507890003",
+                    "Siti Aminah",
+                    "Kel. Sepinggan",
+                    "05-07-1989",
+                    "JL. MAWAR NO 3 RT 04",
+                    "6471051203100005",
+                    "P",
+                    "",
+                ],
+                &[
+                    "6.47101E+15",
+                    "RINA",
+                    "GN. SAMARINDA",
+                    "",
+                    "",
+                    "-",
+                    "L",
+                    "MENINGGAL",
+                ],
+                &["", "", "", "NULL", "GG. DAMAI", "", "", ""],
+            ],
+        );
+        let aid = FieldRows::new(
+            &fields,
+            &[
+                &[
+                    "6471054507890003",
+                    "HJ. SITI AMINAH",
+                    "sepinggan",
+                    "5/7/1989",
+                    "JALAN MAWAR 3",
+                    "",
+                    "",
+                    "",
+                ],
+                &["123", "Budi", "Klandasan Ilir", "1/1/1970", "", "", "L", ""],
+            ],
+        );
+        let status = StatusValues::default();
+        let (aid_once, reg_once) = build_pair(&aid, &reg, &status, IdKind::Nik);
+        let stored = StoredRecords::build(&reg, &status, IdKind::Nik);
+        assert!(stored.consistent());
+        // Through the index file's encoding and back.
+        let bytes =
+            bincode::serde::encode_to_vec(&stored, bincode::config::standard()).expect("encode");
+        let (stored, _): (StoredRecords, usize) =
+            bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).expect("decode");
+        let (aid_on, reg_on) = build_pair_on(&aid, stored, &status, IdKind::Nik);
+        assert_eq!(aid_on.people, aid_once.people);
+        assert_eq!(reg_on.people, reg_once.people);
+        let (p, q) = (&aid_on.pool, &aid_once.pool);
+        assert_eq!(p.niks, q.niks);
+        assert_eq!(p.names, q.names);
+        assert_eq!(p.name_sounds, q.name_sounds);
+        assert_eq!(p.streets, q.streets);
+        assert_eq!(p.areas, q.areas);
+        assert_eq!(
+            aid_on.get(0).name,
+            reg_on.get(0).name,
+            "still one id per value"
+        );
+    }
+
+    #[test]
+    fn stored_records_with_ids_past_their_values_are_not_consistent() {
+        let reg = FieldRows::new(&[Field::Name], &[&["SITI"], &["RINA"]]);
+        let mut stored = StoredRecords::build(&reg, &StatusValues::default(), IdKind::Nik);
+        assert!(stored.consistent());
+        stored.names.truncate(2);
+        assert!(!stored.consistent());
     }
 
     // A person has no heap data and stays small: checked at compile time.

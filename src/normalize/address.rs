@@ -8,7 +8,9 @@
 //! (`KEL. SUNGAI NANGKA` = `SUNGAINANGKA`).
 
 /// RT and RW numbers; either may be unknown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct RtRw {
     pub rt: Option<u16>,
     pub rw: Option<u16>,

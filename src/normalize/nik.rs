@@ -7,7 +7,7 @@
 //! Layout: `PP KK CC DDMMYY SSSS`: province, regency/city, kecamatan of first registration,
 //! birth date (day + 40 for women), serial from 0001.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a NIK cell came from; numbers lose digits in ways text does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub enum CellKind {
 }
 
 /// Why a NIK cell was rejected or distrusted. Stable codes, used in the outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum NikIssue {
     /// The cell is empty.
@@ -74,7 +74,7 @@ impl NikIssue {
 }
 
 /// The parts of a valid NIK.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NikInfo {
     pub province: u8,
     pub regency: u8,
@@ -89,7 +89,7 @@ pub struct NikInfo {
 }
 
 /// Result of normalizing one NIK cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NikParse {
     /// 16 digits with a valid structure.
     Valid { nik: String, info: NikInfo },

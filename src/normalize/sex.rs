@@ -3,9 +3,9 @@
 //! In: `L`/`P`, `1`/`2` (SIAK's JENIS_KLMIN), `LAKI-LAKI`/`PEREMPUAN`, `PRIA`/`WANITA`, `M`/`F`,
 //! `MALE`/`FEMALE`, any case. Out: [`Sex`] or `None` when empty or unknown.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Sex {
     Male,
     Female,

@@ -1,0 +1,284 @@
+//! Register index files: the normalized register, stored for scheduled runs.
+//!
+//! In: a register's records ([`StoredRecords`]) and what a run reports of its source (path,
+//! SHA-256, size and time, rows, columns, warnings), or an index file. Out: the file
+//! (`dedupe index`), or the records and the header read back, checked.
+//!
+//! Layout (version 1): the 8 bytes `DEDUPEIX`, a little-endian `u32` format version, then
+//! two values in bincode 2's standard encoding (variable-length integers, strings as
+//! length and UTF-8 bytes): the [`IndexHeader`], then the [`StoredRecords`] (the records
+//! in row order, then the distinct NIK parses, name tokens, street tokens and area keys by
+//! id). The header comes first so that a foreign or stale index is refused before the
+//! records are read.
+
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::error::{LoadError, WriteError};
+use crate::matching::record::StoredRecords;
+
+/// The first bytes of every index file.
+pub const MAGIC: &[u8; 8] = b"DEDUPEIX";
+/// The layout version; files of another version are refused.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What an index says about itself and its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexHeader {
+    /// The dedupe version that wrote the file (normalization rules change between
+    /// versions: an index is used only by the version that wrote it).
+    pub tool_version: String,
+    /// The register file the index was built from, as given.
+    pub source_path: String,
+    pub source_sha256: String,
+    pub source_bytes: u64,
+    /// Modification time of the source, seconds since 1970 (0 when unknown).
+    pub source_mtime: u64,
+    pub rows: usize,
+    /// Field -> header(s) used, as `summary.json` reports them.
+    pub columns: std::collections::BTreeMap<String, Vec<String>>,
+    pub long_rows: usize,
+    /// The register settings the records were built with (`[register]`, `[status]`,
+    /// `id_kind`, as JSON): another config would build other records.
+    pub settings: String,
+    /// Warnings about the register that a run repeats (status and death-date columns,
+    /// cells spanning lines).
+    pub warnings: Vec<String>,
+    pub multiline_warning: Option<String>,
+}
+
+/// Size and modification time of a file, as an index records its source.
+pub fn file_stamp(path: &Path) -> std::io::Result<(u64, u64)> {
+    let meta = std::fs::metadata(path)?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    Ok((meta.len(), mtime))
+}
+
+/// Write an index file (atomically: a reader never sees half an index).
+pub fn write(path: &Path, header: &IndexHeader, records: &StoredRecords) -> Result<(), WriteError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "register.idx".to_string());
+    crate::core::fsio::write_atomic(&dir, &name, |w| {
+        let mut w = BufWriter::with_capacity(1 << 20, w);
+        w.write_all(MAGIC)?;
+        w.write_all(&FORMAT_VERSION.to_le_bytes())?;
+        let cfg = bincode::config::standard();
+        let to_io = |e: bincode::error::EncodeError| std::io::Error::other(e.to_string());
+        bincode::serde::encode_into_std_write(header, &mut w, cfg).map_err(to_io)?;
+        bincode::serde::encode_into_std_write(records, &mut w, cfg).map_err(to_io)?;
+        w.flush()
+    })?;
+    Ok(())
+}
+
+/// An open index whose header has been read: check it, then read the records.
+pub struct IndexReader {
+    path: PathBuf,
+    reader: BufReader<std::fs::File>,
+    pub header: IndexHeader,
+}
+
+/// Whether a file starts like an index (its extension aside).
+pub fn is_index(path: &Path) -> bool {
+    let mut head = [0u8; 8];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && &head == MAGIC
+}
+
+impl IndexReader {
+    /// Open an index and read its header. A file of another format, layout version or
+    /// dedupe version is refused.
+    pub fn open(path: &Path) -> Result<IndexReader, LoadError> {
+        let foreign = |message: String| LoadError::ForeignIndex {
+            path: path.to_path_buf(),
+            message,
+        };
+        let file = std::fs::File::open(path).map_err(|source| LoadError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut head = [0u8; 12];
+        reader
+            .read_exact(&mut head)
+            .map_err(|_| foreign("too short to be an index".to_string()))?;
+        if &head[..8] != MAGIC {
+            return Err(foreign("it does not start with DEDUPEIX".to_string()));
+        }
+        let version = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
+        if version != FORMAT_VERSION {
+            return Err(foreign(format!(
+                "layout version {version}, this version reads {FORMAT_VERSION}"
+            )));
+        }
+        let header: IndexHeader =
+            bincode::serde::decode_from_std_read(&mut reader, bincode::config::standard())
+                .map_err(|e| foreign(format!("unreadable header: {e}")))?;
+        if header.tool_version != env!("CARGO_PKG_VERSION") {
+            return Err(foreign(format!(
+                "written by dedupe {}, this is {}",
+                header.tool_version,
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+        Ok(IndexReader {
+            path: path.to_path_buf(),
+            reader,
+            header,
+        })
+    }
+
+    /// Refuse the index when its source file is still where it was and has changed. The
+    /// source is hashed only when its size or time differ from those recorded. A source
+    /// that is gone is no reason to refuse (the index holds the records): `Ok(false)`.
+    pub fn check_source(
+        &self,
+        hash: impl Fn(&Path) -> Result<String, LoadError>,
+    ) -> Result<bool, LoadError> {
+        let source = PathBuf::from(&self.header.source_path);
+        let Ok((bytes, mtime)) = file_stamp(&source) else {
+            return Ok(false);
+        };
+        if bytes == self.header.source_bytes && mtime == self.header.source_mtime {
+            return Ok(true);
+        }
+        let now = hash(&source)?;
+        if now != self.header.source_sha256 {
+            return Err(LoadError::StaleIndex {
+                path: self.path.clone(),
+                source_path: source,
+                then: self.header.source_sha256.clone(),
+                now,
+            });
+        }
+        Ok(true)
+    }
+
+    /// Read the records (after the header's checks).
+    pub fn records(mut self) -> Result<StoredRecords, LoadError> {
+        let records: StoredRecords =
+            bincode::serde::decode_from_std_read(&mut self.reader, bincode::config::standard())
+                .map_err(|e| LoadError::ForeignIndex {
+                    path: self.path.clone(),
+                    message: format!("unreadable records: {e}"),
+                })?;
+        if records.people.len() != self.header.rows || !records.consistent() {
+            return Err(LoadError::ForeignIndex {
+                path: self.path,
+                message: "its records do not fit together (a damaged file)".to_string(),
+            });
+        }
+        Ok(records)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::{Field, IdKind, StatusValues};
+    use crate::matching::record::FieldRows;
+
+    fn header(source: &Path) -> IndexHeader {
+        let (source_bytes, source_mtime) = file_stamp(source).expect("stamp");
+        IndexHeader {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            source_path: source.display().to_string(),
+            source_sha256: "abc".to_string(),
+            source_bytes,
+            source_mtime,
+            rows: 2,
+            columns: Default::default(),
+            long_rows: 0,
+            settings: "{}".to_string(),
+            warnings: vec!["a warning".to_string()],
+            multiline_warning: None,
+        }
+    }
+
+    fn records() -> StoredRecords {
+        let rows = FieldRows::new(
+            &[Field::Nik, Field::Name],
+            &[&["6471054507890003", "SITI AMINAH"], &["", "RINA"]],
+        );
+        StoredRecords::build(&rows, &StatusValues::default(), IdKind::Nik)
+    }
+
+    #[test]
+    fn an_index_reads_back_what_was_written() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let source = dir.path().join("population.csv");
+        std::fs::write(&source, "NIK,NAMA\n").expect("source");
+        let path = dir.path().join("register.idx");
+        write(&path, &header(&source), &records()).expect("written");
+        assert!(is_index(&path));
+        assert!(!is_index(&source));
+        let r = IndexReader::open(&path).expect("opened");
+        assert_eq!(r.header, header(&source));
+        assert!(r
+            .check_source(|_| panic!("unchanged source: not hashed"))
+            .expect("fresh"));
+        assert_eq!(r.records().expect("records"), records());
+    }
+
+    #[test]
+    fn foreign_damaged_and_stale_indexes_are_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let source = dir.path().join("population.csv");
+        std::fs::write(&source, "NIK,NAMA\n").expect("source");
+        let path = dir.path().join("register.idx");
+        write(&path, &header(&source), &records()).expect("written");
+        let good = std::fs::read(&path).expect("read");
+        let refused = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).expect("write");
+            match IndexReader::open(&path).and_then(IndexReader::records) {
+                Err(LoadError::ForeignIndex { message, .. }) => message,
+                other => panic!("not refused: {:?}", other.map(|r| r.people.len())),
+            }
+        };
+        assert!(refused(b"NIK,NAMA\n1,2\n").contains("DEDUPEIX"));
+        assert!(refused(b"DEDU").contains("too short"));
+        let mut v2 = good.clone();
+        v2[8] = 2;
+        assert!(refused(&v2).contains("layout version 2"));
+        // Cut short: the records are unreadable.
+        assert!(refused(&good[..good.len() - 3]).contains("unreadable records"));
+        // Another dedupe version wrote it.
+        let mut old = header(&source);
+        old.tool_version = "0.0.1".to_string();
+        write(&path, &old, &records()).expect("written");
+        assert!(refused(&std::fs::read(&path).expect("read")).contains("dedupe 0.0.1"));
+        // The source changed since: refused as stale when its hash differs.
+        write(&path, &header(&source), &records()).expect("written");
+        std::fs::write(&source, "NIK,NAMA\n6471054507890003,SITI\n").expect("changed");
+        let r = IndexReader::open(&path).expect("opened");
+        match r.check_source(|_| Ok("def".to_string())) {
+            Err(LoadError::StaleIndex { then, now, .. }) => {
+                assert_eq!((then, now), ("abc".into(), "def".into()))
+            }
+            other => panic!("not stale: {other:?}"),
+        }
+        // Same hash (the file was only touched): used.
+        assert!(r
+            .check_source(|_| Ok("abc".to_string()))
+            .expect("same content"));
+        // The source is gone: the index stands on its own.
+        std::fs::remove_file(&source).expect("rm");
+        assert!(!r
+            .check_source(|_| panic!("nothing to hash"))
+            .expect("no source"));
+    }
+}

@@ -1,0 +1,167 @@
+//! Register indexes (`dedupe index`): a run on an index writes the same outputs as a run
+//! on the register file; a stale, foreign or differently configured index is refused with
+//! exit code 2 and a message naming the fix.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn dedupe() -> Command {
+    Command::cargo_bin("dedupe").expect("binary")
+}
+
+fn index(register: &Path, idx: &Path) {
+    dedupe()
+        .args(["index", "-q", "-o"])
+        .arg(idx)
+        .arg(register)
+        .assert()
+        .success();
+}
+
+fn run(aid: &Path, register: &Path, out: &Path, threads: &str) {
+    dedupe()
+        .arg(aid)
+        .arg(register)
+        .arg("-o")
+        .arg(out)
+        .args(["-q", "--threads", threads])
+        .assert()
+        .success();
+}
+
+// The workbooks are left out: they carry the time they were written.
+const OUTPUTS: [&str; 8] = [
+    "decisions.csv",
+    "verified.csv",
+    "duplicates.csv",
+    "rejected.csv",
+    "model.json",
+    "review.csv",
+    "review.html",
+    "report.html",
+];
+
+#[test]
+fn a_run_on_an_index_writes_what_a_run_on_the_register_writes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    common::small_city(dir.path());
+    let (aid, register) = (
+        dir.path().join("aid.csv"),
+        dir.path().join("population.parquet"),
+    );
+    let idx = dir.path().join("population.idx");
+    index(&register, &idx);
+    run(&aid, &register, &dir.path().join("from-file"), "2");
+    run(&aid, &idx, &dir.path().join("from-index"), "1");
+    for f in OUTPUTS {
+        let a = std::fs::read(dir.path().join("from-file").join(f)).expect(f);
+        let b = std::fs::read(dir.path().join("from-index").join(f)).expect(f);
+        assert!(
+            a == b,
+            "{f} differs between the register file and its index"
+        );
+    }
+    // The summary reports the register file the index was built from.
+    let summary = |d: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(dir.path().join(d).join("summary.json")).expect("s");
+        serde_json::from_str(&text).expect("json")
+    };
+    let (a, b) = (summary("from-file"), summary("from-index"));
+    assert_eq!(a["register"], b["register"]);
+    assert_eq!(a["warnings"], b["warnings"]);
+    assert_eq!(b["register"]["path"], register.display().to_string());
+}
+
+#[test]
+fn a_stale_index_is_refused_and_a_touched_source_is_not() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let register = dir.path().join("population.parquet");
+    std::fs::copy(fixtures.join("population.parquet"), &register).expect("copy");
+    let idx = dir.path().join("register.idx");
+    index(&register, &idx);
+    let aid = fixtures.join("aid.csv");
+    // Rewritten with the same bytes (a copy again, newer time): still the same register.
+    std::fs::copy(fixtures.join("population.parquet"), &register).expect("copy");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(&register)
+        .and_then(|f| f.set_modified(later))
+        .expect("touch");
+    run(&aid, &idx, &dir.path().join("out"), "2");
+    // Another register in its place: refused, and the message says how to rebuild.
+    std::fs::copy(fixtures.join("pandas_register.parquet"), &register).expect("copy");
+    dedupe()
+        .arg(&aid)
+        .arg(&idx)
+        .arg("-o")
+        .arg(dir.path().join("out2"))
+        .arg("-q")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has changed since"))
+        .stderr(predicate::str::contains("dedupe index"));
+    assert!(!dir.path().join("out2").join("decisions.csv").exists());
+}
+
+#[test]
+fn foreign_and_differently_configured_indexes_are_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let aid = fixtures.join("aid.csv");
+    // Not an index at all.
+    let fake = dir.path().join("fake.idx");
+    std::fs::write(&fake, "NIK;NAMA\n6471054507890003;SITI\n").expect("fake");
+    dedupe()
+        .arg(&aid)
+        .arg(&fake)
+        .arg("-q")
+        .arg("-o")
+        .arg(dir.path().join("o1"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a register index"));
+    // Built with other status values than the run's config.
+    let idx = dir.path().join("register.idx");
+    index(&fixtures.join("population.parquet"), &idx);
+    let config = dir.path().join("dedupe.toml");
+    std::fs::write(&config, "[status]\ndeceased = [\"WAFAT\"]\n").expect("config");
+    dedupe()
+        .arg(&aid)
+        .arg(&idx)
+        .arg("-q")
+        .arg("-c")
+        .arg(&config)
+        .arg("-o")
+        .arg(dir.path().join("o2"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("other register settings (status)"));
+    // An index given as the aid list, and an index of an index.
+    dedupe()
+        .arg(&idx)
+        .arg(fixtures.join("population.parquet"))
+        .arg("-q")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a register index"));
+    dedupe()
+        .args(["index", "-q", "-o"])
+        .arg(dir.path().join("again.idx"))
+        .arg(&idx)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already an index"));
+    dedupe()
+        .args(["index", "-q", "-o"])
+        .arg(dir.path().join("register.bin"))
+        .arg(fixtures.join("population.parquet"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".idx"));
+}
