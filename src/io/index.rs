@@ -4,16 +4,26 @@
 //! SHA-256, size and time, rows, columns, warnings), or an index file. Out: the file
 //! (`dedupe index`), or the records and the header read back, checked.
 //!
-//! Layout (version 1): the 8 bytes `DEDUPEIX`, a little-endian `u32` format version, then
-//! two values in bincode 2's standard encoding (variable-length integers, strings as
-//! length and UTF-8 bytes): the [`IndexHeader`], then the [`StoredRecords`] (the records
-//! in row order, then the distinct NIK parses, name tokens, street tokens and area keys by
-//! id). The header comes first so that a foreign or stale index is refused before the
-//! records are read.
+//! Layout (version 1; integers little-endian, values in bincode 2's standard encoding:
+//! variable-length integers, strings as length and UTF-8 bytes):
+//! - the 8 bytes `DEDUPEIX` and a `u32` format version;
+//! - the [`IndexHeader`] (one bincode value);
+//! - five sections, in this order: the records in row order ([`Person`]), then by id the
+//!   distinct NIK parses, name tokens, street tokens and area keys of [`StoredRecords`].
+//!   A section is a `u32` count of chunks, a `u64` byte length per chunk, then the chunks;
+//!   a chunk is one bincode `Vec` of up to 65,536 items. Chunks are encoded and decoded in
+//!   parallel, one section in memory at a time.
+//!
+//! The header comes first so that a foreign or stale index is refused before the records
+//! are read.
+//!
+//! [`Person`]: crate::matching::record::Person
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::{LoadError, WriteError};
@@ -74,19 +84,105 @@ pub fn write(path: &Path, header: &IndexHeader, records: &StoredRecords) -> Resu
         let mut w = BufWriter::with_capacity(1 << 20, w);
         w.write_all(MAGIC)?;
         w.write_all(&FORMAT_VERSION.to_le_bytes())?;
-        let cfg = bincode::config::standard();
-        let to_io = |e: bincode::error::EncodeError| std::io::Error::other(e.to_string());
-        bincode::serde::encode_into_std_write(header, &mut w, cfg).map_err(to_io)?;
-        bincode::serde::encode_into_std_write(records, &mut w, cfg).map_err(to_io)?;
+        bincode::serde::encode_into_std_write(header, &mut w, bincode::config::standard())
+            .map_err(encode_error)?;
+        write_section(&mut w, &records.people)?;
+        write_section(&mut w, &records.niks)?;
+        write_section(&mut w, &records.names)?;
+        write_section(&mut w, &records.streets)?;
+        write_section(&mut w, &records.areas)?;
         w.flush()
     })?;
     Ok(())
+}
+
+/// Items per chunk of a section.
+const CHUNK: usize = 1 << 16;
+
+fn encode_error(e: bincode::error::EncodeError) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+/// One section: its chunks encoded in parallel, written with their lengths first.
+fn write_section<T: Serialize + Sync>(w: &mut dyn Write, items: &[T]) -> std::io::Result<()> {
+    let chunks: Vec<Vec<u8>> = items
+        .par_chunks(CHUNK)
+        .map(|c| bincode::serde::encode_to_vec(c, bincode::config::standard()))
+        .collect::<Result<_, _>>()
+        .map_err(encode_error)?;
+    w.write_all(&(chunks.len() as u32).to_le_bytes())?;
+    for c in &chunks {
+        w.write_all(&(c.len() as u64).to_le_bytes())?;
+    }
+    for c in &chunks {
+        w.write_all(c)?;
+    }
+    Ok(())
+}
+
+/// Read one section: its bytes (never more than the file has left), then its chunks
+/// decoded in parallel. An error names what is wrong with the section.
+fn read_section<T: DeserializeOwned + Send>(
+    r: &mut impl Read,
+    left: &mut u64,
+    what: &str,
+) -> Result<Vec<T>, String> {
+    let mut take = |n: u64| -> Result<Vec<u8>, String> {
+        if n > *left {
+            return Err(format!("the {what} section is longer than the file"));
+        }
+        let mut buf = Vec::with_capacity(n as usize);
+        r.take(n)
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("the {what} section cannot be read: {e}"))?;
+        if buf.len() as u64 != n {
+            return Err(format!("the {what} section is cut short"));
+        }
+        *left -= n;
+        Ok(buf)
+    };
+    let count = u32::from_le_bytes(take(4)?.try_into().unwrap_or_default()) as u64;
+    let lengths: Vec<u64> = take(count * 8)?
+        .chunks_exact(8)
+        .map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
+        .collect();
+    let total = lengths
+        .iter()
+        .try_fold(0u64, |a, &b| a.checked_add(b))
+        .ok_or_else(|| format!("the {what} section's lengths overflow"))?;
+    let bytes = take(total)?;
+    let mut chunks = Vec::with_capacity(lengths.len());
+    let mut at = 0usize;
+    for &n in &lengths {
+        chunks.push(&bytes[at..at + n as usize]);
+        at += n as usize;
+    }
+    let decoded: Vec<Vec<T>> = chunks
+        .par_iter()
+        .map(|c| {
+            bincode::serde::decode_from_slice::<Vec<T>, _>(c, bincode::config::standard())
+                .map(|(v, used)| (v, used == c.len()))
+                .map_err(|e| format!("the {what} section is unreadable: {e}"))
+                .and_then(|(v, whole)| {
+                    whole
+                        .then_some(v)
+                        .ok_or_else(|| format!("the {what} section has stray bytes"))
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(decoded.iter().map(Vec::len).sum());
+    for d in decoded {
+        out.extend(d);
+    }
+    Ok(out)
 }
 
 /// An open index whose header has been read: check it, then read the records.
 pub struct IndexReader {
     path: PathBuf,
     reader: BufReader<std::fs::File>,
+    /// Bytes of the file after the header.
+    left: u64,
     pub header: IndexHeader,
 }
 
@@ -111,6 +207,7 @@ impl IndexReader {
             path: path.to_path_buf(),
             source,
         })?;
+        let size = file.metadata().map_or(0, |m| m.len());
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut head = [0u8; 12];
         reader
@@ -125,9 +222,16 @@ impl IndexReader {
                 "layout version {version}, this version reads {FORMAT_VERSION}"
             )));
         }
+        // The header is small: it is read through a counting reader to know where the
+        // sections start.
+        let mut counted = Counting {
+            inner: &mut reader,
+            n: 0,
+        };
         let header: IndexHeader =
-            bincode::serde::decode_from_std_read(&mut reader, bincode::config::standard())
+            bincode::serde::decode_from_std_read(&mut counted, bincode::config::standard())
                 .map_err(|e| foreign(format!("unreadable header: {e}")))?;
+        let left = size.saturating_sub(12 + counted.n);
         if header.tool_version != env!("CARGO_PKG_VERSION") {
             return Err(foreign(format!(
                 "written by dedupe {}, this is {}",
@@ -138,6 +242,7 @@ impl IndexReader {
         Ok(IndexReader {
             path: path.to_path_buf(),
             reader,
+            left,
             header,
         })
     }
@@ -170,12 +275,20 @@ impl IndexReader {
 
     /// Read the records (after the header's checks).
     pub fn records(mut self) -> Result<StoredRecords, LoadError> {
-        let records: StoredRecords =
-            bincode::serde::decode_from_std_read(&mut self.reader, bincode::config::standard())
-                .map_err(|e| LoadError::ForeignIndex {
-                    path: self.path.clone(),
-                    message: format!("unreadable records: {e}"),
-                })?;
+        let (r, left) = (&mut self.reader, &mut self.left);
+        let mut read = || -> Result<StoredRecords, String> {
+            Ok(StoredRecords {
+                people: read_section(r, left, "records")?,
+                niks: read_section(r, left, "NIK")?,
+                names: read_section(r, left, "name")?,
+                streets: read_section(r, left, "street")?,
+                areas: read_section(r, left, "area")?,
+            })
+        };
+        let records = read().map_err(|message| LoadError::ForeignIndex {
+            path: self.path.clone(),
+            message,
+        })?;
         if records.people.len() != self.header.rows || !records.consistent() {
             return Err(LoadError::ForeignIndex {
                 path: self.path,
@@ -183,6 +296,20 @@ impl IndexReader {
             });
         }
         Ok(records)
+    }
+}
+
+/// A reader that counts the bytes read through it.
+struct Counting<'a, R: Read> {
+    inner: &'a mut R,
+    n: u64,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n += n as u64;
+        Ok(n)
     }
 }
 
@@ -215,6 +342,29 @@ mod tests {
             &[&["6471054507890003", "SITI AMINAH"], &["", "RINA"]],
         );
         StoredRecords::build(&rows, &StatusValues::default(), IdKind::Nik)
+    }
+
+    /// The bytes of the five sections of `r` (the end of an index file).
+    fn records_bytes(r: &StoredRecords) -> usize {
+        let mut v = Vec::new();
+        write_section(&mut v, &r.people).expect("w");
+        write_section(&mut v, &r.niks).expect("w");
+        write_section(&mut v, &r.names).expect("w");
+        write_section(&mut v, &r.streets).expect("w");
+        write_section(&mut v, &r.areas).expect("w");
+        v.len()
+    }
+
+    #[test]
+    fn sections_of_many_chunks_read_back_in_order() {
+        let items: Vec<String> = (0..CHUNK * 2 + 7).map(|i| i.to_string()).collect();
+        let mut bytes = Vec::new();
+        write_section(&mut bytes, &items).expect("written");
+        let mut left = bytes.len() as u64;
+        let back: Vec<String> =
+            read_section(&mut bytes.as_slice(), &mut left, "test").expect("read");
+        assert_eq!(back, items);
+        assert_eq!(left, 0);
     }
 
     #[test]
@@ -255,7 +405,12 @@ mod tests {
         v2[8] = 2;
         assert!(refused(&v2).contains("layout version 2"));
         // Cut short: the records are unreadable.
-        assert!(refused(&good[..good.len() - 3]).contains("unreadable records"));
+        assert!(refused(&good[..good.len() - 3]).contains("longer than the file"));
+        // A chunk length past the end of the file.
+        let mut long = good.clone();
+        let at = good.len() - records_bytes(&records()) + 4;
+        long[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(refused(&long).contains("longer than the file"));
         // Another dedupe version wrote it.
         let mut old = header(&source);
         old.tool_version = "0.0.1".to_string();
