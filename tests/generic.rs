@@ -42,11 +42,10 @@ fn write(path: &Path, rows: &[[String; 8]]) {
     w.flush().expect("flush");
 }
 
-#[test]
-fn generic_ids_link_exactly_and_by_fuzzy_matching() {
-    let dir = tempfile::tempdir().expect("tempdir");
+/// 400 people with plain 7-digit identifiers.
+fn people() -> Vec<[String; 8]> {
     let mut rng = Rng::new(3);
-    let people: Vec<[String; 8]> = (0..400)
+    (0..400)
         .map(|i| {
             [
                 format!("rec-{i}-org"),
@@ -64,7 +63,95 @@ fn generic_ids_link_exactly_and_by_fuzzy_matching() {
                 format!("{}", 1_000_000 + i * 7_919 % 8_999_999),
             ]
         })
-        .collect();
+        .collect()
+}
+
+/// The config mapping FEBRL-style columns, with `id_kind = "generic"`.
+fn generic_config(dir: &Path) -> std::path::PathBuf {
+    let config = dir.join("generic.toml");
+    let columns = "nik = \"soc_sec_id\"\nname = [\"given_name\", \"surname\"]\naddress = [\"street_number\", \"address_1\"]\nkelurahan = \"suburb\"\nbirth_date = \"date_of_birth\"\naid_id = \"rec_id\"\n";
+    std::fs::write(
+        &config,
+        format!("id_kind = \"generic\"\n[aid.columns]\n{columns}[register.columns]\n{columns}"),
+    )
+    .expect("config");
+    config
+}
+
+/// Run on a list against `people`; the rows of decisions.csv.
+fn run(dir: &Path, list: &[[String; 8]], people: &[[String; 8]]) -> Vec<csv::StringRecord> {
+    let (aid, register) = (dir.join("list.csv"), dir.join("people.csv"));
+    write(&aid, list);
+    write(&register, people);
+    let out = dir.join("out");
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(&aid)
+        .arg(&register)
+        .arg("-o")
+        .arg(&out)
+        .arg("-c")
+        .arg(generic_config(dir))
+        .arg("-q")
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(out.join("decisions.csv")).expect("decisions");
+    r.records().map(|x| x.expect("row")).collect()
+}
+
+#[test]
+fn an_identifier_one_error_away_finds_its_person_but_never_joins_a_stranger_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let people = people();
+    let swap = |id: &str, i: usize| {
+        let mut b = id.as_bytes().to_vec();
+        b.swap(i, i + 1);
+        String::from_utf8(b).expect("ascii")
+    };
+    // The person behind row 81: the given name mistyped, no birth date, identifier digits
+    // swapped; surname, street and suburb as the register has them.
+    let mut moved = people[100].clone();
+    moved[0] = "rec-a".into();
+    moved[1] = format!("{}x", moved[1]);
+    moved[6] = String::new();
+    moved[7] = swap(&people[100][7], 2);
+    assert_ne!(moved[7], people[100][7]);
+    // Row 2: a stranger whose identifier is one digit from someone's, nothing else alike.
+    let mut id: Vec<u8> = people[200][7].clone().into_bytes();
+    id[6] = if id[6] == b'9' { b'0' } else { id[6] + 1 };
+    let stranger = [
+        "rec-b".to_string(),
+        "zebedee".into(),
+        "quixote".into(),
+        "999".into(),
+        "nowhere lane".into(),
+        "alice springs".into(),
+        "19000101".into(),
+        String::from_utf8(id).expect("ascii"),
+    ];
+    // 80 people as they are come first: the model is estimated from their links.
+    let mut list: Vec<[String; 8]> = people[..80].to_vec();
+    list.push(moved);
+    list.push(stranger);
+    let rows = run(dir.path(), &list, &people);
+    assert_eq!(
+        (&rows[80][3], &rows[80][4], &rows[80][5]),
+        ("VERIFIED", "NIK_CORRECTED", people[100][7].as_str()),
+        "{:?}",
+        rows[80]
+    );
+    assert_eq!(
+        (&rows[81][3], &rows[81][5]),
+        ("NOT_IN_REGISTER", ""),
+        "{:?}",
+        rows[81]
+    );
+}
+
+#[test]
+fn generic_ids_link_exactly_and_by_fuzzy_matching() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let people = people();
     // The list: 60 people as they are, 5 with one identifier digit mistyped, 5 strangers.
     let mut list: Vec<[String; 8]> = people[..60].to_vec();
     for p in &people[60..65] {
@@ -87,30 +174,7 @@ fn generic_ids_link_exactly_and_by_fuzzy_matching() {
             format!("{}", 90_000_000 + k),
         ]);
     }
-    let (aid, register) = (dir.path().join("list.csv"), dir.path().join("people.csv"));
-    write(&aid, &list);
-    write(&register, &people);
-    let config = dir.path().join("generic.toml");
-    let columns = "nik = \"soc_sec_id\"\nname = [\"given_name\", \"surname\"]\naddress = [\"street_number\", \"address_1\"]\nkelurahan = \"suburb\"\nbirth_date = \"date_of_birth\"\naid_id = \"rec_id\"\n";
-    std::fs::write(
-        &config,
-        format!("id_kind = \"generic\"\n[aid.columns]\n{columns}[register.columns]\n{columns}"),
-    )
-    .expect("config");
-    let out = dir.path().join("out");
-    Command::cargo_bin("dedupe")
-        .expect("binary")
-        .arg(&aid)
-        .arg(&register)
-        .arg("-o")
-        .arg(&out)
-        .arg("-c")
-        .arg(&config)
-        .arg("-q")
-        .assert()
-        .success();
-    let mut r = csv::Reader::from_path(out.join("decisions.csv")).expect("decisions");
-    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    let rows = run(dir.path(), &list, &people);
     assert_eq!(rows.len(), 70);
     for (i, row) in rows.iter().enumerate() {
         let (status, reason, register_id) = (&row[3], &row[4], &row[5]);

@@ -224,7 +224,7 @@ fn nik_variants(p: Rec<'_>) -> Vec<u64> {
         NikParse::Valid { nik, .. } => (nik.as_str(), None),
         NikParse::Invalid { cleaned, issue } => (cleaned.as_str(), Some(*issue)),
         NikParse::Damaged { digits, issue } => (digits.as_str(), Some(*issue)),
-        NikParse::Generic(_) => return vec![],
+        NikParse::Generic(id) => return generic_variants(id),
     };
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return vec![];
@@ -277,6 +277,58 @@ fn nik_variants(p: Rec<'_>) -> Vec<u64> {
             }
         }
         _ => {}
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The index key of a plain identifier (`id_kind = "generic"`): a hash of its text with
+/// the top bit set, so that it never equals a NIK's value (below 10^16).
+fn generic_key(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id) | 1 << 63
+}
+
+/// Keys of the identifiers one typing error away from a plain identifier: a character
+/// replaced by another of its kind (digit for digit, letter for letter) or two
+/// neighbours swapped. Identifiers longer than 24 characters get none.
+fn generic_variants(id: &str) -> Vec<u64> {
+    let b = id.as_bytes();
+    if b.len() < 2 || b.len() > 24 || !b.iter().all(u8::is_ascii_alphanumeric) {
+        return vec![];
+    }
+    let mut v = b.to_vec();
+    let mut out = Vec::new();
+    let mut key = |v: &[u8]| {
+        // ASCII alphanumerics only: always UTF-8.
+        if let Ok(s) = std::str::from_utf8(v) {
+            out.push(generic_key(s));
+        }
+    };
+    for i in 0..v.len() {
+        let orig = v[i];
+        let class: &[u8] = if orig.is_ascii_digit() {
+            b"0123456789"
+        } else if orig.is_ascii_uppercase() {
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        } else {
+            b"abcdefghijklmnopqrstuvwxyz"
+        };
+        for &c in class {
+            if c != orig {
+                v[i] = c;
+                key(&v);
+            }
+        }
+        v[i] = orig;
+    }
+    for i in 0..v.len() - 1 {
+        if v[i] != v[i + 1] {
+            v.swap(i, i + 1);
+            key(&v);
+            v.swap(i, i + 1);
+        }
     }
     out.sort_unstable();
     out.dedup();
@@ -342,10 +394,11 @@ fn nik_index(register: &Records) -> KeyIndex {
             .par_iter()
             .enumerate()
             .filter_map(|(i, p)| {
-                p.nik()
-                    .valid()
-                    .and_then(|n| n.parse().ok())
-                    .map(|v| (v, i as u32))
+                let key = match p.nik() {
+                    NikParse::Generic(id) if !id.is_empty() => Some(generic_key(id)),
+                    n => n.valid().and_then(|n| n.parse().ok()),
+                };
+                key.map(|v| (v, i as u32))
             })
             .collect(),
     )
@@ -544,6 +597,29 @@ mod tests {
     fn people(rows: &[[&str; 6]]) -> Records {
         let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
         records(&FIELDS, &rows)
+    }
+
+    #[test]
+    fn plain_identifiers_one_typing_error_away_are_variants() {
+        let v = generic_variants("A1234");
+        for near in ["A1235", "A0234", "B1234", "1A234", "A1324", "A1243"] {
+            assert!(
+                v.contains(&generic_key(near)),
+                "{near} is one error from A1234"
+            );
+        }
+        for far in ["A1234", "A12345", "a1234", "B1235", "A4321", "A1-234"] {
+            assert!(!v.contains(&generic_key(far)), "{far} is not");
+        }
+        // A letter with 25 others, four digits with 9 others each, four swaps.
+        assert_eq!(v.len(), 25 + 4 * 9 + 4);
+        assert!(
+            generic_variants("A-1234").is_empty(),
+            "only letters and digits"
+        );
+        assert!(generic_variants(&"1".repeat(25)).is_empty(), "too long");
+        // Never a NIK's value.
+        assert!(v.iter().all(|&k| k >= 1 << 63));
     }
 
     #[test]

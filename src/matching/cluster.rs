@@ -147,7 +147,7 @@ pub fn strong_pair(a: Rec<'_>, b: Rec<'_>, model: &Model, cfg: &MatchConfig) -> 
             crate::normalize::nik::NikParse::Generic(_)
         )
     );
-    let name_ok = g.0[0].is_some_and(|l| l <= 3) || generic;
+    let name_ok = g.0[0].is_some_and(|l| l <= 3) || (generic && !s.near_id_alone(&g));
     // Two NIKs far apart: the same person only when all the rest agrees.
     let nik_ok =
         !both_valid || nik_near || generic || crate::matching::link::corroborated(a, b, &g);

@@ -653,7 +653,7 @@ pub fn link_fuzzy(
             // Splink (a replaced name is one field against the others); the probability
             // and the lead over the runner-up still have to clear their bars.
             let generic = matches!(a.nik(), NikParse::Generic(_));
-            let name_ok = g.0[0].is_some_and(|l| l <= 3) || generic;
+            let name_ok = g.0[0].is_some_and(|l| l <= 3) || (generic && !s.near_id_alone(g));
             // Two mistyped digits count only with the person's own fields behind them: the
             // name (strong or exact), the birth date, and the household (KK) or, without a
             // KK, the kelurahan and the sex.

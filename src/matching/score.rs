@@ -49,6 +49,25 @@ pub struct Score {
 
 const FLOOR: f64 = 1e-9;
 
+/// Bits the fields other than the identifier must add up to for a near identifier (one
+/// character replaced or two swapped, not the same) to join two records.
+pub const NEAR_ID_SUPPORT: f64 = 0.0;
+
+impl Score {
+    /// Whether a near identifier would join the pair on its own: the identifier is one
+    /// error away, not the same, and the other fields together do not lean towards the
+    /// same person. Similar identifiers are weak evidence alone: in 5,000 random 7-digit
+    /// identifiers, one in thirty has another a single digit away.
+    pub fn near_id_alone(&self, g: &Gamma) -> bool {
+        const ID: usize = 2;
+        let others: f64 = (0..N_FIELDS)
+            .filter(|&f| f != ID)
+            .map(|f| self.parts[f])
+            .sum();
+        matches!(g.0[ID], Some(1..=3)) && others < NEAR_ID_SUPPORT
+    }
+}
+
 impl Default for Model {
     /// Priors that work without training data.
     fn default() -> Self {
@@ -391,6 +410,48 @@ mod tests {
             let d = decimals as usize;
             let std = if plus { format!("{x:+.d$}") } else { format!("{x:.d$}") };
             proptest::prop_assert_eq!(fast, std);
+        }
+    }
+
+    #[test]
+    fn a_near_identifier_never_joins_a_pair_alone() {
+        // name, birth_date, nik, sex, kk, kelurahan, rt, street, birth_place
+        let score = |parts: [f64; N_FIELDS]| Score {
+            weight: parts.iter().sum(),
+            parts,
+            probability: 0.99,
+        };
+        let gamma = |id: u8| {
+            Gamma([
+                Some(5),
+                Some(4),
+                Some(id),
+                None,
+                None,
+                Some(1),
+                None,
+                Some(2),
+                None,
+            ])
+        };
+        let strangers = score([-5.6, -4.1, 21.5, 0.0, 0.0, -2.0, 0.0, -1.0, 0.0]);
+        let same_home = score([-5.6, 0.0, 21.5, 0.0, 0.0, 4.6, 0.0, 6.0, 0.0]);
+        for (s, id, alone) in [
+            (&strangers, 1, true),
+            (&strangers, 2, true),
+            (&strangers, 3, true),
+            // The same identifier is the exact-link rules' to judge, not this one's.
+            (&strangers, 0, false),
+            (&strangers, 5, false),
+            // The rest leans towards the same person: the identifier is not alone.
+            (&same_home, 1, false),
+        ] {
+            assert_eq!(
+                s.near_id_alone(&gamma(id)),
+                alone,
+                "level {id}: {:?}",
+                s.parts
+            );
         }
     }
 
