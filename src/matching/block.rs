@@ -343,15 +343,20 @@ pub struct Blocker {
     pub max_block: usize,
 }
 
-/// (key, row) entries sorted, with a hash table from each key to its first entry: a lookup
-/// costs one probe instead of a binary search over millions of entries.
+/// (key, row) entries ordered by the key's mixed hash (then key, then row), with a
+/// directory of hash buckets: a lookup reads one directory slot and scans a bucket of two
+/// or three entries. Building it is one parallel sort and one counting pass (a hash table
+/// of a 5 M-row register's NIKs took 0.4 s to fill on one thread).
 #[derive(Debug)]
 struct KeyIndex {
     entries: Vec<(u64, u32)>,
-    heads: hashbrown::HashTable<u32>,
+    /// Where each bucket (the top bits of the mixed key) starts in `entries`; one more
+    /// slot at the end.
+    dir: Vec<usize>,
+    shift: u32,
 }
 
-/// Keys are already hashes (FNV-1a) or NIK values: mix them once for the table.
+/// Keys are already hashes (FNV-1a) or NIK values: mix them once for the directory.
 fn mix(key: u64) -> u64 {
     key.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
 }
@@ -359,31 +364,41 @@ fn mix(key: u64) -> u64 {
 impl KeyIndex {
     /// Index (key, row) pairs given in any order; repeated pairs count once.
     fn new(mut entries: Vec<(u64, u32)>) -> KeyIndex {
-        entries.par_sort_unstable();
+        entries.par_sort_unstable_by_key(|&(k, r)| (mix(k), k, r));
         entries.dedup();
-        let mut heads = hashbrown::HashTable::with_capacity(entries.len() / 2 + 1);
-        for (i, e) in entries.iter().enumerate() {
-            if i == 0 || entries[i - 1].0 != e.0 {
-                heads.insert_unique(mix(e.0), i as u32, |&j| mix(entries[j as usize].0));
-            }
+        // About two entries a bucket.
+        let bits = (entries.len() / 2)
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(1);
+        let shift = 64 - bits;
+        let mut dir = vec![0usize; (1usize << bits) + 1];
+        for &(k, _) in &entries {
+            dir[(mix(k) >> shift) as usize + 1] += 1;
         }
-        KeyIndex { entries, heads }
+        for b in 1..dir.len() {
+            dir[b] += dir[b - 1];
+        }
+        KeyIndex {
+            entries,
+            dir,
+            shift,
+        }
     }
 
     /// The entries of `key` (sorted by row).
     fn get(&self, key: u64) -> &[(u64, u32)] {
-        let Some(&start) = self
-            .heads
-            .find(mix(key), |&j| self.entries[j as usize].0 == key)
-        else {
+        let b = (mix(key) >> self.shift) as usize;
+        let bucket = &self.entries[self.dir[b]..self.dir[b + 1]];
+        let Some(start) = bucket.iter().position(|&(k, _)| k == key) else {
             return &[];
         };
-        let start = start as usize;
-        let len = self.entries[start..]
+        let len = bucket[start..]
             .iter()
             .take_while(|(k, _)| *k == key)
             .count();
-        &self.entries[start..start + len]
+        &bucket[start..start + len]
     }
 }
 
@@ -597,6 +612,38 @@ mod tests {
     fn people(rows: &[[&str; 6]]) -> Records {
         let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
         records(&FIELDS, &rows)
+    }
+
+    proptest::proptest! {
+        /// A key's entries are exactly its distinct rows, in row order; other keys have none.
+        #[test]
+        fn key_index_returns_each_keys_rows(
+            entries in proptest::collection::vec((0u64..40, 0u32..30), 0..300),
+            probe in 0u64..60,
+        ) {
+            let index = KeyIndex::new(entries.clone());
+            let mut want: Vec<(u64, u32)> =
+                entries.iter().copied().filter(|&(k, _)| k == probe).collect();
+            want.sort_unstable();
+            want.dedup();
+            proptest::prop_assert_eq!(index.get(probe), want.as_slice());
+        }
+    }
+
+    #[test]
+    fn key_index_of_nothing_and_of_large_keys() {
+        assert!(KeyIndex::new(Vec::new()).get(7).is_empty());
+        let big = [u64::MAX, 1 << 63, 6_471_054_507_890_003];
+        let index = KeyIndex::new(
+            big.iter()
+                .enumerate()
+                .map(|(i, &k)| (k, i as u32))
+                .collect(),
+        );
+        for (i, &k) in big.iter().enumerate() {
+            assert_eq!(index.get(k), &[(k, i as u32)]);
+        }
+        assert!(index.get(6_471_054_507_890_004).is_empty());
     }
 
     #[test]
