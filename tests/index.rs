@@ -109,59 +109,60 @@ fn a_stale_index_is_refused_and_a_touched_source_is_not() {
     assert!(!dir.path().join("out2").join("decisions.csv").exists());
 }
 
+/// `dedupe ARGS...` fails with exit code 2 and a message holding `says`.
+fn refused(args: &[&std::ffi::OsStr], says: &str) {
+    dedupe()
+        .args(args)
+        .arg("-q")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(says));
+}
+
 #[test]
 fn foreign_and_differently_configured_indexes_are_refused() {
     let dir = tempfile::tempdir().expect("tmp");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let aid = fixtures.join("aid.csv");
+    let (aid, register) = (
+        fixtures.join("aid.csv"),
+        fixtures.join("population.parquet"),
+    );
+    let out = dir.path().join("out");
+    let os = |p: &Path| p.as_os_str().to_owned();
     // Not an index at all.
     let fake = dir.path().join("fake.idx");
     std::fs::write(&fake, "NIK;NAMA\n6471054507890003;SITI\n").expect("fake");
-    dedupe()
-        .arg(&aid)
-        .arg(&fake)
-        .arg("-q")
-        .arg("-o")
-        .arg(dir.path().join("o1"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("not a register index"));
+    refused(
+        &[&os(&aid), &os(&fake), "-o".as_ref(), &os(&out)],
+        "not a register index",
+    );
     // Built with other status values than the run's config.
     let idx = dir.path().join("register.idx");
-    index(&fixtures.join("population.parquet"), &idx);
+    index(&register, &idx);
     let config = dir.path().join("dedupe.toml");
     std::fs::write(&config, "[status]\ndeceased = [\"WAFAT\"]\n").expect("config");
-    dedupe()
-        .arg(&aid)
-        .arg(&idx)
-        .arg("-q")
-        .arg("-c")
-        .arg(&config)
-        .arg("-o")
-        .arg(dir.path().join("o2"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("other register settings (status)"));
-    // An index given as the aid list, and an index of an index.
-    dedupe()
-        .arg(&idx)
-        .arg(fixtures.join("population.parquet"))
-        .arg("-q")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("is a register index"));
-    dedupe()
-        .args(["index", "-q", "-o"])
-        .arg(dir.path().join("again.idx"))
-        .arg(&idx)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("already an index"));
-    dedupe()
-        .args(["index", "-q", "-o"])
-        .arg(dir.path().join("register.bin"))
-        .arg(fixtures.join("population.parquet"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(".idx"));
+    refused(
+        &[
+            &os(&aid),
+            &os(&idx),
+            "-c".as_ref(),
+            &os(&config),
+            "-o".as_ref(),
+            &os(&out),
+        ],
+        "other register settings (status)",
+    );
+    // An index given as the aid list, an index of an index, an index without `.idx`.
+    refused(&[&os(&idx), &os(&register)], "is a register index");
+    let again = dir.path().join("again.idx");
+    refused(
+        &["index".as_ref(), "-o".as_ref(), &os(&again), &os(&idx)],
+        "already an index",
+    );
+    let bin = dir.path().join("register.bin");
+    refused(
+        &["index".as_ref(), "-o".as_ref(), &os(&bin), &os(&register)],
+        ".idx",
+    );
+    assert!(!out.join("decisions.csv").exists());
 }

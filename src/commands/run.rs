@@ -89,33 +89,12 @@ pub fn prepare(
     cfg: &FileConfig,
     progress: &Progress,
 ) -> Result<Prepared, LoadError> {
-    let aid_map = aid_table.resolve(&cfg.aid, "aid")?;
-    let register_map = register_table.resolve(&cfg.register, "register")?;
-    let t = Instant::now();
-    let pb = progress.spinner("normalizing");
-    let (aid, register) = build_pair(
-        &Mapped {
-            table: aid_table,
-            map: &aid_map,
-        },
-        &Mapped {
-            table: register_table,
-            map: &register_map,
-        },
-        &cfg.status,
-        cfg.id_kind,
-    );
-    pb.finish_and_clear();
-    let mut stage_seconds = BTreeMap::new();
-    stage_seconds.insert("normalize".to_string(), t.elapsed().as_secs_f64());
-    Ok(Prepared {
-        aid_map,
-        register_map,
-        aid,
-        register,
-        stage_seconds,
-        decided: Vec::new(),
-    })
+    prepare_from(
+        aid_table,
+        RegisterSide::Table(register_table),
+        cfg,
+        progress,
+    )
 }
 
 /// [`prepare`] with the register's records from an index: only the aid list is normalized.
@@ -126,24 +105,53 @@ pub fn prepare_on_index(
     cfg: &FileConfig,
     progress: &Progress,
 ) -> Result<Prepared, LoadError> {
+    prepare_from(aid_table, RegisterSide::Stored(register), cfg, progress)
+}
+
+/// The register as [`prepare_from`] takes it: a table to normalize, or its records.
+enum RegisterSide<'t> {
+    Table(&'t Table),
+    Stored(crate::matching::record::StoredRecords),
+}
+
+fn prepare_from(
+    aid_table: &Table,
+    register: RegisterSide<'_>,
+    cfg: &FileConfig,
+    progress: &Progress,
+) -> Result<Prepared, LoadError> {
     let aid_map = aid_table.resolve(&cfg.aid, "aid")?;
+    // An index keeps the columns it used in its header: no map of them here.
+    let register_map = match &register {
+        RegisterSide::Table(t) => t.resolve(&cfg.register, "register")?,
+        RegisterSide::Stored(_) => FieldMap::default(),
+    };
     let t = Instant::now();
     let pb = progress.spinner("normalizing");
-    let (aid, register) = crate::matching::record::build_pair_on(
-        &Mapped {
-            table: aid_table,
-            map: &aid_map,
-        },
-        register,
-        &cfg.status,
-        cfg.id_kind,
-    );
+    let aid_cells = Mapped {
+        table: aid_table,
+        map: &aid_map,
+    };
+    let (aid, register) = match register {
+        RegisterSide::Table(table) => build_pair(
+            &aid_cells,
+            &Mapped {
+                table,
+                map: &register_map,
+            },
+            &cfg.status,
+            cfg.id_kind,
+        ),
+        RegisterSide::Stored(records) => {
+            crate::matching::record::build_pair_on(&aid_cells, records, &cfg.status, cfg.id_kind)
+        }
+    };
     pb.finish_and_clear();
     let mut stage_seconds = BTreeMap::new();
     stage_seconds.insert("normalize".to_string(), t.elapsed().as_secs_f64());
     Ok(Prepared {
         aid_map,
-        register_map: FieldMap::default(),
+        register_map,
         aid,
         register,
         stage_seconds,

@@ -367,13 +367,19 @@ mod tests {
         assert_eq!(left, 0);
     }
 
-    #[test]
-    fn an_index_reads_back_what_was_written() {
+    /// A folder with a register file and an index written from it.
+    fn written() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().expect("tmp");
         let source = dir.path().join("population.csv");
         std::fs::write(&source, "NIK,NAMA\n").expect("source");
         let path = dir.path().join("register.idx");
         write(&path, &header(&source), &records()).expect("written");
+        (dir, source, path)
+    }
+
+    #[test]
+    fn an_index_reads_back_what_was_written() {
+        let (_dir, source, path) = written();
         assert!(is_index(&path));
         assert!(!is_index(&source));
         let r = IndexReader::open(&path).expect("opened");
@@ -386,11 +392,7 @@ mod tests {
 
     #[test]
     fn foreign_damaged_and_stale_indexes_are_refused() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let source = dir.path().join("population.csv");
-        std::fs::write(&source, "NIK,NAMA\n").expect("source");
-        let path = dir.path().join("register.idx");
-        write(&path, &header(&source), &records()).expect("written");
+        let (_dir, source, path) = written();
         let good = std::fs::read(&path).expect("read");
         let refused = |bytes: &[u8]| {
             std::fs::write(&path, bytes).expect("write");

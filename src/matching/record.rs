@@ -536,15 +536,25 @@ pub fn build_pair(
 ) -> (Records, Records) {
     let mut b = RecordBuilder::new(status, id_kind);
     let reg = b.add(register);
-    let aid = b.add(aid);
-    let pool = b.finish();
-    (
-        Records {
-            people: aid,
-            pool: pool.clone(),
-        },
-        Records { people: reg, pool },
-    )
+    b.pair(aid, reg)
+}
+
+impl RecordBuilder {
+    /// Add the aid list after the register's records and finish: both tables' records.
+    fn pair(mut self, aid: &impl Cells, register: Vec<Person>) -> (Records, Records) {
+        let aid = self.add(aid);
+        let pool = self.finish();
+        (
+            Records {
+                people: aid,
+                pool: pool.clone(),
+            },
+            Records {
+                people: register,
+                pool,
+            },
+        )
+    }
 }
 
 /// One table's records with the pool values they use, in id order: what a register index
@@ -611,7 +621,7 @@ pub fn build_pair_on(
         streets,
         areas,
     } = register;
-    let mut b = RecordBuilder {
+    let b = RecordBuilder {
         niks,
         names: Interner::of(names),
         streets: Interner::of(streets),
@@ -619,15 +629,7 @@ pub fn build_pair_on(
         status: status.clone(),
         id_kind,
     };
-    let aid = b.add(aid);
-    let pool = b.finish();
-    (
-        Records {
-            people: aid,
-            pool: pool.clone(),
-        },
-        Records { people: reg, pool },
-    )
+    b.pair(aid, reg)
 }
 
 /// Build the records of one table (tests, small tools).
