@@ -83,7 +83,12 @@ fn a_stale_index_is_refused_and_a_touched_source_is_not() {
     let register = dir.path().join("population.parquet");
     std::fs::copy(fixtures.join("population.parquet"), &register).expect("copy");
     let idx = dir.path().join("register.idx");
-    index(&register, &idx);
+    // Built from inside the folder, with the register's name only.
+    dedupe()
+        .current_dir(dir.path())
+        .args(["index", "-q", "-o", "register.idx", "population.parquet"])
+        .assert()
+        .success();
     let aid = fixtures.join("aid.csv");
     // Rewritten with the same bytes (a copy again, newer time): still the same register.
     std::fs::copy(fixtures.join("population.parquet"), &register).expect("copy");
@@ -107,6 +112,17 @@ fn a_stale_index_is_refused_and_a_touched_source_is_not() {
         .stderr(predicate::str::contains("has changed since"))
         .stderr(predicate::str::contains("dedupe index"));
     assert!(!dir.path().join("out2").join("decisions.csv").exists());
+    // From another working folder, the index still finds its changed source.
+    dedupe()
+        .current_dir(std::env::temp_dir())
+        .arg(&aid)
+        .arg(&idx)
+        .arg("-o")
+        .arg(dir.path().join("out3"))
+        .arg("-q")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has changed since"));
 }
 
 /// `dedupe ARGS...` fails with exit code 2 and a message holding `says`.

@@ -268,6 +268,10 @@ pub fn build_index(
     let header = crate::io::index::IndexHeader {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         source_path: register_path.display().to_string(),
+        source_canonical: register_path
+            .canonicalize()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
         source_sha256: sha,
         source_bytes,
         source_mtime,

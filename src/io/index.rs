@@ -40,8 +40,11 @@ pub struct IndexHeader {
     /// The dedupe version that wrote the file (normalization rules change between
     /// versions: an index is used only by the version that wrote it).
     pub tool_version: String,
-    /// The register file the index was built from, as given.
+    /// The register file the index was built from, as given (what a run reports).
     pub source_path: String,
+    /// The same file's absolute path (what a run checks, from any working folder; empty
+    /// when it could not be resolved).
+    pub source_canonical: String,
     pub source_sha256: String,
     pub source_bytes: u64,
     /// Modification time of the source, seconds since 1970 (0 when unknown).
@@ -254,7 +257,11 @@ impl IndexReader {
         &self,
         hash: impl Fn(&Path) -> Result<String, LoadError>,
     ) -> Result<bool, LoadError> {
-        let source = PathBuf::from(&self.header.source_path);
+        let source = PathBuf::from(if self.header.source_canonical.is_empty() {
+            &self.header.source_path
+        } else {
+            &self.header.source_canonical
+        });
         let Ok((bytes, mtime)) = file_stamp(&source) else {
             return Ok(false);
         };
@@ -324,6 +331,7 @@ mod tests {
         IndexHeader {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             source_path: source.display().to_string(),
+            source_canonical: String::new(),
             source_sha256: "abc".to_string(),
             source_bytes,
             source_mtime,
