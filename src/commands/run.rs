@@ -267,6 +267,7 @@ pub fn build_index(
         })?;
     let header = crate::io::index::IndexHeader {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        rules: crate::matching::record::rules_fingerprint(),
         source_path: register_path.display().to_string(),
         source_canonical: register_path
             .canonicalize()

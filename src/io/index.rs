@@ -40,6 +40,11 @@ pub struct IndexHeader {
     /// The dedupe version that wrote the file (normalization rules change between
     /// versions: an index is used only by the version that wrote it).
     pub tool_version: String,
+    /// [`rules_fingerprint`] of the build that wrote it: builds of one version whose
+    /// normalization differs refuse each other's indexes too.
+    ///
+    /// [`rules_fingerprint`]: crate::matching::record::rules_fingerprint
+    pub rules: String,
     /// The register file the index was built from, as given (what a run reports).
     pub source_path: String,
     /// The same file's absolute path (what a run checks, from any working folder; empty
@@ -242,6 +247,11 @@ impl IndexReader {
                 env!("CARGO_PKG_VERSION")
             )));
         }
+        if header.rules != crate::matching::record::rules_fingerprint() {
+            return Err(foreign(
+                "its records were normalized by other rules than this build's".to_string(),
+            ));
+        }
         Ok(IndexReader {
             path: path.to_path_buf(),
             reader,
@@ -330,6 +340,7 @@ mod tests {
         let (source_bytes, source_mtime) = file_stamp(source).expect("stamp");
         IndexHeader {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            rules: crate::matching::record::rules_fingerprint(),
             source_path: source.display().to_string(),
             source_canonical: String::new(),
             source_sha256: "abc".to_string(),
@@ -426,6 +437,11 @@ mod tests {
         old.tool_version = "0.0.1".to_string();
         write(&path, &old, &records()).expect("written");
         assert!(refused(&std::fs::read(&path).expect("read")).contains("dedupe 0.0.1"));
+        // Same version, other normalization rules.
+        let mut other = header(&source);
+        other.rules = "0123456789abcdef".to_string();
+        write(&path, &other, &records()).expect("written");
+        assert!(refused(&std::fs::read(&path).expect("read")).contains("other rules"));
         // The source changed since: refused as stale when its hash differs.
         write(&path, &header(&source), &records()).expect("written");
         std::fs::write(&source, "NIK,NAMA\n6471054507890003,SITI\n").expect("changed");

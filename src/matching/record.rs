@@ -557,6 +557,95 @@ impl RecordBuilder {
     }
 }
 
+/// A fingerprint of the normalization rules: a hash of what the record builder's
+/// normalizers make of a fixed set of messy cells (names with titles and old spellings,
+/// addresses, area names, dates in many forms, NIKs damaged by spreadsheets, sex, RT/RW,
+/// status). Any change of a rule that shows on these cells changes it: a register index
+/// built under other rules is refused even when the version number is the same.
+pub fn rules_fingerprint() -> String {
+    use sha2::{Digest, Sha256};
+    const NAMES: [&str; 10] = [
+        "HJ. SITI AMINAH, S.Pd",
+        "Moch. Fadjar bin Soedjono",
+        "TJAHJO KOESOEMO",
+        "NUR HAYATI",
+        "Nurhayati binti Achmad",
+        "YUSUP",
+        "dr. Muhammad Yusuf, S.H., M.H.",
+        "NY. SITTI",
+        "I GUSTI AYU",
+        "",
+    ];
+    const PLACES: [&str; 9] = [
+        "JL. MAWAR NO 3 RT 04 RW 02",
+        "GG. DAMAI",
+        "Kel. Sepinggan",
+        "GN. SAMARINDA",
+        "SEI KAPIH",
+        "TJ. LAUT",
+        "KOMPLEK BDS II BLOK C",
+        "r t",
+        "-",
+    ];
+    const DATES: [&str; 8] = [
+        "05-07-1989",
+        "1989/07/05",
+        "32874",
+        "17 Agustus 1945",
+        "0000-00-00",
+        "1990-12-31 00:00:00",
+        "010790",
+        "NULL",
+    ];
+    const NIKS: [&str; 6] = [
+        "6471054507890003",
+        "6.47101E+15",
+        "'6471054507890003",
+        "6471054507890003.0",
+        "647105 450789 0003",
+        "6471000000000000",
+    ];
+    let mut out = String::new();
+    use std::fmt::Write as _;
+    for n in NAMES {
+        let tokens = normalize_name(n);
+        let _ = write!(out, "{tokens:?}{:?};", NameSound::of(&tokens));
+    }
+    for p in PLACES {
+        let _ = write!(
+            out,
+            "{:?}{:?}{:?}{:?};",
+            normalize_street(p),
+            rt_rw_in_street(p),
+            area_key(p),
+            parse_rt_rw(p)
+        );
+    }
+    for d in DATES {
+        let _ = write!(out, "{:?};", parse_date(d));
+    }
+    for n in NIKS {
+        for kind in [CellKind::Text, CellKind::Float, CellKind::Integer] {
+            let _ = write!(out, "{:?};", parse_nik(n, kind));
+        }
+        let _ = write!(out, "{:?}{:?};", parse_generic_id(n), normalize_kk(n));
+    }
+    for s in ["L", "PEREMPUAN", "laki-laki", "W", ""] {
+        let _ = write!(out, "{:?};", parse_sex(s));
+    }
+    let values = StatusValues::default();
+    for (status, death) in [
+        ("MENINGGAL", ""),
+        ("PINDAH", ""),
+        ("", "NULL"),
+        ("", "2020-01-01"),
+    ] {
+        let _ = write!(out, "{:?};", life_status(status, death, &values));
+    }
+    let digest = Sha256::digest(out.as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
 /// One table's records with the pool values they use, in id order: what a register index
 /// stores. Building the aid list's records on top of them gives the same ids as building
 /// both tables at once (the register's values come first either way).
@@ -805,6 +894,14 @@ mod tests {
             reg_on.get(0).name,
             "still one id per value"
         );
+    }
+
+    #[test]
+    fn the_rules_fingerprint_is_a_stable_hash_of_the_normalizers_output() {
+        let f = rules_fingerprint();
+        assert_eq!(f.len(), 16);
+        assert!(f.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(f, rules_fingerprint(), "the same at every call");
     }
 
     #[test]
