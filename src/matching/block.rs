@@ -242,24 +242,7 @@ fn nik_variants(p: Rec<'_>) -> Vec<u64> {
             out.extend((0..10).map(|d| base + d));
         }
         (16, _) => {
-            let mut v = b.to_vec();
-            for i in 0..16 {
-                let orig = v[i];
-                for d in b'0'..=b'9' {
-                    if d != orig {
-                        v[i] = d;
-                        out.push(value(&v));
-                    }
-                }
-                v[i] = orig;
-            }
-            for i in 0..15 {
-                if v[i] != v[i + 1] {
-                    v.swap(i, i + 1);
-                    out.push(value(&v));
-                    v.swap(i, i + 1);
-                }
-            }
+            typos(b, |v| out.push(value(v)));
             let x = value(b);
             if x % 10 == 0 {
                 out.extend((x.saturating_sub(5)..x + 5).filter(|&y| y != x));
@@ -290,22 +273,11 @@ fn generic_key(id: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(id) | 1 << 63
 }
 
-/// Keys of the identifiers one typing error away from a plain identifier: a character
-/// replaced by another of its kind (digit for digit, letter for letter) or two
-/// neighbours swapped. Identifiers longer than 24 characters get none.
-fn generic_variants(id: &str) -> Vec<u64> {
-    let b = id.as_bytes();
-    if b.len() < 2 || b.len() > 24 || !b.iter().all(u8::is_ascii_alphanumeric) {
-        return vec![];
-    }
+/// Every text one typing error away from `b`: a character replaced by another of its kind
+/// (digit for digit, capital for capital, small letter for small letter), or two
+/// different neighbours swapped. `emit` sees each; the same text may come twice.
+fn typos(b: &[u8], mut emit: impl FnMut(&[u8])) {
     let mut v = b.to_vec();
-    let mut out = Vec::new();
-    let mut key = |v: &[u8]| {
-        // ASCII alphanumerics only: always UTF-8.
-        if let Ok(s) = std::str::from_utf8(v) {
-            out.push(generic_key(s));
-        }
-    };
     for i in 0..v.len() {
         let orig = v[i];
         let class: &[u8] = if orig.is_ascii_digit() {
@@ -318,18 +290,35 @@ fn generic_variants(id: &str) -> Vec<u64> {
         for &c in class {
             if c != orig {
                 v[i] = c;
-                key(&v);
+                emit(&v);
             }
         }
         v[i] = orig;
     }
-    for i in 0..v.len() - 1 {
+    for i in 0..v.len().saturating_sub(1) {
         if v[i] != v[i + 1] {
             v.swap(i, i + 1);
-            key(&v);
+            emit(&v);
             v.swap(i, i + 1);
         }
     }
+}
+
+/// Keys of the identifiers one typing error away from a plain identifier: a character
+/// replaced by another of its kind (digit for digit, letter for letter) or two
+/// neighbours swapped. Identifiers longer than 24 characters get none.
+fn generic_variants(id: &str) -> Vec<u64> {
+    let b = id.as_bytes();
+    if b.len() < 2 || b.len() > 24 || !b.iter().all(u8::is_ascii_alphanumeric) {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    typos(b, |v| {
+        // ASCII alphanumerics only: always UTF-8.
+        if let Ok(s) = std::str::from_utf8(v) {
+            out.push(generic_key(s));
+        }
+    });
     out.sort_unstable();
     out.dedup();
     out
