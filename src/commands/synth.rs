@@ -963,6 +963,30 @@ fn elsewhere(rng: &mut Rng, p: &Person) -> Place {
     }
 }
 
+/// Register person `i`'s row at home, carrying `holder`'s NIK (cosmetically written):
+/// a borrowed NIK, or the household head's on a member's form.
+fn on_other_nik(
+    rng: &mut Rng,
+    reg: &Register,
+    i: usize,
+    holder: usize,
+    defect: &'static str,
+    register_nik: String,
+    status: &'static str,
+) -> AidRow {
+    let mut defects = vec![defect];
+    let nik = cosmetic_nik(rng, &reg.people[holder].nik, &mut defects);
+    let p = &reg.people[i];
+    let cells = aid_cells(rng, p, nik, &home(p), &mut defects);
+    AidRow {
+        cells,
+        person: format!("R{i}"),
+        register_nik,
+        status,
+        defects,
+    }
+}
+
 fn aid_cells(
     rng: &mut Rng,
     p: &Person,
@@ -1155,17 +1179,15 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
                     break j;
                 }
             };
-            let mut defects = vec!["nik_other_person"];
-            let nik = cosmetic_nik(rng, &reg.people[holder].nik.clone(), &mut defects);
-            let p = reg.people[i].clone();
-            let cells = aid_cells(rng, &p, nik, &home(&p), &mut defects);
-            rows.push(AidRow {
-                cells,
-                person: format!("R{i}"),
-                register_nik: String::new(),
-                status: "NAME_MISMATCH",
-                defects,
-            });
+            rows.push(on_other_nik(
+                rng,
+                reg,
+                i,
+                holder,
+                "nik_other_person",
+                String::new(),
+                "NAME_MISMATCH",
+            ));
             continue;
         }
         // A household member on the head's NIK: the form was filled from the KK's first
@@ -1176,17 +1198,16 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
                 .copied()
                 .find(|&j| reg.people[j].role == "KEPALA KELUARGA");
             if let Some(h) = head {
-                let mut defects = vec!["family_member_nik"];
-                let nik = cosmetic_nik(rng, &reg.people[h].nik.clone(), &mut defects);
-                let p = reg.people[i].clone();
-                let cells = aid_cells(rng, &p, nik, &home(&p), &mut defects);
-                rows.push(AidRow {
-                    cells,
-                    person: format!("R{i}"),
-                    register_nik: p.nik.clone(),
-                    status: "VERIFIED",
-                    defects,
-                });
+                let own = reg.people[i].nik.clone();
+                rows.push(on_other_nik(
+                    rng,
+                    reg,
+                    i,
+                    h,
+                    "family_member_nik",
+                    own,
+                    "VERIFIED",
+                ));
                 continue;
             }
         }
