@@ -420,7 +420,7 @@ fn index(o: &IndexOpts) -> anyhow::Result<i32> {
     if !o.quiet {
         eprintln!(
             "dedupe index: {} register rows of {} in {} ({:.1} s)",
-            header.rows,
+            header.source.rows,
             o.register.display(),
             o.out.display(),
             start.elapsed().as_secs_f64()

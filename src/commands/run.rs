@@ -221,6 +221,17 @@ fn load_register(cfg: &Config, progress: &Progress) -> Result<RegisterInput, Loa
     Ok(RegisterInput::Index(header, records))
 }
 
+/// What `summary.json` says of an input file (and an index of its register).
+fn input_summary(table: &Table, map: &FieldMap, sha256: String) -> InputSummary {
+    InputSummary {
+        path: table.path.display().to_string(),
+        sha256,
+        rows: table.n_rows,
+        columns: map.describe(table),
+        long_rows: table.long_rows,
+    }
+}
+
 /// What a run says of a table whose cells span lines (an unterminated quote, usually).
 fn multiline_warning(t: &Table) -> Option<String> {
     t.multiline.map(|(row, n)| {
@@ -268,17 +279,13 @@ pub fn build_index(
     let header = crate::io::index::IndexHeader {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         rules: crate::matching::record::rules_fingerprint(),
-        source_path: register_path.display().to_string(),
+        source: input_summary(&table, &map, sha),
         source_canonical: register_path
             .canonicalize()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
-        source_sha256: sha,
         source_bytes,
         source_mtime,
-        rows: table.n_rows,
-        columns: map.describe(&table),
-        long_rows: table.long_rows,
         settings: register_settings(file),
         warnings,
         multiline_warning: multiline_warning(&table),
@@ -599,13 +606,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let (mut prepared, register_summary, life, register_multiline) = match register_input {
         RegisterInput::Table(register_table, register_sha) => {
             let prepared = prepare(&aid_table, &register_table, &cfg.file, &progress)?;
-            let summary = InputSummary {
-                path: register_table.path.display().to_string(),
-                sha256: register_sha,
-                rows: register_table.n_rows,
-                columns: prepared.register_map.describe(&register_table),
-                long_rows: register_table.long_rows,
-            };
+            let summary = input_summary(&register_table, &prepared.register_map, register_sha);
             let life = life_warnings(
                 &register_table,
                 &prepared.register_map,
@@ -618,14 +619,12 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             let prepared = prepare_on_index(&aid_table, records, &cfg.file, &progress)?;
             // The run reports the register the index was built from.
             let header = *header;
-            let summary = InputSummary {
-                path: header.source_path,
-                sha256: header.source_sha256,
-                rows: header.rows,
-                columns: header.columns,
-                long_rows: header.long_rows,
-            };
-            (prepared, summary, header.warnings, header.multiline_warning)
+            (
+                prepared,
+                header.source,
+                header.warnings,
+                header.multiline_warning,
+            )
         }
     };
     let mut decision_counts = None;
@@ -647,17 +646,10 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         rows_in_groups: outcome.groups.members.iter().map(Vec::len).sum(),
         duplicate_rows: status_counts[Status::Duplicate.code()],
     };
-    let input = |table: &Table, map: &FieldMap, sha: String| InputSummary {
-        path: table.path.display().to_string(),
-        sha256: sha,
-        rows: table.n_rows,
-        columns: map.describe(table),
-        long_rows: table.long_rows,
-    };
     let mut summary = Summary {
         tool: "dedupe".to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
-        aid: input(&aid_table, &outcome.aid_map, aid_sha),
+        aid: input_summary(&aid_table, &outcome.aid_map, aid_sha),
         register: register_summary,
         rows_in: aid_table.n_rows,
         rows_out: outcome.decisions.len(),

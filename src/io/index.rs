@@ -27,6 +27,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::{LoadError, WriteError};
+use crate::io::output::InputSummary;
 use crate::matching::record::StoredRecords;
 
 /// The first bytes of every index file.
@@ -45,19 +46,15 @@ pub struct IndexHeader {
     ///
     /// [`rules_fingerprint`]: crate::matching::record::rules_fingerprint
     pub rules: String,
-    /// The register file the index was built from, as given (what a run reports).
-    pub source_path: String,
+    /// The register file the index was built from, as a run's `summary.json` reports it:
+    /// its path as given, SHA-256, rows, columns used and long rows.
+    pub source: InputSummary,
     /// The same file's absolute path (what a run checks, from any working folder; empty
     /// when it could not be resolved).
     pub source_canonical: String,
-    pub source_sha256: String,
     pub source_bytes: u64,
     /// Modification time of the source, seconds since 1970 (0 when unknown).
     pub source_mtime: u64,
-    pub rows: usize,
-    /// Field -> header(s) used, as `summary.json` reports them.
-    pub columns: std::collections::BTreeMap<String, Vec<String>>,
-    pub long_rows: usize,
     /// The register settings the records were built with (`[register]`, `[status]`,
     /// `id_kind`, as JSON): another config would build other records.
     pub settings: String,
@@ -259,7 +256,7 @@ impl IndexReader {
         hash: impl Fn(&Path) -> Result<String, LoadError>,
     ) -> Result<bool, LoadError> {
         let source = PathBuf::from(if self.header.source_canonical.is_empty() {
-            &self.header.source_path
+            &self.header.source.path
         } else {
             &self.header.source_canonical
         });
@@ -270,11 +267,11 @@ impl IndexReader {
             return Ok(true);
         }
         let now = hash(&source)?;
-        if now != self.header.source_sha256 {
+        if now != self.header.source.sha256 {
             return Err(LoadError::StaleIndex {
                 path: self.path.clone(),
                 source_path: source,
-                then: self.header.source_sha256.clone(),
+                then: self.header.source.sha256.clone(),
                 now,
             });
         }
@@ -297,7 +294,7 @@ impl IndexReader {
             path: self.path.clone(),
             message,
         })?;
-        if records.people.len() != self.header.rows || !records.consistent() {
+        if records.people.len() != self.header.source.rows || !records.consistent() {
             return Err(LoadError::ForeignIndex {
                 path: self.path,
                 message: "its records do not fit together (a damaged file)".to_string(),
@@ -318,14 +315,16 @@ mod tests {
         IndexHeader {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             rules: crate::matching::record::rules_fingerprint(),
-            source_path: source.display().to_string(),
+            source: InputSummary {
+                path: source.display().to_string(),
+                sha256: "abc".to_string(),
+                rows: 2,
+                columns: Default::default(),
+                long_rows: 0,
+            },
             source_canonical: String::new(),
-            source_sha256: "abc".to_string(),
             source_bytes,
             source_mtime,
-            rows: 2,
-            columns: Default::default(),
-            long_rows: 0,
             settings: "{}".to_string(),
             warnings: vec!["a warning".to_string()],
             multiline_warning: None,

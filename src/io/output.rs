@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::core::config::{Field, FileConfig};
 use crate::core::error::WriteError;
@@ -35,8 +35,8 @@ pub const REJECTED: &str = "rejected.csv";
 pub const SUMMARY: &str = "summary.json";
 pub const MODEL: &str = "model.json";
 
-/// One input file in the summary.
-#[derive(Debug, Clone, Serialize)]
+/// One input file in the summary (a register index stores its register's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputSummary {
     pub path: String,
     pub sha256: String,
