@@ -228,6 +228,82 @@ pub enum Command {
     /// list. A run refuses an index whose register file has changed since, or that was
     /// built with other register settings (config) or by another version.
     Index(IndexOpts),
+    /// Split a run into parts that run apart (processes, machines, a job array) and merge
+    /// into the outputs of one run: rows routed by the NIK's region, rows that may be one
+    /// person (same NIK, same name and birth date) kept together, each part given the
+    /// register rows it can reach and the whole run's model.
+    Partition(PartitionOpts),
+    /// Run one part of a partition folder (its outputs go to DIR/part-K/out).
+    Part(PartOpts),
+    /// Merge the parts' outputs into one run's outputs and reports.
+    Merge(MergeOpts),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  Four parts, run one after another here, then merged:
+    dedupe partition bansos.csv penduduk.parquet --parts 4 -o parts
+    for k in 0 1 2 3; do dedupe part parts $k; done
+    dedupe merge parts -o hasil
+
+  As a Slurm job array (one part per task):
+    sbatch --array=0-3 --wrap 'dedupe part parts $SLURM_ARRAY_TASK_ID'")]
+pub struct PartitionOpts {
+    /// The aid list: .csv, .tsv, .txt, .parquet or .xlsx/.xls.
+    pub aid: PathBuf,
+    /// The register: .csv, .tsv, .txt, .parquet or .xlsx/.xls (not an index).
+    pub register: PathBuf,
+    /// How many parts.
+    #[arg(long, value_name = "N")]
+    pub parts: usize,
+    /// The partition folder to write.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// TOML config, as for a run; the parts run with it.
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A saved scoring model for every part; estimated from the whole data when absent.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Worker threads; 0 means one per core.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Hide the progress spinner.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  dedupe part parts 0
+  dedupe part parts $JOB_COMPLETION_INDEX      (a Kubernetes indexed Job)
+  dedupe part parts $SLURM_ARRAY_TASK_ID       (a Slurm array)")]
+pub struct PartOpts {
+    /// The partition folder written by `dedupe partition`.
+    pub dir: PathBuf,
+    /// The part to run, from 0.
+    pub part: usize,
+    /// Worker threads; 0 means one per core.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Hide the progress spinner and the closing line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  dedupe merge parts -o hasil
+  dedupe merge parts -o hasil --lang en")]
+pub struct MergeOpts {
+    /// The partition folder whose parts have all run.
+    pub dir: PathBuf,
+    /// Output folder for the merged outputs.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Language of report.html and report.xlsx.
+    #[arg(long, value_enum, default_value = "id")]
+    pub lang: LangArg,
 }
 
 #[derive(Debug, Args)]
@@ -429,6 +505,48 @@ fn index(o: &IndexOpts) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+fn partition(o: &PartitionOpts) -> anyhow::Result<i32> {
+    if o.parts == 0 {
+        anyhow::bail!("--parts 0: give at least one part");
+    }
+    let file = match &o.config {
+        Some(p) => crate::core::config::FileConfig::from_path(p)?,
+        None => crate::core::config::FileConfig::default(),
+    };
+    let cfg = crate::commands::partition::PartitionConfig {
+        aid_path: o.aid.clone(),
+        register_path: o.register.clone(),
+        dir: o.out.clone(),
+        parts: o.parts,
+        file,
+        model_path: o.model.clone(),
+        threads: o.threads,
+        quiet: o.quiet,
+    };
+    let start = std::time::Instant::now();
+    let m = crate::commands::partition::partition(&cfg).with_context(|| {
+        format!(
+            "partitioning {} and {}",
+            o.aid.display(),
+            o.register.display()
+        )
+    })?;
+    if !o.quiet {
+        eprintln!(
+            "dedupe partition: {} aid rows and {} register rows in {} parts (regions of {} NIK digits) in {} ({:.1} s); aid rows per part {:?}, register rows per part {:?}",
+            m.aid.rows,
+            m.register.rows,
+            m.parts,
+            m.region_digits,
+            o.out.display(),
+            start.elapsed().as_secs_f64(),
+            m.aid_rows,
+            m.register_rows
+        );
+    }
+    Ok(0)
+}
+
 fn eval(o: &EvalOpts) -> anyhow::Result<i32> {
     let report =
         crate::commands::eval::evaluate_files(&o.out_dir, &o.truth).with_context(|| {
@@ -456,6 +574,46 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
         Some(Command::Synth(o)) => return synth(o),
         Some(Command::Eval(o)) => return eval(o),
         Some(Command::Index(o)) => return index(o),
+        Some(Command::Partition(o)) => return partition(o),
+        Some(Command::Part(o)) => {
+            let cfg = crate::commands::partition::PartRunConfig {
+                dir: o.dir.clone(),
+                part: o.part,
+                out_dir: None,
+                threads: o.threads,
+                quiet: o.quiet,
+            };
+            let s = crate::commands::partition::run_part(&cfg)
+                .with_context(|| format!("running part {} of {}", o.part, o.dir.display()))?;
+            if !o.quiet {
+                eprintln!(
+                    "dedupe part: part {} of {}: {} aid rows, {} verified; outputs in {}",
+                    o.part,
+                    o.dir.display(),
+                    s.rows_in,
+                    s.rows_verified,
+                    s.out_dir
+                );
+            }
+            return Ok(0);
+        }
+        Some(Command::Merge(o)) => {
+            let cfg = crate::commands::partition::MergeConfig {
+                dir: o.dir.clone(),
+                out_dir: o.out.clone(),
+                lang: o.lang.into(),
+            };
+            let (merged, facts) = crate::commands::partition::merge(&cfg)
+                .with_context(|| format!("merging the parts of {}", o.dir.display()))?;
+            eprintln!(
+                "dedupe merge: {} rows, {} duplicate groups, savings {}; outputs in {}",
+                merged.rows,
+                merged.groups,
+                crate::io::official::rupiah(facts.savings_total, o.lang.into()),
+                o.out.display()
+            );
+            return Ok(0);
+        }
         Some(Command::Report(o)) => {
             let file = match &o.config {
                 Some(p) => crate::core::config::FileConfig::from_path(p)?,

@@ -19,7 +19,7 @@ use crate::io::load::{read_table_as, FieldMap, Mapped, Table};
 use crate::io::official::RunFacts;
 use crate::io::output::{self, GroupSummary, InputSummary, RunOutput, Summary};
 use crate::matching::cluster::Groups;
-use crate::matching::link::{link_all, Link, RegisterIndex};
+use crate::matching::link::{Link, RegisterIndex};
 use crate::matching::record::{build_pair, Records};
 use crate::matching::verify::{decide, Decision};
 
@@ -67,7 +67,7 @@ pub fn match_tables_with_model(
     progress: &Progress,
 ) -> Result<Outcome, LoadError> {
     let prepared = prepare(aid_table, register_table, cfg, progress)?;
-    Ok(match_records(prepared, cfg, model, progress))
+    Ok(match_records(prepared, cfg, model, None, progress))
 }
 
 /// Normalized records of both tables and their field maps: all the matching stages need of
@@ -222,7 +222,7 @@ fn load_register(cfg: &Config, progress: &Progress) -> Result<RegisterInput, Loa
 }
 
 /// What `summary.json` says of an input file (and an index of its register).
-fn input_summary(table: &Table, map: &FieldMap, sha256: String) -> InputSummary {
+pub fn input_summary(table: &Table, map: &FieldMap, sha256: String) -> InputSummary {
     InputSummary {
         path: table.path.display().to_string(),
         sha256,
@@ -233,7 +233,7 @@ fn input_summary(table: &Table, map: &FieldMap, sha256: String) -> InputSummary 
 }
 
 /// What a run says of a table whose cells span lines (an unterminated quote, usually).
-fn multiline_warning(t: &Table) -> Option<String> {
+pub fn multiline_warning(t: &Table) -> Option<String> {
     t.multiline.map(|(row, n)| {
         format!(
             "{}: {n} row(s) have a cell spanning several lines, the first at data row \
@@ -300,6 +300,7 @@ pub fn match_records(
     prepared: Prepared,
     cfg: &FileConfig,
     model: Option<crate::matching::score::Model>,
+    whole: Option<&crate::matching::link::WholeRun>,
     progress: &Progress,
 ) -> Outcome {
     let Prepared {
@@ -313,14 +314,21 @@ pub fn match_records(
     let t = Instant::now();
     let areas = crate::matching::areas::reconcile(&mut aid, &register);
     let index = RegisterIndex::build(&register);
-    let mut links = link_all(&aid, &register, &index, &cfg.matching);
+    let mut links =
+        crate::matching::link::link_all_with(&aid, &register, &index, &cfg.matching, whole);
     secs.insert("link".to_string(), t.elapsed().as_secs_f64());
 
     let (fuzzy, model) = if cfg.matching.fuzzy {
         let t = Instant::now();
         let pb = progress.spinner("fuzzy linking");
-        let (stats, model) =
-            crate::matching::link::link_fuzzy(&aid, &register, &mut links, &cfg.matching, model);
+        let (stats, model) = crate::matching::link::link_fuzzy(
+            &aid,
+            &register,
+            &mut links,
+            &cfg.matching,
+            model,
+            whole,
+        );
         pb.finish_and_clear();
         secs.insert("fuzzy".to_string(), t.elapsed().as_secs_f64());
         (Some(stats), Some(model))
@@ -519,7 +527,7 @@ pub fn sha256_file(path: &Path) -> Result<String, LoadError> {
         .collect())
 }
 
-fn load(
+pub fn load(
     path: &Path,
     cfg: &crate::core::config::InputConfig,
     progress: &Progress,
@@ -636,7 +644,11 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let mut warnings = life;
     warnings.extend(multiline_warning(&aid_table));
     warnings.extend(register_multiline);
-    let outcome = match_records(prepared, &cfg.file, model, &progress);
+    let whole = match &cfg.whole_path {
+        Some(path) => Some(read_whole(path)?),
+        None => None,
+    };
+    let outcome = match_records(prepared, &cfg.file, model, whole.as_ref(), &progress);
     let mut stage_seconds = outcome.stage_seconds.clone();
     stage_seconds.insert("load".to_string(), load_secs);
 
@@ -753,7 +765,11 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
                 output.duplicate_sample(),
                 &cfg.file.benefits,
             );
-            let r = crate::io::official::write_reports_with(dir, &facts, &output, cfg.lang);
+            let r = if cfg.write_reports {
+                crate::io::official::write_reports_with(dir, &facts, &output, cfg.lang)
+            } else {
+                Ok(())
+            };
             let savings = output::Savings {
                 months: facts.months,
                 total_rp: facts.savings_total,
@@ -813,6 +829,17 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         }
     }
     Ok(summary)
+}
+
+/// The whole run's facts for a part of a partitioned run (`part.json`).
+fn read_whole(path: &Path) -> Result<crate::matching::link::WholeRun, LoadError> {
+    let bad = |message: String| LoadError::Part {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let part: serde_json::Value = serde_json::from_slice(&text).map_err(|e| bad(e.to_string()))?;
+    serde_json::from_value(part["whole"].clone()).map_err(|e| bad(e.to_string()))
 }
 
 /// The prefix of the staging folder inside the out folder.

@@ -594,6 +594,12 @@ pub struct Config {
     pub csv_excel: bool,
     /// Reviewers' decisions to apply (`keputusan.csv` from `review.html`).
     pub decisions_path: Option<PathBuf>,
+    /// A part of a partitioned run: the whole run's facts its scores depend on
+    /// (`part.json` written by `dedupe partition`).
+    pub whole_path: Option<PathBuf>,
+    /// Write report.html and report.xlsx (a part of a partitioned run leaves them to
+    /// `dedupe merge`).
+    pub write_reports: bool,
     /// A fault in the middle of writing the outputs, for the tests of exit code 3 and of
     /// the staging of outputs (hidden flags).
     #[serde(skip)]
@@ -644,6 +650,8 @@ impl Config {
             lang: Lang::Id,
             csv_excel: false,
             decisions_path: None,
+            whole_path: None,
+            write_reports: true,
             test_fault: None,
         })
     }

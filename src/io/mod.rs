@@ -4,12 +4,13 @@
 //! `summary.json` ([`output`]) and the reports for officials ([`official`], their page
 //! template `report.html.j2` and their words in [`strings`]), and the clerical review
 //! ([`review`]: `review.csv`, `review.html`, worklists, and the reviewers' decisions), and
-//! register index files ([`index`]). Imports
+//! register index files ([`index`]), and the files of a partitioned run ([`parts`]). Imports
 //! `core`, `normalize` and `matching`.
 
 pub mod index;
 pub mod load;
 pub mod official;
 pub mod output;
+pub mod parts;
 pub mod review;
 pub mod strings;

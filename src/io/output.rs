@@ -215,11 +215,9 @@ impl RunOutput<'_> {
     /// The reason in Bahasa Indonesia, naming the kept row for duplicates.
     pub fn alasan(&self, d: &Decision) -> String {
         match (d.status, d.duplicate_of) {
-            (Status::Duplicate, Some(k)) => format!(
-                "Penerima tercatat lebih dari satu kali; yang dibayar hanya baris {} (kelompok {}).",
-                k + 1,
-                self.group_id(d)
-            ),
+            (Status::Duplicate, Some(k)) => {
+                alasan_duplicate(&(k + 1).to_string(), &self.group_id(d))
+            }
             _ => reason_id(d.reason).to_string(),
         }
     }
@@ -503,6 +501,13 @@ pub fn read_output_csv(
         rows.push(headers.iter().cloned().zip(rec.iter().map(cell)).collect());
     }
     Ok((headers, rows))
+}
+
+/// The reason of a `DUPLICATE` row in Bahasa Indonesia: the kept row (1-based) and group.
+pub fn alasan_duplicate(kept_row: &str, group: &str) -> String {
+    format!(
+        "Penerima tercatat lebih dari satu kali; yang dibayar hanya baris {kept_row} (kelompok {group})."
+    )
 }
 
 /// Stable group id: `G` and the group's number, in order of first row.

@@ -21,7 +21,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::matching::record::{Person, Records};
 
 /// How many distinct aid spellings were mapped to a register spelling, per field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AreaStats {
     pub kelurahan: usize,
     pub kecamatan: usize,

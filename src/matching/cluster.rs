@@ -196,7 +196,7 @@ pub fn complete_linkage(
 }
 
 /// Fuzzy edges among unlinked rows: candidates from blocking, kept when strongly linked.
-fn unlinked_edges(
+pub fn unlinked_edges(
     aid: &Records,
     links: &[Link],
     model: &Model,

@@ -488,7 +488,18 @@ pub fn link_all(
     index: &RegisterIndex,
     cfg: &MatchConfig,
 ) -> Vec<Link> {
-    let damage_seen = file_shows_damage(aid);
+    link_all_with(aid, register, index, cfg, None)
+}
+
+/// [`link_all`] in a part of a partitioned run: the whole run's facts decide.
+pub fn link_all_with(
+    aid: &Records,
+    register: &Records,
+    index: &RegisterIndex,
+    cfg: &MatchConfig,
+    whole: Option<&WholeRun>,
+) -> Vec<Link> {
+    let damage_seen = whole.map_or_else(|| file_shows_damage(aid), |w| w.damage_seen);
     aid.par_iter()
         .map(|p| link_one(p, register, index, cfg, damage_seen))
         .collect()
@@ -513,7 +524,7 @@ pub struct FuzzyStats {
 pub const POSSIBLE_PROBABILITY: f64 = 0.5;
 
 /// Rows the fuzzy stage tries to place.
-fn unresolved(l: &Link) -> bool {
+pub fn unresolved(l: &Link) -> bool {
     matches!(
         l.status,
         Status::NikDamaged | Status::InvalidNik | Status::NotInRegister | Status::NameMismatch
@@ -530,6 +541,39 @@ pub fn name_frequencies(register: &Records) -> Vec<u32> {
         }
     }
     f
+}
+
+/// What a part of a partitioned run takes from the whole run (see
+/// [`crate::matching::partition`]): the facts its scores depend on that its own rows do
+/// not show.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WholeRun {
+    /// Rows of the whole register.
+    pub register_rows: u64,
+    /// Register rows per name (tokens joined by a space), for the names the part holds.
+    pub name_counts: std::collections::BTreeMap<String, u32>,
+    /// Whether the whole aid list shows spreadsheet damage to NIKs.
+    pub damage_seen: bool,
+}
+
+impl WholeRun {
+    /// Register name frequencies by the name ids of `pool`.
+    pub fn frequencies(&self, pool: &crate::matching::record::Pool) -> Vec<u32> {
+        let mut key = String::new();
+        pool.names
+            .iter()
+            .map(|tokens| {
+                key.clear();
+                for (i, t) in tokens.iter().enumerate() {
+                    if i > 0 {
+                        key.push(' ');
+                    }
+                    key.push_str(t);
+                }
+                self.name_counts.get(key.as_str()).copied().unwrap_or(0)
+            })
+            .collect()
+    }
 }
 
 /// The term frequency of a register person's name (None for an empty name).
@@ -612,6 +656,7 @@ pub fn link_fuzzy(
     links: &mut [Link],
     cfg: &MatchConfig,
     model: Option<crate::matching::score::Model>,
+    whole: Option<&WholeRun>,
 ) -> (FuzzyStats, crate::matching::score::Model) {
     let todo: Vec<usize> = (0..aid.len()).filter(|&i| unresolved(&links[i])).collect();
     // A few thousand rows to place against a register of millions: their keys are looked
@@ -622,8 +667,10 @@ pub fn link_fuzzy(
     let exact = exact_gammas(aid, register, links);
     let model = model.unwrap_or_else(|| estimate_model(aid, register, &exact));
     let scorer = crate::matching::score::Scorer::new(&model);
-    let freq = name_frequencies(register);
-    let n = register.len().max(1) as f64;
+    let (freq, n) = match whole {
+        Some(w) => (w.frequencies(&register.pool), w.register_rows.max(1) as f64),
+        None => (name_frequencies(register), register.len().max(1) as f64),
+    };
     let decisions: Vec<Option<Link>> = todo
         .par_iter()
         .zip(&found)
@@ -1043,6 +1090,7 @@ mod tests {
                 &mut links,
                 &cfg,
                 Some(crate::matching::score::Model::default()),
+                None,
             );
             let got = links[0]
                 .register

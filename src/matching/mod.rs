@@ -11,6 +11,7 @@ pub mod block;
 pub mod cluster;
 pub mod compare;
 pub mod link;
+pub mod partition;
 pub mod record;
 pub mod review;
 pub mod score;

@@ -1,0 +1,310 @@
+//! A run split into parts: `dedupe partition`, `dedupe part`, `dedupe merge`.
+//!
+//! In: a [`PartitionConfig`] (the inputs, the number of parts, the folder). Out: the
+//! partition folder ([`crate::io::parts`]), each part's run in its `out/` folder, and the
+//! merged outputs, which are those of one run over the whole inputs.
+//!
+//! `partition` reads and normalizes both inputs once, links by NIK, gathers the blocking
+//! candidates of the rows NIK linking could not place, estimates the model (or takes
+//! `--model`) and links and pairs with it: the facts that need the whole data. It then routes the rows
+//! ([`crate::matching::partition`]) and writes each part's aid rows and the register rows
+//! they can reach. Every part is an ordinary run on two small files with the whole run's
+//! model, name frequencies and damage flag; parts run in any order, as separate processes
+//! or on separate machines (a job array). `merge` puts the parts' outputs back in the
+//! whole list's row order, numbers the groups as one run would and writes the reports.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::core::config::{Config, FileConfig, FileFormat, Lang};
+use crate::core::error::{Error, LoadError};
+use crate::core::progress::Progress;
+use crate::io::output::Summary;
+use crate::io::parts::{self, Manifest, PartFile};
+use crate::matching::link::{RegisterIndex, WholeRun};
+
+/// What `dedupe partition` needs.
+#[derive(Debug, Clone)]
+pub struct PartitionConfig {
+    pub aid_path: PathBuf,
+    pub register_path: PathBuf,
+    /// The partition folder to write.
+    pub dir: PathBuf,
+    pub parts: usize,
+    pub file: FileConfig,
+    /// A saved model for every part; estimated from the whole data when absent.
+    pub model_path: Option<PathBuf>,
+    pub threads: usize,
+    pub quiet: bool,
+}
+
+/// Split a run into `cfg.parts` parts under `cfg.dir`.
+pub fn partition(cfg: &PartitionConfig) -> Result<Manifest, Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()
+        .map_err(|_| crate::core::error::ConfigError::Threads(cfg.threads))?;
+    pool.install(|| partition_in_pool(cfg))
+}
+
+fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
+    use crate::commands::run;
+    let progress = Progress::new(cfg.quiet);
+    for path in [&cfg.aid_path, &cfg.register_path] {
+        if FileFormat::from_path(path)? == FileFormat::Index {
+            return Err(LoadError::Part {
+                path: path.clone(),
+                message: "a register index holds no register text to write the parts from; \
+                          pass the register file"
+                    .to_string(),
+            }
+            .into());
+        }
+        if !path.is_file() {
+            return Err(
+                crate::core::error::ConfigError::MissingInput { path: path.clone() }.into(),
+            );
+        }
+    }
+    let file = &cfg.file;
+    let (aid_load, register_load) = rayon::join(
+        || run::load(&cfg.aid_path, &file.aid, &progress, "aid list", None),
+        || {
+            run::load(
+                &cfg.register_path,
+                &file.register,
+                &progress,
+                "register",
+                Some("register"),
+            )
+        },
+    );
+    let (aid_table, aid_sha) = aid_load?;
+    let (register_table, register_sha) = register_load?;
+    let mut prepared = run::prepare(&aid_table, &register_table, file, &progress)?;
+    let pb = progress.spinner("linking by NIK, blocking, routing");
+    let areas = crate::matching::areas::reconcile(&mut prepared.aid, &prepared.register);
+    let (aid, register) = (&prepared.aid, &prepared.register);
+    let index = RegisterIndex::build(register);
+    let links = crate::matching::link::link_all(aid, register, &index, &file.matching);
+
+    // The blocking candidates of the rows NIK linking could not place: the register rows a
+    // part must hold for its rows to be placed as in one run.
+    let mut candidates = vec![Vec::new(); aid.len()];
+    let mut model = None;
+    if file.matching.fuzzy {
+        let todo: Vec<usize> = (0..aid.len())
+            .filter(|&i| crate::matching::link::unresolved(&links[i]))
+            .collect();
+        let probes: Vec<_> = todo.iter().map(|&i| aid.get(i)).collect();
+        let found =
+            crate::matching::block::candidates_in(register, &probes, file.matching.max_block);
+        for (&i, (c, _)) in todo.iter().zip(found) {
+            candidates[i] = c.into_iter().map(|(r, _)| r).collect();
+        }
+        model = Some(match &cfg.model_path {
+            Some(path) => crate::matching::score::load_model(path)?,
+            None => {
+                let exact = crate::matching::link::exact_gammas(aid, register, &links);
+                crate::matching::link::estimate_model(aid, register, &exact)
+            }
+        });
+    }
+    // Where the model takes the rows NIK linking could not place, and which unlinked rows
+    // it pairs: the rows that must meet in one part.
+    let mut links = links;
+    let mut edges = Vec::new();
+    if let Some(model) = &model {
+        crate::matching::link::link_fuzzy(
+            aid,
+            register,
+            &mut links,
+            &file.matching,
+            Some(model.clone()),
+            None,
+        );
+        edges = crate::matching::cluster::unlinked_edges(aid, &links, model, &file.matching)
+            .into_iter()
+            .map(|(a, b, _)| (a, b))
+            .collect();
+    }
+    let plan = crate::matching::partition::plan(
+        aid,
+        register,
+        &index,
+        &links,
+        &edges,
+        &candidates,
+        cfg.parts,
+    );
+    pb.finish_and_clear();
+
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| crate::core::error::WriteError::Io { path, source }
+    };
+    std::fs::create_dir_all(&cfg.dir).map_err(io_err(&cfg.dir))?;
+    let freq = crate::matching::link::name_frequencies(register);
+    let damage_seen = crate::matching::link::file_shows_damage(aid);
+    let pb = progress.spinner("writing the parts");
+    (0..plan.parts).into_par_iter().try_for_each(|k| {
+        let dir = parts::part_dir(&cfg.dir, k);
+        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let aid_rows = plan.aid_rows(k);
+        let reg_rows = &plan.register_rows[k];
+        parts::write_rows(&dir, parts::AID, &aid_table, &aid_rows)?;
+        parts::write_rows(&dir, parts::REGISTER, &register_table, reg_rows)?;
+        // The whole register's count of every name the part holds.
+        let mut names: Vec<u32> = aid_rows
+            .iter()
+            .map(|&r| aid.people[r as usize].name)
+            .chain(reg_rows.iter().map(|&r| register.people[r as usize].name))
+            .filter(|&n| n != 0 && freq.get(n as usize).is_some_and(|&c| c > 0))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let name_counts = names
+            .into_iter()
+            .map(|n| (register.pool.names[n as usize].join(" "), freq[n as usize]))
+            .collect();
+        let part = PartFile {
+            part: k,
+            aid_rows,
+            whole: WholeRun {
+                register_rows: register.len() as u64,
+                name_counts,
+                damage_seen,
+            },
+        };
+        parts::write_json(&dir, parts::PART, &part)?;
+        Ok::<(), Error>(())
+    })?;
+    if let Some(model) = &model {
+        parts::write_json(&cfg.dir, crate::io::output::MODEL, model)?;
+    }
+    pb.finish_and_clear();
+
+    // The parts' files are CSV, whatever the inputs were.
+    let mut part_config = file.clone();
+    for side in [&mut part_config.aid, &mut part_config.register] {
+        side.delimiter = Some(",".to_string());
+        side.sheet = None;
+    }
+    let mut warnings =
+        run::life_warnings(&register_table, &prepared.register_map, &register.people);
+    warnings.extend(run::multiline_warning(&aid_table));
+    warnings.extend(run::multiline_warning(&register_table));
+    let manifest = Manifest {
+        tool: "dedupe".to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        aid: run::input_summary(&aid_table, &prepared.aid_map, aid_sha),
+        register: run::input_summary(&register_table, &prepared.register_map, register_sha),
+        parts: plan.parts,
+        region_digits: plan.prefix_len,
+        aid_rows: (0..plan.parts)
+            .map(|k| plan.aid_part.iter().filter(|&&p| p as usize == k).count())
+            .collect(),
+        register_rows: plan.register_rows.iter().map(Vec::len).collect(),
+        config: part_config,
+        register_repeated_niks: index.repeated_niks(register),
+        area_spellings_recognised: areas,
+        aid_quality: run::aid_quality(&aid_table, &prepared.aid_map, aid),
+        warnings,
+    };
+    parts::write_json(&cfg.dir, parts::MANIFEST, &manifest)?;
+    Ok(manifest)
+}
+
+/// Read a partition folder's manifest, checking that this version wrote it.
+pub fn manifest(dir: &Path) -> Result<Manifest, Error> {
+    let path = dir.join(parts::MANIFEST);
+    let m: Manifest = parts::read_json(&path)?;
+    if m.version != env!("CARGO_PKG_VERSION") {
+        return Err(LoadError::Part {
+            path,
+            message: format!(
+                "written by dedupe {}, this is {}",
+                m.version,
+                env!("CARGO_PKG_VERSION")
+            ),
+        }
+        .into());
+    }
+    Ok(m)
+}
+
+/// What `dedupe part` needs.
+#[derive(Debug, Clone)]
+pub struct PartRunConfig {
+    pub dir: PathBuf,
+    pub part: usize,
+    /// Where the part's outputs go (`DIR/part-K/out` when absent).
+    pub out_dir: Option<PathBuf>,
+    pub threads: usize,
+    pub quiet: bool,
+}
+
+/// The run of one part: an ordinary run on the part's files with the whole run's facts.
+pub fn run_part(p: &PartRunConfig) -> Result<Summary, Error> {
+    let m = manifest(&p.dir)?;
+    if p.part >= m.parts {
+        return Err(LoadError::Part {
+            path: p.dir.join(parts::MANIFEST),
+            message: format!(
+                "there is no part {} (the parts are 0 to {})",
+                p.part,
+                m.parts.saturating_sub(1)
+            ),
+        }
+        .into());
+    }
+    let dir = parts::part_dir(&p.dir, p.part);
+    let mut cfg = Config::new(
+        dir.join(parts::AID),
+        dir.join(parts::REGISTER),
+        p.out_dir.clone().unwrap_or_else(|| dir.join(parts::OUT)),
+        None,
+        p.threads,
+        p.quiet,
+    )?;
+    cfg.file = m.config;
+    let model = p.dir.join(crate::io::output::MODEL);
+    cfg.model_path = model.is_file().then_some(model);
+    cfg.whole_path = Some(dir.join(parts::PART));
+    // The officials' reports are written once, by `merge`.
+    cfg.write_reports = false;
+    crate::commands::run::run(&cfg)
+}
+
+/// What `dedupe merge` needs.
+#[derive(Debug, Clone)]
+pub struct MergeConfig {
+    pub dir: PathBuf,
+    pub out_dir: PathBuf,
+    pub lang: Lang,
+}
+
+/// Merge the parts' outputs into one run's outputs in `out_dir`.
+pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::Facts), Error> {
+    let m = manifest(&cfg.dir)?;
+    let merged = parts::merge(&cfg.dir, &cfg.out_dir, &m)?;
+    let model = cfg.dir.join(crate::io::output::MODEL);
+    if model.is_file() {
+        let to = cfg.out_dir.join(crate::io::output::MODEL);
+        std::fs::copy(&model, &to)
+            .map_err(|source| crate::core::error::WriteError::Io { path: to, source })?;
+    }
+    let facts = crate::io::official::write_reports(&cfg.out_dir, &m.config.benefits, cfg.lang)?;
+    // summary.json gets the savings the reports show, as a run's does.
+    let path = cfg.out_dir.join(crate::io::output::SUMMARY);
+    let mut summary: serde_json::Value = parts::read_json(&path)?;
+    summary["savings"] = serde_json::json!(crate::io::output::Savings {
+        months: facts.months,
+        total_rp: facts.savings_total,
+        confirmed_rp: facts.savings_confirmed,
+        pending_rp: facts.savings_pending,
+    });
+    parts::write_json(&cfg.out_dir, crate::io::output::SUMMARY, &summary)?;
+    Ok((merged, facts))
+}

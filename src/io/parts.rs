@@ -1,0 +1,542 @@
+//! Files of a partitioned run: the parts `dedupe partition` writes, and the outputs
+//! `dedupe merge` makes of the parts' outputs.
+//!
+//! In: tables and a [`Plan`](crate::matching::partition::Plan) (writing parts); the out
+//! folders of the parts' runs (merging). Out: per part `aid.csv`, `register.csv` and
+//! `part.json`, and `manifest.json` beside them; merged `decisions.csv`, `verified.csv`,
+//! `duplicates.csv`, `rejected.csv` and `summary.json`, as one run over the whole aid list
+//! writes them (rows numbered in the whole list, groups numbered by their first row).
+//!
+//! Layout of a partition folder:
+//! ```text
+//! DIR/manifest.json          the inputs, the parts, the config the parts run with
+//! DIR/model.json             the scoring model every part uses
+//! DIR/part-0000/aid.csv      the part's aid rows, all columns, in list order
+//! DIR/part-0000/register.csv the register rows the part can reach, used columns
+//! DIR/part-0000/part.json    the part's aid rows in the whole list, the whole run's facts
+//! DIR/part-0000/out/         the part's run (`dedupe part DIR 0`)
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::config::FileConfig;
+use crate::core::error::{LoadError, WriteError};
+use crate::core::fsio::write_atomic;
+use crate::io::load::Table;
+use crate::io::output::{self, InputSummary};
+use crate::matching::link::WholeRun;
+
+pub const MANIFEST: &str = "manifest.json";
+pub const PART: &str = "part.json";
+pub const AID: &str = "aid.csv";
+pub const REGISTER: &str = "register.csv";
+pub const OUT: &str = "out";
+
+/// The folder of part `k`.
+pub fn part_dir(dir: &Path, k: usize) -> PathBuf {
+    dir.join(format!("part-{k:04}"))
+}
+
+/// What `dedupe partition` wrote, for `dedupe part` and `dedupe merge`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub tool: String,
+    pub version: String,
+    pub aid: InputSummary,
+    pub register: InputSummary,
+    pub parts: usize,
+    /// NIK digits that name a region (2 province, 4 regency, 6 kecamatan).
+    pub region_digits: usize,
+    /// Aid rows per part.
+    pub aid_rows: Vec<usize>,
+    /// Register rows per part (a row can be in several).
+    pub register_rows: Vec<usize>,
+    /// The config the parts run with (the run's, reading the parts' CSV files).
+    pub config: FileConfig,
+    /// What one run would report of the whole inputs.
+    pub register_repeated_niks: usize,
+    pub area_spellings_recognised: crate::matching::areas::AreaStats,
+    pub aid_quality: BTreeMap<String, usize>,
+    pub warnings: Vec<String>,
+}
+
+/// One part's `part.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartFile {
+    pub part: usize,
+    /// The 0-based row in the whole aid list of each of the part's aid rows.
+    pub aid_rows: Vec<u32>,
+    pub whole: WholeRun,
+}
+
+fn json_err(path: &Path, e: impl std::fmt::Display) -> LoadError {
+    LoadError::Part {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Read a JSON file of a partition folder.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
+    let bytes = std::fs::read(path).map_err(|e| json_err(path, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| json_err(path, e))
+}
+
+/// Write a JSON file atomically.
+pub fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<PathBuf, WriteError> {
+    write_atomic(dir, name, |w| {
+        serde_json::to_writer_pretty(&mut *w, value)?;
+        writeln!(w)
+    })
+}
+
+/// Write rows `rows` of `table` (all its columns, its headers) as a CSV file.
+pub fn write_rows(
+    dir: &Path,
+    name: &str,
+    table: &Table,
+    rows: &[u32],
+) -> Result<PathBuf, WriteError> {
+    write_atomic(dir, name, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(table.headers())?;
+        for &r in rows {
+            out.write_record(table.columns.iter().map(|c| c.get(r as usize)))?;
+        }
+        out.flush()
+    })
+}
+
+/// A part's output CSV: its header and records, in order.
+struct PartCsv {
+    header: csv::StringRecord,
+    rows: Vec<csv::StringRecord>,
+}
+
+fn read_csv(path: &Path) -> Result<PartCsv, LoadError> {
+    let err = |message: String| LoadError::Csv {
+        path: path.to_path_buf(),
+        row: 0,
+        message,
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .from_path(path)
+        .map_err(|e| err(format!("{e}; has this part run? (`dedupe part DIR K`)")))?;
+    let header = r.headers().map_err(|e| err(e.to_string()))?.clone();
+    let rows = r
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| err(e.to_string()))?;
+    Ok(PartCsv { header, rows })
+}
+
+fn column(csv: &PartCsv, name: &str, path: &Path) -> Result<usize, LoadError> {
+    csv.header
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| LoadError::Csv {
+            path: path.to_path_buf(),
+            row: 1,
+            message: format!("no column `{name}`: not the output of a run of this version"),
+        })
+}
+
+/// One part's outputs, read for merging.
+struct PartOut {
+    part: usize,
+    /// Whole-list row of each part row.
+    rows: Vec<u32>,
+    decisions: PartCsv,
+    verified: PartCsv,
+    rejected: PartCsv,
+    duplicates: PartCsv,
+    summary: serde_json::Value,
+}
+
+impl PartOut {
+    fn read(dir: &Path, k: usize) -> Result<PartOut, LoadError> {
+        let pdir = part_dir(dir, k);
+        let part: PartFile = read_json(&pdir.join(PART))?;
+        let out = pdir.join(OUT);
+        let decisions = read_csv(&out.join(output::DECISIONS))?;
+        if decisions.rows.len() != part.aid_rows.len() {
+            return Err(LoadError::Part {
+                path: out.join(output::DECISIONS),
+                message: format!(
+                    "{} rows for the part's {} aid rows; run the part again with `dedupe part {} {k}`",
+                    decisions.rows.len(),
+                    part.aid_rows.len(),
+                    dir.display()
+                ),
+            });
+        }
+        Ok(PartOut {
+            part: k,
+            rows: part.aid_rows,
+            decisions,
+            verified: read_csv(&out.join(output::VERIFIED))?,
+            rejected: read_csv(&out.join(output::REJECTED))?,
+            duplicates: read_csv(&out.join(output::DUPLICATES))?,
+            summary: read_json(&out.join(output::SUMMARY))?,
+        })
+    }
+
+    /// The whole-list row (0-based) of a 1-based part row number as written in a CSV.
+    fn whole_row(&self, cell: &str) -> Option<u32> {
+        let n: usize = cell.parse().ok()?;
+        self.rows.get(n.checked_sub(1)?).copied()
+    }
+}
+
+/// `evidence` with every `(row N)` (a part's row, 1-based) given the whole list's number.
+fn renumber_rows(evidence: &str, whole: impl Fn(&str) -> Option<u32>) -> String {
+    const OPEN: &str = "(row ";
+    let mut out = String::with_capacity(evidence.len());
+    let mut rest = evidence;
+    while let Some(i) = rest.find(OPEN) {
+        let (head, tail) = rest.split_at(i + OPEN.len());
+        out.push_str(head);
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        match whole(&tail[..digits]) {
+            Some(r) if tail[digits..].starts_with(')') => out.push_str(&(r + 1).to_string()),
+            _ => out.push_str(&tail[..digits]),
+        }
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Group ids across parts: a part's group `(part, id)` gets the whole run's number, in
+/// order of the group's first row in the whole list.
+struct GroupIds(BTreeMap<(usize, String), String>);
+
+impl GroupIds {
+    fn new(parts: &[PartOut], paths: &[PathBuf]) -> Result<GroupIds, LoadError> {
+        let mut first: BTreeMap<(usize, String), u32> = BTreeMap::new();
+        for (p, path) in parts.iter().zip(paths) {
+            let c_row = column(&p.decisions, "row", path)?;
+            let c_group = column(&p.decisions, "group_id", path)?;
+            for rec in &p.decisions.rows {
+                let g = &rec[c_group];
+                if g.is_empty() {
+                    continue;
+                }
+                let row = p.whole_row(&rec[c_row]).ok_or_else(|| LoadError::Part {
+                    path: path.clone(),
+                    message: format!("row {} is not one of the part's rows", &rec[c_row]),
+                })?;
+                let e = first.entry((p.part, g.to_string())).or_insert(row);
+                *e = (*e).min(row);
+            }
+        }
+        let mut order: Vec<(u32, (usize, String))> =
+            first.into_iter().map(|(k, row)| (row, k)).collect();
+        order.sort();
+        Ok(GroupIds(
+            order
+                .into_iter()
+                .enumerate()
+                .map(|(i, (_, k))| (k, output::group_id(i)))
+                .collect(),
+        ))
+    }
+
+    fn get(&self, part: usize, g: &str) -> String {
+        if g.is_empty() {
+            return String::new();
+        }
+        self.0
+            .get(&(part, g.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+fn write_sorted(
+    dir: &Path,
+    name: &str,
+    header: &csv::StringRecord,
+    mut rows: Vec<((u64, u32), Vec<String>)>,
+) -> Result<PathBuf, WriteError> {
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    write_atomic(dir, name, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(header)?;
+        for (_, r) in &rows {
+            out.write_record(r)?;
+        }
+        out.flush()
+    })
+}
+
+/// What merging found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Merged {
+    pub rows: usize,
+    pub groups: usize,
+}
+
+/// Merge the parts' outputs in `dir` into `out_dir`: the four CSV outputs and
+/// `summary.json` (the reports for officials are built from them by the caller).
+pub fn merge(
+    dir: &Path,
+    out_dir: &Path,
+    manifest: &Manifest,
+) -> Result<Merged, crate::core::error::Error> {
+    use rayon::prelude::*;
+    let parts: Vec<PartOut> = (0..manifest.parts)
+        .into_par_iter()
+        .map(|k| PartOut::read(dir, k))
+        .collect::<Result<_, _>>()?;
+    let paths: Vec<PathBuf> = (0..manifest.parts)
+        .map(|k| part_dir(dir, k).join(OUT).join(output::DECISIONS))
+        .collect();
+    let total: usize = parts.iter().map(|p| p.rows.len()).sum();
+    if total != manifest.aid.rows {
+        return Err(LoadError::Part {
+            path: dir.join(MANIFEST),
+            message: format!(
+                "the parts hold {total} aid rows, the aid list {}",
+                manifest.aid.rows
+            ),
+        }
+        .into());
+    }
+    let groups = GroupIds::new(&parts, &paths)?;
+    let renumber = |p: &PartOut, cell: &str| -> String {
+        p.whole_row(cell)
+            .map(|r| (r + 1).to_string())
+            .unwrap_or_default()
+    };
+
+    let mut decisions = Vec::with_capacity(total);
+    let mut verified = Vec::new();
+    let mut rejected = Vec::new();
+    let mut duplicates = Vec::new();
+    for (p, path) in parts.iter().zip(&paths) {
+        let d = &p.decisions;
+        let (c_row, c_status, c_group, c_dup, c_evidence) = (
+            column(d, "row", path)?,
+            column(d, "status", path)?,
+            column(d, "group_id", path)?,
+            column(d, "duplicate_of_row", path)?,
+            column(d, "evidence", path)?,
+        );
+        let mut v = p.verified.rows.iter();
+        for rec in &d.rows {
+            let row = p.whole_row(&rec[c_row]).unwrap_or(u32::MAX);
+            let mut out: Vec<String> = rec.iter().map(String::from).collect();
+            out[c_row] = (row + 1).to_string();
+            out[c_group] = groups.get(p.part, &rec[c_group]);
+            out[c_dup] = renumber(p, &rec[c_dup]);
+            out[c_evidence] = renumber_rows(&rec[c_evidence], |c| p.whole_row(c));
+            if &rec[c_status] == crate::core::status::Status::Verified.code() {
+                if let Some(vr) = v.next() {
+                    verified.push(((0, row), vr.iter().map(String::from).collect()));
+                }
+            }
+            decisions.push(((0, row), out));
+        }
+        // rejected.csv: row, status, reason, alasan, group_id, register_nik, originals.
+        let r = &p.rejected;
+        let rpath = path.with_file_name(output::REJECTED);
+        let (r_row, r_status, r_alasan, r_group) = (
+            column(r, "row", &rpath)?,
+            column(r, "status", &rpath)?,
+            column(r, "alasan", &rpath)?,
+            column(r, "group_id", &rpath)?,
+        );
+        let dup_of: BTreeMap<u32, String> = d
+            .rows
+            .iter()
+            .filter(|rec| !rec[c_dup].is_empty())
+            .map(|rec| {
+                (
+                    p.whole_row(&rec[c_row]).unwrap_or(u32::MAX),
+                    renumber(p, &rec[c_dup]),
+                )
+            })
+            .collect();
+        for rec in &r.rows {
+            let row = p.whole_row(&rec[r_row]).unwrap_or(u32::MAX);
+            let mut out: Vec<String> = rec.iter().map(String::from).collect();
+            out[r_row] = (row + 1).to_string();
+            out[r_group] = groups.get(p.part, &rec[r_group]);
+            if &rec[r_status] == crate::core::status::Status::Duplicate.code() {
+                if let Some(kept) = dup_of.get(&row) {
+                    out[r_alasan] = output::alasan_duplicate(kept, &out[r_group]);
+                }
+            }
+            rejected.push(((0, row), out));
+        }
+        // duplicates.csv: by group, then row.
+        let g = &p.duplicates;
+        let gpath = path.with_file_name(output::DUPLICATES);
+        let (g_group, g_row, g_evidence) = (
+            column(g, "group_id", &gpath)?,
+            column(g, "row", &gpath)?,
+            column(g, "evidence", &gpath)?,
+        );
+        for rec in &g.rows {
+            let row = p.whole_row(&rec[g_row]).unwrap_or(u32::MAX);
+            let gid = groups.get(p.part, &rec[g_group]);
+            let n: u64 = gid.trim_start_matches('G').parse().unwrap_or(u64::MAX);
+            let mut out: Vec<String> = rec.iter().map(String::from).collect();
+            out[g_row] = (row + 1).to_string();
+            out[g_group] = gid;
+            out[g_evidence] = renumber_rows(&rec[g_evidence], |c| p.whole_row(c));
+            duplicates.push(((n, row), out));
+        }
+    }
+    std::fs::create_dir_all(out_dir).map_err(|source| WriteError::Io {
+        path: out_dir.to_path_buf(),
+        source,
+    })?;
+    let rows = decisions.len();
+    let first = &parts[0];
+    write_sorted(
+        out_dir,
+        output::DECISIONS,
+        &first.decisions.header,
+        decisions,
+    )?;
+    write_sorted(out_dir, output::VERIFIED, &first.verified.header, verified)?;
+    write_sorted(out_dir, output::REJECTED, &first.rejected.header, rejected)?;
+    write_sorted(
+        out_dir,
+        output::DUPLICATES,
+        &first.duplicates.header,
+        duplicates,
+    )?;
+    let summary = merge_summaries(&parts, manifest, out_dir);
+    write_json(out_dir, output::SUMMARY, &summary)?;
+    Ok(Merged {
+        rows,
+        groups: groups.0.len(),
+    })
+}
+
+/// Add `b` into `a`: numbers summed, objects merged key by key; other values kept from `a`.
+fn add_json(a: &mut serde_json::Value, b: &serde_json::Value) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            if let (Some(x1), Some(y1)) = (x.as_u64(), y.as_u64()) {
+                *x = (x1 + y1).into();
+            } else if let (Some(x1), Some(y1)) = (x.as_f64(), y.as_f64()) {
+                if let Some(n) = serde_json::Number::from_f64(x1 + y1) {
+                    *x = n;
+                }
+            }
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in y {
+                match x.get_mut(k) {
+                    Some(xv) => add_json(xv, v),
+                    None => {
+                        x.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (a @ Value::Null, b) => *a = b.clone(),
+        _ => {}
+    }
+}
+
+/// The whole run's `summary.json` from the parts': counts added, the inputs, warnings and
+/// whole-list figures from the manifest.
+fn merge_summaries(parts: &[PartOut], m: &Manifest, out_dir: &Path) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let mut s = parts[0].summary.clone();
+    for key in [
+        "rows_in",
+        "rows_out",
+        "rows_verified",
+        "status_counts",
+        "reason_counts",
+        "duplicates",
+        "fuzzy",
+        "review",
+    ] {
+        let mut acc = Value::Null;
+        for p in parts {
+            add_json(&mut acc, &p.summary[key]);
+        }
+        s[key] = acc;
+    }
+    // Stage times: the longest part's (parts run side by side), and the sum of all.
+    let mut longest = Value::Null;
+    let mut sum = Value::Null;
+    for p in parts {
+        let st = &p.summary["stage_seconds"];
+        add_json(&mut sum, st);
+        if st["total"].as_f64() > longest["total"].as_f64() {
+            longest = st.clone();
+        }
+    }
+    s["stage_seconds"] = longest;
+    s["stage_seconds_all_parts"] = sum;
+    s["aid"] = json!(m.aid);
+    s["register"] = json!(m.register);
+    s["register_repeated_niks"] = json!(m.register_repeated_niks);
+    s["area_spellings_recognised"] = json!(m.area_spellings_recognised);
+    s["aid_quality"] = json!(m.aid_quality);
+    s["warnings"] = json!(m.warnings);
+    s["out_dir"] = json!(out_dir.display().to_string());
+    s["parts"] = json!(m.parts);
+    s["outputs"] = json!([
+        output::DECISIONS,
+        output::VERIFIED,
+        output::DUPLICATES,
+        output::REJECTED,
+        output::SUMMARY,
+        "report.html",
+        "report.xlsx"
+    ]);
+    // The savings are those of the reports built from the merged files.
+    s["savings"] = Value::Null;
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_rows_are_renumbered_and_nothing_else() {
+        // Part rows 1, 2, 3 are whole-list rows 10, 20, 30 (0-based 9, 19, 29).
+        let whole = |c: &str| match c {
+            "1" => Some(9),
+            "2" => Some(19),
+            "3" => Some(29),
+            _ => None,
+        };
+        for (input, want) in [
+            (
+                "fuzzy_pair(row 2);weight=51.8",
+                "fuzzy_pair(row 20);weight=51.8",
+            ),
+            ("review_same_person(row 3)", "review_same_person(row 30)"),
+            (
+                "exact_nik;weight=85.6;p=1.0000",
+                "exact_nik;weight=85.6;p=1.0000",
+            ),
+            (
+                "fuzzy_pair(row 1);a;fuzzy_pair(row 3)",
+                "fuzzy_pair(row 10);a;fuzzy_pair(row 30)",
+            ),
+            // Not a part row, or not a row reference: left as written.
+            ("fuzzy_pair(row 7)", "fuzzy_pair(row 7)"),
+            ("(row 2x)", "(row 2x)"),
+            ("(row ", "(row "),
+            ("", ""),
+        ] {
+            assert_eq!(renumber_rows(input, whole), want, "{input}");
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! Partition plan: how one run's work is split into parts that run apart (other processes,
+//! other machines) and still decide every aid row as the whole run would.
+//!
+//! In: the normalized aid and register records, the exact links, and the blocking
+//! candidates of the aid rows exact linking could not place. Out: a [`Plan`]: the part of
+//! every aid row, and the register rows every part needs.
+//!
+//! * **Aid rows are routed by region.** A row's region is its NIK's first digits (province,
+//!   regency or kecamatan: the shortest prefix that gives the parts enough regions to
+//!   balance); a row without a well-formed NIK takes the region most of its kelurahan's
+//!   register residents have, and failing that is spread by its name.
+//! * **Rows that may be one person meet in one part.** Aid rows sharing a NIK, a name with
+//!   a birth date, or the register person they are linked to (by NIK or by the model), and
+//!   unlinked rows the model pairs (`edges`), are joined (union-find) and the group goes
+//!   where its first row goes: a person recorded in two regions (a NIK from each, or the
+//!   NIK of one region and a form from another) is found within one part.
+//! * **A part's register is what its rows can reach**, not a region: the holders of its
+//!   rows' NIKs and their households, every blocking candidate of its rows that exact
+//!   linking could not place, and one resident of every (kecamatan, kelurahan) pair and
+//!   birthplace (so that area spellings are reconciled against the whole register's
+//!   list). A register row can so be in several parts; a part holds a few register rows
+//!   per aid row, however large the register.
+//!
+//! The scores that depend on the whole register (the model, the names' frequencies, whether
+//! the file shows spreadsheet damage) are computed once, by the caller, and given to every
+//! part.
+
+use rustc_hash::FxHashMap;
+
+use crate::matching::cluster::UnionFind;
+use crate::matching::link::{Link, RegisterIndex};
+use crate::matching::record::Records;
+use crate::normalize::nik::NikParse;
+
+/// Where every row goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub parts: usize,
+    /// Digits of the NIK that name a region (2, 4 or 6).
+    pub prefix_len: usize,
+    /// The part of every aid row, in aid order.
+    pub aid_part: Vec<u32>,
+    /// Per part, its register rows in register order.
+    pub register_rows: Vec<Vec<u32>>,
+}
+
+impl Plan {
+    /// The aid rows of part `k`, in aid order.
+    pub fn aid_rows(&self, k: usize) -> Vec<u32> {
+        (0..self.aid_part.len() as u32)
+            .filter(|&i| self.aid_part[i as usize] as usize == k)
+            .collect()
+    }
+}
+
+fn region<'a>(nik: &'a NikParse, len: usize) -> Option<&'a str> {
+    match nik {
+        NikParse::Valid { nik, .. } => nik.get(..len),
+        _ => None,
+    }
+}
+
+/// The shortest NIK prefix (2, 4 or 6 digits) whose regions number at least four per part,
+/// so that a greedy spread is even; 6 when none does.
+pub fn prefix_len(register: &Records, parts: usize) -> usize {
+    for len in [2, 4] {
+        let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
+        for p in register.iter() {
+            if let Some(r) = region(p.nik(), len) {
+                seen.insert(r);
+                if seen.len() >= 4 * parts {
+                    return len;
+                }
+            }
+        }
+    }
+    6
+}
+
+fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Build the plan. `links`: every aid row's link after fuzzy linking; `edges`: the pairs of
+/// unlinked rows the model joins; `candidates[i]`: the blocking candidates of aid row `i`
+/// (empty for rows exact linking placed).
+pub fn plan(
+    aid: &Records,
+    register: &Records,
+    index: &RegisterIndex,
+    links: &[Link],
+    edges: &[(usize, usize)],
+    candidates: &[Vec<u32>],
+    parts: usize,
+) -> Plan {
+    let parts = parts.max(1);
+    let len = prefix_len(register, parts);
+
+    // Regions by weight (register rows, then aid rows), spread greedily onto the lightest
+    // part; ties by region text, so the plan does not depend on row order.
+    let mut weight: FxHashMap<&str, u64> = FxHashMap::default();
+    for p in register.iter() {
+        if let Some(r) = region(p.nik(), len) {
+            *weight.entry(r).or_default() += 1;
+        }
+    }
+    for p in aid.iter() {
+        if let Some(r) = region(p.nik(), len) {
+            *weight.entry(r).or_default() += 1;
+        }
+    }
+    let mut regions: Vec<(&str, u64)> = weight.into_iter().collect();
+    regions.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut load = vec![0u64; parts];
+    let mut part_of: FxHashMap<&str, u32> = FxHashMap::default();
+    for (r, w) in regions {
+        let k = (0..parts).min_by_key(|&k| (load[k], k)).unwrap_or(0);
+        load[k] += w;
+        part_of.insert(r, k as u32);
+    }
+
+    // A kelurahan's region: the one most of its register residents' NIKs name.
+    let mut kel_votes: FxHashMap<(u32, u32), FxHashMap<u32, u32>> = FxHashMap::default();
+    for p in register.iter() {
+        if p.kelurahan == 0 {
+            continue;
+        }
+        if let Some(k) = region(p.nik(), len).and_then(|r| part_of.get(r)) {
+            *kel_votes
+                .entry((p.kecamatan, p.kelurahan))
+                .or_default()
+                .entry(*k)
+                .or_default() += 1;
+        }
+    }
+    let kel_part: FxHashMap<(u32, u32), u32> = kel_votes
+        .into_iter()
+        .map(|(kel, votes)| {
+            let best = votes
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map_or(0, |(k, _)| k);
+            (kel, best)
+        })
+        .collect();
+
+    // Each aid row's own part.
+    let home: Vec<u32> = aid
+        .iter()
+        .map(|p| {
+            if let Some(&k) = region(p.nik(), len).and_then(|r| part_of.get(r)) {
+                return k;
+            }
+            if let Some(&k) = kel_part.get(&(p.kecamatan, p.kelurahan)) {
+                return k;
+            }
+            let name = p.name().join(" ");
+            let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
+            (mix(h) % parts as u64) as u32
+        })
+        .collect();
+
+    // Rows that may be one person: the same NIK, name and birth date, or linked person.
+    let mut uf = UnionFind::new(aid.len());
+    let mut first: FxHashMap<(u8, u64, u64), usize> = FxHashMap::default();
+    for (i, p) in aid.iter().enumerate() {
+        let mut keys: Vec<(u8, u64, u64)> = Vec::with_capacity(3);
+        if let Some(n) = p.nik().valid() {
+            keys.push((0, n.parse::<u64>().unwrap_or(0), 0));
+        }
+        if let (Some(b), true) = (p.birth, p.name != 0) {
+            keys.push((
+                1,
+                u64::from(p.name),
+                chrono::Datelike::num_days_from_ce(&b.date) as u64,
+            ));
+        }
+        if let Some(r) = links[i].register {
+            keys.push((2, r as u64, 0));
+        }
+        for key in keys {
+            match first.get(&key) {
+                Some(&j) => {
+                    uf.union(i, j);
+                }
+                None => {
+                    first.insert(key, i);
+                }
+            }
+        }
+    }
+    for &(a, b) in edges {
+        if a < aid.len() && b < aid.len() {
+            uf.union(a, b);
+        }
+    }
+    // A group goes where its first row goes.
+    let mut group_part: FxHashMap<usize, u32> = FxHashMap::default();
+    let aid_part: Vec<u32> = (0..aid.len())
+        .map(|i| *group_part.entry(uf.find(i)).or_insert(home[i]))
+        .collect();
+
+    // What each part's rows can reach in the register.
+    let mut reach: Vec<Vec<u32>> = vec![Vec::new(); parts];
+    for (i, p) in aid.iter().enumerate() {
+        let k = aid_part[i] as usize;
+        let out = &mut reach[k];
+        if let Some(n) = p.nik().valid() {
+            for r in index.get(register, n) {
+                out.push(r as u32);
+                if let Some(kk) = register.get(r).kk {
+                    out.extend(index.household(register, kk).map(|m| m as u32));
+                }
+            }
+        }
+        if let Some(kk) = p.kk {
+            out.extend(index.household(register, kk).map(|m| m as u32));
+        }
+        out.extend(links[i].register.map(|r| r as u32));
+        out.extend(links[i].candidate.map(|r| r as u32));
+        out.extend(links[i].runner_up.map(|r| r as u32));
+        out.extend_from_slice(&candidates[i]);
+    }
+    // One resident of every area pair and birthplace: the whole register's spellings.
+    let mut seen_area: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
+    let mut seen_place: rustc_hash::FxHashSet<u32> = Default::default();
+    let mut carriers: Vec<u32> = Vec::new();
+    for (r, p) in register.people.iter().enumerate() {
+        let new_area =
+            (p.kecamatan != 0 || p.kelurahan != 0) && seen_area.insert((p.kecamatan, p.kelurahan));
+        let new_place = p.birth_place != 0 && seen_place.insert(p.birth_place);
+        if new_area || new_place {
+            carriers.push(r as u32);
+        }
+    }
+    for out in &mut reach {
+        out.extend_from_slice(&carriers);
+        out.sort_unstable();
+        out.dedup();
+    }
+    Plan {
+        parts,
+        prefix_len: len,
+        aid_part,
+        register_rows: reach,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::record::testing::records_pair;
+
+    use crate::core::config::Field;
+
+    const FIELDS: [Field; 6] = [
+        Field::Nik,
+        Field::Name,
+        Field::BirthDate,
+        Field::Kelurahan,
+        Field::Kecamatan,
+        Field::Kk,
+    ];
+
+    fn rows<'a>(v: &'a [[&'a str; 6]]) -> Vec<&'a [&'a str]> {
+        v.iter().map(|r| r.as_slice()).collect()
+    }
+
+    #[test]
+    fn a_person_recorded_in_two_regions_meets_in_one_part() {
+        // [NIK, name, birth date, kelurahan, kecamatan, KK]
+        let register = [
+            [
+                "3273010101800001",
+                "BUDI SANTOSO",
+                "1980-01-01",
+                "CIHAPIT",
+                "BANDUNG WETAN",
+                "",
+            ],
+            [
+                "6471010202810002",
+                "BUDI SANTOSO",
+                "1980-01-01",
+                "SEPINGGAN",
+                "BALIKPAPAN SELATAN",
+                "",
+            ],
+            [
+                "3173010303820003",
+                "SITI AMINAH",
+                "1982-03-03",
+                "GAMBIR",
+                "GAMBIR",
+                "",
+            ],
+            [
+                "5171010404830004",
+                "WAYAN SUDARMA",
+                "1983-04-04",
+                "DANGIN PURI",
+                "DENPASAR TIMUR",
+                "",
+            ],
+        ];
+        let aid = [
+            [
+                "3273010101800001",
+                "BUDI SANTOSO",
+                "1980-01-01",
+                "CIHAPIT",
+                "BANDUNG WETAN",
+                "",
+            ],
+            [
+                "3173010303820003",
+                "SITI AMINAH",
+                "1982-03-03",
+                "GAMBIR",
+                "GAMBIR",
+                "",
+            ],
+            [
+                "5171010404830004",
+                "WAYAN SUDARMA",
+                "1983-04-04",
+                "DANGIN PURI",
+                "DENPASAR TIMUR",
+                "",
+            ],
+            [
+                "6471010202810002",
+                "BUDI SANTOSO",
+                "1980-01-01",
+                "SEPINGGAN",
+                "BALIKPAPAN SELATAN",
+                "",
+            ],
+        ];
+        let (aid, register) = records_pair(&FIELDS, &rows(&aid), &rows(&register));
+        let index = RegisterIndex::build(&register);
+        let links = crate::matching::link::link_all(&aid, &register, &index, &Default::default());
+        let none = vec![Vec::new(); aid.len()];
+        let plan = plan(&aid, &register, &index, &links, &[], &none, 3);
+        assert_eq!(
+            plan.prefix_len, 2,
+            "four provinces for three parts: provinces"
+        );
+        // Rows 0 and 3: one name and birth date under NIKs of two provinces.
+        assert_eq!(plan.aid_part[0], plan.aid_part[3]);
+        // Every part is used, and each holds the register rows its aid rows hold NIKs of.
+        let mut used: Vec<u32> = plan.aid_part.clone();
+        used.sort_unstable();
+        used.dedup();
+        assert_eq!(used, vec![0, 1, 2]);
+        for (i, &k) in plan.aid_part.iter().enumerate() {
+            let reach = &plan.register_rows[k as usize];
+            let holder = links[i].register.expect("every aid row is in the register") as u32;
+            assert!(reach.contains(&holder), "row {i}: {reach:?}");
+        }
+        let k = plan.aid_part[0] as usize;
+        assert!(plan.register_rows[k].contains(&0) && plan.register_rows[k].contains(&1));
+        // A part's register rows are sorted and distinct.
+        for r in &plan.register_rows {
+            assert!(r.windows(2).all(|w| w[0] < w[1]));
+        }
+    }
+
+    #[test]
+    fn one_part_takes_everything() {
+        let register = [[
+            "6471010202810002",
+            "ANI",
+            "1981-02-02",
+            "SEPINGGAN",
+            "BPP",
+            "",
+        ]];
+        let aid = [
+            [
+                "6471010202810002",
+                "ANI",
+                "1981-02-02",
+                "SEPINGGAN",
+                "BPP",
+                "",
+            ],
+            ["6.47101E+15", "ANI", "1981-02-02", "SEPINGGAN", "BPP", ""],
+        ];
+        let (aid, register) = records_pair(&FIELDS, &rows(&aid), &rows(&register));
+        let index = RegisterIndex::build(&register);
+        let links = crate::matching::link::link_all(&aid, &register, &index, &Default::default());
+        let plan = plan(&aid, &register, &index, &links, &[], &[vec![0], vec![0]], 1);
+        assert_eq!(plan.aid_part, vec![0, 0]);
+        assert_eq!(plan.register_rows, vec![vec![0]]);
+        assert_eq!(plan.aid_rows(0), vec![0, 1]);
+    }
+}
