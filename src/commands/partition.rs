@@ -92,6 +92,9 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     // The blocking candidates of the rows NIK linking could not place: the register rows a
     // part must hold for its rows to be placed as in one run.
     let mut candidates = vec![Vec::new(); aid.len()];
+    // Keys of blocks too large for the whole run, per aid row: the parts skip the same.
+    let mut skip_register: Vec<Vec<u64>> = vec![Vec::new(); aid.len()];
+    let mut skip_aid: Vec<Vec<u64>> = vec![Vec::new(); aid.len()];
     let mut model = None;
     if file.matching.fuzzy {
         let todo: Vec<usize> = (0..aid.len())
@@ -100,8 +103,9 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         let probes: Vec<_> = todo.iter().map(|&i| aid.get(i)).collect();
         let found =
             crate::matching::block::candidates_in(register, &probes, file.matching.max_block);
-        for (&i, (c, _)) in todo.iter().zip(found) {
+        for (&i, (c, stats)) in todo.iter().zip(found) {
             candidates[i] = c.into_iter().map(|(r, _)| r).collect();
+            skip_register[i] = stats.skipped_keys;
         }
         model = Some(match &cfg.model_path {
             Some(path) => crate::matching::score::load_model(path)?,
@@ -124,10 +128,17 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             Some(model.clone()),
             None,
         );
-        edges = crate::matching::cluster::unlinked_edges(aid, &links, model, &file.matching)
-            .into_iter()
-            .map(|(a, b, _)| (a, b))
-            .collect();
+        let found = crate::matching::cluster::unlinked_edges(
+            aid,
+            &links,
+            model,
+            &file.matching,
+            crate::matching::block::BlockLimit::Size(file.matching.max_block),
+        );
+        edges = found.edges.into_iter().map(|(a, b, _)| (a, b)).collect();
+        for (row, key) in found.skipped {
+            skip_aid[row].push(key);
+        }
     }
     let plan = crate::matching::partition::plan(
         aid,
@@ -168,14 +179,26 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             .into_iter()
             .map(|n| (register.pool.names[n as usize].join(" "), freq[n as usize]))
             .collect();
+        let keys = |skip: &[Vec<u64>]| {
+            let mut keys: Vec<u64> = aid_rows
+                .iter()
+                .flat_map(|&r| skip[r as usize].iter().copied())
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        };
+        let whole = WholeRun {
+            register_rows: register.len() as u64,
+            name_counts,
+            damage_seen,
+            skip_register: keys(&skip_register),
+            skip_aid: keys(&skip_aid),
+        };
         let part = PartFile {
             part: k,
             aid_rows,
-            whole: WholeRun {
-                register_rows: register.len() as u64,
-                name_counts,
-                damage_seen,
-            },
+            whole,
         };
         parts::write_json(&dir, parts::PART, &part)?;
         Ok::<(), Error>(())

@@ -342,8 +342,18 @@ pub fn match_records(
     let rules = crate::matching::review::apply(&aid, &register, &mut links, &verdicts);
 
     let t = Instant::now();
-    let groups =
-        crate::matching::cluster::cluster_with(&aid, &links, &cfg.matching, model.as_ref(), &rules);
+    let limit = whole.map_or(
+        crate::matching::block::BlockLimit::Size(cfg.matching.max_block),
+        crate::matching::link::WholeRun::aid_limit,
+    );
+    let groups = crate::matching::cluster::cluster_with(
+        &aid,
+        &links,
+        &cfg.matching,
+        model.as_ref(),
+        &rules,
+        limit,
+    );
     secs.insert("cluster".to_string(), t.elapsed().as_secs_f64());
     let review = crate::matching::review::queue(&aid, &register, &links, &groups, &cfg.review);
 

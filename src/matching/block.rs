@@ -72,6 +72,31 @@ pub struct BlockStats {
     pub pairs: usize,
     /// Blocks skipped for being larger than `max_block`.
     pub skipped_blocks: usize,
+    /// The keys of the skipped blocks (a partitioned run gives them to its parts).
+    #[serde(skip)]
+    pub skipped_keys: Vec<u64>,
+}
+
+/// Which blocks are too large to use.
+#[derive(Debug, Clone, Default)]
+pub enum BlockLimit {
+    /// Blocks of more rows than this.
+    Size(usize),
+    /// The blocks of these keys: those the whole run found too large, in a part of a
+    /// partitioned run (whose own blocks are smaller than the whole run's).
+    Keys(rustc_hash::FxHashSet<u64>),
+    #[default]
+    None,
+}
+
+impl BlockLimit {
+    fn skips(&self, key: u64, len: usize) -> bool {
+        match self {
+            BlockLimit::Size(max) => len > *max,
+            BlockLimit::Keys(keys) => keys.contains(&key),
+            BlockLimit::None => false,
+        }
+    }
 }
 
 impl BlockStats {
@@ -81,6 +106,7 @@ impl BlockStats {
         }
         self.pairs += other.pairs;
         self.skipped_blocks += other.skipped_blocks;
+        self.skipped_keys.extend(other.skipped_keys);
         self
     }
 }
@@ -329,7 +355,7 @@ fn generic_variants(id: &str) -> Vec<u64> {
 pub struct Blocker {
     niks: KeyIndex,
     keys: KeyIndex,
-    pub max_block: usize,
+    pub limit: BlockLimit,
 }
 
 /// (key, row) entries ordered by the key's mixed hash (then key, then row), with a
@@ -411,6 +437,11 @@ fn nik_index(register: &Records) -> KeyIndex {
 impl Blocker {
     /// Index every register record (in parallel).
     pub fn build(register: &Records, max_block: usize) -> Blocker {
+        Blocker::build_with(register, BlockLimit::Size(max_block))
+    }
+
+    /// [`Blocker::build`] with the blocks to skip given.
+    pub fn build_with(register: &Records, limit: BlockLimit) -> Blocker {
         let keys: Vec<(u64, u32)> = register
             .par_iter()
             .enumerate()
@@ -423,7 +454,7 @@ impl Blocker {
         Blocker {
             niks: nik_index(register),
             keys: KeyIndex::new(keys),
-            max_block,
+            limit,
         }
     }
 
@@ -435,7 +466,7 @@ impl Blocker {
             &probe,
             |v| self.niks.get(v),
             |k| self.keys.get(k),
-            self.max_block,
+            &self.limit,
             stats,
         )
     }
@@ -490,7 +521,7 @@ fn assemble<'b>(
     probe: &Probe,
     nik_block: impl Fn(u64) -> &'b [(u64, u32)],
     key_block: impl Fn(u64) -> &'b [(u64, u32)],
-    max_block: usize,
+    limit: &BlockLimit,
     stats: &mut BlockStats,
 ) -> Vec<(u32, KeyKind)> {
     let mut found: Vec<(u32, KeyKind)> = Vec::new();
@@ -509,8 +540,9 @@ fn assemble<'b>(
     count(KeyKind::NikVariant, n_variant);
     for &(k, kind) in &probe.keys {
         let block = key_block(k);
-        if block.len() > max_block {
+        if limit.skips(k, block.len()) {
             stats.skipped_blocks += 1;
+            stats.skipped_keys.push(k);
             continue;
         }
         count(kind, block.len());
@@ -541,6 +573,15 @@ pub fn candidates_in(
     register: &Records,
     probes: &[Rec<'_>],
     max_block: usize,
+) -> Vec<(Vec<(u32, KeyKind)>, BlockStats)> {
+    candidates_in_with(register, probes, &BlockLimit::Size(max_block))
+}
+
+/// [`candidates_in`] with the blocks to skip given.
+pub fn candidates_in_with(
+    register: &Records,
+    probes: &[Rec<'_>],
+    limit: &BlockLimit,
 ) -> Vec<(Vec<(u32, KeyKind)>, BlockStats)> {
     let probes: Vec<Probe> = probes.par_iter().map(|&p| Probe::of(p)).collect();
     // NIK variants are many per probe (about 150): they are looked up in an index of the
@@ -577,7 +618,7 @@ pub fn candidates_in(
         .par_iter()
         .map(|probe| {
             let mut stats = BlockStats::default();
-            let found = assemble(probe, |v| niks.get(v), block, max_block, &mut stats);
+            let found = assemble(probe, |v| niks.get(v), block, limit, &mut stats);
             (found, stats)
         })
         .collect()

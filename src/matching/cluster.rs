@@ -21,7 +21,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
-use crate::matching::block::Blocker;
+use crate::matching::block::{BlockLimit, Blocker};
 use crate::matching::score::{explain, Model};
 
 use crate::core::config::MatchConfig;
@@ -201,33 +201,50 @@ pub fn unlinked_edges(
     links: &[Link],
     model: &Model,
     cfg: &MatchConfig,
-) -> Vec<(usize, usize, String)> {
+    limit: BlockLimit,
+) -> UnlinkedEdges {
     let rows: Vec<usize> = (0..aid.len()).filter(|&i| unlinked(&links[i])).collect();
     if rows.len() < 2 {
-        return Vec::new();
+        return UnlinkedEdges::default();
     }
     let subset = Records {
         people: rows.iter().map(|&i| aid.people[i]).collect(),
         pool: aid.pool.clone(),
     };
-    let blocker = Blocker::build(&subset, cfg.max_block);
-    let mut edges: Vec<(usize, usize, String)> = (0..subset.len())
+    let blocker = Blocker::build_with(&subset, limit);
+    let found: Vec<(Vec<(usize, usize, String)>, Vec<u64>)> = (0..subset.len())
         .into_par_iter()
-        .flat_map_iter(|k| {
+        .map(|k| {
             let mut stats = crate::matching::block::BlockStats::default();
             let cands = blocker.candidates(subset.get(k), &mut stats);
-            cands
+            let edges = cands
                 .into_iter()
                 .filter(move |&(j, _)| j as usize > k)
                 .filter_map(|(j, _)| {
                     strong_pair(subset.get(k), subset.get(j as usize), model, cfg)
                         .map(|e| (rows[k], rows[j as usize], e))
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (edges, stats.skipped_keys)
         })
         .collect();
-    edges.sort_by_key(|e| (e.0, e.1));
-    edges
+    let mut out = UnlinkedEdges::default();
+    for (k, (edges, skipped)) in found.into_iter().enumerate() {
+        out.edges.extend(edges);
+        out.skipped
+            .extend(skipped.into_iter().map(|key| (rows[k], key)));
+    }
+    out.edges.sort_by_key(|e| (e.0, e.1));
+    out
+}
+
+/// The pairs of unlinked rows the model joins, and the blocks too large to look in.
+#[derive(Debug, Clone, Default)]
+pub struct UnlinkedEdges {
+    /// (row, later row, evidence), sorted.
+    pub edges: Vec<(usize, usize, String)>,
+    /// (row, key) of every block skipped for its size.
+    pub skipped: Vec<(usize, u64)>,
 }
 
 /// Build the groups from exact evidence.
@@ -238,6 +255,7 @@ pub fn cluster(aid: &Records, links: &[Link], cfg: &MatchConfig, model: Option<&
         cfg,
         model,
         &crate::matching::review::PairRules::default(),
+        BlockLimit::Size(cfg.max_block),
     )
 }
 
@@ -250,6 +268,7 @@ pub fn cluster_with(
     cfg: &MatchConfig,
     model: Option<&Model>,
     rules: &crate::matching::review::PairRules,
+    limit: BlockLimit,
 ) -> Groups {
     let n = aid.len();
     let mut uf = UnionFind::new(n);
@@ -303,7 +322,7 @@ pub fn cluster_with(
         }
     }
     if let (Some(model), true) = (model, cfg.fuzzy) {
-        for (a, b, evidence) in unlinked_edges(aid, links, model, cfg) {
+        for (a, b, evidence) in unlinked_edges(aid, links, model, cfg, limit).edges {
             if rules.apart(a, b) {
                 continue;
             }

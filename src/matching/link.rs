@@ -554,6 +554,23 @@ pub struct WholeRun {
     pub name_counts: std::collections::BTreeMap<String, u32>,
     /// Whether the whole aid list shows spreadsheet damage to NIKs.
     pub damage_seen: bool,
+    /// Blocking keys whose register blocks the whole run skipped as too large, for the
+    /// part's rows (the part's own blocks are smaller: it skips these, and only these).
+    pub skip_register: Vec<u64>,
+    /// The same for the blocks of unlinked aid rows paired among themselves.
+    pub skip_aid: Vec<u64>,
+}
+
+impl WholeRun {
+    /// The blocks the part skips when placing its rows in the register.
+    pub fn register_limit(&self) -> crate::matching::block::BlockLimit {
+        crate::matching::block::BlockLimit::Keys(self.skip_register.iter().copied().collect())
+    }
+
+    /// The blocks the part skips when pairing its unlinked rows.
+    pub fn aid_limit(&self) -> crate::matching::block::BlockLimit {
+        crate::matching::block::BlockLimit::Keys(self.skip_aid.iter().copied().collect())
+    }
 }
 
 impl WholeRun {
@@ -662,7 +679,11 @@ pub fn link_fuzzy(
     // A few thousand rows to place against a register of millions: their keys are looked
     // up in one scan of the register instead of indexing the whole register.
     let probes: Vec<Rec<'_>> = todo.iter().map(|&i| aid.get(i)).collect();
-    let found = crate::matching::block::candidates_in(register, &probes, cfg.max_block);
+    let limit = whole.map_or(
+        crate::matching::block::BlockLimit::Size(cfg.max_block),
+        WholeRun::register_limit,
+    );
+    let found = crate::matching::block::candidates_in_with(register, &probes, &limit);
     // Exact links before fuzzy linking: compared once, for the model and their evidence.
     let exact = exact_gammas(aid, register, links);
     let model = model.unwrap_or_else(|| estimate_model(aid, register, &exact));
