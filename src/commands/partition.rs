@@ -198,6 +198,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         let part = PartFile {
             part: k,
             aid_rows,
+            register_rows: reg_rows.clone(),
             whole,
         };
         parts::write_json(&dir, parts::PART, &part)?;
@@ -230,6 +231,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             .collect(),
         register_rows: plan.register_rows.iter().map(Vec::len).collect(),
         config: part_config,
+        run_config: file.clone(),
         register_repeated_niks: index.repeated_niks(register),
         area_spellings_recognised: areas,
         aid_quality: run::aid_quality(&aid_table, &prepared.aid_map, aid),
@@ -311,7 +313,7 @@ pub struct MergeConfig {
 /// Merge the parts' outputs into one run's outputs in `out_dir`.
 pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::Facts), Error> {
     let m = manifest(&cfg.dir)?;
-    let merged = parts::merge(&cfg.dir, &cfg.out_dir, &m)?;
+    let merged = parts::merge(&cfg.dir, &cfg.out_dir, &m, cfg.lang)?;
     let model = cfg.dir.join(crate::io::output::MODEL);
     if model.is_file() {
         let to = cfg.out_dir.join(crate::io::output::MODEL);

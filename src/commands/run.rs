@@ -5,11 +5,8 @@
 //! benchmarks.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
-
-use sha2::{Digest, Sha256};
 
 use crate::core::config::{Config, FileConfig, TestFault};
 use crate::core::error::{Error, LoadError};
@@ -514,28 +511,7 @@ fn commonest(counts: BTreeMap<String, usize>) -> String {
         .join(", ")
 }
 
-/// SHA-256 of a file, hex.
-pub fn sha256_file(path: &Path) -> Result<String, LoadError> {
-    let open_err = |source| LoadError::Open {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut file = std::fs::File::open(path).map_err(open_err)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf).map_err(open_err)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
-}
+pub use crate::core::fsio::sha256_file;
 
 pub fn load(
     path: &Path,
@@ -695,9 +671,14 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             crate::io::review::REVIEW_CSV,
             crate::io::review::REVIEW_HTML,
             crate::io::review::REVIEW_XLSX,
+            crate::io::review::REVIEW_ROWS,
         ]
+        .into_iter()
+        // The officials' reports only when written; the review rows only in a part.
+        .filter(|name| cfg.write_reports || !name.starts_with("report."))
+        .filter(|name| cfg.whole_path.is_some() || *name != crate::io::review::REVIEW_ROWS)
         .map(String::from)
-        .to_vec(),
+        .collect(),
         config: cfg.file.clone(),
         fuzzy: outcome.fuzzy.clone(),
         area_spellings_recognised: outcome.areas.clone(),
@@ -764,7 +745,13 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             // The review files go beside the CSVs: the report branch's workbook is the
             // longer of the two.
             let run_id: String = summary.aid.sha256.chars().take(16).collect();
-            let review = crate::io::review::write_all(dir, &review_rows, cfg.lang, &run_id);
+            let mut review = crate::io::review::write_all(dir, &review_rows, cfg.lang, &run_id);
+            // A part of a partitioned run keeps its review rows for `dedupe merge`.
+            if review.is_ok() && cfg.whole_path.is_some() {
+                review =
+                    crate::io::parts::write_json(dir, crate::io::review::REVIEW_ROWS, &review_rows)
+                        .map(|_| ());
+            }
             ((tables, review), t.elapsed().as_secs_f64())
         },
         || {

@@ -1,12 +1,15 @@
-//! Atomic output files.
+//! Atomic output files, and files' SHA-256.
 //!
 //! In: a folder, a file name and a closure that writes the body. Out: the file, written to a
 //! temporary file in the same folder and renamed, so a reader never sees half a file.
+//! [`sha256_file`]: a file's SHA-256 in hex.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::core::error::WriteError;
+use sha2::{Digest, Sha256};
+
+use crate::core::error::{LoadError, WriteError};
 
 /// Write `name` in `dir` through a temporary file and a rename.
 pub fn write_atomic(
@@ -32,4 +35,27 @@ pub fn write_atomic(
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(&path).map_err(|e| io(e.error))?;
     Ok(path)
+}
+
+/// SHA-256 of a file, hex.
+pub fn sha256_file(path: &Path) -> Result<String, LoadError> {
+    let open_err = |source| LoadError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(open_err)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf).map_err(open_err)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }

@@ -4,8 +4,9 @@
 //! In: tables and a [`Plan`](crate::matching::partition::Plan) (writing parts); the out
 //! folders of the parts' runs (merging). Out: per part `aid.csv`, `register.csv` and
 //! `part.json`, and `manifest.json` beside them; merged `decisions.csv`, `verified.csv`,
-//! `duplicates.csv`, `rejected.csv` and `summary.json`, as one run over the whole aid list
-//! writes them (rows numbered in the whole list, groups numbered by their first row).
+//! `duplicates.csv`, `rejected.csv`, the review files and `summary.json`, as one run over
+//! the whole aid list writes them (rows numbered in the whole list, groups numbered by
+//! their first row, the review ranked as one queue).
 //!
 //! Layout of a partition folder:
 //! ```text
@@ -14,7 +15,8 @@
 //! DIR/part-0000/aid.csv      the part's aid rows, all columns, in list order
 //! DIR/part-0000/register.csv the register rows the part can reach, used columns
 //! DIR/part-0000/part.json    the part's aid rows in the whole list, the whole run's facts
-//! DIR/part-0000/out/         the part's run (`dedupe part DIR 0`)
+//! DIR/part-0000/out/         the part's run (`dedupe part DIR 0`), with its review rows
+//!                            (`review-rows.json`) for the merged review
 //! ```
 
 use std::collections::BTreeMap;
@@ -56,6 +58,8 @@ pub struct Manifest {
     pub register_rows: Vec<usize>,
     /// The config the parts run with (the run's, reading the parts' CSV files).
     pub config: FileConfig,
+    /// The config as given (what the merged `summary.json` reports).
+    pub run_config: FileConfig,
     /// What one run would report of the whole inputs.
     pub register_repeated_niks: usize,
     pub area_spellings_recognised: crate::matching::areas::AreaStats,
@@ -69,6 +73,8 @@ pub struct PartFile {
     pub part: usize,
     /// The 0-based row in the whole aid list of each of the part's aid rows.
     pub aid_rows: Vec<u32>,
+    /// The 0-based row in the whole register of each of the part's register rows.
+    pub register_rows: Vec<u32>,
     pub whole: WholeRun,
 }
 
@@ -149,11 +155,14 @@ struct PartOut {
     part: usize,
     /// Whole-list row of each part row.
     rows: Vec<u32>,
+    /// Whole-register row of each of the part's register rows.
+    register_rows: Vec<u32>,
     decisions: PartCsv,
     verified: PartCsv,
     rejected: PartCsv,
     duplicates: PartCsv,
     summary: serde_json::Value,
+    review: Vec<crate::io::review::ReviewRow>,
 }
 
 impl PartOut {
@@ -161,6 +170,22 @@ impl PartOut {
         let pdir = part_dir(dir, k);
         let part: PartFile = read_json(&pdir.join(PART))?;
         let out = pdir.join(OUT);
+        let summary: serde_json::Value = read_json(&out.join(output::SUMMARY))?;
+        // The outputs must come from the part's files as they are now (a partition written
+        // again after the part ran leaves outputs of other rows).
+        for (name, side) in [(AID, "aid"), (REGISTER, "register")] {
+            let now = crate::core::fsio::sha256_file(&pdir.join(name))?;
+            if summary[side]["sha256"].as_str() != Some(now.as_str()) {
+                return Err(LoadError::Part {
+                    path: out.join(output::SUMMARY),
+                    message: format!(
+                        "these outputs were made from another {name} than the part's; run \
+                         the part again with `dedupe part {} {k}`",
+                        dir.display()
+                    ),
+                });
+            }
+        }
         let decisions = read_csv(&out.join(output::DECISIONS))?;
         if decisions.rows.len() != part.aid_rows.len() {
             return Err(LoadError::Part {
@@ -176,11 +201,13 @@ impl PartOut {
         Ok(PartOut {
             part: k,
             rows: part.aid_rows,
+            register_rows: part.register_rows,
             decisions,
             verified: read_csv(&out.join(output::VERIFIED))?,
             rejected: read_csv(&out.join(output::REJECTED))?,
             duplicates: read_csv(&out.join(output::DUPLICATES))?,
-            summary: read_json(&out.join(output::SUMMARY))?,
+            review: read_json(&out.join(crate::io::review::REVIEW_ROWS))?,
+            summary,
         })
     }
 
@@ -286,6 +313,7 @@ pub fn merge(
     dir: &Path,
     out_dir: &Path,
     manifest: &Manifest,
+    lang: crate::core::config::Lang,
 ) -> Result<Merged, crate::core::error::Error> {
     use rayon::prelude::*;
     let parts: Vec<PartOut> = (0..manifest.parts)
@@ -392,10 +420,35 @@ pub fn merge(
             duplicates.push(((n, row), out));
         }
     }
+    // The review queue: rows and aid candidates renumbered, ranked again as one queue.
+    let mut review: Vec<crate::io::review::ReviewRow> = Vec::new();
+    for p in &parts {
+        let whole = |n: usize| p.whole_row(&n.to_string()).map_or(n, |r| r as usize + 1);
+        for r in &p.review {
+            let mut r = r.clone();
+            r.row = whole(r.row);
+            r.aid.row = whole(r.aid.row);
+            for c in &mut r.candidates {
+                c.row = match c.source.as_str() {
+                    "aid" => whole(c.row),
+                    _ => c
+                        .row
+                        .checked_sub(1)
+                        .and_then(|i| p.register_rows.get(i))
+                        .map_or(c.row, |&r| r as usize + 1),
+                };
+            }
+            r.evidence = renumber_rows(&r.evidence, |c| p.whole_row(c));
+            review.push(r);
+        }
+    }
+    crate::io::review::rank(&mut review);
     std::fs::create_dir_all(out_dir).map_err(|source| WriteError::Io {
         path: out_dir.to_path_buf(),
         source,
     })?;
+    let run_id: String = manifest.aid.sha256.chars().take(16).collect();
+    crate::io::review::write_all(out_dir, &review, lang, &run_id)?;
     let rows = decisions.len();
     let first = &parts[0];
     write_sorted(
@@ -412,7 +465,8 @@ pub fn merge(
         &first.duplicates.header,
         duplicates,
     )?;
-    let summary = merge_summaries(&parts, manifest, out_dir);
+    let mut summary = merge_summaries(&parts, manifest, out_dir);
+    summary["review"] = serde_json::json!(crate::io::review::summary(&review));
     write_json(out_dir, output::SUMMARY, &summary)?;
     Ok(Merged {
         rows,
@@ -461,7 +515,6 @@ fn merge_summaries(parts: &[PartOut], m: &Manifest, out_dir: &Path) -> serde_jso
         "reason_counts",
         "duplicates",
         "fuzzy",
-        "review",
     ] {
         let mut acc = Value::Null;
         for p in parts {
@@ -489,14 +542,19 @@ fn merge_summaries(parts: &[PartOut], m: &Manifest, out_dir: &Path) -> serde_jso
     s["warnings"] = json!(m.warnings);
     s["out_dir"] = json!(out_dir.display().to_string());
     s["parts"] = json!(m.parts);
+    s["config"] = json!(m.run_config);
     s["outputs"] = json!([
         output::DECISIONS,
         output::VERIFIED,
         output::DUPLICATES,
         output::REJECTED,
         output::SUMMARY,
+        output::MODEL,
         "report.html",
-        "report.xlsx"
+        "report.xlsx",
+        crate::io::review::REVIEW_CSV,
+        crate::io::review::REVIEW_HTML,
+        crate::io::review::REVIEW_XLSX,
     ]);
     // The savings are those of the reports built from the merged files.
     s["savings"] = Value::Null;

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::core::config::{Benefits, Field, Lang};
@@ -48,10 +48,10 @@ pub fn row_hash(table: &Table, map: &FieldMap, row: usize) -> String {
 }
 
 /// One person as the review shows it: normalized values, so that both sides compare alike.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Shown {
     /// `register` or `aid`.
-    pub source: &'static str,
+    pub source: String,
     /// 1-based row in its file.
     pub row: usize,
     pub nik: String,
@@ -84,7 +84,7 @@ fn shown(source: &'static str, p: Rec<'_>) -> Shown {
         NikParse::Invalid { cleaned, .. } => cleaned.clone(),
     };
     Shown {
-        source,
+        source: source.to_string(),
         row: p.row + 1,
         nik,
         name: p.name().join(" "),
@@ -126,7 +126,7 @@ impl Shown {
 }
 
 /// One row of the review, ready to write.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ReviewRow {
     /// 1-based position in the queue (the order of review).
     pub rank: usize,
@@ -134,7 +134,7 @@ pub struct ReviewRow {
     pub row: usize,
     pub aid_id: String,
     pub row_hash: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub status: String,
     pub reason: String,
     pub doubt: f64,
@@ -174,7 +174,7 @@ pub fn rows(
                 row: it.row + 1,
                 aid_id: cell(Field::AidId),
                 row_hash: row_hash(table, map, it.row),
-                kind: it.kind.code(),
+                kind: it.kind.code().to_string(),
                 status: d.status.code().to_string(),
                 reason: d.reason.to_string(),
                 doubt: it.doubt,
@@ -195,17 +195,26 @@ pub fn rows(
             }
         })
         .collect();
-    out.sort_by(|x, y| {
+    rank(&mut out);
+    out
+}
+
+/// Order the review rows by amount x doubt (largest first), then aid row and kind, and
+/// number them.
+pub fn rank(rows: &mut [ReviewRow]) {
+    rows.sort_by(|x, y| {
         let (vx, vy) = (x.amount as f64 * x.doubt, y.amount as f64 * y.doubt);
         vy.total_cmp(&vx)
             .then(x.row.cmp(&y.row))
-            .then(x.kind.cmp(y.kind))
+            .then(x.kind.cmp(&y.kind))
     });
-    for (i, r) in out.iter_mut().enumerate() {
+    for (i, r) in rows.iter_mut().enumerate() {
         r.rank = i + 1;
     }
-    out
 }
+
+/// The review rows of a part of a partitioned run, for `dedupe merge`.
+pub const REVIEW_ROWS: &str = "review-rows.json";
 
 /// The candidate reference a decision names: `register:NIK` or `aid:ROW` (1-based).
 pub fn candidate_ref(c: &Shown) -> String {
@@ -613,7 +622,7 @@ mod tests {
 
     fn row(rank: usize, kel: &str, rt: &str, address: &str) -> ReviewRow {
         let person = Shown {
-            source: "aid",
+            source: "aid".to_string(),
             row: rank,
             nik: "6471054507890003".into(),
             name: "SITI AMINAH".into(),
@@ -630,7 +639,7 @@ mod tests {
             row: rank,
             aid_id: format!("ID{rank}"),
             row_hash: "0".repeat(16),
-            kind: "POSSIBLE_MATCH",
+            kind: "POSSIBLE_MATCH".to_string(),
             status: "NOT_IN_REGISTER".into(),
             reason: "NIK_NOT_FOUND".into(),
             doubt: 0.5,
@@ -640,7 +649,7 @@ mod tests {
             rt: rt.into(),
             aid: person.clone(),
             candidates: vec![Shown {
-                source: "register",
+                source: "register".to_string(),
                 ..person
             }],
             evidence: String::new(),
