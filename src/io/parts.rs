@@ -289,7 +289,7 @@ fn write_sorted(
     header: &csv::StringRecord,
     mut rows: Vec<((u64, u32), Vec<String>)>,
 ) -> Result<PathBuf, WriteError> {
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows.sort_by_key(|r| r.0);
     write_atomic(dir, name, |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(header)?;

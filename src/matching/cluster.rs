@@ -212,7 +212,7 @@ pub fn unlinked_edges(
         pool: aid.pool.clone(),
     };
     let blocker = Blocker::build_with(&subset, limit);
-    let found: Vec<(Vec<(usize, usize, String)>, Vec<u64>)> = (0..subset.len())
+    let found: Vec<UnlinkedEdges> = (0..subset.len())
         .into_par_iter()
         .map(|k| {
             let mut stats = crate::matching::block::BlockStats::default();
@@ -225,14 +225,17 @@ pub fn unlinked_edges(
                         .map(|e| (rows[k], rows[j as usize], e))
                 })
                 .collect::<Vec<_>>();
-            (edges, stats.skipped_keys)
+            let skipped = stats.skipped_keys.into_iter().map(|key| (rows[k], key));
+            UnlinkedEdges {
+                edges,
+                skipped: skipped.collect(),
+            }
         })
         .collect();
     let mut out = UnlinkedEdges::default();
-    for (k, (edges, skipped)) in found.into_iter().enumerate() {
-        out.edges.extend(edges);
-        out.skipped
-            .extend(skipped.into_iter().map(|key| (rows[k], key)));
+    for f in found {
+        out.edges.extend(f.edges);
+        out.skipped.extend(f.skipped);
     }
     out.edges.sort_by_key(|e| (e.0, e.1));
     out

@@ -53,7 +53,7 @@ impl Plan {
     }
 }
 
-fn region<'a>(nik: &'a NikParse, len: usize) -> Option<&'a str> {
+fn region(nik: &NikParse, len: usize) -> Option<&str> {
     match nik {
         NikParse::Valid { nik, .. } => nik.get(..len),
         _ => None,

@@ -1,0 +1,285 @@
+//! Partitioned runs (`dedupe partition`, `dedupe part`, `dedupe merge`): the merged outputs
+//! are the outputs of one run over the whole inputs, a person recorded in two regions is
+//! found though the regions are routed to other parts, and a merge that would mix parts
+//! of other runs is refused with exit code 2.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn dedupe() -> Command {
+    Command::cargo_bin("dedupe").expect("binary")
+}
+
+// The workbooks are left out: they carry the time they were written.
+const OUTPUTS: [&str; 8] = [
+    "decisions.csv",
+    "verified.csv",
+    "duplicates.csv",
+    "rejected.csv",
+    "model.json",
+    "review.csv",
+    "review.html",
+    "report.html",
+];
+
+/// Partition into `parts`, run every part (in reverse order: order does not matter),
+/// merge into `dir/merged`; and one run into `dir/one`.
+fn both_ways(aid: &Path, register: &Path, dir: &Path, parts: usize) {
+    let pdir = dir.join("parts");
+    dedupe()
+        .args(["partition", "-q", "--parts", &parts.to_string(), "-o"])
+        .arg(&pdir)
+        .arg(aid)
+        .arg(register)
+        .assert()
+        .success();
+    for k in (0..parts).rev() {
+        dedupe()
+            .args(["part", "-q", "--threads", "1"])
+            .arg(&pdir)
+            .arg(k.to_string())
+            .assert()
+            .success();
+    }
+    dedupe()
+        .arg("merge")
+        .arg(&pdir)
+        .arg("-o")
+        .arg(dir.join("merged"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("dedupe merge:"));
+    dedupe()
+        .arg(aid)
+        .arg(register)
+        .arg("-o")
+        .arg(dir.join("one"))
+        .args(["-q", "--threads", "2"])
+        .assert()
+        .success();
+}
+
+fn assert_same_outputs(dir: &Path) {
+    for f in OUTPUTS {
+        let a = std::fs::read(dir.join("merged").join(f)).expect(f);
+        let b = std::fs::read(dir.join("one").join(f)).expect(f);
+        assert!(a == b, "{f} differs between the merged parts and one run");
+    }
+    let summary = |d: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join(d).join("summary.json")).expect("s"))
+            .expect("json")
+    };
+    let (m, one) = (summary("merged"), summary("one"));
+    for key in [
+        "aid",
+        "register",
+        "rows_in",
+        "rows_verified",
+        "status_counts",
+        "reason_counts",
+        "duplicates",
+        "register_repeated_niks",
+        "area_spellings_recognised",
+        "review",
+        "savings",
+        "aid_quality",
+        "warnings",
+        "config",
+        "fuzzy",
+    ] {
+        assert_eq!(m[key], one[key], "summary.json: {key}");
+    }
+}
+
+#[test]
+fn parts_merged_write_what_one_run_writes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    common::small_city(dir.path());
+    both_ways(
+        &dir.path().join("aid.csv"),
+        &dir.path().join("population.parquet"),
+        dir.path(),
+        3,
+    );
+    assert_same_outputs(dir.path());
+    // Three parts, each with aid rows and far fewer register rows than the register.
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("parts/manifest.json")).expect("manifest"),
+    )
+    .expect("json");
+    let aid_rows: Vec<u64> = manifest["aid_rows"]
+        .as_array()
+        .expect("aid_rows")
+        .iter()
+        .map(|v| v.as_u64().expect("n"))
+        .collect();
+    assert_eq!(aid_rows.len(), 3);
+    assert!(aid_rows.iter().all(|&n| n > 0), "{aid_rows:?}");
+    assert_eq!(
+        aid_rows.iter().sum::<u64>(),
+        manifest["aid"]["rows"].as_u64().unwrap()
+    );
+    for n in manifest["register_rows"].as_array().expect("register_rows") {
+        assert!(n.as_u64().unwrap() < 20_000, "{n}");
+    }
+}
+
+#[test]
+fn an_excel_csv_aid_list_in_parts_is_read_as_in_one_run() {
+    // The fixture aid list is `;`-separated with a byte-order mark; the parts are CSV.
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    both_ways(
+        &root.join("fixtures/aid.csv"),
+        &root.join("fixtures/population.parquet"),
+        dir.path(),
+        2,
+    );
+    assert_same_outputs(dir.path());
+}
+
+const REGISTER_CSV: &str = "\
+NIK;NO_KK;NAMA;TGL_LAHIR;TMP_LAHIR;JENIS_KELAMIN;ALAMAT;RT;RW;KELURAHAN;KECAMATAN
+3273014101800001;3273010101090001;SITI AMINAH;01-01-1980;BANDUNG;P;JL MERDEKA 1;001;002;CIHAPIT;BANDUNG WETAN
+3273010505750002;3273010101090001;DEDI KURNIAWAN;05-05-1975;BANDUNG;L;JL MERDEKA 1;001;002;CIHAPIT;BANDUNG WETAN
+6471010202810002;6471010101100002;BUDI SANTOSO;02-02-1981;BALIKPAPAN;L;JL SUDIRMAN 5;003;001;SEPINGGAN;BALIKPAPAN SELATAN
+6471014303850003;6471010101100003;RINA WATI;03-03-1985;BALIKPAPAN;P;JL SUDIRMAN 9;003;001;SEPINGGAN;BALIKPAPAN SELATAN
+7371010404830004;7371010101110004;ANDI MAKKASAU;04-04-1983;MAKASSAR;L;JL CENDRAWASIH 3;002;004;GAMBIR;UJUNG PANDANG
+7371014606900005;7371010101110005;NURHAYATI;06-06-1990;MAKASSAR;P;JL CENDRAWASIH 7;002;004;GAMBIR;UJUNG PANDANG
+5171010707700006;5171010101120006;WAYAN SUDARMA;07-07-1970;DENPASAR;L;JL GAJAH MADA 2;005;002;DANGIN PURI;DENPASAR TIMUR
+5171014808880007;5171010101120007;KETUT ARIANI;08-08-1988;DENPASAR;P;JL GAJAH MADA 4;005;002;DANGIN PURI;DENPASAR TIMUR
+";
+
+// Rows 1 and 6 are one person: row 6 carries her NIK with its first two digits swapped,
+// so it names another province (23) than row 1's (32).
+const AID_CSV: &str = "\
+ID_DTKS;NIK;NO_KK;NAMA;TGL_LAHIR;TMP_LAHIR;JENIS_KELAMIN;ALAMAT;RT;RW;KELURAHAN;KECAMATAN;PROGRAM
+D1;3273014101800001;3273010101090001;SITI AMINAH;01-01-1980;BANDUNG;P;JL MERDEKA 1;001;002;CIHAPIT;BANDUNG WETAN;BPNT
+D2;6471010202810002;6471010101100002;BUDI SANTOSO;02-02-1981;BALIKPAPAN;L;JL SUDIRMAN 5;003;001;SEPINGGAN;BALIKPAPAN SELATAN;BPNT
+D3;7371010404830004;7371010101110004;ANDI MAKKASAU;04-04-1983;MAKASSAR;L;JL CENDRAWASIH 3;002;004;GAMBIR;UJUNG PANDANG;PKH
+D4;5171010707700006;5171010101120006;WAYAN SUDARMA;07-07-1970;DENPASAR;L;JL GAJAH MADA 2;005;002;DANGIN PURI;DENPASAR TIMUR;PKH
+D5;7371014606900005;7371010101110005;NURHAYATI;06-06-1990;MAKASSAR;P;JL CENDRAWASIH 7;002;004;GAMBIR;UJUNG PANDANG;BPNT
+D6;2373014101800001;3273010101090001;SITI AMINAH;01-01-1980;BANDUNG;P;JL MERDEKA 1;001;002;CIHAPIT;BANDUNG WETAN;BPNT
+D7;5171014808880007;5171010101120007;KETUT ARIANI;08-08-1988;DENPASAR;P;JL GAJAH MADA 4;005;002;DANGIN PURI;DENPASAR TIMUR;PKH
+";
+
+#[test]
+fn a_person_recorded_in_two_regions_is_found_across_parts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (aid, register) = (
+        dir.path().join("bansos.csv"),
+        dir.path().join("penduduk.csv"),
+    );
+    std::fs::write(&aid, AID_CSV).expect("aid");
+    std::fs::write(&register, REGISTER_CSV).expect("register");
+    both_ways(&aid, &register, dir.path(), 3);
+    assert_same_outputs(dir.path());
+
+    let rows = common::read_maps(&dir.path().join("merged/decisions.csv"));
+    let by_id = |id: &str| rows.iter().find(|r| r["aid_id"] == id).expect(id).clone();
+    let (d1, d6) = (by_id("D1"), by_id("D6"));
+    assert_eq!(d6["register_nik"], "3273014101800001", "{d6:?}");
+    assert!(
+        !d1["group_id"].is_empty() && d1["group_id"] == d6["group_id"],
+        "{d1:?} {d6:?}"
+    );
+    let statuses = [d1["status"].as_str(), d6["status"].as_str()];
+    assert!(
+        statuses.contains(&"VERIFIED") && statuses.contains(&"DUPLICATE"),
+        "{statuses:?}"
+    );
+
+    // The two rows name different regions, yet were routed to one part; the other rows
+    // went to other parts.
+    let part_of = |row: u64| -> usize {
+        (0..3)
+            .find(|k| {
+                let p: serde_json::Value = serde_json::from_slice(
+                    &std::fs::read(dir.path().join(format!("parts/part-{k:04}/part.json")))
+                        .expect("part.json"),
+                )
+                .expect("json");
+                p["aid_rows"]
+                    .as_array()
+                    .expect("rows")
+                    .iter()
+                    .any(|r| r.as_u64() == Some(row))
+            })
+            .expect("a part holds every row")
+    };
+    assert_eq!(part_of(0), part_of(5));
+    let used: std::collections::BTreeSet<usize> = (0..7).map(part_of).collect();
+    assert!(used.len() >= 2, "the rows were not spread: {used:?}");
+}
+
+#[test]
+fn a_merge_of_parts_not_run_or_run_on_other_files_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (aid, register) = (
+        dir.path().join("bansos.csv"),
+        dir.path().join("penduduk.csv"),
+    );
+    std::fs::write(&aid, AID_CSV).expect("aid");
+    std::fs::write(&register, REGISTER_CSV).expect("register");
+    let pdir = dir.path().join("parts");
+    dedupe()
+        .args(["partition", "-q", "--parts", "2", "-o"])
+        .arg(&pdir)
+        .arg(&aid)
+        .arg(&register)
+        .assert()
+        .success();
+    // No part has run.
+    dedupe()
+        .arg("merge")
+        .arg(&pdir)
+        .arg("-o")
+        .arg(dir.path().join("merged"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("dedupe part"));
+    // A part that does not exist.
+    dedupe()
+        .args(["part", "-q"])
+        .arg(&pdir)
+        .arg("2")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no part 2"));
+    for k in ["0", "1"] {
+        dedupe()
+            .args(["part", "-q"])
+            .arg(&pdir)
+            .arg(k)
+            .assert()
+            .success();
+    }
+    // A part's file changed after it ran: its outputs are of other rows.
+    let part_aid = pdir.join("part-0000/aid.csv");
+    let mut text = std::fs::read_to_string(&part_aid).expect("part aid");
+    text = text
+        .replacen("SITI", "SITTI", 1)
+        .replacen("BUDI", "BUDY", 1);
+    std::fs::write(&part_aid, text).expect("write");
+    dedupe()
+        .arg("merge")
+        .arg(&pdir)
+        .arg("-o")
+        .arg(dir.path().join("merged"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("run the part again"));
+    // `--parts 0` is a usage error.
+    dedupe()
+        .args(["partition", "--parts", "0", "-o"])
+        .arg(dir.path().join("none"))
+        .arg(&aid)
+        .arg(&register)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--parts 0"));
+}
