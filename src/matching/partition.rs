@@ -347,10 +347,8 @@ mod tests {
         let links = crate::matching::link::link_all(&aid, &register, &index, &Default::default());
         let none = vec![Vec::new(); aid.len()];
         let plan = plan(&aid, &register, &index, &links, &[], &none, 3);
-        assert_eq!(
-            plan.prefix_len, 2,
-            "four provinces for three parts: provinces"
-        );
+        // Four provinces and four regencies are too few regions for three parts.
+        assert_eq!(plan.prefix_len, 6);
         // Rows 0 and 3: one name and birth date under NIKs of two provinces.
         assert_eq!(plan.aid_part[0], plan.aid_part[3]);
         // Every part is used, and each holds the register rows its aid rows hold NIKs of.
@@ -368,6 +366,43 @@ mod tests {
         // A part's register rows are sorted and distinct.
         for r in &plan.register_rows {
             assert!(r.windows(2).all(|w| w[0] < w[1]));
+        }
+    }
+
+    #[test]
+    fn regions_are_the_shortest_prefix_with_four_per_part() {
+        // NIKs of `provinces` provinces, each with `regencies` regencies of two kecamatan.
+        const PROVINCES: [u32; 14] = [11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34];
+        let niks = |provinces: usize, regencies: u32| -> Vec<String> {
+            let mut v = Vec::new();
+            for p in &PROVINCES[..provinces] {
+                for r in 0..regencies {
+                    for k in 1..=2 {
+                        v.push(format!("{p:02}{:02}{k:02}0101800001", 1 + r));
+                    }
+                }
+            }
+            v
+        };
+        for (provinces, regencies, parts, want) in [
+            (8, 1, 2, 2),
+            (8, 1, 3, 6),
+            (3, 3, 2, 4),
+            (2, 2, 1, 4),
+            (1, 1, 1, 6),
+            (12, 2, 3, 2),
+        ] {
+            let niks = niks(provinces, regencies);
+            let table: Vec<[&str; 6]> = niks
+                .iter()
+                .map(|n| [n.as_str(), "ANI", "1980-01-01", "", "", ""])
+                .collect();
+            let (_, register) = records_pair(&FIELDS, &[], &rows(&table));
+            assert_eq!(
+                prefix_len(&register, parts),
+                want,
+                "{provinces} provinces x {regencies} regencies, {parts} parts"
+            );
         }
     }
 
