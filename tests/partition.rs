@@ -29,12 +29,17 @@ const OUTPUTS: [&str; 8] = [
 /// Partition into `parts`, run every part (in reverse order: order does not matter),
 /// merge into `dir/merged`; and one run into `dir/one`.
 fn both_ways(aid: &Path, register: &Path, dir: &Path, parts: usize) {
+    both_ways_from(aid, register, register, dir, parts);
+}
+
+/// [`both_ways`] with the partition made from `partitioned` (a register file or its index).
+fn both_ways_from(aid: &Path, partitioned: &Path, register: &Path, dir: &Path, parts: usize) {
     let pdir = dir.join("parts");
     dedupe()
         .args(["partition", "-q", "--parts", &parts.to_string(), "-o"])
         .arg(&pdir)
         .arg(aid)
-        .arg(register)
+        .arg(partitioned)
         .assert()
         .success();
     for k in (0..parts).rev() {
@@ -126,6 +131,25 @@ fn parts_merged_write_what_one_run_writes() {
     for n in manifest["register_rows"].as_array().expect("register_rows") {
         assert!(n.as_u64().unwrap() < 20_000, "{n}");
     }
+}
+
+#[test]
+fn a_partition_of_a_register_index_merges_to_one_runs_outputs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    common::small_city(dir.path());
+    let (aid, register, idx) = (
+        dir.path().join("aid.csv"),
+        dir.path().join("population.parquet"),
+        dir.path().join("population.idx"),
+    );
+    dedupe()
+        .args(["index", "-q", "-o"])
+        .arg(&idx)
+        .arg(&register)
+        .assert()
+        .success();
+    both_ways_from(&aid, &idx, &register, dir.path(), 2);
+    assert_same_outputs(dir.path());
 }
 
 #[test]

@@ -51,16 +51,14 @@ pub fn partition(cfg: &PartitionConfig) -> Result<Manifest, Error> {
 fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     use crate::commands::run;
     let progress = Progress::new(cfg.quiet);
-    for path in [&cfg.aid_path, &cfg.register_path] {
-        if FileFormat::from_path(path)? == FileFormat::Index {
-            return Err(LoadError::Part {
-                path: path.clone(),
-                message: "a register index holds no register text to write the parts from; \
-                          pass the register file"
-                    .to_string(),
-            }
-            .into());
+    if FileFormat::from_path(&cfg.aid_path)? == FileFormat::Index {
+        return Err(crate::core::error::ConfigError::IndexAsAid {
+            path: cfg.aid_path.clone(),
         }
+        .into());
+    }
+    for path in [&cfg.aid_path, &cfg.register_path] {
+        FileFormat::from_path(path)?;
         if !path.is_file() {
             return Err(
                 crate::core::error::ConfigError::MissingInput { path: path.clone() }.into(),
@@ -70,19 +68,31 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     let file = &cfg.file;
     let (aid_load, register_load) = rayon::join(
         || run::load(&cfg.aid_path, &file.aid, &progress, "aid list", None),
-        || {
-            run::load(
-                &cfg.register_path,
-                &file.register,
-                &progress,
-                "register",
-                Some("register"),
-            )
-        },
+        || run::load_register(&cfg.register_path, file, &progress),
     );
     let (aid_table, aid_sha) = aid_load?;
-    let (register_table, register_sha) = register_load?;
-    let mut prepared = run::prepare(&aid_table, &register_table, file, &progress)?;
+    // The parts' registers are indexes (records, no text): the register's text is dropped
+    // once normalized, as in a run; from an index there is none.
+    let (mut prepared, header) = match register_load? {
+        run::RegisterInput::Table(table, sha) => {
+            let prepared = run::prepare(&aid_table, &table, file, &progress)?;
+            let warnings =
+                run::life_warnings(&table, &prepared.register_map, &prepared.register.people);
+            let header = run::index_header(
+                &cfg.register_path,
+                &table,
+                &prepared.register_map,
+                sha,
+                file,
+                warnings,
+            )?;
+            (prepared, header)
+        }
+        run::RegisterInput::Index(header, records) => (
+            run::prepare_on_index(&aid_table, records, file, &progress)?,
+            *header,
+        ),
+    };
     let pb = progress.spinner("linking by NIK, blocking, routing");
     let areas = crate::matching::areas::reconcile(&mut prepared.aid, &prepared.register);
     let (aid, register) = (&prepared.aid, &prepared.register);
@@ -165,7 +175,11 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         let aid_rows = plan.aid_rows(k);
         let reg_rows = &plan.register_rows[k];
         parts::write_rows(&dir, parts::AID, &aid_table, &aid_rows)?;
-        parts::write_rows(&dir, parts::REGISTER, &register_table, reg_rows)?;
+        let records = crate::matching::record::StoredRecords::subset(register, reg_rows);
+        // The whole register's header, but for its rows: the part's.
+        let mut part_header = header.clone();
+        part_header.source.rows = reg_rows.len();
+        crate::io::index::write(&dir.join(parts::REGISTER), &part_header, &records)?;
         // The whole register's count of every name the part holds.
         let mut names: Vec<u32> = aid_rows
             .iter()
@@ -209,21 +223,19 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     }
     pb.finish_and_clear();
 
-    // The parts' files are CSV, whatever the inputs were.
+    // The parts' aid lists are CSV, whatever the aid list was; their registers are
+    // indexes built with the run's register settings.
     let mut part_config = file.clone();
-    for side in [&mut part_config.aid, &mut part_config.register] {
-        side.delimiter = Some(",".to_string());
-        side.sheet = None;
-    }
-    let mut warnings =
-        run::life_warnings(&register_table, &prepared.register_map, &register.people);
+    part_config.aid.delimiter = Some(",".to_string());
+    part_config.aid.sheet = None;
+    let mut warnings = header.warnings.clone();
     warnings.extend(run::multiline_warning(&aid_table));
-    warnings.extend(run::multiline_warning(&register_table));
+    warnings.extend(header.multiline_warning.clone());
     let manifest = Manifest {
         tool: "dedupe".to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         aid: run::input_summary(&aid_table, &prepared.aid_map, aid_sha),
-        register: run::input_summary(&register_table, &prepared.register_map, register_sha),
+        register: header.source.clone(),
         parts: plan.parts,
         region_digits: plan.prefix_len,
         aid_rows: (0..plan.parts)

@@ -168,7 +168,7 @@ pub fn register_settings(file: &FileConfig) -> String {
 }
 
 /// The register as a run reads it: a table to normalize, or an index's records.
-enum RegisterInput {
+pub enum RegisterInput {
     Table(Table, String),
     Index(
         Box<crate::io::index::IndexHeader>,
@@ -178,23 +178,20 @@ enum RegisterInput {
 
 /// Read the register, from its file or from an index (checked against the config and its
 /// source).
-fn load_register(cfg: &Config, progress: &Progress) -> Result<RegisterInput, LoadError> {
-    let path = &cfg.register_path;
+pub fn load_register(
+    path: &Path,
+    file: &FileConfig,
+    progress: &Progress,
+) -> Result<RegisterInput, LoadError> {
     if crate::core::config::FileFormat::from_path(path).ok()
         != Some(crate::core::config::FileFormat::Index)
     {
-        let (table, sha) = load(
-            path,
-            &cfg.file.register,
-            progress,
-            "register",
-            Some("register"),
-        )?;
+        let (table, sha) = load(path, &file.register, progress, "register", Some("register"))?;
         return Ok(RegisterInput::Table(table, sha));
     }
     let pb = progress.spinner(&format!("reading register index {}", path.display()));
     let reader = crate::io::index::IndexReader::open(path)?;
-    let want = register_settings(&cfg.file);
+    let want = register_settings(file);
     if reader.header.settings != want {
         let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or_default();
         let (then, now) = (parse(&reader.header.settings), parse(&want));
@@ -203,7 +200,7 @@ fn load_register(cfg: &Config, progress: &Progress) -> Result<RegisterInput, Loa
             .filter(|k| then.get(k) != now.get(k))
             .collect();
         return Err(LoadError::IndexSettings {
-            path: path.clone(),
+            path: path.to_path_buf(),
             what: if what.is_empty() {
                 "settings".to_string()
             } else {
@@ -268,15 +265,31 @@ pub fn build_index(
     );
     pb.finish_and_clear();
     let warnings = life_warnings(&table, &map, &records.people);
+    let header = index_header(register_path, &table, &map, sha, file, warnings)?;
+    drop(table);
+    crate::io::index::write(index_path, &header, &records)?;
+    Ok(header)
+}
+
+/// The header of an index of the register `table` read from `register_path` (whose
+/// records' life warnings are `warnings`).
+pub fn index_header(
+    register_path: &Path,
+    table: &Table,
+    map: &FieldMap,
+    sha: String,
+    file: &FileConfig,
+    warnings: Vec<String>,
+) -> Result<crate::io::index::IndexHeader, LoadError> {
     let (source_bytes, source_mtime) =
         crate::io::index::file_stamp(register_path).map_err(|source| LoadError::Open {
             path: register_path.to_path_buf(),
             source,
         })?;
-    let header = crate::io::index::IndexHeader {
+    Ok(crate::io::index::IndexHeader {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         rules: crate::matching::record::rules_fingerprint(),
-        source: input_summary(&table, &map, sha),
+        source: input_summary(table, map, sha),
         source_canonical: register_path
             .canonicalize()
             .map(|p| p.display().to_string())
@@ -285,11 +298,8 @@ pub fn build_index(
         source_mtime,
         settings: register_settings(file),
         warnings,
-        multiline_warning: multiline_warning(&table),
-    };
-    drop(table);
-    crate::io::index::write(index_path, &header, &records)?;
-    Ok(header)
+        multiline_warning: multiline_warning(table),
+    })
 }
 
 /// Link, fuzzy-link, cluster and decide, on prepared records.
@@ -585,7 +595,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let start = Instant::now();
     let (aid_load, register_load) = rayon::join(
         || load(&cfg.aid_path, &cfg.file.aid, &progress, "aid list", None),
-        || load_register(cfg, &progress),
+        || load_register(&cfg.register_path, &cfg.file, &progress),
     );
     let (aid_table, aid_sha) = aid_load?;
     let register_input = register_load?;

@@ -2,7 +2,7 @@
 //! `dedupe merge` makes of the parts' outputs.
 //!
 //! In: tables and a [`Plan`](crate::matching::partition::Plan) (writing parts); the out
-//! folders of the parts' runs (merging). Out: per part `aid.csv`, `register.csv` and
+//! folders of the parts' runs (merging). Out: per part `aid.csv`, `register.idx` and
 //! `part.json`, and `manifest.json` beside them; merged `decisions.csv`, `verified.csv`,
 //! `duplicates.csv`, `rejected.csv`, the review files and `summary.json`, as one run over
 //! the whole aid list writes them (rows numbered in the whole list, groups numbered by
@@ -13,7 +13,7 @@
 //! DIR/manifest.json          the inputs, the parts, the config the parts run with
 //! DIR/model.json             the scoring model every part uses
 //! DIR/part-0000/aid.csv      the part's aid rows, all columns, in list order
-//! DIR/part-0000/register.csv the register rows the part can reach, used columns
+//! DIR/part-0000/register.idx the register rows the part can reach, as a register index
 //! DIR/part-0000/part.json    the part's aid rows in the whole list, the whole run's facts
 //! DIR/part-0000/out/         the part's run (`dedupe part DIR 0`), with its review rows
 //!                            (`review-rows.json`) for the merged review
@@ -34,7 +34,7 @@ use crate::matching::link::WholeRun;
 pub const MANIFEST: &str = "manifest.json";
 pub const PART: &str = "part.json";
 pub const AID: &str = "aid.csv";
-pub const REGISTER: &str = "register.csv";
+pub const REGISTER: &str = "register.idx";
 pub const OUT: &str = "out";
 
 /// The folder of part `k`.
@@ -166,15 +166,17 @@ struct PartOut {
 }
 
 impl PartOut {
-    fn read(dir: &Path, k: usize) -> Result<PartOut, LoadError> {
+    fn read(dir: &Path, k: usize, manifest: &Manifest) -> Result<PartOut, LoadError> {
         let pdir = part_dir(dir, k);
         let part: PartFile = read_json(&pdir.join(PART))?;
         let out = pdir.join(OUT);
         let summary: serde_json::Value = read_json(&out.join(output::SUMMARY))?;
         // The outputs must come from the part's files as they are now (a partition written
         // again after the part ran leaves outputs of other rows).
-        for (name, side) in [(AID, "aid"), (REGISTER, "register")] {
-            let now = crate::core::fsio::sha256_file(&pdir.join(name))?;
+        // (A part's register is an index: its runs report the whole register's SHA-256.)
+        let register_sha = manifest.register.sha256.clone();
+        let aid_sha = crate::core::fsio::sha256_file(&pdir.join(AID))?;
+        for (name, side, now) in [(AID, "aid", aid_sha), (REGISTER, "register", register_sha)] {
             if summary[side]["sha256"].as_str() != Some(now.as_str()) {
                 return Err(LoadError::Part {
                     path: out.join(output::SUMMARY),
@@ -318,7 +320,7 @@ pub fn merge(
     use rayon::prelude::*;
     let parts: Vec<PartOut> = (0..manifest.parts)
         .into_par_iter()
-        .map(|k| PartOut::read(dir, k))
+        .map(|k| PartOut::read(dir, k, manifest))
         .collect::<Result<_, _>>()?;
     let paths: Vec<PathBuf> = (0..manifest.parts)
         .map(|k| part_dir(dir, k).join(OUT).join(output::DECISIONS))

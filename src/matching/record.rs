@@ -672,6 +672,77 @@ impl StoredRecords {
         }
     }
 
+    /// Rows `rows` (sorted, distinct) of `records` with the values they use, renumbered
+    /// from 0 in the same order: the register of a part of a partitioned run. Values keep
+    /// their relative order (and id 0, the empty value), so anything that walks the
+    /// values in id order walks them as over the whole register.
+    pub fn subset(records: &Records, rows: &[u32]) -> StoredRecords {
+        fn keep(used: &[bool]) -> Vec<u32> {
+            let mut next = 0u32;
+            used.iter()
+                .enumerate()
+                .map(|(i, &u)| {
+                    let id = next;
+                    if u || i == 0 {
+                        next += 1;
+                    }
+                    id
+                })
+                .collect()
+        }
+        fn take<T: Clone>(values: &[T], used: &[bool]) -> Vec<T> {
+            values
+                .iter()
+                .zip(used)
+                .enumerate()
+                .filter(|(i, (_, &u))| u || *i == 0)
+                .map(|(_, (v, _))| v.clone())
+                .collect()
+        }
+        let pool = &records.pool;
+        let (mut niks, mut names, mut streets, mut areas) = (
+            vec![false; pool.niks.len()],
+            vec![false; pool.names.len()],
+            vec![false; pool.streets.len()],
+            vec![false; pool.areas.len()],
+        );
+        for &r in rows {
+            let p = &records.people[r as usize];
+            niks[p.nik as usize] = true;
+            names[p.name as usize] = true;
+            streets[p.street as usize] = true;
+            for a in [p.kelurahan, p.kecamatan, p.birth_place] {
+                areas[a as usize] = true;
+            }
+        }
+        let (nik_id, name_id, street_id, area_id) =
+            (keep(&niks), keep(&names), keep(&streets), keep(&areas));
+        let people = rows
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| {
+                let p = &records.people[r as usize];
+                Person {
+                    row: i,
+                    nik: nik_id[p.nik as usize],
+                    name: name_id[p.name as usize],
+                    street: street_id[p.street as usize],
+                    kelurahan: area_id[p.kelurahan as usize],
+                    kecamatan: area_id[p.kecamatan as usize],
+                    birth_place: area_id[p.birth_place as usize],
+                    ..*p
+                }
+            })
+            .collect();
+        StoredRecords {
+            people,
+            niks: take(&pool.niks, &niks),
+            names: take(&pool.names, &names),
+            streets: take(&pool.streets, &streets),
+            areas: take(&pool.areas, &areas),
+        }
+    }
+
     /// Whether every id of every record points into the stored values (a damaged or
     /// foreign file must not index out of bounds later).
     pub fn consistent(&self) -> bool {
@@ -911,6 +982,48 @@ mod tests {
         assert!(stored.consistent());
         stored.names.truncate(2);
         assert!(!stored.consistent());
+    }
+
+    #[test]
+    fn a_subset_holds_the_chosen_rows_with_their_values_in_order() {
+        let fields = [Field::Nik, Field::Name, Field::Kelurahan, Field::Address];
+        let reg = FieldRows::new(
+            &fields,
+            &[
+                &["6471054507890003", "SITI AMINAH", "SEPINGGAN", "JL MAWAR 3"],
+                &["6471050101700001", "BUDI", "KLANDASAN ILIR", "JL MELATI 1"],
+                &["6471054101800002", "RINA", "SEPINGGAN", ""],
+                &["6471050202900004", "SITI AMINAH", "DAMAI", "JL MAWAR 3"],
+            ],
+        );
+        let status = StatusValues::default();
+        let whole = build_one(&reg, &status, IdKind::Nik);
+        for rows in [vec![0u32, 2, 3], vec![1], vec![], vec![0, 1, 2, 3]] {
+            let sub = StoredRecords::subset(&whole, &rows);
+            assert!(sub.consistent() || rows.is_empty(), "{rows:?}");
+            assert_eq!(sub.people.len(), rows.len());
+            let (_, part) = build_pair_on(&FieldRows::new(&fields, &[]), sub, &status, IdKind::Nik);
+            for (i, &r) in rows.iter().enumerate() {
+                let (a, b) = (part.get(i), whole.get(r as usize));
+                assert_eq!(a.row, i);
+                assert_eq!(a.nik(), b.nik(), "{rows:?} row {r}");
+                assert_eq!(a.name(), b.name());
+                assert_eq!(a.street(), b.street());
+                assert_eq!(a.kelurahan(), b.kelurahan());
+                assert_eq!(
+                    (a.birth, a.sex, a.kk, a.life),
+                    (b.birth, b.sex, b.kk, b.life)
+                );
+            }
+            // Values keep their order, and only the rows' values are kept (and the empty one).
+            let areas: Vec<&str> = part.pool.areas.iter().map(String::as_str).collect();
+            let mut sorted_by_whole = areas.clone();
+            sorted_by_whole.sort_by_key(|a| whole.pool.areas.iter().position(|w| w == a));
+            assert_eq!(areas, sorted_by_whole);
+            if rows == [1] {
+                assert_eq!(part.pool.names.len(), 2, "{:?}", part.pool.names);
+            }
+        }
     }
 
     // A person has no heap data and stays small: checked at compile time.
