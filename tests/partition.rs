@@ -265,7 +265,7 @@ fn a_merge_of_parts_not_run_or_run_on_other_files_is_refused() {
         .arg(dir.path().join("merged"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("dedupe part"));
+        .stderr(predicate::str::contains("part 0 has not run"));
     // A part that does not exist.
     dedupe()
         .args(["part", "-q"])

@@ -325,23 +325,23 @@ pub struct MergeConfig {
 /// Merge the parts' outputs into one run's outputs in `out_dir`.
 pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::Facts), Error> {
     let m = manifest(&cfg.dir)?;
-    let merged = parts::merge(&cfg.dir, &cfg.out_dir, &m, cfg.lang)?;
+    let (merged, mut files) = parts::merge(&cfg.dir, &cfg.out_dir, &m, cfg.lang)?;
     let model = cfg.dir.join(crate::io::output::MODEL);
     if model.is_file() {
         let to = cfg.out_dir.join(crate::io::output::MODEL);
         std::fs::copy(&model, &to)
             .map_err(|source| crate::core::error::WriteError::Io { path: to, source })?;
     }
-    let facts = crate::io::official::write_reports(&cfg.out_dir, &m.config.benefits, cfg.lang)?;
-    // summary.json gets the savings the reports show, as a run's does.
-    let path = cfg.out_dir.join(crate::io::output::SUMMARY);
-    let mut summary: serde_json::Value = parts::read_json(&path)?;
-    summary["savings"] = serde_json::json!(crate::io::output::Savings {
+    // The reports from the merged rows in memory, as `dedupe report` builds them from the
+    // files; summary.json gets the savings they show, as a run's does.
+    let facts = files.facts(&m.config.benefits);
+    crate::io::official::write_reports_with(&cfg.out_dir, &facts, &files, cfg.lang)?;
+    files.summary["savings"] = serde_json::json!(crate::io::output::Savings {
         months: facts.months,
         total_rp: facts.savings_total,
         confirmed_rp: facts.savings_confirmed,
         pending_rp: facts.savings_pending,
     });
-    parts::write_json(&cfg.out_dir, crate::io::output::SUMMARY, &summary)?;
+    parts::write_json(&cfg.out_dir, crate::io::output::SUMMARY, &files.summary)?;
     Ok((merged, facts))
 }

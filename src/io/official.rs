@@ -24,7 +24,7 @@ use crate::normalize::nik::mask;
 pub use crate::core::config::Lang;
 
 use crate::io::output::{
-    read_output_csv as read, OutputRow as Row, RunOutput, DUPLICATES_HEADER, REJECTED_LEAD,
+    OutputRow as Row, OutputTable, RunOutput, DUPLICATES_HEADER, REJECTED_LEAD,
 };
 
 /// The rows of the workbook's row sheets, from memory (a run) or from a run's files.
@@ -117,13 +117,15 @@ pub fn confirmed_saving(status: &str) -> bool {
 /// How many duplicate groups the report shows.
 pub const SAMPLE_GROUPS: usize = 10;
 
-fn field_value(row: &Row, columns: &Value, field: &str) -> String {
+/// The value of `field` (its column or columns, joined by a space) in a row whose cells
+/// `cell` gives by header.
+fn field_value<'c>(cell: impl Fn(&str) -> Option<&'c str>, columns: &Value, field: &str) -> String {
     columns[field]
         .as_array()
         .map(|hs| {
             hs.iter()
                 .filter_map(|h| h.as_str())
-                .filter_map(|h| row.get(h))
+                .filter_map(&cell)
                 .map(|v| v.trim())
                 .filter(|v| !v.is_empty())
                 .collect::<Vec<_>>()
@@ -263,14 +265,13 @@ impl Facts {
 }
 
 /// A run's files read back: for `dedupe report`, which rebuilds the reports without
-/// matching again.
+/// matching again, and `dedupe merge`, which builds them from the merged files.
 pub struct RunFiles {
     pub summary: Value,
-    pub decisions: Vec<Row>,
-    pub verified_headers: Vec<String>,
-    pub verified: Vec<Row>,
-    pub rejected: Vec<Row>,
-    pub duplicates: Vec<Row>,
+    pub decisions: OutputTable,
+    pub verified: OutputTable,
+    pub rejected: OutputTable,
+    pub duplicates: OutputTable,
 }
 
 impl RunFiles {
@@ -288,44 +289,79 @@ impl RunFiles {
                     message: e.to_string(),
                 })
             })?;
-        let (_, decisions) = read(&out_dir.join(crate::io::output::DECISIONS))?;
-        let (verified_headers, verified) = read(&out_dir.join(crate::io::output::VERIFIED))?;
-        let (_, rejected) = read(&out_dir.join(crate::io::output::REJECTED))?;
-        let (_, duplicates) = read(&out_dir.join(crate::io::output::DUPLICATES))?;
+        let read = |name: &str| OutputTable::read(&out_dir.join(name));
+        let ((decisions, verified), (rejected, duplicates)) = rayon::join(
+            || {
+                rayon::join(
+                    || read(crate::io::output::DECISIONS),
+                    || read(crate::io::output::VERIFIED),
+                )
+            },
+            || {
+                rayon::join(
+                    || read(crate::io::output::REJECTED),
+                    || read(crate::io::output::DUPLICATES),
+                )
+            },
+        );
         Ok(RunFiles {
             summary,
-            decisions,
-            verified_headers,
-            verified,
-            rejected,
-            duplicates,
+            decisions: decisions?,
+            verified: verified?,
+            rejected: rejected?,
+            duplicates: duplicates?,
         })
     }
 
     /// The figures, with the given benefit amounts.
     pub fn facts(&self, benefits: &Benefits) -> Facts {
         let columns = &self.summary["aid"]["columns"];
+        let d = &self.decisions;
+        let (d_row, d_status, d_reason) = (d.col("row"), d.col("status"), d.col("reason"));
         // Original cells per row: verified rows in decision order, rejected rows by number.
-        let mut original: BTreeMap<&str, &Row> = self
+        let r_row = self.rejected.col("row");
+        let mut original: BTreeMap<&str, (&OutputTable, &csv::StringRecord)> = self
             .rejected
+            .rows
             .iter()
-            .map(|r| (r["row"].as_str(), r))
+            .map(|r| (OutputTable::cell(r, r_row), (&self.rejected, r)))
             .collect();
-        let mut verified_iter = self.verified.iter();
-        for d in self.decisions.iter().filter(|d| d["status"] == "VERIFIED") {
+        let mut verified_iter = self.verified.rows.iter();
+        for row in d
+            .rows
+            .iter()
+            .filter(|r| OutputTable::cell(r, d_status) == "VERIFIED")
+        {
             if let Some(v) = verified_iter.next() {
-                original.insert(d["row"].as_str(), v);
+                original.insert(OutputTable::cell(row, d_row), (&self.verified, v));
             }
         }
-        let empty = Row::new();
-        let rows = self.decisions.iter().map(|d| {
-            let cells = original.get(d["row"].as_str()).copied().unwrap_or(&empty);
+        // Column positions of the original cells, per table.
+        fn positions(t: &OutputTable) -> BTreeMap<&str, usize> {
+            t.header
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.as_str(), i))
+                .collect()
+        }
+        let (pos_v, pos_r) = (positions(&self.verified), positions(&self.rejected));
+        let rows = d.rows.iter().map(|row| {
+            let found = original.get(OutputTable::cell(row, d_row)).copied();
+            let cell = |h: &str| -> Option<&str> {
+                let (t, r) = found?;
+                let pos = if std::ptr::eq(t, &self.verified) {
+                    &pos_v
+                } else {
+                    &pos_r
+                };
+                pos.get(h).and_then(|&c| r.get(c))
+            };
             RowFacts {
-                status: &d["status"],
-                reason: &d["reason"],
-                program: field_value(cells, columns, "program").into(),
-                kecamatan: field_value(cells, columns, "kecamatan").into(),
-                kelurahan: field_value(cells, columns, "kelurahan").into(),
+                status: OutputTable::cell(row, d_status),
+                reason: OutputTable::cell(row, d_reason),
+                program: field_value(cell, columns, "program").into(),
+                kecamatan: field_value(cell, columns, "kecamatan").into(),
+                kelurahan: field_value(cell, columns, "kelurahan").into(),
             }
         });
         Facts::compute(
@@ -338,26 +374,29 @@ impl RunFiles {
 }
 
 /// The rows of the first [`SAMPLE_GROUPS`] groups.
-pub fn duplicate_sample(rows: &[Row]) -> Vec<Row> {
+pub fn duplicate_sample(table: &OutputTable) -> Vec<Row> {
+    let g = table.col("group_id");
     let mut out = Vec::new();
     let mut groups = 0;
     let mut last = "";
-    for d in rows {
-        if d["group_id"] != last {
-            last = &d["group_id"];
+    for d in &table.rows {
+        let id = OutputTable::cell(d, g);
+        if id != last {
+            last = id;
             groups += 1;
             if groups > SAMPLE_GROUPS {
                 break;
             }
         }
-        out.push(d.clone());
+        out.push(table.row_map(d));
     }
     out
 }
 
 impl SheetRows for RunFiles {
     fn aid_headers(&self) -> Vec<String> {
-        self.verified_headers
+        self.verified
+            .header
             .iter()
             .filter(|h| *h != "register_nik")
             .cloned()
@@ -369,19 +408,22 @@ impl SheetRows for RunFiles {
         f: &mut dyn FnMut(&[&str]) -> Result<(), rust_xlsxwriter::XlsxError>,
     ) -> Result<(), rust_xlsxwriter::XlsxError> {
         let headers = sheet_headers(sheet, &self.aid_headers());
-        let rows = match sheet {
+        let table = match sheet {
             Sheet::Verified => &self.verified,
             Sheet::Duplicates => &self.duplicates,
             Sheet::Rejected => &self.rejected,
         };
+        // By position when the file has the sheet's columns (an aid list may repeat a
+        // header), else by name.
+        let cols: Vec<Option<usize>> = if table.header == headers {
+            (0..headers.len()).map(Some).collect()
+        } else {
+            headers.iter().map(|h| table.col(h)).collect()
+        };
         let mut cells: Vec<&str> = Vec::with_capacity(headers.len());
-        for row in rows {
+        for row in &table.rows {
             cells.clear();
-            cells.extend(
-                headers
-                    .iter()
-                    .map(|h| row.get(h).map_or("", String::as_str)),
-            );
+            cells.extend(cols.iter().map(|&c| OutputTable::cell(row, c)));
             f(&cells)?;
         }
         Ok(())

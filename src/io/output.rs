@@ -464,6 +464,76 @@ pub const DUPLICATES_HEADER: [&str; 12] = [
 /// One row of an output CSV, by column name.
 pub type OutputRow = BTreeMap<String, String>;
 
+/// An output CSV of a run read back as records (one buffer per row), cells found by
+/// column name: what `dedupe report` and `dedupe merge` rebuild the reports from.
+#[derive(Debug, Clone, Default)]
+pub struct OutputTable {
+    pub header: Vec<String>,
+    pub rows: Vec<csv::StringRecord>,
+}
+
+impl OutputTable {
+    /// Read an output CSV, written plainly or for Excel (`--csv-excel`).
+    pub fn read(path: &Path) -> Result<OutputTable, crate::core::error::LoadError> {
+        let err = |message: String| crate::core::error::LoadError::Csv {
+            path: path.to_path_buf(),
+            row: 0,
+            message,
+        };
+        let bytes = std::fs::read(path)
+            .map_err(|e| err(format!("{e}; is this the out folder of a run?")))?;
+        let (excel, body) = match bytes.strip_prefix(b"\xef\xbb\xbf") {
+            Some(rest) => (true, rest),
+            None => (false, bytes.as_slice()),
+        };
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(if excel { b';' } else { b',' })
+            .from_reader(body);
+        let header: Vec<String> = r
+            .headers()
+            .map_err(|e| err(e.to_string()))?
+            .iter()
+            .map(String::from)
+            .collect();
+        let mut rows = Vec::new();
+        for rec in r.records() {
+            let rec = rec.map_err(|e| err(e.to_string()))?;
+            rows.push(if excel {
+                rec.iter().map(excel_cell).collect()
+            } else {
+                rec
+            });
+        }
+        Ok(OutputTable { header, rows })
+    }
+
+    /// The position of column `name`.
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The cell of `row` in column `col` (empty when there is no such column).
+    pub fn cell(row: &csv::StringRecord, col: Option<usize>) -> &str {
+        col.and_then(|c| row.get(c)).unwrap_or("")
+    }
+
+    /// One row as a map by column name.
+    pub fn row_map(&self, row: &csv::StringRecord) -> OutputRow {
+        self.header
+            .iter()
+            .cloned()
+            .zip(row.iter().map(String::from))
+            .collect()
+    }
+}
+
+/// A cell written for Excel (`="..."` around digit strings) as it was.
+fn excel_cell(c: &str) -> &str {
+    c.strip_prefix("=\"")
+        .and_then(|c| c.strip_suffix('"'))
+        .unwrap_or(c)
+}
+
 /// Read an output CSV of a run (for `eval`, `explain`, `report`): its header and rows.
 pub fn read_output_csv(
     path: &Path,

@@ -28,7 +28,7 @@ use crate::core::config::FileConfig;
 use crate::core::error::{LoadError, WriteError};
 use crate::core::fsio::write_atomic;
 use crate::io::load::Table;
-use crate::io::output::{self, InputSummary};
+use crate::io::output::{self, InputSummary, OutputTable};
 use crate::matching::link::WholeRun;
 
 pub const MANIFEST: &str = "manifest.json";
@@ -116,38 +116,16 @@ pub fn write_rows(
     })
 }
 
-/// A part's output CSV: its header and records, in order.
-struct PartCsv {
-    header: csv::StringRecord,
-    rows: Vec<csv::StringRecord>,
+fn read_csv(path: &Path) -> Result<OutputTable, LoadError> {
+    OutputTable::read(path)
 }
 
-fn read_csv(path: &Path) -> Result<PartCsv, LoadError> {
-    let err = |message: String| LoadError::Csv {
+fn column(csv: &OutputTable, name: &str, path: &Path) -> Result<usize, LoadError> {
+    csv.col(name).ok_or_else(|| LoadError::Csv {
         path: path.to_path_buf(),
-        row: 0,
-        message,
-    };
-    let mut r = csv::ReaderBuilder::new()
-        .from_path(path)
-        .map_err(|e| err(format!("{e}; has this part run? (`dedupe part DIR K`)")))?;
-    let header = r.headers().map_err(|e| err(e.to_string()))?.clone();
-    let rows = r
-        .records()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| err(e.to_string()))?;
-    Ok(PartCsv { header, rows })
-}
-
-fn column(csv: &PartCsv, name: &str, path: &Path) -> Result<usize, LoadError> {
-    csv.header
-        .iter()
-        .position(|h| h == name)
-        .ok_or_else(|| LoadError::Csv {
-            path: path.to_path_buf(),
-            row: 1,
-            message: format!("no column `{name}`: not the output of a run of this version"),
-        })
+        row: 1,
+        message: format!("no column `{name}`: not the output of a run of this version"),
+    })
 }
 
 /// One part's outputs, read for merging.
@@ -157,10 +135,10 @@ struct PartOut {
     rows: Vec<u32>,
     /// Whole-register row of each of the part's register rows.
     register_rows: Vec<u32>,
-    decisions: PartCsv,
-    verified: PartCsv,
-    rejected: PartCsv,
-    duplicates: PartCsv,
+    decisions: OutputTable,
+    verified: OutputTable,
+    rejected: OutputTable,
+    duplicates: OutputTable,
     summary: serde_json::Value,
     review: Vec<crate::io::review::ReviewRow>,
 }
@@ -170,6 +148,16 @@ impl PartOut {
         let pdir = part_dir(dir, k);
         let part: PartFile = read_json(&pdir.join(PART))?;
         let out = pdir.join(OUT);
+        if !out.join(output::SUMMARY).is_file() {
+            return Err(LoadError::Part {
+                path: out.clone(),
+                message: format!(
+                    "part {k} has not run (no {}); run it with `dedupe part {} {k}`",
+                    output::SUMMARY,
+                    dir.display()
+                ),
+            });
+        }
         let summary: serde_json::Value = read_json(&out.join(output::SUMMARY))?;
         // The outputs must come from the part's files as they are now (a partition written
         // again after the part ran leaves outputs of other rows).
@@ -285,17 +273,23 @@ impl GroupIds {
     }
 }
 
-fn write_sorted(
-    dir: &Path,
-    name: &str,
-    header: &csv::StringRecord,
-    mut rows: Vec<((u64, u32), Vec<String>)>,
-) -> Result<PathBuf, WriteError> {
+/// Rows keyed by their place in the whole outputs, as a table in that order.
+fn sorted(header: &[String], mut rows: Vec<((u64, u32), Vec<String>)>) -> OutputTable {
     rows.sort_by_key(|r| r.0);
+    OutputTable {
+        header: header.to_vec(),
+        rows: rows
+            .into_iter()
+            .map(|(_, r)| csv::StringRecord::from(r))
+            .collect(),
+    }
+}
+
+fn write_table(dir: &Path, name: &str, table: &OutputTable) -> Result<PathBuf, WriteError> {
     write_atomic(dir, name, |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(header)?;
-        for (_, r) in &rows {
+        out.write_record(&table.header)?;
+        for r in &table.rows {
             out.write_record(r)?;
         }
         out.flush()
@@ -309,14 +303,15 @@ pub struct Merged {
     pub groups: usize,
 }
 
-/// Merge the parts' outputs in `dir` into `out_dir`: the four CSV outputs and
-/// `summary.json` (the reports for officials are built from them by the caller).
+/// Merge the parts' outputs in `dir` into `out_dir`: the four CSV outputs and the review
+/// files; returned with the merged summary (savings not yet set), from which the caller
+/// builds the reports for officials and writes `summary.json`.
 pub fn merge(
     dir: &Path,
     out_dir: &Path,
     manifest: &Manifest,
     lang: crate::core::config::Lang,
-) -> Result<Merged, crate::core::error::Error> {
+) -> Result<(Merged, crate::io::official::RunFiles), crate::core::error::Error> {
     use rayon::prelude::*;
     let parts: Vec<PartOut> = (0..manifest.parts)
         .into_par_iter()
@@ -450,30 +445,53 @@ pub fn merge(
         source,
     })?;
     let run_id: String = manifest.aid.sha256.chars().take(16).collect();
-    crate::io::review::write_all(out_dir, &review, lang, &run_id)?;
     let rows = decisions.len();
     let first = &parts[0];
-    write_sorted(
-        out_dir,
-        output::DECISIONS,
-        &first.decisions.header,
-        decisions,
-    )?;
-    write_sorted(out_dir, output::VERIFIED, &first.verified.header, verified)?;
-    write_sorted(out_dir, output::REJECTED, &first.rejected.header, rejected)?;
-    write_sorted(
-        out_dir,
-        output::DUPLICATES,
-        &first.duplicates.header,
-        duplicates,
-    )?;
+    let decisions = sorted(&first.decisions.header, decisions);
+    let verified = sorted(&first.verified.header, verified);
+    let rejected = sorted(&first.rejected.header, rejected);
+    let duplicates = sorted(&first.duplicates.header, duplicates);
+    // The files side by side; the review beside them.
+    let (((a, b), (c, d)), e) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || write_table(out_dir, output::DECISIONS, &decisions),
+                        || write_table(out_dir, output::VERIFIED, &verified),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || write_table(out_dir, output::REJECTED, &rejected),
+                        || write_table(out_dir, output::DUPLICATES, &duplicates),
+                    )
+                },
+            )
+        },
+        || crate::io::review::write_all(out_dir, &review, lang, &run_id),
+    );
+    a?;
+    b?;
+    c?;
+    d?;
+    e?;
     let mut summary = merge_summaries(&parts, manifest, out_dir);
     summary["review"] = serde_json::json!(crate::io::review::summary(&review));
-    write_json(out_dir, output::SUMMARY, &summary)?;
-    Ok(Merged {
-        rows,
-        groups: groups.0.len(),
-    })
+    let files = crate::io::official::RunFiles {
+        summary,
+        decisions,
+        verified,
+        rejected,
+        duplicates,
+    };
+    Ok((
+        Merged {
+            rows,
+            groups: groups.0.len(),
+        },
+        files,
+    ))
 }
 
 /// Add `b` into `a`: numbers summed, objects merged key by key; other values kept from `a`.
