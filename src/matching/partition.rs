@@ -7,8 +7,9 @@
 //!
 //! * **Aid rows are routed by region.** A row's region is its NIK's first digits (province,
 //!   regency or kecamatan: the shortest prefix that gives the parts enough regions to
-//!   balance); a row without a well-formed NIK takes the region most of its kelurahan's
-//!   register residents have, and failing that is spread by its name.
+//!   balance), and within a region too large for one part, its kelurahan; a row without a
+//!   well-formed NIK takes the part most of its kelurahan's register residents have, and
+//!   failing that is spread by its name.
 //! * **Rows that may be one person meet in one part.** Aid rows sharing a NIK, a name with
 //!   a birth date, or the register person they are linked to (by NIK or by the model), and
 //!   unlinked rows the model pairs (`edges`), are joined (union-find) and the group goes
@@ -99,24 +100,43 @@ pub fn plan(
     let parts = parts.max(1);
     let len = prefix_len(register, parts);
 
-    // Regions by weight (register rows, then aid rows), spread greedily onto the lightest
-    // part; ties by region text, so the plan does not depend on row order.
+    // Regions by weight (register rows and aid rows). A region heavier than half a part's
+    // share is split by kelurahan, so that one large kecamatan does not make one large
+    // part (any split is correct: what a part's rows can reach comes with them).
     let mut weight: FxHashMap<&str, u64> = FxHashMap::default();
-    for p in register.iter() {
+    for p in register.iter().chain(aid.iter()) {
         if let Some(r) = region(p.nik(), len) {
             *weight.entry(r).or_default() += 1;
         }
     }
-    for p in aid.iter() {
-        if let Some(r) = region(p.nik(), len) {
-            *weight.entry(r).or_default() += 1;
+    let share = weight.values().sum::<u64>().div_ceil(parts as u64);
+    let big: rustc_hash::FxHashSet<&str> = weight
+        .iter()
+        .filter(|(_, &w)| parts > 1 && w > share / 2)
+        .map(|(&r, _)| r)
+        .collect();
+    fn place_of<'a>(
+        p: crate::matching::record::Rec<'a>,
+        len: usize,
+        big: &rustc_hash::FxHashSet<&str>,
+    ) -> Option<(&'a str, u32)> {
+        let r = region(p.nik(), len)?;
+        Some((r, if big.contains(r) { p.kelurahan } else { 0 }))
+    }
+    let place = |p| place_of(p, len, &big);
+    // Places spread greedily onto the lightest part, heaviest first; ties by region text
+    // and kelurahan id, so the plan does not depend on row order.
+    let mut weight: FxHashMap<(&str, u32), u64> = FxHashMap::default();
+    for p in register.iter().chain(aid.iter()) {
+        if let Some(k) = place(p) {
+            *weight.entry(k).or_default() += 1;
         }
     }
-    let mut regions: Vec<(&str, u64)> = weight.into_iter().collect();
-    regions.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut places: Vec<((&str, u32), u64)> = weight.into_iter().collect();
+    places.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut load = vec![0u64; parts];
-    let mut part_of: FxHashMap<&str, u32> = FxHashMap::default();
-    for (r, w) in regions {
+    let mut part_of: FxHashMap<(&str, u32), u32> = FxHashMap::default();
+    for (r, w) in places {
         let k = (0..parts).min_by_key(|&k| (load[k], k)).unwrap_or(0);
         load[k] += w;
         part_of.insert(r, k as u32);
@@ -128,7 +148,7 @@ pub fn plan(
         if p.kelurahan == 0 {
             continue;
         }
-        if let Some(k) = region(p.nik(), len).and_then(|r| part_of.get(r)) {
+        if let Some(k) = place(p).and_then(|r| part_of.get(&r)) {
             *kel_votes
                 .entry((p.kecamatan, p.kelurahan))
                 .or_default()
@@ -151,7 +171,7 @@ pub fn plan(
     let home: Vec<u32> = aid
         .iter()
         .map(|p| {
-            if let Some(&k) = region(p.nik(), len).and_then(|r| part_of.get(r)) {
+            if let Some(&k) = place(p).and_then(|r| part_of.get(&r)) {
                 return k;
             }
             if let Some(&k) = kel_part.get(&(p.kecamatan, p.kelurahan)) {
@@ -403,6 +423,43 @@ mod tests {
                 want,
                 "{provinces} provinces x {regencies} regencies, {parts} parts"
             );
+        }
+    }
+
+    #[test]
+    fn a_region_too_large_for_one_part_is_split_by_kelurahan() {
+        // One kecamatan, two kelurahan: without the split, one part would hold everyone.
+        let niks: Vec<String> = (1..=20).map(|i| format!("647101010180{i:04}")).collect();
+        let table: Vec<[&str; 6]> = niks
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let kel = if i % 2 == 0 { "SEPINGGAN" } else { "DAMAI" };
+                [
+                    n.as_str(),
+                    "ANI",
+                    "1980-01-01",
+                    kel,
+                    "BALIKPAPAN SELATAN",
+                    "",
+                ]
+            })
+            .collect();
+        let (aid, register) = records_pair(&FIELDS, &rows(&table), &rows(&table));
+        let index = RegisterIndex::build(&register);
+        let links = crate::matching::link::link_all(&aid, &register, &index, &Default::default());
+        let none = vec![Vec::new(); aid.len()];
+        let plan = plan(&aid, &register, &index, &links, &[], &none, 2);
+        assert_eq!(plan.aid_rows(0).len(), 10, "{:?}", plan.aid_part);
+        assert_eq!(plan.aid_rows(1).len(), 10, "{:?}", plan.aid_part);
+        // One kelurahan a part.
+        for k in 0..2 {
+            let kels: std::collections::BTreeSet<&str> = plan
+                .aid_rows(k)
+                .iter()
+                .map(|&r| aid.get(r as usize).kelurahan())
+                .collect();
+            assert_eq!(kels.len(), 1, "{kels:?}");
         }
     }
 
