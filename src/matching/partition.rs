@@ -429,16 +429,20 @@ mod tests {
     #[test]
     fn a_region_too_large_for_one_part_is_split_by_kelurahan() {
         // One kecamatan, two kelurahan: without the split, one part would hold everyone.
-        let niks: Vec<String> = (1..=20).map(|i| format!("647101010180{i:04}")).collect();
-        let table: Vec<[&str; 6]> = niks
+        // Twenty people born on twenty days (rows of one name and birth date would be kept
+        // together, whatever their kelurahan).
+        let people: Vec<(String, String)> = (1..=20)
+            .map(|d| (format!("6471014{d:02}1800001"), format!("1980-01-{d:02}")))
+            .collect();
+        let table: Vec<[&str; 6]> = people
             .iter()
             .enumerate()
-            .map(|(i, n)| {
+            .map(|(i, (nik, date))| {
                 let kel = if i % 2 == 0 { "SEPINGGAN" } else { "DAMAI" };
                 [
-                    n.as_str(),
+                    nik.as_str(),
                     "ANI",
-                    "1980-01-01",
+                    date.as_str(),
                     kel,
                     "BALIKPAPAN SELATAN",
                     "",
