@@ -14,17 +14,7 @@ fn dedupe() -> Command {
     Command::cargo_bin("dedupe").expect("binary")
 }
 
-// The workbooks are left out: they carry the time they were written.
-const OUTPUTS: [&str; 8] = [
-    "decisions.csv",
-    "verified.csv",
-    "duplicates.csv",
-    "rejected.csv",
-    "model.json",
-    "review.csv",
-    "review.html",
-    "report.html",
-];
+use common::RUN_OUTPUTS as OUTPUTS;
 
 /// Partition into `parts`, run every part (in reverse order: order does not matter),
 /// merge into `dir/merged`; and one run into `dir/one`.
@@ -240,6 +230,10 @@ fn a_person_recorded_in_two_regions_is_found_across_parts() {
     assert!(used.len() >= 2, "the rows were not spread: {used:?}");
 }
 
+fn merge(pdir: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    dedupe().arg("merge").arg(pdir).arg("-o").arg(out).assert()
+}
+
 #[test]
 fn a_merge_of_parts_not_run_or_run_on_other_files_is_refused() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -258,12 +252,7 @@ fn a_merge_of_parts_not_run_or_run_on_other_files_is_refused() {
         .assert()
         .success();
     // No part has run.
-    dedupe()
-        .arg("merge")
-        .arg(&pdir)
-        .arg("-o")
-        .arg(dir.path().join("merged"))
-        .assert()
+    merge(&pdir, &dir.path().join("merged"))
         .code(2)
         .stderr(predicate::str::contains("part 0 has not run"));
     // A part that does not exist.
@@ -289,12 +278,7 @@ fn a_merge_of_parts_not_run_or_run_on_other_files_is_refused() {
         .replacen("SITI", "SITTI", 1)
         .replacen("BUDI", "BUDY", 1);
     std::fs::write(&part_aid, text).expect("write");
-    dedupe()
-        .arg("merge")
-        .arg(&pdir)
-        .arg("-o")
-        .arg(dir.path().join("merged"))
-        .assert()
+    merge(&pdir, &dir.path().join("merged"))
         .code(2)
         .stderr(predicate::str::contains("run the part again"));
     // `--parts 0` is a usage error.

@@ -538,39 +538,9 @@ fn excel_cell(c: &str) -> &str {
 pub fn read_output_csv(
     path: &Path,
 ) -> Result<(Vec<String>, Vec<OutputRow>), crate::core::error::LoadError> {
-    let err = |message: String| crate::core::error::LoadError::Csv {
-        path: path.to_path_buf(),
-        row: 0,
-        message,
-    };
-    let bytes =
-        std::fs::read(path).map_err(|e| err(format!("{e}; is this the out folder of a run?")))?;
-    // Written with --csv-excel: byte-order mark, `;`, and `="..."` around digit strings.
-    let (excel, body) = match bytes.strip_prefix(b"\xef\xbb\xbf") {
-        Some(rest) => (true, rest),
-        None => (false, bytes.as_slice()),
-    };
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(if excel { b';' } else { b',' })
-        .from_reader(body);
-    let cell = |c: &str| -> String {
-        match c.strip_prefix("=\"").and_then(|c| c.strip_suffix('"')) {
-            Some(inner) if excel => inner.to_string(),
-            _ => c.to_string(),
-        }
-    };
-    let headers: Vec<String> = r
-        .headers()
-        .map_err(|e| err(e.to_string()))?
-        .iter()
-        .map(String::from)
-        .collect();
-    let mut rows = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| err(e.to_string()))?;
-        rows.push(headers.iter().cloned().zip(rec.iter().map(cell)).collect());
-    }
-    Ok((headers, rows))
+    let table = OutputTable::read(path)?;
+    let rows = table.rows.iter().map(|r| table.row_map(r)).collect();
+    Ok((table.header, rows))
 }
 
 /// The reason of a `DUPLICATE` row in Bahasa Indonesia: the kept row (1-based) and group.

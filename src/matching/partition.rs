@@ -328,40 +328,8 @@ mod tests {
                 "",
             ],
         ];
-        let aid = [
-            [
-                "3273010101800001",
-                "BUDI SANTOSO",
-                "1980-01-01",
-                "CIHAPIT",
-                "BANDUNG WETAN",
-                "",
-            ],
-            [
-                "3173010303820003",
-                "SITI AMINAH",
-                "1982-03-03",
-                "GAMBIR",
-                "GAMBIR",
-                "",
-            ],
-            [
-                "5171010404830004",
-                "WAYAN SUDARMA",
-                "1983-04-04",
-                "DANGIN PURI",
-                "DENPASAR TIMUR",
-                "",
-            ],
-            [
-                "6471010202810002",
-                "BUDI SANTOSO",
-                "1980-01-01",
-                "SEPINGGAN",
-                "BALIKPAPAN SELATAN",
-                "",
-            ],
-        ];
+        // The same people, in another order.
+        let aid = [register[0], register[2], register[3], register[1]];
         let (aid, register) = records_pair(&FIELDS, &rows(&aid), &rows(&register));
         let index = RegisterIndex::build(&register);
         let links = crate::matching::link::link_all(&aid, &register, &index, &Default::default());

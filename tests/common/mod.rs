@@ -8,6 +8,19 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// The outputs that two runs on the same data write byte for byte alike (the workbooks
+/// are left out: they carry the time they were written).
+pub const RUN_OUTPUTS: [&str; 8] = [
+    "decisions.csv",
+    "verified.csv",
+    "duplicates.csv",
+    "rejected.csv",
+    "model.json",
+    "review.csv",
+    "review.html",
+    "report.html",
+];
+
 /// Chromium (Debian's `chromium`, or another name for it) on PATH.
 pub fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
