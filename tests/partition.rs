@@ -181,15 +181,18 @@ D6;2373014101800001;3273010101090001;SITI AMINAH;01-01-1980;BANDUNG;P;JL MERDEKA
 D7;5171014808880007;5171010101120007;KETUT ARIANI;08-08-1988;DENPASAR;P;JL GAJAH MADA 4;005;002;DANGIN PURI;DENPASAR TIMUR;PKH
 ";
 
+/// The aid list and register above, written into `dir`.
+fn two_regions(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (aid, register) = (dir.join("bansos.csv"), dir.join("penduduk.csv"));
+    std::fs::write(&aid, AID_CSV).expect("aid");
+    std::fs::write(&register, REGISTER_CSV).expect("register");
+    (aid, register)
+}
+
 #[test]
 fn a_person_recorded_in_two_regions_is_found_across_parts() {
     let dir = tempfile::tempdir().expect("tmp");
-    let (aid, register) = (
-        dir.path().join("bansos.csv"),
-        dir.path().join("penduduk.csv"),
-    );
-    std::fs::write(&aid, AID_CSV).expect("aid");
-    std::fs::write(&register, REGISTER_CSV).expect("register");
+    let (aid, register) = two_regions(dir.path());
     both_ways(&aid, &register, dir.path(), 3);
     assert_same_outputs(dir.path());
 
@@ -237,12 +240,7 @@ fn merge(pdir: &Path, out: &Path) -> assert_cmd::assert::Assert {
 #[test]
 fn a_merge_of_parts_not_run_or_run_on_other_files_is_refused() {
     let dir = tempfile::tempdir().expect("tmp");
-    let (aid, register) = (
-        dir.path().join("bansos.csv"),
-        dir.path().join("penduduk.csv"),
-    );
-    std::fs::write(&aid, AID_CSV).expect("aid");
-    std::fs::write(&register, REGISTER_CSV).expect("register");
+    let (aid, register) = two_regions(dir.path());
     let pdir = dir.path().join("parts");
     dedupe()
         .args(["partition", "-q", "--parts", "2", "-o"])

@@ -41,11 +41,7 @@ pub struct PartitionConfig {
 
 /// Split a run into `cfg.parts` parts under `cfg.dir`.
 pub fn partition(cfg: &PartitionConfig) -> Result<Manifest, Error> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
-        .build()
-        .map_err(|_| crate::core::error::ConfigError::Threads(cfg.threads))?;
-    pool.install(|| partition_in_pool(cfg))
+    crate::commands::run::with_threads(cfg.threads, || partition_in_pool(cfg))
 }
 
 fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {

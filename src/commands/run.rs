@@ -854,9 +854,17 @@ pub const STAGING_PREFIX: &str = ".dedupe-staging-";
 
 /// Run the whole job with `cfg.threads` worker threads.
 pub fn run(cfg: &Config) -> Result<Summary, Error> {
+    with_threads(cfg.threads, || run_in_pool(cfg))
+}
+
+/// Run `job` on a pool of `threads` worker threads (0: one per core).
+pub fn with_threads<T: Send>(
+    threads: usize,
+    job: impl FnOnce() -> Result<T, Error> + Send,
+) -> Result<T, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
+        .num_threads(threads)
         .build()
-        .map_err(|_| crate::core::error::ConfigError::Threads(cfg.threads))?;
-    pool.install(|| run_in_pool(cfg))
+        .map_err(|_| crate::core::error::ConfigError::Threads(threads))?;
+    pool.install(job)
 }

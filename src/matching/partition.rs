@@ -446,14 +446,7 @@ mod tests {
             "",
         ]];
         let aid = [
-            [
-                "6471010202810002",
-                "ANI",
-                "1981-02-02",
-                "SEPINGGAN",
-                "BPP",
-                "",
-            ],
+            register[0],
             ["6.47101E+15", "ANI", "1981-02-02", "SEPINGGAN", "BPP", ""],
         ];
         let (aid, register) = records_pair(&FIELDS, &rows(&aid), &rows(&register));
