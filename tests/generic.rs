@@ -207,3 +207,73 @@ fn generic_ids_link_exactly_and_by_fuzzy_matching() {
         }
     }
 }
+
+#[test]
+fn plain_identifiers_with_letters_spread_over_parts_and_merge_to_one_runs_decisions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    // Identifiers such as "AU-1007919": not digits, so not regions either.
+    let people: Vec<[String; 8]> = people()
+        .into_iter()
+        .map(|mut p| {
+            p[7] = format!("AU-{}", p[7]);
+            p
+        })
+        .collect();
+    let mut list: Vec<[String; 8]> = people[..150].to_vec();
+    // Twenty of them twice: same person, a new record id.
+    for (i, p) in people[..20].iter().enumerate() {
+        let mut again = p.clone();
+        again[0] = format!("rec-{i}-dup");
+        list.push(again);
+    }
+    let (aid, register) = (d.join("list.csv"), d.join("people.csv"));
+    write(&aid, &list);
+    write(&register, &people);
+    let config = generic_config(d);
+    let dedupe = || Command::cargo_bin("dedupe").expect("binary");
+    dedupe()
+        .args(["partition", "-q", "--parts", "3", "-o"])
+        .arg(d.join("parts"))
+        .arg(&aid)
+        .arg(&register)
+        .arg("-c")
+        .arg(&config)
+        .assert()
+        .success();
+    for k in ["0", "1", "2"] {
+        dedupe()
+            .args(["part", "-q"])
+            .arg(d.join("parts"))
+            .arg(k)
+            .assert()
+            .success();
+    }
+    dedupe()
+        .arg("merge")
+        .arg(d.join("parts"))
+        .arg("-o")
+        .arg(d.join("merged"))
+        .assert()
+        .success();
+    dedupe()
+        .arg(&aid)
+        .arg(&register)
+        .arg("-c")
+        .arg(&config)
+        .arg("-o")
+        .arg(d.join("one"))
+        .arg("-q")
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("parts/manifest.json")).expect("manifest"))
+            .expect("json");
+    for n in manifest["aid_rows"].as_array().expect("aid_rows") {
+        assert!(n.as_u64().unwrap() > 20, "rows were not spread: {manifest}");
+    }
+    let read = |p: &str| std::fs::read(d.join(p).join("decisions.csv")).expect(p);
+    assert!(read("merged") == read("one"), "decisions differ");
+    let text = String::from_utf8(read("merged")).expect("utf8");
+    assert_eq!(text.matches(",DUPLICATE,").count(), 20, "{text}");
+}

@@ -78,6 +78,13 @@ pub fn prefix_len(register: &Records, parts: usize) -> usize {
     6
 }
 
+/// FNV-1a of `bytes`.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
 fn mix(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -177,11 +184,7 @@ pub fn plan(
             if let Some(&k) = kel_part.get(&(p.kecamatan, p.kelurahan)) {
                 return k;
             }
-            let name = p.name().join(" ");
-            let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-            });
-            (mix(h) % parts as u64) as u32
+            (mix(fnv(p.name().join(" ").as_bytes())) % parts as u64) as u32
         })
         .collect();
 
@@ -191,7 +194,8 @@ pub fn plan(
     for (i, p) in aid.iter().enumerate() {
         let mut keys: Vec<(u8, u64, u64)> = Vec::with_capacity(3);
         if let Some(n) = p.nik().valid() {
-            keys.push((0, n.parse::<u64>().unwrap_or(0), 0));
+            // A plain identifier (`id_kind = "generic"`) need not be digits: hashed.
+            keys.push((0, fnv(n.as_bytes()), n.len() as u64));
         }
         if let (Some(b), true) = (p.birth, p.name != 0) {
             keys.push((
