@@ -321,23 +321,29 @@ pub struct MergeConfig {
 /// Merge the parts' outputs into one run's outputs in `out_dir`.
 pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::Facts), Error> {
     let m = manifest(&cfg.dir)?;
-    let (merged, mut files) = parts::merge(&cfg.dir, &cfg.out_dir, &m, cfg.lang)?;
+    // All or nothing, as a run: written into a staging folder, moved into place at the end.
+    let staging = crate::commands::run::staging_dir(&cfg.out_dir)?;
+    let dir = staging.path();
+    let (merged, mut files) = parts::merge(&cfg.dir, dir, &cfg.out_dir, &m, cfg.lang)?;
     let model = cfg.dir.join(crate::io::output::MODEL);
     if model.is_file() {
-        let to = cfg.out_dir.join(crate::io::output::MODEL);
+        let to = dir.join(crate::io::output::MODEL);
         std::fs::copy(&model, &to)
             .map_err(|source| crate::core::error::WriteError::Io { path: to, source })?;
     }
     // The reports from the merged rows in memory, as `dedupe report` builds them from the
     // files; summary.json gets the savings they show, as a run's does.
     let facts = files.facts(&m.config.benefits);
-    crate::io::official::write_reports_with(&cfg.out_dir, &facts, &files, cfg.lang)?;
+    crate::io::official::write_reports_with(dir, &facts, &files, cfg.lang)?;
     files.summary["savings"] = serde_json::json!(crate::io::output::Savings {
         months: facts.months,
         total_rp: facts.savings_total,
         confirmed_rp: facts.savings_confirmed,
         pending_rp: facts.savings_pending,
     });
-    parts::write_json(&cfg.out_dir, crate::io::output::SUMMARY, &files.summary)?;
+    parts::write_json(dir, crate::io::output::SUMMARY, &files.summary)?;
+    let outputs: Vec<String> =
+        serde_json::from_value(files.summary["outputs"].clone()).unwrap_or_default();
+    crate::commands::run::publish(dir, &cfg.out_dir, &outputs)?;
     Ok((merged, facts))
 }

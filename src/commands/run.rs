@@ -723,28 +723,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         groups: &outcome.groups,
         excel_csv: cfg.csv_excel,
     };
-    let io_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| crate::core::error::WriteError::Io { path, source }
-    };
-    std::fs::create_dir_all(&cfg.out_dir).map_err(io_err(&cfg.out_dir))?;
-    // Every output is written into a staging folder inside the out folder and moved into
-    // place only when all of them are complete: a run that fails (or is stopped) while
-    // writing leaves no new outputs at all. The staging folder is removed on any exit.
-    // A run killed while writing (power cut, `kill -9`) leaves its staging folder behind,
-    // never a half-written output: the next run into the folder removes it.
-    if let Ok(entries) = std::fs::read_dir(&cfg.out_dir) {
-        for e in entries.flatten() {
-            let stale = e.file_name().to_string_lossy().starts_with(STAGING_PREFIX);
-            if stale && e.path().is_dir() {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
-    }
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempdir_in(&cfg.out_dir)
-        .map_err(io_err(&cfg.out_dir))?;
+    let staging = staging_dir(&cfg.out_dir)?;
     let dir = staging.path();
     // The reports for officials come from the results in memory, written beside the CSVs.
     let summary_value = serde_json::to_value(&summary).unwrap_or_default();
@@ -828,14 +807,52 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         .stage_seconds
         .insert("total".to_string(), start.elapsed().as_secs_f64());
     output::write_summary(dir, &summary)?;
-    // All complete: move them into place (each rename is atomic).
-    for name in &summary.outputs {
-        let from = dir.join(name);
-        if from.exists() {
-            std::fs::rename(&from, cfg.out_dir.join(name)).map_err(io_err(&from))?;
+    publish(dir, &cfg.out_dir, &summary.outputs)?;
+    Ok(summary)
+}
+
+/// A staging folder inside `out_dir` (created if need be) for a run's outputs.
+///
+/// Every output is written into it and moved into place only when all of them are
+/// complete ([`publish`]): a run that fails (or is stopped) while writing leaves no new
+/// outputs at all. The folder is removed on any exit. A run killed while writing (power
+/// cut, `kill -9`) leaves its staging folder behind, never a half-written output: the
+/// next run into the folder removes it.
+pub fn staging_dir(out_dir: &Path) -> Result<tempfile::TempDir, Error> {
+    let io_err = |source| crate::core::error::WriteError::Io {
+        path: out_dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(out_dir).map_err(io_err)?;
+    if let Ok(entries) = std::fs::read_dir(out_dir) {
+        for e in entries.flatten() {
+            let stale = e.file_name().to_string_lossy().starts_with(STAGING_PREFIX);
+            if stale && e.path().is_dir() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
         }
     }
-    Ok(summary)
+    Ok(tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempdir_in(out_dir)
+        .map_err(io_err)?)
+}
+
+/// Move the complete outputs `names` from the staging folder into `out_dir` (each rename
+/// is atomic).
+pub fn publish(staging: &Path, out_dir: &Path, names: &[String]) -> Result<(), Error> {
+    for name in names {
+        let from = staging.join(name);
+        if from.exists() {
+            std::fs::rename(&from, out_dir.join(name)).map_err(|source| {
+                crate::core::error::WriteError::Io {
+                    path: from.clone(),
+                    source,
+                }
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// The whole run's facts for a part of a partitioned run (`part.json`).

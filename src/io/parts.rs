@@ -303,12 +303,13 @@ pub struct Merged {
     pub groups: usize,
 }
 
-/// Merge the parts' outputs in `dir` into `out_dir`: the four CSV outputs and the review
-/// files; returned with the merged summary (savings not yet set), from which the caller
+/// Merge the parts' outputs in `dir` into `out_dir` (a staging folder; `reported_dir` is
+/// the out folder the summary names): the four CSV outputs and the review files; returned with the merged summary (savings not yet set), from which the caller
 /// builds the reports for officials and writes `summary.json`.
 pub fn merge(
     dir: &Path,
     out_dir: &Path,
+    reported_dir: &Path,
     manifest: &Manifest,
     lang: crate::core::config::Lang,
 ) -> Result<(Merged, crate::io::official::RunFiles), crate::core::error::Error> {
@@ -476,7 +477,7 @@ pub fn merge(
     c?;
     d?;
     e?;
-    let mut summary = merge_summaries(&parts, manifest, out_dir);
+    let mut summary = merge_summaries(&parts, manifest, reported_dir);
     summary["review"] = serde_json::json!(crate::io::review::summary(&review));
     let files = crate::io::official::RunFiles {
         summary,
