@@ -289,3 +289,72 @@ fn a_merge_of_parts_not_run_or_run_on_other_files_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("--parts 0"));
 }
+
+#[test]
+fn reviewers_decisions_given_to_the_partition_are_applied_as_in_one_run() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    common::small_city(d);
+    let (aid, register) = (d.join("aid.csv"), d.join("population.parquet"));
+    common::run_city(d, &aid, "first", None);
+    // Decide the first review rows of each kind of candidate (a register person, another
+    // aid row): alternately the same person and not.
+    let review = common::read_maps(&d.join("first/review.csv"));
+    let mut lines = vec!["row,aid_id,row_hash,candidate,decision".to_string()];
+    for source in ["register:", "aid:"] {
+        let picked = review
+            .iter()
+            .filter(|r| r["candidate1_ref"].starts_with(source))
+            .take(6);
+        for (i, r) in picked.enumerate() {
+            let decision = if i % 2 == 0 { "same" } else { "different" };
+            lines.push(format!(
+                "{},{},{},{},{decision}",
+                r["row"], r["aid_id"], r["row_hash"], r["candidate1_ref"]
+            ));
+        }
+    }
+    assert!(
+        lines.len() > 8,
+        "too few review rows to decide: {}",
+        lines.len()
+    );
+    let decisions = d.join("keputusan.csv");
+    std::fs::write(&decisions, lines.join("\n") + "\n").expect("decisions");
+
+    let pdir = d.join("parts");
+    dedupe()
+        .args(["partition", "-q", "--parts", "3", "-o"])
+        .arg(&pdir)
+        .arg(&aid)
+        .arg(&register)
+        .arg("--decisions")
+        .arg(&decisions)
+        .assert()
+        .success();
+    for k in ["0", "1", "2"] {
+        dedupe()
+            .args(["part", "-q"])
+            .arg(&pdir)
+            .arg(k)
+            .assert()
+            .success();
+    }
+    merge(&pdir, &d.join("merged")).success();
+    let one = common::run_city(d, &aid, "one", Some(&decisions));
+    for f in OUTPUTS {
+        let a = std::fs::read(d.join("merged").join(f)).expect(f);
+        let b = std::fs::read(d.join("one").join(f)).expect(f);
+        assert!(a == b, "{f} differs between the merged parts and one run");
+    }
+    let merged: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("merged/summary.json")).expect("s"))
+            .expect("json");
+    assert_eq!(merged["review"], one["review"]);
+    assert_eq!(
+        one["review"]["decisions"]["applied"].as_u64(),
+        Some(lines.len() as u64 - 1),
+        "{}",
+        one["review"]
+    );
+}

@@ -251,7 +251,7 @@ pub enum Command {
 pub struct PartitionOpts {
     /// The aid list: .csv, .tsv, .txt, .parquet or .xlsx/.xls.
     pub aid: PathBuf,
-    /// The register: .csv, .tsv, .txt, .parquet or .xlsx/.xls (not an index).
+    /// The register: .csv, .tsv, .txt, .parquet or .xlsx/.xls, or its index (.idx).
     pub register: PathBuf,
     /// How many parts.
     #[arg(long, value_name = "N")]
@@ -265,6 +265,10 @@ pub struct PartitionOpts {
     /// A saved scoring model for every part; estimated from the whole data when absent.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// Reviewers' decisions (keputusan.csv from review.html), as for a run: each part
+    /// applies those of its rows.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
     /// Worker threads; 0 means one per core.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
@@ -520,6 +524,7 @@ fn partition(o: &PartitionOpts) -> anyhow::Result<i32> {
         parts: o.parts,
         file,
         model_path: o.model.clone(),
+        decisions_path: o.decisions.clone(),
         threads: o.threads,
         quiet: o.quiet,
     };

@@ -35,6 +35,8 @@ pub struct PartitionConfig {
     pub file: FileConfig,
     /// A saved model for every part; estimated from the whole data when absent.
     pub model_path: Option<PathBuf>,
+    /// Reviewers' decisions (`keputusan.csv`), shared out among the parts.
+    pub decisions_path: Option<PathBuf>,
     pub threads: usize,
     pub quiet: bool,
 }
@@ -89,6 +91,14 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             *header,
         ),
     };
+    let (decided, decision_counts) = match &cfg.decisions_path {
+        Some(path) => {
+            let (decided, counts) =
+                run::read_review_decisions(path, &aid_table, &prepared.aid_map)?;
+            (decided, Some(counts))
+        }
+        None => (Vec::new(), None),
+    };
     let pb = progress.spinner("linking by NIK, blocking, routing");
     let areas = crate::matching::areas::reconcile(&mut prepared.aid, &prepared.register);
     let (aid, register) = (&prepared.aid, &prepared.register);
@@ -134,6 +144,12 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             Some(model.clone()),
             None,
         );
+    }
+    // Reviewers' decisions, as a run applies them before grouping.
+    let (verdicts, _) = crate::matching::review::resolve(&decided, aid, register, &index);
+    let rules = crate::matching::review::apply(aid, register, &mut links, &verdicts);
+    edges.extend(rules.same.iter().chain(&rules.different).copied());
+    if let Some(model) = &model {
         let found = crate::matching::cluster::unlinked_edges(
             aid,
             &links,
@@ -141,9 +157,24 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             &file.matching,
             crate::matching::block::BlockLimit::Size(file.matching.max_block),
         );
-        edges = found.edges.into_iter().map(|(a, b, _)| (a, b)).collect();
+        edges.extend(found.edges.into_iter().map(|(a, b, _)| (a, b)));
         for (row, key) in found.skipped {
             skip_aid[row].push(key);
+        }
+    }
+    // A decision's row and the person it names meet in one part.
+    for d in &decided {
+        match &d.candidate {
+            crate::matching::review::CandidateRef::RegisterNik(nik) => {
+                if let Some(c) = candidates.get_mut(d.row) {
+                    c.extend(index.get(register, nik).map(|r| r as u32));
+                }
+            }
+            crate::matching::review::CandidateRef::AidRow(r) => {
+                if d.row < aid.len() && *r < aid.len() {
+                    edges.push((d.row, *r));
+                }
+            }
         }
     }
     let plan = crate::matching::partition::plan(
@@ -212,6 +243,15 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             whole,
         };
         parts::write_json(&dir, parts::PART, &part)?;
+        if cfg.decisions_path.is_some() {
+            write_part_decisions(
+                &dir,
+                &decided,
+                &part.aid_rows,
+                &aid_table,
+                &prepared.aid_map,
+            )?;
+        }
         Ok::<(), Error>(())
     })?;
     if let Some(model) = &model {
@@ -244,9 +284,48 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         area_spellings_recognised: areas,
         aid_quality: run::aid_quality(&aid_table, &prepared.aid_map, aid),
         warnings,
+        decisions: decision_counts,
     };
     parts::write_json(&cfg.dir, parts::MANIFEST, &manifest)?;
     Ok(manifest)
+}
+
+/// Write a part's share of the reviewers' decisions: those of its rows, renumbered in the
+/// part (a decision naming another aid row goes with that row: they were routed together).
+fn write_part_decisions(
+    dir: &Path,
+    decided: &[crate::matching::review::Decided],
+    rows: &[u32],
+    table: &crate::io::load::Table,
+    map: &crate::io::load::FieldMap,
+) -> Result<(), Error> {
+    use crate::matching::review::CandidateRef;
+    let part_row = |r: usize| rows.binary_search(&(r as u32)).ok();
+    crate::core::fsio::write_atomic(dir, parts::DECISIONS, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(["row", "aid_id", "row_hash", "candidate", "decision"])?;
+        for d in decided {
+            let Some(row) = part_row(d.row) else { continue };
+            let candidate = match &d.candidate {
+                CandidateRef::RegisterNik(nik) => format!("register:{nik}"),
+                CandidateRef::AidRow(r) => match part_row(*r) {
+                    Some(pr) => format!("aid:{}", pr + 1),
+                    None => continue,
+                },
+            };
+            out.write_record([
+                (row + 1).to_string(),
+                map.get(table, crate::core::config::Field::AidId, d.row)
+                    .trim()
+                    .to_string(),
+                crate::io::review::row_hash(table, map, d.row),
+                candidate,
+                if d.same { "same" } else { "different" }.to_string(),
+            ])?;
+        }
+        out.flush()
+    })?;
+    Ok(())
 }
 
 /// Read a partition folder's manifest, checking that this version wrote it.
@@ -305,6 +384,8 @@ pub fn run_part(p: &PartRunConfig) -> Result<Summary, Error> {
     let model = p.dir.join(crate::io::output::MODEL);
     cfg.model_path = model.is_file().then_some(model);
     cfg.whole_path = Some(dir.join(parts::PART));
+    let decisions = dir.join(parts::DECISIONS);
+    cfg.decisions_path = decisions.is_file().then_some(decisions);
     // The officials' reports are written once, by `merge`.
     cfg.write_reports = false;
     crate::commands::run::run(&cfg)

@@ -538,7 +538,7 @@ pub fn load(
 
 /// Read `--decisions`: each line's aid row must still carry the ID and key cells it had when
 /// it was reviewed (its `row_hash`); lines that do not are stale, `skip` lines are counted.
-fn read_review_decisions(
+pub fn read_review_decisions(
     path: &Path,
     table: &Table,
     map: &FieldMap,

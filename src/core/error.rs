@@ -93,7 +93,7 @@ pub enum LoadError {
     },
     #[error("{path}: the index was built with other register settings ({what}); build it again with this config: `dedupe index REGISTER -o {path} --config FILE`")]
     IndexSettings { path: PathBuf, what: String },
-    #[error("{path}: not a part written by `dedupe partition` ({message}); write the parts again with `dedupe partition AID REGISTER --parts N -o DIR`")]
+    #[error("{path}: not part of a partition folder written by `dedupe partition` ({message}); write the parts again with `dedupe partition AID REGISTER --parts N -o DIR`")]
     Part { path: PathBuf, message: String },
 }
 

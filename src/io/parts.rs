@@ -36,6 +36,8 @@ pub const PART: &str = "part.json";
 pub const AID: &str = "aid.csv";
 pub const REGISTER: &str = "register.idx";
 pub const OUT: &str = "out";
+/// A part's share of the reviewers' decisions, its rows renumbered.
+pub const DECISIONS: &str = "keputusan.csv";
 
 /// The folder of part `k`.
 pub fn part_dir(dir: &Path, k: usize) -> PathBuf {
@@ -65,6 +67,9 @@ pub struct Manifest {
     pub area_spellings_recognised: crate::matching::areas::AreaStats,
     pub aid_quality: BTreeMap<String, usize>,
     pub warnings: Vec<String>,
+    /// Reviewers' decisions given to `partition --decisions`: what became of them before
+    /// the parts (read, skipped, stale, unknown); the parts apply the rest.
+    pub decisions: Option<crate::io::review::DecisionCounts>,
 }
 
 /// One part's `part.json`.
@@ -478,7 +483,19 @@ pub fn merge(
     d?;
     e?;
     let mut summary = merge_summaries(&parts, manifest, reported_dir);
-    summary["review"] = serde_json::json!(crate::io::review::summary(&review));
+    let mut review_summary = crate::io::review::summary(&review);
+    // Decisions: what partitioning counted (read, skipped, stale, unknown) and what the
+    // parts applied or could not resolve.
+    review_summary.decisions = manifest.decisions.clone().map(|mut c| {
+        for p in &parts {
+            let d = &p.summary["review"]["decisions"];
+            let n = |k: &str| d[k].as_u64().unwrap_or(0) as usize;
+            c.applied += n("applied");
+            c.unknown += n("unknown");
+        }
+        c
+    });
+    summary["review"] = serde_json::json!(review_summary);
     let files = crate::io::official::RunFiles {
         summary,
         decisions,

@@ -313,7 +313,7 @@ pub struct RtCount {
 pub const TOP_RTS: usize = 30;
 
 /// What became of the decisions given with `--decisions`.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DecisionCounts {
     pub read: usize,
     pub applied: usize,
