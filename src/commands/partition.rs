@@ -100,7 +100,8 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         None => (Vec::new(), None),
     };
     let pb = progress.spinner("linking by NIK, blocking, routing");
-    let areas = crate::matching::areas::reconcile(&mut prepared.aid, &prepared.register);
+    let (areas, area_search) =
+        crate::matching::areas::reconcile_with(&mut prepared.aid, &prepared.register, None);
     let (aid, register) = (&prepared.aid, &prepared.register);
     let index = RegisterIndex::build(register);
     let links = crate::matching::link::link_all(aid, register, &index, &file.matching);
@@ -235,6 +236,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             damage_seen,
             skip_register: keys(&skip_register),
             skip_aid: keys(&skip_aid),
+            areas: Some(area_search),
         };
         let part = PartFile {
             part: k,

@@ -319,7 +319,8 @@ pub fn match_records(
         decided,
     } = prepared;
     let t = Instant::now();
-    let areas = crate::matching::areas::reconcile(&mut aid, &register);
+    let (areas, _) =
+        crate::matching::areas::reconcile_with(&mut aid, &register, whole.and_then(|w| w.areas));
     let index = RegisterIndex::build(&register);
     let mut links =
         crate::matching::link::link_all_with(&aid, &register, &index, &cfg.matching, whole);

@@ -92,26 +92,56 @@ fn ids_of(used: &[bool]) -> impl Iterator<Item = u32> + '_ {
         .map(|(i, _)| i as u32)
 }
 
+/// Which searches a reconciliation made (each is skipped when it would compare more than
+/// [`MAX_COMPARISONS`] pairs): a part of a partitioned run makes the whole run's choices,
+/// since its own counts are smaller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AreaSearch {
+    pub kecamatan: bool,
+    pub birth_place: bool,
+    /// Kelurahan of rows without a known kecamatan, against the whole list.
+    pub kelurahan_everywhere: bool,
+}
+
 /// Map the aid list's unknown area spellings to the register's, in place.
 pub fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
+    reconcile_with(aid, register, None).0
+}
+
+/// [`reconcile`], with the searches to make given (a part of a partitioned run) or chosen
+/// by size (None); returns the statistics and the searches made.
+pub fn reconcile_with(
+    aid: &mut Records,
+    register: &Records,
+    given: Option<AreaSearch>,
+) -> (AreaStats, AreaSearch) {
+    let mut made = AreaSearch {
+        kecamatan: false,
+        birth_place: false,
+        kelurahan_everywhere: false,
+    };
     if !std::sync::Arc::ptr_eq(&aid.pool, &register.pool) {
-        return AreaStats::default();
+        return (AreaStats::default(), made);
     }
     let pool = register.pool.clone();
     let text = |id: u32| pool.areas[id as usize].as_str();
     let mut stats = AreaStats::default();
 
     // Kecamatan and birthplace: against the register's whole list.
-    for (get, set, count) in [
+    for (get, set, count, searched, given) in [
         (
             (|p: &Person| p.kecamatan) as fn(&Person) -> u32,
             (|p: &mut Person, v: u32| p.kecamatan = v) as fn(&mut Person, u32),
             &mut stats.kecamatan,
+            &mut made.kecamatan,
+            given.map(|g| g.kecamatan),
         ),
         (
             |p: &Person| p.birth_place,
             |p: &mut Person, v: u32| p.birth_place = v,
             &mut stats.birth_place,
+            &mut made.birth_place,
+            given.map(|g| g.birth_place),
         ),
     ] {
         let known = used_ids(register, pool.areas.len(), get);
@@ -124,7 +154,9 @@ pub fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
             .collect();
         unknown.sort_unstable();
         unknown.dedup();
-        if unknown.len().saturating_mul(vocab.len()) > MAX_COMPARISONS {
+        let search = given.unwrap_or(unknown.len().saturating_mul(vocab.len()) <= MAX_COMPARISONS);
+        *searched = search;
+        if !search {
             continue;
         }
         let map: FxHashMap<u32, u32> = unknown
@@ -150,7 +182,9 @@ pub fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
     unknown.sort_unstable();
     unknown.dedup();
     if unknown.is_empty() {
-        return stats;
+        // Nothing to search for: the whole list would have been searched.
+        made.kelurahan_everywhere = given.map_or(true, |g| g.kelurahan_everywhere);
+        return (stats, made);
     }
     // The register's (kecamatan, kelurahan) pairs; rows come grouped by area, so most rows
     // repeat the pair before them.
@@ -170,7 +204,11 @@ pub fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
         by_kec.entry(kec).or_default().push((kel, text(kel)));
     }
     let all: Vec<(u32, &str)> = ids_of(&known).map(|id| (id, text(id))).collect();
-    let global_ok = unknown.len().saturating_mul(all.len()) <= MAX_COMPARISONS;
+    let global_ok = given.map_or(
+        unknown.len().saturating_mul(all.len()) <= MAX_COMPARISONS,
+        |g| g.kelurahan_everywhere,
+    );
+    made.kelurahan_everywhere = global_ok;
     let map: FxHashMap<(u32, u32), u32> = unknown
         .par_iter()
         .filter_map(|&(kec, kel)| {
@@ -189,7 +227,7 @@ pub fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
             p.kelurahan = to;
         }
     }
-    stats
+    (stats, made)
 }
 
 #[cfg(test)]
@@ -259,6 +297,48 @@ mod tests {
                 birth_place: 1
             }
         );
+    }
+
+    #[test]
+    fn the_searches_a_whole_run_made_are_made_again_and_no_others() {
+        let data = || {
+            records_pair(
+                &FIELDS,
+                &[
+                    &["a", "SEPINGAN", "BALIKPAPAN TIMUR", "BALIKPAPN"],
+                    &["b", "DAMAY", "", ""],
+                ],
+                &[
+                    &["r1", "SEPINGGAN", "BALIKPAPAN TIMUR", "BALIKPAPAN"],
+                    &["r2", "DAMAI", "BALIKPAPAN SELATAN", ""],
+                ],
+            )
+        };
+        let (mut aid, register) = data();
+        let (stats, made) = reconcile_with(&mut aid, &register, None);
+        assert_eq!(
+            made,
+            AreaSearch {
+                kecamatan: true,
+                birth_place: true,
+                kelurahan_everywhere: true
+            }
+        );
+        assert_eq!((stats.kelurahan, stats.birth_place), (2, 1));
+        // A whole run that skipped every search (too many comparisons for it): a part with
+        // few rows skips them too, though it could afford them.
+        let none = AreaSearch {
+            kecamatan: false,
+            birth_place: false,
+            kelurahan_everywhere: false,
+        };
+        let (mut aid, register) = data();
+        let (stats, made) = reconcile_with(&mut aid, &register, Some(none));
+        assert_eq!(made, none);
+        // SEPINGAN is still found within its kecamatan; DAMAY (no kecamatan) is not.
+        assert_eq!((stats.kelurahan, stats.birth_place), (1, 0));
+        let kel: Vec<&str> = aid.iter().map(|p| p.kelurahan()).collect();
+        assert_eq!(kel, ["SEPINGGAN", "DAMAY"]);
     }
 
     #[test]

@@ -559,6 +559,8 @@ pub struct WholeRun {
     pub skip_register: Vec<u64>,
     /// The same for the blocks of unlinked aid rows paired among themselves.
     pub skip_aid: Vec<u64>,
+    /// The area-spelling searches the whole run made.
+    pub areas: Option<crate::matching::areas::AreaSearch>,
 }
 
 impl WholeRun {
