@@ -109,6 +109,8 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     // The blocking candidates of the rows NIK linking could not place: the register rows a
     // part must hold for its rows to be placed as in one run.
     let mut candidates = vec![Vec::new(); aid.len()];
+    // Found once, for the parts' registers and for the fuzzy links below.
+    let mut found_once = None;
     // Keys of blocks too large for the whole run, per aid row: the parts skip the same.
     let mut skip_register: Vec<Vec<u64>> = vec![Vec::new(); aid.len()];
     let mut skip_aid: Vec<Vec<u64>> = vec![Vec::new(); aid.len()];
@@ -120,10 +122,11 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         let probes: Vec<_> = todo.iter().map(|&i| aid.get(i)).collect();
         let found =
             crate::matching::block::candidates_in(register, &probes, file.matching.max_block);
-        for (&i, (c, stats)) in todo.iter().zip(found) {
-            candidates[i] = c.into_iter().map(|(r, _)| r).collect();
-            skip_register[i] = stats.skipped_keys;
+        for (&i, (c, stats)) in todo.iter().zip(&found) {
+            candidates[i] = c.iter().map(|&(r, _)| r).collect();
+            skip_register[i] = stats.skipped_keys.clone();
         }
+        found_once = Some(found);
         model = Some(match &cfg.model_path {
             Some(path) => crate::matching::score::load_model(path)?,
             None => {
@@ -137,13 +140,14 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     let mut links = links;
     let mut edges = Vec::new();
     if let Some(model) = &model {
-        crate::matching::link::link_fuzzy(
+        crate::matching::link::link_fuzzy_given(
             aid,
             register,
             &mut links,
             &file.matching,
             Some(model.clone()),
             None,
+            found_once,
         );
     }
     // Reviewers' decisions, as a run applies them before grouping.

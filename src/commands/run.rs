@@ -685,9 +685,17 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             crate::io::review::REVIEW_ROWS,
         ]
         .into_iter()
-        // The officials' reports only when written; the review rows only in a part.
+        // The officials' reports only when written; in a part, its review rows instead of
+        // the review files.
         .filter(|name| cfg.write_reports || !name.starts_with("report."))
-        .filter(|name| cfg.whole_path.is_some() || *name != crate::io::review::REVIEW_ROWS)
+        .filter(|name| {
+            let review_files =
+                name.starts_with("review") && *name != crate::io::review::REVIEW_ROWS;
+            match cfg.whole_path {
+                Some(_) => !review_files,
+                None => *name != crate::io::review::REVIEW_ROWS,
+            }
+        })
         .map(String::from)
         .collect(),
         config: cfg.file.clone(),
@@ -735,13 +743,14 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             // The review files go beside the CSVs: the report branch's workbook is the
             // longer of the two.
             let run_id: String = summary.aid.sha256.chars().take(16).collect();
-            let mut review = crate::io::review::write_all(dir, &review_rows, cfg.lang, &run_id);
-            // A part of a partitioned run keeps its review rows for `dedupe merge`.
-            if review.is_ok() && cfg.whole_path.is_some() {
-                review =
-                    crate::io::parts::write_json(dir, crate::io::review::REVIEW_ROWS, &review_rows)
-                        .map(|_| ());
-            }
+            // A part of a partitioned run keeps its review rows for `dedupe merge`, which
+            // writes the review files of the whole list.
+            let review = if cfg.whole_path.is_some() {
+                crate::io::parts::write_json(dir, crate::io::review::REVIEW_ROWS, &review_rows)
+                    .map(|_| ())
+            } else {
+                crate::io::review::write_all(dir, &review_rows, cfg.lang, &run_id)
+            };
             ((tables, review), t.elapsed().as_secs_f64())
         },
         || {

@@ -677,15 +677,37 @@ pub fn link_fuzzy(
     model: Option<crate::matching::score::Model>,
     whole: Option<&WholeRun>,
 ) -> (FuzzyStats, crate::matching::score::Model) {
+    link_fuzzy_given(aid, register, links, cfg, model, whole, None)
+}
+
+/// The blocking candidates of the rows fuzzy linking places ([`unresolved`] rows, in aid
+/// order), as [`crate::matching::block::candidates_in`] finds them.
+pub type Found = Vec<(
+    Vec<(u32, crate::matching::block::KeyKind)>,
+    crate::matching::block::BlockStats,
+)>;
+
+/// [`link_fuzzy`] with the candidates already found (a partition finds them first).
+pub fn link_fuzzy_given(
+    aid: &Records,
+    register: &Records,
+    links: &mut [Link],
+    cfg: &MatchConfig,
+    model: Option<crate::matching::score::Model>,
+    whole: Option<&WholeRun>,
+    found: Option<Found>,
+) -> (FuzzyStats, crate::matching::score::Model) {
     let todo: Vec<usize> = (0..aid.len()).filter(|&i| unresolved(&links[i])).collect();
-    // A few thousand rows to place against a register of millions: their keys are looked
-    // up in one scan of the register instead of indexing the whole register.
-    let probes: Vec<Rec<'_>> = todo.iter().map(|&i| aid.get(i)).collect();
-    let limit = whole.map_or(
-        crate::matching::block::BlockLimit::Size(cfg.max_block),
-        WholeRun::register_limit,
-    );
-    let found = crate::matching::block::candidates_in_with(register, &probes, &limit);
+    let found = found.unwrap_or_else(|| {
+        // A few thousand rows to place against a register of millions: their keys are
+        // looked up in one scan of the register instead of indexing the whole register.
+        let probes: Vec<Rec<'_>> = todo.iter().map(|&i| aid.get(i)).collect();
+        let limit = whole.map_or(
+            crate::matching::block::BlockLimit::Size(cfg.max_block),
+            WholeRun::register_limit,
+        );
+        crate::matching::block::candidates_in_with(register, &probes, &limit)
+    });
     // Exact links before fuzzy linking: compared once, for the model and their evidence.
     let exact = exact_gammas(aid, register, links);
     let model = model.unwrap_or_else(|| estimate_model(aid, register, &exact));
