@@ -233,6 +233,18 @@ fn a_person_recorded_in_two_regions_is_found_across_parts() {
     assert!(used.len() >= 2, "the rows were not spread: {used:?}");
 }
 
+/// Run parts `0..parts` of `pdir`, one after another.
+fn run_parts(pdir: &Path, parts: usize) {
+    for k in 0..parts {
+        dedupe()
+            .args(["part", "-q"])
+            .arg(pdir)
+            .arg(k.to_string())
+            .assert()
+            .success();
+    }
+}
+
 fn merge(pdir: &Path, out: &Path) -> assert_cmd::assert::Assert {
     dedupe().arg("merge").arg(pdir).arg("-o").arg(out).assert()
 }
@@ -261,14 +273,7 @@ fn a_merge_of_parts_not_run_or_run_on_other_files_is_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no part 2"));
-    for k in ["0", "1"] {
-        dedupe()
-            .args(["part", "-q"])
-            .arg(&pdir)
-            .arg(k)
-            .assert()
-            .success();
-    }
+    run_parts(&pdir, 2);
     // A part's file changed after it ran: its outputs are of other rows.
     let part_aid = pdir.join("part-0000/aid.csv");
     let mut text = std::fs::read_to_string(&part_aid).expect("part aid");
@@ -332,14 +337,7 @@ fn reviewers_decisions_given_to_the_partition_are_applied_as_in_one_run() {
         .arg(&decisions)
         .assert()
         .success();
-    for k in ["0", "1", "2"] {
-        dedupe()
-            .args(["part", "-q"])
-            .arg(&pdir)
-            .arg(k)
-            .assert()
-            .success();
-    }
+    run_parts(&pdir, 3);
     merge(&pdir, &d.join("merged")).success();
     let one = common::run_city(d, &aid, "one", Some(&decisions));
     for f in OUTPUTS {
