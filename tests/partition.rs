@@ -356,3 +356,51 @@ fn reviewers_decisions_given_to_the_partition_are_applied_as_in_one_run() {
         one["review"]
     );
 }
+
+#[test]
+fn a_merge_for_excel_writes_what_a_run_for_excel_writes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let (aid, register) = two_regions(d);
+    let pdir = d.join("parts");
+    dedupe()
+        .args(["partition", "-q", "--parts", "2", "-o"])
+        .arg(&pdir)
+        .arg(&aid)
+        .arg(&register)
+        .assert()
+        .success();
+    run_parts(&pdir, 2);
+    dedupe()
+        .arg("merge")
+        .arg(&pdir)
+        .arg("-o")
+        .arg(d.join("merged"))
+        .arg("--csv-excel")
+        .assert()
+        .success();
+    dedupe()
+        .arg(&aid)
+        .arg(&register)
+        .arg("-o")
+        .arg(d.join("one"))
+        .args(["-q", "--csv-excel"])
+        .assert()
+        .success();
+    for f in [
+        "decisions.csv",
+        "verified.csv",
+        "duplicates.csv",
+        "rejected.csv",
+    ] {
+        let a = std::fs::read(d.join("merged").join(f)).expect(f);
+        let b = std::fs::read(d.join("one").join(f)).expect(f);
+        assert!(a.starts_with(b"\xef\xbb\xbf"), "{f}: no byte-order mark");
+        assert!(
+            a == b,
+            "{f} differs between the merge and one run for Excel"
+        );
+    }
+    let report = |dir: &str| std::fs::read(d.join(dir).join("report.html")).expect("report");
+    assert!(report("merged") == report("one"));
+}

@@ -308,6 +308,10 @@ pub struct MergeOpts {
     /// Language of report.html and report.xlsx.
     #[arg(long, value_enum, default_value = "id")]
     pub lang: LangArg,
+    /// Write the CSV outputs for Excel on Indonesian-locale machines, as a run's
+    /// `--csv-excel`.
+    #[arg(long)]
+    pub csv_excel: bool,
 }
 
 #[derive(Debug, Args)]
@@ -607,6 +611,7 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
                 dir: o.dir.clone(),
                 out_dir: o.out.clone(),
                 lang: o.lang.into(),
+                csv_excel: o.csv_excel,
             };
             let (merged, facts) = crate::commands::partition::merge(&cfg)
                 .with_context(|| format!("merging the parts of {}", o.dir.display()))?;

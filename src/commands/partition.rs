@@ -403,6 +403,8 @@ pub struct MergeConfig {
     pub dir: PathBuf,
     pub out_dir: PathBuf,
     pub lang: Lang,
+    /// Write the CSV outputs for Excel (`--csv-excel`), as a run can.
+    pub csv_excel: bool,
 }
 
 /// Merge the parts' outputs into one run's outputs in `out_dir`.
@@ -411,7 +413,8 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
     // All or nothing, as a run: written into a staging folder, moved into place at the end.
     let staging = crate::commands::run::staging_dir(&cfg.out_dir)?;
     let dir = staging.path();
-    let (merged, mut files) = parts::merge(&cfg.dir, dir, &cfg.out_dir, &m, cfg.lang)?;
+    let (merged, mut files) =
+        parts::merge(&cfg.dir, dir, &cfg.out_dir, &m, cfg.lang, cfg.csv_excel)?;
     let model = cfg.dir.join(crate::io::output::MODEL);
     if model.is_file() {
         let to = dir.join(crate::io::output::MODEL);

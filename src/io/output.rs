@@ -464,6 +464,24 @@ pub const DUPLICATES_HEADER: [&str; 12] = [
 /// One row of an output CSV, by column name.
 pub type OutputRow = BTreeMap<String, String>;
 
+/// Write `table` as the output CSV `name` in `dir`, plainly or for Excel (`--csv-excel`),
+/// as a run writes its own.
+pub fn write_output_table(
+    dir: &Path,
+    name: &str,
+    table: &OutputTable,
+    excel: bool,
+) -> Result<PathBuf, WriteError> {
+    write_atomic(dir, name, |w| {
+        let mut out = CsvOut::new(w, excel)?;
+        out.row(&table.header).map_err(to_io)?;
+        for r in &table.rows {
+            out.row(&r.iter().collect::<Vec<_>>()).map_err(to_io)?;
+        }
+        out.flush()
+    })
+}
+
 /// An output CSV of a run read back as records (one buffer per row), cells found by
 /// column name: what `dedupe report` and `dedupe merge` rebuild the reports from.
 #[derive(Debug, Clone, Default)]

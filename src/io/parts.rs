@@ -290,17 +290,6 @@ fn sorted(header: &[String], mut rows: Vec<((u64, u32), Vec<String>)>) -> Output
     }
 }
 
-fn write_table(dir: &Path, name: &str, table: &OutputTable) -> Result<PathBuf, WriteError> {
-    write_atomic(dir, name, |w| {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record(&table.header)?;
-        for r in &table.rows {
-            out.write_record(r)?;
-        }
-        out.flush()
-    })
-}
-
 /// What merging found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Merged {
@@ -317,6 +306,7 @@ pub fn merge(
     reported_dir: &Path,
     manifest: &Manifest,
     lang: crate::core::config::Lang,
+    excel: bool,
 ) -> Result<(Merged, crate::io::official::RunFiles), crate::core::error::Error> {
     use rayon::prelude::*;
     let parts: Vec<PartOut> = (0..manifest.parts)
@@ -463,14 +453,28 @@ pub fn merge(
             rayon::join(
                 || {
                     rayon::join(
-                        || write_table(out_dir, output::DECISIONS, &decisions),
-                        || write_table(out_dir, output::VERIFIED, &verified),
+                        || {
+                            output::write_output_table(
+                                out_dir,
+                                output::DECISIONS,
+                                &decisions,
+                                excel,
+                            )
+                        },
+                        || output::write_output_table(out_dir, output::VERIFIED, &verified, excel),
                     )
                 },
                 || {
                     rayon::join(
-                        || write_table(out_dir, output::REJECTED, &rejected),
-                        || write_table(out_dir, output::DUPLICATES, &duplicates),
+                        || output::write_output_table(out_dir, output::REJECTED, &rejected, excel),
+                        || {
+                            output::write_output_table(
+                                out_dir,
+                                output::DUPLICATES,
+                                &duplicates,
+                                excel,
+                            )
+                        },
                     )
                 },
             )
