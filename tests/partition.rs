@@ -284,6 +284,19 @@ fn a_merge_of_parts_not_run_or_run_on_other_files_is_refused() {
     merge(&pdir, &dir.path().join("merged"))
         .code(2)
         .stderr(predicate::str::contains("run the part again"));
+    // The register changed after partitioning: the parts' registers are out of date.
+    let mut text = std::fs::read_to_string(&register).expect("register");
+    // The same size, within the second the partition was written in.
+    text = text.replacen("DEDI KURNIAWAN", "DEDY KURNIAWAN", 1);
+    std::fs::write(&register, text).expect("write");
+    dedupe()
+        .args(["part", "-q"])
+        .arg(&pdir)
+        .arg("1")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has changed since the partition"))
+        .stderr(predicate::str::contains("dedupe partition"));
     // `--parts 0` is a usage error.
     dedupe()
         .args(["partition", "--parts", "0", "-o"])

@@ -394,7 +394,25 @@ pub fn run_part(p: &PartRunConfig) -> Result<Summary, Error> {
     cfg.decisions_path = decisions.is_file().then_some(decisions);
     // The officials' reports are written once, by `merge`.
     cfg.write_reports = false;
-    crate::commands::run::run(&cfg)
+    // A part's register is an index of the register the partition read: when that file
+    // has changed since, the fix is a new partition, not a new index.
+    crate::commands::run::run(&cfg).map_err(|e| match e {
+        Error::Load(LoadError::StaleIndex {
+            source_path,
+            then,
+            now,
+            ..
+        }) => LoadError::Part {
+            path: dir.join(parts::REGISTER),
+            message: format!(
+                "the register {} has changed since the partition was written (SHA-256 {then} \
+                 then, {now} now); write the parts again with `dedupe partition`",
+                source_path.display()
+            ),
+        }
+        .into(),
+        other => other,
+    })
 }
 
 /// What `dedupe merge` needs.

@@ -53,7 +53,7 @@ pub struct IndexHeader {
     /// when it could not be resolved).
     pub source_canonical: String,
     pub source_bytes: u64,
-    /// Modification time of the source, seconds since 1970 (0 when unknown).
+    /// Modification time of the source, nanoseconds since 1970 (0 when unknown).
     pub source_mtime: u64,
     /// The register settings the records were built with (`[register]`, `[status]`,
     /// `id_kind`, as JSON): another config would build other records.
@@ -71,7 +71,9 @@ pub fn file_stamp(path: &Path) -> std::io::Result<(u64, u64)> {
         .modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_secs());
+        // Nanoseconds: a file rewritten at its old size within the second it was indexed
+        // in still shows as changed (and is hashed).
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
     Ok((meta.len(), mtime))
 }
 
