@@ -167,18 +167,12 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             skip_aid[row].push(key);
         }
     }
-    // A decision's row and the person it names meet in one part.
+    // A decision's row and the register person it names meet in one part (rows a decision
+    // names are paired by `rules` above).
     for d in &decided {
-        match &d.candidate {
-            crate::matching::review::CandidateRef::RegisterNik(nik) => {
-                if let Some(c) = candidates.get_mut(d.row) {
-                    c.extend(index.get(register, nik).map(|r| r as u32));
-                }
-            }
-            crate::matching::review::CandidateRef::AidRow(r) => {
-                if d.row < aid.len() && *r < aid.len() {
-                    edges.push((d.row, *r));
-                }
+        if let crate::matching::review::CandidateRef::RegisterNik(nik) = &d.candidate {
+            if let Some(c) = candidates.get_mut(d.row) {
+                c.extend(index.get(register, nik).map(|r| r as u32));
             }
         }
     }
@@ -443,12 +437,7 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
     // files; summary.json gets the savings they show, as a run's does.
     let facts = files.facts(&m.config.benefits);
     crate::io::official::write_reports_with(dir, &facts, &files, cfg.lang)?;
-    files.summary["savings"] = serde_json::json!(crate::io::output::Savings {
-        months: facts.months,
-        total_rp: facts.savings_total,
-        confirmed_rp: facts.savings_confirmed,
-        pending_rp: facts.savings_pending,
-    });
+    files.summary["savings"] = serde_json::json!(facts.savings());
     parts::write_json(dir, crate::io::output::SUMMARY, &files.summary)?;
     let outputs: Vec<String> =
         serde_json::from_value(files.summary["outputs"].clone()).unwrap_or_default();

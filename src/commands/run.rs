@@ -670,34 +670,22 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         stage_seconds,
         threads: rayon::current_num_threads(),
         out_dir: cfg.out_dir.display().to_string(),
-        outputs: [
-            output::DECISIONS,
-            output::VERIFIED,
-            output::DUPLICATES,
-            output::REJECTED,
-            output::SUMMARY,
-            "model.json",
-            "report.html",
-            "report.xlsx",
-            crate::io::review::REVIEW_CSV,
-            crate::io::review::REVIEW_HTML,
-            crate::io::review::REVIEW_XLSX,
-            crate::io::review::REVIEW_ROWS,
-        ]
-        .into_iter()
-        // The officials' reports only when written; in a part, its review rows instead of
-        // the review files.
-        .filter(|name| cfg.write_reports || !name.starts_with("report."))
-        .filter(|name| {
-            let review_files =
-                name.starts_with("review") && *name != crate::io::review::REVIEW_ROWS;
-            match cfg.whole_path {
-                Some(_) => !review_files,
-                None => *name != crate::io::review::REVIEW_ROWS,
-            }
-        })
-        .map(String::from)
-        .collect(),
+        outputs: output::OUTPUTS
+            .into_iter()
+            .chain([crate::io::review::REVIEW_ROWS])
+            // The officials' reports only when written; in a part, its review rows instead of
+            // the review files.
+            .filter(|name| cfg.write_reports || !name.starts_with("report."))
+            .filter(|name| {
+                let review_files =
+                    name.starts_with("review") && *name != crate::io::review::REVIEW_ROWS;
+                match cfg.whole_path {
+                    Some(_) => !review_files,
+                    None => *name != crate::io::review::REVIEW_ROWS,
+                }
+            })
+            .map(String::from)
+            .collect(),
         config: cfg.file.clone(),
         fuzzy: outcome.fuzzy.clone(),
         area_spellings_recognised: outcome.areas.clone(),
@@ -766,12 +754,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             } else {
                 Ok(())
             };
-            let savings = output::Savings {
-                months: facts.months,
-                total_rp: facts.savings_total,
-                confirmed_rp: facts.savings_confirmed,
-                pending_rp: facts.savings_pending,
-            };
+            let savings = facts.savings();
             ((r, savings), t.elapsed().as_secs_f64())
         },
     );

@@ -135,6 +135,16 @@ fn field_value<'c>(cell: impl Fn(&str) -> Option<&'c str>, columns: &Value, fiel
 }
 
 impl Facts {
+    /// The savings figures, as `summary.json` reports them.
+    pub fn savings(&self) -> crate::io::output::Savings {
+        crate::io::output::Savings {
+            months: self.months,
+            total_rp: self.savings_total,
+            confirmed_rp: self.savings_confirmed,
+            pending_rp: self.savings_pending,
+        }
+    }
+
     /// Compute the figures from every aid row's facts, the summary and the first duplicate
     /// groups' rows.
     pub fn compute<'a>(

@@ -35,6 +35,21 @@ pub const REJECTED: &str = "rejected.csv";
 pub const SUMMARY: &str = "summary.json";
 pub const MODEL: &str = "model.json";
 
+/// Every file a run writes into its out folder (the reviewers' files among them).
+pub const OUTPUTS: [&str; 11] = [
+    DECISIONS,
+    VERIFIED,
+    DUPLICATES,
+    REJECTED,
+    SUMMARY,
+    MODEL,
+    "report.html",
+    "report.xlsx",
+    crate::io::review::REVIEW_CSV,
+    crate::io::review::REVIEW_HTML,
+    crate::io::review::REVIEW_XLSX,
+];
+
 /// One input file in the summary (a register index stores its register's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputSummary {

@@ -121,10 +121,6 @@ pub fn write_rows(
     })
 }
 
-fn read_csv(path: &Path) -> Result<OutputTable, LoadError> {
-    OutputTable::read(path)
-}
-
 fn column(csv: &OutputTable, name: &str, path: &Path) -> Result<usize, LoadError> {
     csv.col(name).ok_or_else(|| LoadError::Csv {
         path: path.to_path_buf(),
@@ -136,6 +132,8 @@ fn column(csv: &OutputTable, name: &str, path: &Path) -> Result<usize, LoadError
 /// One part's outputs, read for merging.
 struct PartOut {
     part: usize,
+    /// The part's out folder.
+    out: PathBuf,
     /// Whole-list row of each part row.
     rows: Vec<u32>,
     /// Whole-register row of each of the part's register rows.
@@ -181,7 +179,7 @@ impl PartOut {
                 });
             }
         }
-        let decisions = read_csv(&out.join(output::DECISIONS))?;
+        let decisions = OutputTable::read(&out.join(output::DECISIONS))?;
         if decisions.rows.len() != part.aid_rows.len() {
             return Err(LoadError::Part {
                 path: out.join(output::DECISIONS),
@@ -198,12 +196,18 @@ impl PartOut {
             rows: part.aid_rows,
             register_rows: part.register_rows,
             decisions,
-            verified: read_csv(&out.join(output::VERIFIED))?,
-            rejected: read_csv(&out.join(output::REJECTED))?,
-            duplicates: read_csv(&out.join(output::DUPLICATES))?,
+            verified: OutputTable::read(&out.join(output::VERIFIED))?,
+            rejected: OutputTable::read(&out.join(output::REJECTED))?,
+            duplicates: OutputTable::read(&out.join(output::DUPLICATES))?,
             review: read_json(&out.join(crate::io::review::REVIEW_ROWS))?,
             summary,
+            out,
         })
+    }
+
+    /// The path of one of the part's outputs (for messages).
+    fn path(&self, name: &str) -> PathBuf {
+        self.out.join(name)
     }
 
     /// The whole-list row (0-based) of a 1-based part row number as written in a CSV.
@@ -237,9 +241,10 @@ fn renumber_rows(evidence: &str, whole: impl Fn(&str) -> Option<u32>) -> String 
 struct GroupIds(BTreeMap<(usize, String), String>);
 
 impl GroupIds {
-    fn new(parts: &[PartOut], paths: &[PathBuf]) -> Result<GroupIds, LoadError> {
+    fn new(parts: &[PartOut]) -> Result<GroupIds, LoadError> {
         let mut first: BTreeMap<(usize, String), u32> = BTreeMap::new();
-        for (p, path) in parts.iter().zip(paths) {
+        for p in parts {
+            let path = &p.path(output::DECISIONS);
             let c_row = column(&p.decisions, "row", path)?;
             let c_group = column(&p.decisions, "group_id", path)?;
             for rec in &p.decisions.rows {
@@ -313,9 +318,6 @@ pub fn merge(
         .into_par_iter()
         .map(|k| PartOut::read(dir, k, manifest))
         .collect::<Result<_, _>>()?;
-    let paths: Vec<PathBuf> = (0..manifest.parts)
-        .map(|k| part_dir(dir, k).join(OUT).join(output::DECISIONS))
-        .collect();
     let total: usize = parts.iter().map(|p| p.rows.len()).sum();
     if total != manifest.aid.rows {
         return Err(LoadError::Part {
@@ -327,7 +329,7 @@ pub fn merge(
         }
         .into());
     }
-    let groups = GroupIds::new(&parts, &paths)?;
+    let groups = GroupIds::new(&parts)?;
     let renumber = |p: &PartOut, cell: &str| -> String {
         p.whole_row(cell)
             .map(|r| (r + 1).to_string())
@@ -338,7 +340,8 @@ pub fn merge(
     let mut verified = Vec::new();
     let mut rejected = Vec::new();
     let mut duplicates = Vec::new();
-    for (p, path) in parts.iter().zip(&paths) {
+    for p in &parts {
+        let path = &p.path(output::DECISIONS);
         let d = &p.decisions;
         let (c_row, c_status, c_group, c_dup, c_evidence) = (
             column(d, "row", path)?,
@@ -364,7 +367,7 @@ pub fn merge(
         }
         // rejected.csv: row, status, reason, alasan, group_id, register_nik, originals.
         let r = &p.rejected;
-        let rpath = path.with_file_name(output::REJECTED);
+        let rpath = p.path(output::REJECTED);
         let (r_row, r_status, r_alasan, r_group) = (
             column(r, "row", &rpath)?,
             column(r, "status", &rpath)?,
@@ -396,7 +399,7 @@ pub fn merge(
         }
         // duplicates.csv: by group, then row.
         let g = &p.duplicates;
-        let gpath = path.with_file_name(output::DUPLICATES);
+        let gpath = p.path(output::DUPLICATES);
         let (g_group, g_row, g_evidence) = (
             column(g, "group_id", &gpath)?,
             column(g, "row", &gpath)?,
@@ -585,19 +588,7 @@ fn merge_summaries(parts: &[PartOut], m: &Manifest, out_dir: &Path) -> serde_jso
     s["out_dir"] = json!(out_dir.display().to_string());
     s["parts"] = json!(m.parts);
     s["config"] = json!(m.run_config);
-    s["outputs"] = json!([
-        output::DECISIONS,
-        output::VERIFIED,
-        output::DUPLICATES,
-        output::REJECTED,
-        output::SUMMARY,
-        output::MODEL,
-        "report.html",
-        "report.xlsx",
-        crate::io::review::REVIEW_CSV,
-        crate::io::review::REVIEW_HTML,
-        crate::io::review::REVIEW_XLSX,
-    ]);
+    s["outputs"] = json!(output::OUTPUTS);
     // The savings are those of the reports built from the merged files.
     s["savings"] = Value::Null;
     s
