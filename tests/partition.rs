@@ -16,6 +16,16 @@ fn dedupe() -> Command {
 
 use common::RUN_OUTPUTS as OUTPUTS;
 
+/// `dedupe partition -q` of `aid` and `register` into `parts` parts in `pdir`, to run.
+fn partition(pdir: &Path, aid: &Path, register: &Path, parts: usize) -> Command {
+    let mut cmd = dedupe();
+    cmd.args(["partition", "-q", "--parts", &parts.to_string(), "-o"])
+        .arg(pdir)
+        .arg(aid)
+        .arg(register);
+    cmd
+}
+
 /// Partition into `parts`, run every part (in reverse order: order does not matter),
 /// merge into `dir/merged`; and one run into `dir/one`.
 fn both_ways(aid: &Path, register: &Path, dir: &Path, parts: usize) {
@@ -25,13 +35,7 @@ fn both_ways(aid: &Path, register: &Path, dir: &Path, parts: usize) {
 /// [`both_ways`] with the partition made from `partitioned` (a register file or its index).
 fn both_ways_from(aid: &Path, partitioned: &Path, register: &Path, dir: &Path, parts: usize) {
     let pdir = dir.join("parts");
-    dedupe()
-        .args(["partition", "-q", "--parts", &parts.to_string(), "-o"])
-        .arg(&pdir)
-        .arg(aid)
-        .arg(partitioned)
-        .assert()
-        .success();
+    partition(&pdir, aid, partitioned, parts).assert().success();
     for k in (0..parts).rev() {
         dedupe()
             .args(["part", "-q", "--threads", "1"])
@@ -254,13 +258,7 @@ fn a_merge_of_parts_not_run_or_run_on_other_files_is_refused() {
     let dir = tempfile::tempdir().expect("tmp");
     let (aid, register) = two_regions(dir.path());
     let pdir = dir.path().join("parts");
-    dedupe()
-        .args(["partition", "-q", "--parts", "2", "-o"])
-        .arg(&pdir)
-        .arg(&aid)
-        .arg(&register)
-        .assert()
-        .success();
+    partition(&pdir, &aid, &register, 2).assert().success();
     // No part has run.
     merge(&pdir, &dir.path().join("merged"))
         .code(2)
@@ -341,11 +339,7 @@ fn reviewers_decisions_given_to_the_partition_are_applied_as_in_one_run() {
     std::fs::write(&decisions, lines.join("\n") + "\n").expect("decisions");
 
     let pdir = d.join("parts");
-    dedupe()
-        .args(["partition", "-q", "--parts", "3", "-o"])
-        .arg(&pdir)
-        .arg(&aid)
-        .arg(&register)
+    partition(&pdir, &aid, &register, 3)
         .arg("--decisions")
         .arg(&decisions)
         .assert()
@@ -376,13 +370,7 @@ fn a_merge_for_excel_writes_what_a_run_for_excel_writes() {
     let d = dir.path();
     let (aid, register) = two_regions(d);
     let pdir = d.join("parts");
-    dedupe()
-        .args(["partition", "-q", "--parts", "2", "-o"])
-        .arg(&pdir)
-        .arg(&aid)
-        .arg(&register)
-        .assert()
-        .success();
+    partition(&pdir, &aid, &register, 2).assert().success();
     run_parts(&pdir, 2);
     dedupe()
         .arg("merge")
