@@ -253,3 +253,108 @@ fn decimal_niks_empty_tables_and_truncated_files() {
     assert!(stderr.contains("truncated.parquet"), "{stderr}");
     assert!(stderr.starts_with("dedupe: "), "{stderr}");
 }
+
+/// A register read a slice at a time (as every Parquet register is, by row groups) gives
+/// the records, the columns and the life-status warnings of the register read whole: the
+/// values of the three area fields recur across fields and slices, and most rows are
+/// deceased, so the warnings name the commonest values over every slice.
+#[test]
+fn a_register_read_in_slices_is_the_register_read_whole() {
+    use dedupe::core::config::FileConfig;
+    use dedupe::core::progress::Progress;
+    use dedupe::io::load::{read_table_as, Mapped};
+    use dedupe::matching::record::StoredRecords;
+
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("population.parquet");
+    let n = 60usize;
+    let kel = [
+        "SEPINGGAN",
+        "GN. SAMARINDA",
+        "BALIKPAPAN KOTA",
+        "",
+        "KLANDASAN ILIR",
+    ];
+    let kec = [
+        "BALIKPAPAN SELATAN",
+        "Kel. Sepinggan",
+        "BALIKPAPAN KOTA",
+        "TJ. LAUT",
+    ];
+    let place = [
+        "SAMARINDA",
+        "BALIKPAPAN",
+        "SEPINGGAN",
+        "TANJUNG LAUT",
+        "JAKARTA",
+        "",
+    ];
+    let names = [
+        "SITI AMINAH",
+        "HJ. SITI AMINAH",
+        "BUDI",
+        "NUR HAYATI",
+        "NURHAYATI",
+        "",
+    ];
+    let column = |f: &dyn Fn(usize) -> String| -> Vec<String> { (0..n).map(f).collect() };
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new(
+            "NIK".into(),
+            (0..n)
+                .map(|i| 6471054507890000i64 + (i as i64 % 50))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("NAMA_LGKP".into(), column(&|i| names[i % 6].to_string())),
+        Column::new("KEL_NAME".into(), column(&|i| kel[(i / 3) % 5].to_string())),
+        Column::new("KEC_NAME".into(), column(&|i| kec[(i / 2) % 4].to_string())),
+        Column::new(
+            "TMPT_LHR".into(),
+            column(&|i| place[(i / 5) % 6].to_string()),
+        ),
+        Column::new(
+            "TGL_LHR".into(),
+            column(&|i| format!("19{:02}-07-05", 40 + i % 50)),
+        ),
+        Column::new(
+            "NO_RT".into(),
+            (0..n).map(|i| (i % 9) as i16).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "TGL_MATI".into(),
+            column(&|i| ["NULL", "-", "2021-04-01", "0000-00-00"][i % 4].to_string()),
+        ),
+        Column::new(
+            "STAT_HIDUP".into(),
+            column(&|i| ["MENINGGAL", "HIDUP", "MATI"][i % 3].to_string()),
+        ),
+    ])
+    .expect("frame");
+    ParquetWriter::new(File::create(&reg).unwrap())
+        .with_row_group_size(Some(7))
+        .finish(&mut df)
+        .expect("parquet written");
+
+    let file = FileConfig::default();
+    let table = read_table_as(&reg, &file.register, Some("register")).expect("read whole");
+    let map = table.resolve(&file.register, "register").expect("columns");
+    let whole = StoredRecords::build(
+        &Mapped {
+            table: &table,
+            map: &map,
+        },
+        &file.status,
+        file.id_kind,
+    );
+    let warnings = dedupe::commands::run::life_warnings(&table, &map, &whole.people);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    for slice in [1, 5, 7, 16, 1000] {
+        let built =
+            dedupe::commands::run::build_register_by(&reg, &file, &Progress::hidden(), slice)
+                .expect("read in slices");
+        assert!(built.records == whole, "slices of {slice}: other records");
+        assert_eq!(built.warnings, warnings, "slices of {slice}");
+        assert_eq!(built.source.rows, n);
+        assert_eq!(built.source.columns, map.describe(&table));
+    }
+}

@@ -78,13 +78,25 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
                 run::life_warnings(&table, &prepared.register_map, &prepared.register.people);
             let header = run::index_header(
                 &cfg.register_path,
-                &table,
-                &prepared.register_map,
-                sha,
+                run::input_summary(&table, &prepared.register_map, sha),
+                run::multiline_warning(&table),
                 file,
                 warnings,
             )?;
             (prepared, header)
+        }
+        run::RegisterInput::Built(built) => {
+            let run::BuiltRegister {
+                source,
+                warnings,
+                multiline,
+                records,
+            } = *built;
+            let header = run::index_header(&cfg.register_path, source, multiline, file, warnings)?;
+            (
+                run::prepare_on_index(&aid_table, records, file, &progress)?,
+                header,
+            )
         }
         run::RegisterInput::Index(header, records) => (
             run::prepare_on_index(&aid_table, records, file, &progress)?,

@@ -167,13 +167,120 @@ pub fn register_settings(file: &FileConfig) -> String {
     .to_string()
 }
 
-/// The register as a run reads it: a table to normalize, or an index's records.
+/// The register as a run reads it: a table to normalize, an index's records, or the
+/// records of a Parquet file read and normalized a slice at a time.
 pub enum RegisterInput {
     Table(Table, String),
     Index(
         Box<crate::io::index::IndexHeader>,
         crate::matching::record::StoredRecords,
     ),
+    Built(Box<BuiltRegister>),
+}
+
+/// A register normalized as it was read ([`build_register`]): its records and what a run
+/// says of its file.
+pub struct BuiltRegister {
+    pub source: InputSummary,
+    /// Life-status warnings ([`life_warnings`]).
+    pub warnings: Vec<String>,
+    /// Cells spanning lines ([`multiline_warning`]; never in a Parquet file).
+    pub multiline: Option<String>,
+    pub records: crate::matching::record::StoredRecords,
+}
+
+/// Rows of a Parquet register read and normalized at a time: its text in memory is a
+/// slice's (about 130 MB at the synthetic register's widths), not the file's.
+pub const REGISTER_SLICE_ROWS: usize = 1 << 20;
+
+/// Read a Parquet register a slice of row groups at a time, normalizing each slice as it
+/// comes ([`crate::matching::record::StoredBuilder`]): the records are those a run builds
+/// from the whole table, and the life-status warnings the same, without the file's text
+/// ever being whole in memory. The SHA-256 is computed alongside.
+pub fn build_register(
+    path: &Path,
+    file: &FileConfig,
+    progress: &Progress,
+) -> Result<BuiltRegister, LoadError> {
+    build_register_by(path, file, progress, REGISTER_SLICE_ROWS)
+}
+
+/// [`build_register`] a slice of about `slice_rows` rows at a time.
+pub fn build_register_by(
+    path: &Path,
+    file: &FileConfig,
+    progress: &Progress,
+    slice_rows: usize,
+) -> Result<BuiltRegister, LoadError> {
+    let pb = progress.spinner(&format!(
+        "reading and normalizing register {}",
+        path.display()
+    ));
+    let mut builder = crate::matching::record::StoredBuilder::new(&file.status, file.id_kind);
+    let mut tally = LifeTally::default();
+    let mut columns = None;
+    // The next slice is read (by polars, on a thread of its own) while this one is
+    // normalized: two slices' text at most in memory.
+    let (read, sha) = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Table>(1);
+        let reader = s.spawn(move || {
+            crate::io::load::read_parquet_slices(
+                path,
+                &file.register,
+                "register",
+                slice_rows,
+                |table| {
+                    // A closed channel: the normalizing side stopped on an error of its own
+                    // (the one reported); reading stops too.
+                    tx.send(table).map_err(|_| LoadError::Parquet {
+                        path: path.to_path_buf(),
+                        message: "reading stopped".to_string(),
+                    })
+                },
+            )
+        });
+        let sha = s.spawn(|| sha256_file(path));
+        let mut failed = None;
+        for table in rx {
+            match table.resolve(&file.register, "register") {
+                Ok(map) => {
+                    let people = builder.add(&Mapped {
+                        table: &table,
+                        map: &map,
+                    });
+                    tally.add(&table, &map, people);
+                    columns.get_or_insert_with(|| map.describe(&table));
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let read = match (failed, reader.join()) {
+            (Some(e), _) => Err(e),
+            (None, Ok(read)) => read,
+            (None, Err(panic)) => std::panic::resume_unwind(panic),
+        };
+        let sha = sha
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (read, sha)
+    });
+    read?;
+    pb.finish_and_clear();
+    Ok(BuiltRegister {
+        source: InputSummary {
+            path: path.display().to_string(),
+            sha256: sha?,
+            rows: builder.len(),
+            columns: columns.unwrap_or_default(),
+            long_rows: 0,
+        },
+        warnings: tally.warnings(),
+        multiline: None,
+        records: builder.finish(),
+    })
 }
 
 /// Read the register, from its file or from an index (checked against the config and its
@@ -186,6 +293,13 @@ pub fn load_register(
     if crate::core::config::FileFormat::from_path(path).ok()
         != Some(crate::core::config::FileFormat::Index)
     {
+        if crate::core::config::FileFormat::from_path(path).ok()
+            == Some(crate::core::config::FileFormat::Parquet)
+        {
+            return Ok(RegisterInput::Built(Box::new(build_register(
+                path, file, progress,
+            )?)));
+        }
         let (table, sha) = load(path, &file.register, progress, "register", Some("register"))?;
         return Ok(RegisterInput::Table(table, sha));
     }
@@ -246,38 +360,53 @@ pub fn build_index(
     file: &FileConfig,
     progress: &Progress,
 ) -> Result<crate::io::index::IndexHeader, Error> {
-    let (table, sha) = load(
+    let built = if crate::core::config::FileFormat::from_path(register_path).ok()
+        == Some(crate::core::config::FileFormat::Parquet)
+    {
+        build_register(register_path, file, progress)?
+    } else {
+        let (table, sha) = load(
+            register_path,
+            &file.register,
+            progress,
+            "register",
+            Some("register"),
+        )?;
+        let map = table.resolve(&file.register, "register")?;
+        let pb = progress.spinner("normalizing");
+        let records = crate::matching::record::StoredRecords::build(
+            &Mapped {
+                table: &table,
+                map: &map,
+            },
+            &file.status,
+            file.id_kind,
+        );
+        pb.finish_and_clear();
+        BuiltRegister {
+            source: input_summary(&table, &map, sha),
+            warnings: life_warnings(&table, &map, &records.people),
+            multiline: multiline_warning(&table),
+            records,
+        }
+    };
+    let header = index_header(
         register_path,
-        &file.register,
-        progress,
-        "register",
-        Some("register"),
+        built.source,
+        built.multiline,
+        file,
+        built.warnings,
     )?;
-    let map = table.resolve(&file.register, "register")?;
-    let pb = progress.spinner("normalizing");
-    let records = crate::matching::record::StoredRecords::build(
-        &Mapped {
-            table: &table,
-            map: &map,
-        },
-        &file.status,
-        file.id_kind,
-    );
-    pb.finish_and_clear();
-    let warnings = life_warnings(&table, &map, &records.people);
-    let header = index_header(register_path, &table, &map, sha, file, warnings)?;
-    drop(table);
-    crate::io::index::write(index_path, &header, &records)?;
+    crate::io::index::write(index_path, &header, &built.records)?;
     Ok(header)
 }
 
-/// The header of an index of the register `table` read from `register_path` (whose
-/// records' life warnings are `warnings`).
+/// The header of an index of the register read from `register_path`: what a run says of
+/// the file (`source`), its cells spanning lines and its life-status warnings.
 pub fn index_header(
     register_path: &Path,
-    table: &Table,
-    map: &FieldMap,
-    sha: String,
+    source: InputSummary,
+    multiline: Option<String>,
     file: &FileConfig,
     warnings: Vec<String>,
 ) -> Result<crate::io::index::IndexHeader, LoadError> {
@@ -289,7 +418,7 @@ pub fn index_header(
     Ok(crate::io::index::IndexHeader {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         rules: crate::matching::record::rules_fingerprint(),
-        source: input_summary(table, map, sha),
+        source,
         source_canonical: register_path
             .canonicalize()
             .map(|p| p.display().to_string())
@@ -298,7 +427,7 @@ pub fn index_header(
         source_mtime,
         settings: register_settings(file),
         warnings,
-        multiline_warning: multiline_warning(table),
+        multiline_warning: multiline,
     })
 }
 
@@ -432,75 +561,124 @@ pub fn life_warnings(
     map: &FieldMap,
     register: &[crate::matching::record::Person],
 ) -> Vec<String> {
-    use crate::core::config::Field;
-    use crate::matching::record::Life;
-    let n = register.len();
-    if n < 20 {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    // Death dates spelled as words ("NULL", "0000-00-00", "-"): read as no date, said once.
-    if map.has(Field::DeathDate) {
-        let mut spelled: BTreeMap<String, usize> = BTreeMap::new();
-        for r in 0..n {
-            let cell = map.get(table, Field::DeathDate, r);
-            let cell = cell.trim();
-            if !cell.is_empty() && !crate::matching::record::is_death_date(cell) {
-                *spelled.entry(cell.to_string()).or_default() += 1;
+    let mut tally = LifeTally::default();
+    tally.add(table, map, register);
+    tally.warnings()
+}
+
+/// What [`life_warnings`] reports, gathered a slice of the register at a time (the rows of
+/// `register` are the table's rows, in order).
+#[derive(Debug, Default)]
+pub struct LifeTally {
+    rows: usize,
+    /// Death-date cells spelling "no date" (when there is a death-date column).
+    spelled: BTreeMap<String, usize>,
+    death_header: Option<String>,
+    /// Rows read as deceased and as moved out, with the commonest values of the columns
+    /// that made them so: (header, counts) per column.
+    deceased: (usize, Vec<ColumnValues>),
+    moved_out: (usize, Vec<ColumnValues>),
+}
+
+/// A column's header and the counts of its values.
+type ColumnValues = (String, BTreeMap<String, usize>);
+
+impl LifeTally {
+    /// Count the rows of one slice of the register.
+    pub fn add(
+        &mut self,
+        table: &Table,
+        map: &FieldMap,
+        register: &[crate::matching::record::Person],
+    ) {
+        use crate::core::config::Field;
+        use crate::matching::record::Life;
+        self.rows += register.len();
+        if map.has(Field::DeathDate) {
+            self.death_header
+                .get_or_insert_with(|| headers_of(table, map, Field::DeathDate));
+            for r in 0..register.len() {
+                let cell = map.get(table, Field::DeathDate, r);
+                let cell = cell.trim();
+                if !cell.is_empty() && !crate::matching::record::is_death_date(cell) {
+                    count(&mut self.spelled, cell);
+                }
             }
         }
-        if !spelled.is_empty() {
-            let total: usize = spelled.values().sum();
-            out.push(format!(
-                "death-date column {}: {total} of {n} cells spell \"no date\" ({}) and are \
-                 read as no death",
-                headers_of(table, map, Field::DeathDate),
-                commonest(spelled)
-            ));
+        for (life, fields, (n, columns)) in [
+            (
+                Life::Deceased,
+                &[Field::DeathDate, Field::Status][..],
+                &mut self.deceased,
+            ),
+            (Life::MovedOut, &[Field::Status][..], &mut self.moved_out),
+        ] {
+            let fields: Vec<Field> = fields.iter().copied().filter(|&f| map.has(f)).collect();
+            if columns.is_empty() {
+                *columns = fields
+                    .iter()
+                    .map(|&f| (headers_of(table, map, f), BTreeMap::new()))
+                    .collect();
+            }
+            for (r, p) in register.iter().enumerate() {
+                if p.life != life {
+                    continue;
+                }
+                *n += 1;
+                for (&field, (_, counts)) in fields.iter().zip(columns.iter_mut()) {
+                    count(counts, map.get(table, field, r).trim());
+                }
+            }
         }
     }
-    for (life, word, fields) in [
-        (
-            Life::Deceased,
-            "deceased",
-            [Field::DeathDate, Field::Status],
-        ),
-        (Life::MovedOut, "moved out", [Field::Status, Field::Status]),
-    ] {
-        let rows: Vec<usize> = (0..n).filter(|&i| register[i].life == life).collect();
-        if rows.len() * 2 <= n {
-            continue;
+
+    /// The warnings, once every row is counted.
+    pub fn warnings(self) -> Vec<String> {
+        let n = self.rows;
+        if n < 20 {
+            return Vec::new();
         }
-        let mut described = Vec::new();
-        let mut seen = Vec::new();
-        for field in fields {
-            if !map.has(field) || seen.contains(&field) {
+        let mut out = Vec::new();
+        // Death dates spelled as words ("NULL", "0000-00-00", "-"): read as no date, said once.
+        if let (Some(header), false) = (&self.death_header, self.spelled.is_empty()) {
+            let total: usize = self.spelled.values().sum();
+            out.push(format!(
+                "death-date column {header}: {total} of {n} cells spell \"no date\" ({}) and \
+                 are read as no death",
+                commonest(self.spelled)
+            ));
+        }
+        for (word, (rows, columns)) in [("deceased", self.deceased), ("moved out", self.moved_out)]
+        {
+            if rows * 2 <= n {
                 continue;
             }
-            seen.push(field);
-            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-            for &r in &rows {
-                *counts
-                    .entry(map.get(table, field, r).trim().to_string())
-                    .or_default() += 1;
-            }
-            described.push(format!(
-                "column {} (commonest: {})",
-                headers_of(table, map, field),
-                commonest(counts)
+            let described: Vec<String> = columns
+                .into_iter()
+                .map(|(header, counts)| {
+                    format!("column {header} (commonest: {})", commonest(counts))
+                })
+                .collect();
+            out.push(format!(
+                "{rows} of {n} register rows ({:.0}%) read as {word}; check the file: {}. \
+                 Empty death dates may be spelled in a way not recognised, or the status \
+                 values may need setting with [status] deceased / moved_out in the config",
+                100.0 * rows as f64 / n as f64,
+                described.join("; ")
             ));
         }
-        out.push(format!(
-            "{} of {} register rows ({:.0}%) read as {word}; check the file: {}. Empty \
-             death dates may be spelled in a way not recognised, or the status values may \
-             need setting with [status] deceased / moved_out in the config",
-            rows.len(),
-            n,
-            100.0 * rows.len() as f64 / n as f64,
-            described.join("; ")
-        ));
+        out
     }
-    out
+}
+
+/// Add one to a value's count (no copy of a value already counted).
+fn count(counts: &mut BTreeMap<String, usize>, value: &str) {
+    match counts.get_mut(value) {
+        Some(c) => *c += 1,
+        None => {
+            counts.insert(value.to_string(), 1);
+        }
+    }
 }
 
 /// The header(s) of a field's column(s), joined with `+`.
@@ -619,6 +797,16 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             );
             let multiline = multiline_warning(&register_table);
             (prepared, summary, life, multiline)
+        }
+        RegisterInput::Built(built) => {
+            let BuiltRegister {
+                source,
+                warnings,
+                multiline,
+                records,
+            } = *built;
+            let prepared = prepare_on_index(&aid_table, records, &cfg.file, &progress)?;
+            (prepared, source, warnings, multiline)
         }
         RegisterInput::Index(header, records) => {
             let prepared = prepare_on_index(&aid_table, records, &cfg.file, &progress)?;

@@ -493,6 +493,95 @@ pub fn read_parquet_for(
     read_parquet_projected(path, Some(used))
 }
 
+/// Read the columns of a Parquet file that the fields of `input` use, about `rows` rows at
+/// a time, whole row groups where they are no larger: `each` gets the slices in row order,
+/// each as a table of its own (its rows numbered from 0). The file's text is never whole
+/// in memory: a register of tens of millions of rows is read and normalized slice by slice.
+/// A file without rows gives one empty slice (its columns still checked).
+pub fn read_parquet_slices(
+    path: &Path,
+    input: &InputConfig,
+    section: &'static str,
+    rows: usize,
+    mut each: impl FnMut(Table) -> Result<(), LoadError>,
+) -> Result<(), LoadError> {
+    use polars::prelude::*;
+    let pq_err = |e: PolarsError| LoadError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut reader = ParquetReader::new(open(path)?);
+    let schema = reader.schema().map_err(pq_err)?;
+    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let headers: Vec<&str> = names.iter().map(String::as_str).collect();
+    let map = Table::from_rows(path, &headers, &[]).resolve(input, section)?;
+    let mut used: Vec<usize> = map.cols.values().flatten().copied().collect();
+    used.sort_unstable();
+    used.dedup();
+    let metadata = reader.get_metadata().map_err(pq_err)?.clone();
+    let mut slices = parquet_slices(
+        metadata.row_groups.iter().map(|g| g.num_rows()),
+        rows.max(1),
+    );
+    if slices.is_empty() {
+        slices.push((0, 0));
+    }
+    for (start, len) in slices {
+        let mut reader = ParquetReader::new(open(path)?)
+            .with_projection(Some(used.clone()))
+            .with_slice(Some((start, len)));
+        reader.set_metadata(metadata.clone());
+        let df = reader.finish().map_err(pq_err)?;
+        each(parquet_table(path, df)?)?;
+    }
+    Ok(())
+}
+
+/// The slices (first row, rows) of [`read_parquet_slices`] over row groups of `groups` rows:
+/// whole groups gathered up to `rows` rows, a larger group cut into slices of `rows`.
+fn parquet_slices(groups: impl Iterator<Item = usize>, rows: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let (mut start, mut len) = (0usize, 0usize);
+    for g in groups {
+        if len > 0 && len + g > rows {
+            out.push((start, len));
+            (start, len) = (start + len, 0);
+        }
+        len += g;
+        while len > rows {
+            out.push((start, rows));
+            (start, len) = (start + rows, len - rows);
+        }
+    }
+    if len > 0 {
+        out.push((start, len));
+    }
+    out
+}
+
+/// A table of the columns polars read, turned into text side by side (one after the other
+/// off a rayon worker thread: a thread of its own stays within one core).
+fn parquet_table(path: &Path, df: polars::prelude::DataFrame) -> Result<Table, LoadError> {
+    use rayon::prelude::*;
+    let n_rows = df.height();
+    let text = |col: &polars::prelude::Column| column_text(path, col.as_materialized_series());
+    let columns: Vec<TextColumn> = if rayon::current_thread_index().is_some() {
+        df.columns()
+            .par_iter()
+            .map(text)
+            .collect::<Result<_, _>>()?
+    } else {
+        df.columns().iter().map(text).collect::<Result<_, _>>()?
+    };
+    Ok(Table {
+        path: path.to_path_buf(),
+        columns,
+        n_rows,
+        long_rows: 0,
+        multiline: None,
+    })
+}
+
 fn read_parquet_projected(path: &Path, projection: Option<Vec<usize>>) -> Result<Table, LoadError> {
     use polars::prelude::*;
     let file = open(path)?;
@@ -504,21 +593,7 @@ fn read_parquet_projected(path: &Path, projection: Option<Vec<usize>>) -> Result
         .with_projection(projection)
         .finish()
         .map_err(pq_err)?;
-    let n_rows = df.height();
-    // Columns are turned into text side by side.
-    use rayon::prelude::*;
-    let columns: Vec<TextColumn> = df
-        .columns()
-        .par_iter()
-        .map(|col| column_text(path, col.as_materialized_series()))
-        .collect::<Result<_, _>>()?;
-    Ok(Table {
-        path: path.to_path_buf(),
-        columns,
-        n_rows,
-        long_rows: 0,
-        multiline: None,
-    })
+    parquet_table(path, df)
 }
 
 /// One Parquet column as text: integers as digits (never `6.47e15`), floats through
@@ -715,6 +790,26 @@ mod tests {
         std::fs::write(&path, b"NIK;NAMA\n6471054507890003;JOS\xc9\n").unwrap();
         let t = read_csv(&path, None).unwrap();
         assert_eq!(t.columns[1].get(0), "JOSÉ");
+    }
+
+    #[test]
+    fn parquet_slices_follow_row_groups() {
+        type Case<'a> = (&'a [usize], usize, &'a [(usize, usize)]);
+        let cases: [Case; 7] = [
+            (&[], 10, &[]),
+            (&[5], 10, &[(0, 5)]),
+            (&[4, 4, 4], 10, &[(0, 8), (8, 4)]),
+            (&[10, 10], 10, &[(0, 10), (10, 10)]),
+            (&[25], 10, &[(0, 10), (10, 10), (20, 5)]),
+            (&[3, 25, 2], 10, &[(0, 3), (3, 10), (13, 10), (23, 7)]),
+            (&[0, 6, 0, 6], 10, &[(0, 6), (6, 6)]),
+        ];
+        for (groups, rows, want) in cases {
+            let got = parquet_slices(groups.iter().copied(), rows);
+            assert_eq!(got, want, "{groups:?} by {rows}");
+            let covered: usize = got.iter().map(|s| s.1).sum();
+            assert_eq!(covered, groups.iter().sum::<usize>());
+        }
     }
 
     #[test]

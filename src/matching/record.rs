@@ -385,6 +385,9 @@ pub struct RecordBuilder {
     names: Interner<Vec<String>>,
     streets: Interner<Vec<String>>,
     areas: Interner<String>,
+    /// Kelurahan, kecamatan and birthplace interned apart while a table is added in
+    /// slices ([`StoredBuilder`]), merged into `areas` at the end.
+    split_areas: Option<Box<[Interner<String>; 3]>>,
     status: StatusValues,
     id_kind: IdKind,
 }
@@ -399,6 +402,7 @@ impl RecordBuilder {
             names: Interner::new(Vec::new()),
             streets: Interner::new(Vec::new()),
             areas: Interner::new(String::new()),
+            split_areas: None,
             status: status.clone(),
             id_kind,
         }
@@ -408,6 +412,11 @@ impl RecordBuilder {
     /// cell normalized once, in parallel); values are then interned in a fixed order, so
     /// ids do not depend on the thread count.
     pub fn add(&mut self, cells: &impl Cells) -> Vec<Person> {
+        self.add_at(cells, 0)
+    }
+
+    /// [`RecordBuilder::add`] for rows that start at data row `row0` of their table.
+    fn add_at(&mut self, cells: &impl Cells, row0: usize) -> Vec<Person> {
         let c: &dyn CellsDyn = cells;
         let n = cells.n_rows();
         let kind = cells.kind(Field::Nik);
@@ -475,9 +484,23 @@ impl RecordBuilder {
         let (tokens, street_rt): (Vec<Vec<String>>, Vec<RtRw>) = street_values.into_iter().unzip();
         let street_rt: Vec<RtRw> = street_ids.iter().map(|&i| street_rt[i as usize]).collect();
         let street = intern_all(&mut self.streets, (street_ids, tokens));
-        let kelurahan = intern_all(&mut self.areas, kel.unwrap_or_default());
-        let kecamatan = intern_all(&mut self.areas, kec.unwrap_or_default());
-        let birth_place = intern_all(&mut self.areas, place.unwrap_or_default());
+        let (kel, kec, place) = (
+            kel.unwrap_or_default(),
+            kec.unwrap_or_default(),
+            place.unwrap_or_default(),
+        );
+        let (kelurahan, kecamatan, birth_place) = match self.split_areas.as_deref_mut() {
+            Some([kel_ids, kec_ids, place_ids]) => (
+                intern_all(kel_ids, kel),
+                intern_all(kec_ids, kec),
+                intern_all(place_ids, place),
+            ),
+            None => (
+                intern_all(&mut self.areas, kel),
+                intern_all(&mut self.areas, kec),
+                intern_all(&mut self.areas, place),
+            ),
+        };
         let (kk, birth, sex) = (
             kk.unwrap_or_default(),
             birth.unwrap_or_default(),
@@ -491,7 +514,7 @@ impl RecordBuilder {
         );
         (0..n)
             .map(|row| Person {
-                row,
+                row: row0 + row,
                 nik: base + row as u32,
                 kk: kk[row],
                 name: name[row],
@@ -661,15 +684,9 @@ pub struct StoredRecords {
 impl StoredRecords {
     /// The register's records alone, as [`build_pair`] would build them first.
     pub fn build(register: &impl Cells, status: &StatusValues, id_kind: IdKind) -> Self {
-        let mut b = RecordBuilder::new(status, id_kind);
-        let people = b.add(register);
-        StoredRecords {
-            people,
-            niks: b.niks,
-            names: b.names.values,
-            streets: b.streets.values,
-            areas: b.areas.values,
-        }
+        let mut b = StoredBuilder::new(status, id_kind);
+        b.add(register);
+        b.finish()
     }
 
     /// Rows `rows` (sorted, distinct) of `records` with the values they use, renumbered
@@ -767,6 +784,78 @@ impl StoredRecords {
     }
 }
 
+/// Builds one table's [`StoredRecords`] from slices of its rows added in order (a register
+/// read a few row groups at a time: its text is never whole in memory). The records are
+/// those [`RecordBuilder::add`] makes of the whole table: names, streets and NIKs are
+/// interned in row order either way; the three area fields, which share the pool's area
+/// ids, are interned apart per field and merged at the end in the order the whole table
+/// gives them (every kelurahan, then every kecamatan, then every birthplace).
+pub struct StoredBuilder {
+    b: RecordBuilder,
+    people: Vec<Person>,
+}
+
+impl StoredBuilder {
+    pub fn new(status: &StatusValues, id_kind: IdKind) -> Self {
+        let mut b = RecordBuilder::new(status, id_kind);
+        b.split_areas = Some(Box::new([
+            Interner::new(String::new()),
+            Interner::new(String::new()),
+            Interner::new(String::new()),
+        ]));
+        StoredBuilder {
+            b,
+            people: Vec::new(),
+        }
+    }
+
+    /// Add the next rows of the table; their records (area ids not final until
+    /// [`StoredBuilder::finish`]).
+    pub fn add(&mut self, cells: &impl Cells) -> &[Person] {
+        let row0 = self.people.len();
+        let people = self.b.add_at(cells, row0);
+        self.people.extend(people);
+        &self.people[row0..]
+    }
+
+    /// Rows added so far.
+    pub fn len(&self) -> usize {
+        self.people.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+
+    /// The table's records, with the area ids of the whole table's order.
+    pub fn finish(self) -> StoredRecords {
+        let StoredBuilder { b, mut people } = self;
+        let mut areas = b.areas;
+        let split = b.split_areas.map(|s| *s);
+        if let Some(split) = split {
+            let [kel, kec, place] = split.map(|interner| {
+                interner
+                    .values
+                    .into_iter()
+                    .map(|v| areas.intern(v))
+                    .collect::<Vec<u32>>()
+            });
+            for p in &mut people {
+                p.kelurahan = kel[p.kelurahan as usize];
+                p.kecamatan = kec[p.kecamatan as usize];
+                p.birth_place = place[p.birth_place as usize];
+            }
+        }
+        StoredRecords {
+            people,
+            niks: b.niks,
+            names: b.names.values,
+            streets: b.streets.values,
+            areas: areas.values,
+        }
+    }
+}
+
 /// [`build_pair`] with the register's records already built (from a register index).
 pub fn build_pair_on(
     aid: &impl Cells,
@@ -786,6 +875,7 @@ pub fn build_pair_on(
         names: Interner::of(names),
         streets: Interner::of(streets),
         areas: Interner::of(areas),
+        split_areas: None,
         status: status.clone(),
         id_kind,
     };
@@ -894,6 +984,91 @@ mod tests {
         assert_eq!(a.nik().valid(), Some("6471054507890003"));
         assert_ne!(r0.name, r1.name);
         assert_eq!(reg.get(0).street(), &[] as &[String]);
+    }
+
+    #[test]
+    fn a_register_built_in_slices_is_the_register_built_at_once() {
+        use Field::*;
+        let fields = [
+            Nik, Name, Kelurahan, Kecamatan, BirthPlace, Address, BirthDate,
+        ];
+        // Area values that recur across the three area fields and across slices: the
+        // shared area ids must come out in the whole table's order (every kelurahan,
+        // then every kecamatan, then every birthplace), not slice by slice.
+        let rows: [&[&str]; 6] = [
+            &[
+                "6471054507890003",
+                "Siti Aminah",
+                "SEPINGGAN",
+                "BALIKPAPAN SELATAN",
+                "SAMARINDA",
+                "JL. MAWAR 3",
+                "05-07-1989",
+            ],
+            &[
+                "6.47101E+15",
+                "RINA",
+                "GN. SAMARINDA",
+                "BALIKPAPAN KOTA",
+                "BALIKPAPAN",
+                "",
+                "NULL",
+            ],
+            &[
+                "6471050101900001",
+                "HJ. SITI AMINAH",
+                "BALIKPAPAN KOTA",
+                "Kel. Sepinggan",
+                "SEPINGGAN",
+                "JL. MAWAR 3",
+                "1/1/1990",
+            ],
+            &[
+                "",
+                "",
+                "KLANDASAN ILIR",
+                "",
+                "BALIKPAPAN SELATAN",
+                "GG. DAMAI",
+                "",
+            ],
+            &[
+                "6471050101900002",
+                "Budi",
+                "SEPINGGAN",
+                "TJ. LAUT",
+                "TANJUNG LAUT",
+                "-",
+                "1990-01-01",
+            ],
+            &[
+                "6471050101900003",
+                "RINA",
+                "MARGO MULYO",
+                "BALIKPAPAN BARAT",
+                "JAKARTA",
+                "JL. MAWAR 3",
+                "0000-00-00",
+            ],
+        ];
+        let status = StatusValues::default();
+        let whole = build_one(&FieldRows::new(&fields, &rows), &status, IdKind::Nik);
+        for size in [1, 2, 4, 6] {
+            let mut b = StoredBuilder::new(&status, IdKind::Nik);
+            for slice in rows.chunks(size) {
+                let added = b.add(&FieldRows::new(&fields, slice)).len();
+                assert_eq!(added, slice.len());
+            }
+            assert_eq!(b.len(), rows.len());
+            let stored = b.finish();
+            assert!(stored.consistent(), "slices of {size}");
+            assert_eq!(stored.people, whole.people, "slices of {size}");
+            assert_eq!(stored.niks, whole.pool.niks, "slices of {size}");
+            assert_eq!(stored.names, whole.pool.names, "slices of {size}");
+            assert_eq!(stored.streets, whole.pool.streets, "slices of {size}");
+            assert_eq!(stored.areas, whole.pool.areas, "slices of {size}");
+        }
+        assert_eq!(whole.get(2).kelurahan(), whole.get(1).kecamatan());
     }
 
     #[test]
