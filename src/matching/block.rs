@@ -465,7 +465,10 @@ impl Blocker {
         assemble(
             &probe,
             |v| self.niks.get(v),
-            |k| self.keys.get(k),
+            |k| {
+                let block = self.keys.get(k);
+                (block.len(), block.iter().map(|&(_, r)| r))
+            },
             &self.limit,
             stats,
         )
@@ -517,10 +520,12 @@ impl Probe {
 /// The candidates of one probe from its blocks: every NIK variant's holders, then every
 /// key's block unless it is larger than `max_block` (skipped and counted); sorted by row,
 /// each row once with the first key that found it.
-fn assemble<'b>(
+///
+/// `key_block` gives a key's block size and its rows (none needed for a block too large).
+fn assemble<'b, Rows: Iterator<Item = u32>>(
     probe: &Probe,
     nik_block: impl Fn(u64) -> &'b [(u64, u32)],
-    key_block: impl Fn(u64) -> &'b [(u64, u32)],
+    key_block: impl Fn(u64) -> (usize, Rows),
     limit: &BlockLimit,
     stats: &mut BlockStats,
 ) -> Vec<(u32, KeyKind)> {
@@ -539,14 +544,14 @@ fn assemble<'b>(
     }
     count(KeyKind::NikVariant, n_variant);
     for &(k, kind) in &probe.keys {
-        let block = key_block(k);
-        if limit.skips(k, block.len()) {
+        let (len, rows) = key_block(k);
+        if limit.skips(k, len) {
             stats.skipped_blocks += 1;
             stats.skipped_keys.push(k);
             continue;
         }
-        count(kind, block.len());
-        found.extend(block.iter().map(|&(_, r)| (r, kind)));
+        count(kind, len);
+        found.extend(rows.map(|r| (r, kind)));
     }
     found.sort_unstable();
     found.dedup_by_key(|(r, _)| *r);
@@ -594,25 +599,58 @@ pub fn candidates_in_with(
             key_slot.entry(k).or_insert(next);
         }
     }
-    // One scan of the register: (slot, row) for every hit, a row counted once per key.
-    let mut key_hits: Vec<(u64, u32)> = register
+    // The register's distinct keys that some record holds, row by row.
+    let hits_of = |p: Rec<'_>, each: &mut dyn FnMut(u32)| {
+        let mut keys = register_keys(p);
+        keys.sort_unstable();
+        keys.dedup_by_key(|(k, _)| *k);
+        for (k, _) in keys {
+            if let Some(&slot) = key_slot.get(&k) {
+                each(slot);
+            }
+        }
+    };
+    // Two scans of the register. The first counts each block; the second keeps the rows
+    // of the blocks in use: a block too large is skipped by every record holding its key,
+    // and holding its rows (millions, for a common name in a large area) would cost more
+    // memory than the rest of the stage.
+    let sizes: Vec<std::sync::atomic::AtomicU32> = (0..key_slot.len())
+        .map(|_| std::sync::atomic::AtomicU32::new(0))
+        .collect();
+    register.par_iter().for_each(|p| {
+        hits_of(p, &mut |slot| {
+            sizes[slot as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+    });
+    let sizes: Vec<usize> = sizes.into_iter().map(|n| n.into_inner() as usize).collect();
+    let mut used = vec![false; sizes.len()];
+    for (&k, &slot) in &key_slot {
+        used[slot as usize] = !limit.skips(k, sizes[slot as usize]);
+    }
+    // (slot, row) of every kept hit, sorted: each block's rows together, in row order.
+    let mut key_hits: Vec<(u32, u32)> = register
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, p)| {
-            let mut keys = register_keys(p);
-            keys.sort_unstable();
-            keys.dedup_by_key(|(k, _)| *k);
-            keys.into_iter()
-                .filter_map(|(k, _)| key_slot.get(&k).map(|&slot| (u64::from(slot), i as u32)))
-                .collect::<Vec<_>>()
+            let mut hits = Vec::new();
+            hits_of(p, &mut |slot| {
+                if used[slot as usize] {
+                    hits.push((slot, i as u32));
+                }
+            });
+            hits
         })
         .collect();
     key_hits.par_sort_unstable();
     let key_hits = &key_hits;
-    let block = |k: u64| -> &[(u64, u32)] {
-        let s = u64::from(key_slot[&k]);
+    let block = |k: u64| {
+        let s = key_slot[&k];
         let start = key_hits.partition_point(|(x, _)| *x < s);
-        &key_hits[start..start + key_hits[start..].partition_point(|(x, _)| *x == s)]
+        let n = key_hits[start..].partition_point(|(x, _)| *x == s);
+        (
+            sizes[s as usize],
+            key_hits[start..start + n].iter().map(|&(_, r)| r),
+        )
     };
     probes
         .par_iter()
@@ -810,6 +848,62 @@ mod tests {
         );
         assert_eq!(scanned[0].0, indexed);
         assert_eq!(scanned[0].1, stats);
+    }
+
+    #[test]
+    fn the_register_scan_finds_what_the_index_finds_with_blocks_skipped() {
+        // Blocks of every size around the limit: few names, dates and kelurahan, some
+        // NIKs damaged (region blocks), some rows without a birth date or RT.
+        let names = ["SITI AMINAH", "BUDI", "SITI AMINA", "NUR HAYATI", "AHMAD"];
+        let dates = ["05-07-1989", "01-07-1970", "", "12-03-1985"];
+        let kels = ["SEPINGGAN", "DAMAI", "GN. SAMARINDA"];
+        let niks: Vec<String> = (0..60)
+            .map(|i| match i % 7 {
+                0 => "6.47105E+15".to_string(),
+                1 => String::new(),
+                _ => format!("64710{}4507890{:03}", i % 3, i),
+            })
+            .collect();
+        let rows: Vec<[&str; 6]> = (0..60)
+            .map(|i| {
+                [
+                    niks[i].as_str(),
+                    names[i % 5],
+                    dates[(i / 2) % 4],
+                    kels[(i / 3) % 3],
+                    ["3", "", "7"][i % 3],
+                    ["P", "L"][i % 2],
+                ]
+            })
+            .collect();
+        let reg = people(&rows);
+        let probes: Vec<Rec<'_>> = (0..reg.len()).map(|i| reg.get(i)).collect();
+        for max in [1, 3, 5, 8, 1000] {
+            let blocker = Blocker::build(&reg, max);
+            let scanned = candidates_in(&reg, &probes, max);
+            let mut skipped = 0;
+            for (i, (found, stats)) in scanned.iter().enumerate() {
+                let mut want_stats = BlockStats::default();
+                let want = blocker.candidates(probes[i], &mut want_stats);
+                assert_eq!(found, &want, "row {i}, blocks up to {max}");
+                assert_eq!(stats, &want_stats, "row {i}, blocks up to {max}");
+                assert_eq!(stats.skipped_keys, want_stats.skipped_keys);
+                skipped += stats.skipped_blocks;
+            }
+            // The same blocks skipped by key, as a part of a partitioned run skips them.
+            let keys: rustc_hash::FxHashSet<u64> = scanned
+                .iter()
+                .flat_map(|(_, s)| s.skipped_keys.iter().copied())
+                .collect();
+            let by_keys = candidates_in_with(&reg, &probes, &BlockLimit::Keys(keys));
+            assert_eq!(by_keys, scanned, "blocks up to {max}, skipped by key");
+            // The limits cut through the blocks: some skipped, and none without a limit.
+            assert_eq!(
+                skipped > 0,
+                max < 1000,
+                "blocks up to {max}: {skipped} skipped"
+            );
+        }
     }
 
     #[test]
