@@ -82,7 +82,7 @@ fn register_has_real_nik_and_household_structure() {
         let NikParse::Valid { nik, info } = parse_nik(&nik, CellKind::Integer) else {
             panic!("row {row}: invalid NIK");
         };
-        assert!(niks.insert(nik.clone()), "NIK repeated");
+        assert!(niks.insert(nik), "NIK repeated");
         let sex = map.get(&reg, Field::Sex, row);
         assert_eq!(info.female, sex == "2", "row {row}: +40 for women");
         let birth = parse_date(&map.get(&reg, Field::BirthDate, row)).expect("birth date");

@@ -79,7 +79,8 @@ pub const SHOWN_FIELDS: [&str; 8] = [
 fn shown(source: &'static str, p: Rec<'_>) -> Shown {
     use crate::normalize::nik::NikParse;
     let nik = match p.nik() {
-        NikParse::Valid { nik, .. } | NikParse::Generic(nik) => nik.clone(),
+        NikParse::Valid { nik, .. } => nik.to_string(),
+        NikParse::Generic(id) => id.clone(),
         NikParse::Damaged { digits, .. } => format!("{digits}?"),
         NikParse::Invalid { cleaned, .. } => cleaned.clone(),
     };
@@ -97,7 +98,7 @@ fn shown(source: &'static str, p: Rec<'_>) -> Shown {
             Some(crate::normalize::sex::Sex::Female) => "P".to_string(),
             None => String::new(),
         },
-        kk: p.kk.map(|k| format!("{k:016}")).unwrap_or_default(),
+        kk: p.kk.map(|k| format!("{:016}", k.get())).unwrap_or_default(),
         address: p.street().join(" "),
         rt: p.rtrw.rt.map(|r| format!("{r:03}")).unwrap_or_default(),
         kelurahan: p.kelurahan().to_string(),

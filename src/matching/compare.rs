@@ -231,7 +231,8 @@ pub fn date_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
 fn nik_digits(p: Rec<'_>) -> Option<(&str, bool)> {
     use crate::normalize::nik::{NikIssue, NikParse};
     match p.nik() {
-        NikParse::Valid { nik, .. } | NikParse::Generic(nik) => Some((nik, false)),
+        NikParse::Valid { nik, .. } => Some((nik.as_str(), false)),
+        NikParse::Generic(id) => Some((id, false)),
         NikParse::Damaged { digits, .. } if !digits.is_empty() => Some((digits, true)),
         NikParse::Invalid { cleaned, issue }
             if *issue != NikIssue::NikNonDigit

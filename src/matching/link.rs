@@ -120,7 +120,7 @@ impl RegisterIndex {
                 .people
                 .iter()
                 .enumerate()
-                .filter_map(|(i, p)| p.kk.map(|kk| (kk, i as u32)))
+                .filter_map(|(i, p)| p.kk.map(|kk| (kk.get(), i as u32)))
                 .collect();
             v.sort_unstable();
             v
@@ -215,7 +215,8 @@ pub fn link_one(
         } if damage_seen => return unlinked(Status::NikDamaged, NikIssue::NikRounded.code()),
         NikParse::Invalid { issue, .. } => return unlinked(Status::InvalidNik, issue.code()),
         NikParse::Damaged { issue, .. } => return unlinked(Status::NikDamaged, issue.code()),
-        NikParse::Valid { nik, .. } | NikParse::Generic(nik) => nik,
+        NikParse::Valid { nik, .. } => nik.as_str(),
+        NikParse::Generic(id) => id,
     };
     let best = index
         .get(register, nik)
@@ -453,7 +454,7 @@ fn household_member(
     }
     let mut best: Option<(usize, f64)> = None;
     let mut tie = false;
-    for r in index.household(register, kk) {
+    for r in index.household(register, kk.get()) {
         let m = register.get(r);
         if std::ptr::eq(m.p, holder.p) {
             continue;

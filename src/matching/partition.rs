@@ -237,12 +237,12 @@ pub fn plan(
         if let Some(n) = p.nik().valid() {
             for r in index.get(register, n) {
                 out.push(r as u32);
-                if let Some(kk) = register.get(r).kk {
+                if let Some(kk) = register.get(r).kk.map(std::num::NonZeroU64::get) {
                     out.extend(index.household(register, kk).map(|m| m as u32));
                 }
             }
         }
-        if let Some(kk) = p.kk {
+        if let Some(kk) = p.kk.map(std::num::NonZeroU64::get) {
             out.extend(index.household(register, kk).map(|m| m as u32));
         }
         out.extend(links[i].register.map(|r| r as u32));

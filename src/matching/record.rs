@@ -90,8 +90,9 @@ pub struct Person {
     pub row: usize,
     /// Id of the parsed NIK in [`Pool::niks`].
     pub nik: u32,
-    /// The KK number (16 digits) when valid.
-    pub kk: Option<u64>,
+    /// The KK number (16 digits, never 0: its province code) when valid; 8 bytes, where
+    /// an `Option<u64>` takes 16.
+    pub kk: Option<std::num::NonZeroU64>,
     /// Id of the name tokens in [`Pool::names`].
     pub name: u32,
     pub birth: Option<BirthDate>,
@@ -461,7 +462,9 @@ impl RecordBuilder {
             s.spawn(|_| place = Some(prepare(c, Field::BirthPlace, area_key)));
             s.spawn(|_| {
                 kk = Some(expand(prepare(c, Field::Kk, |v| {
-                    normalize_kk(v).and_then(|k| k.parse::<u64>().ok())
+                    normalize_kk(v)
+                        .and_then(|k| k.parse::<u64>().ok())
+                        .and_then(std::num::NonZeroU64::new)
                 })))
             });
             s.spawn(|_| birth = Some(expand(prepare(c, Field::BirthDate, parse_date))));
