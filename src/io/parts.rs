@@ -284,15 +284,22 @@ impl GroupIds {
 }
 
 /// Rows keyed by their place in the whole outputs, as a table in that order.
-fn sorted(header: &[String], mut rows: Vec<((u64, u32), Vec<String>)>) -> OutputTable {
-    rows.sort_by_key(|r| r.0);
+fn sorted(header: Vec<String>, mut rows: Vec<((u64, u32), csv::StringRecord)>) -> OutputTable {
+    rows.sort_unstable_by_key(|r| r.0);
     OutputTable {
-        header: header.to_vec(),
-        rows: rows
-            .into_iter()
-            .map(|(_, r)| csv::StringRecord::from(r))
-            .collect(),
+        header,
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
     }
+}
+
+/// `rec` with the cells at the positions of `at` replaced: one record (one buffer), not a
+/// string per cell (a merge holds millions of rows).
+fn with_cells(rec: &csv::StringRecord, at: &[(usize, &str)]) -> csv::StringRecord {
+    let mut out = csv::StringRecord::with_capacity(rec.as_slice().len() + 16, rec.len());
+    for (i, cell) in rec.iter().enumerate() {
+        out.push_field(at.iter().find(|(c, _)| *c == i).map_or(cell, |(_, v)| v));
+    }
+    out
 }
 
 /// What merging found.
@@ -314,7 +321,7 @@ pub fn merge(
     excel: bool,
 ) -> Result<(Merged, crate::io::official::RunFiles), crate::core::error::Error> {
     use rayon::prelude::*;
-    let parts: Vec<PartOut> = (0..manifest.parts)
+    let mut parts: Vec<PartOut> = (0..manifest.parts)
         .into_par_iter()
         .map(|k| PartOut::read(dir, k, manifest))
         .collect::<Result<_, _>>()?;
@@ -340,9 +347,26 @@ pub fn merge(
     let mut verified = Vec::new();
     let mut rejected = Vec::new();
     let mut duplicates = Vec::new();
-    for p in &parts {
+    let headers = |t: &OutputTable| t.header.clone();
+    let first = &parts[0];
+    let header = (
+        headers(&first.decisions),
+        headers(&first.verified),
+        headers(&first.rejected),
+        headers(&first.duplicates),
+    );
+    // Each part's tables are dropped once merged: the merged rows and one part's rows in
+    // memory, not every part's twice.
+    for p in &mut parts {
+        let tables = (
+            std::mem::take(&mut p.decisions),
+            std::mem::take(&mut p.verified),
+            std::mem::take(&mut p.rejected),
+            std::mem::take(&mut p.duplicates),
+        );
+        let p = &*p;
         let path = &p.path(output::DECISIONS);
-        let d = &p.decisions;
+        let d = &tables.0;
         let (c_row, c_status, c_group, c_dup, c_evidence) = (
             column(d, "row", path)?,
             column(d, "status", path)?,
@@ -350,23 +374,30 @@ pub fn merge(
             column(d, "duplicate_of_row", path)?,
             column(d, "evidence", path)?,
         );
-        let mut v = p.verified.rows.iter();
+        let mut v = tables.1.rows.into_iter();
         for rec in &d.rows {
             let row = p.whole_row(&rec[c_row]).unwrap_or(u32::MAX);
-            let mut out: Vec<String> = rec.iter().map(String::from).collect();
-            out[c_row] = (row + 1).to_string();
-            out[c_group] = groups.get(p.part, &rec[c_group]);
-            out[c_dup] = renumber(p, &rec[c_dup]);
-            out[c_evidence] = renumber_rows(&rec[c_evidence], |c| p.whole_row(c));
+            let out = with_cells(
+                rec,
+                &[
+                    (c_row, &(row + 1).to_string()),
+                    (c_group, &groups.get(p.part, &rec[c_group])),
+                    (c_dup, &renumber(p, &rec[c_dup])),
+                    (
+                        c_evidence,
+                        &renumber_rows(&rec[c_evidence], |c| p.whole_row(c)),
+                    ),
+                ],
+            );
             if &rec[c_status] == crate::core::status::Status::Verified.code() {
                 if let Some(vr) = v.next() {
-                    verified.push(((0, row), vr.iter().map(String::from).collect()));
+                    verified.push(((0, row), vr));
                 }
             }
             decisions.push(((0, row), out));
         }
         // rejected.csv: row, status, reason, alasan, group_id, register_nik, originals.
-        let r = &p.rejected;
+        let r = &tables.2;
         let rpath = p.path(output::REJECTED);
         let (r_row, r_status, r_alasan, r_group) = (
             column(r, "row", &rpath)?,
@@ -387,18 +418,22 @@ pub fn merge(
             .collect();
         for rec in &r.rows {
             let row = p.whole_row(&rec[r_row]).unwrap_or(u32::MAX);
-            let mut out: Vec<String> = rec.iter().map(String::from).collect();
-            out[r_row] = (row + 1).to_string();
-            out[r_group] = groups.get(p.part, &rec[r_group]);
-            if &rec[r_status] == crate::core::status::Status::Duplicate.code() {
-                if let Some(kept) = dup_of.get(&row) {
-                    out[r_alasan] = output::alasan_duplicate(kept, &out[r_group]);
+            let group = groups.get(p.part, &rec[r_group]);
+            let alasan = match dup_of.get(&row) {
+                Some(kept) if &rec[r_status] == crate::core::status::Status::Duplicate.code() => {
+                    Some(output::alasan_duplicate(kept, &group))
                 }
+                _ => None,
+            };
+            let row_text = (row + 1).to_string();
+            let mut at = vec![(r_row, row_text.as_str()), (r_group, group.as_str())];
+            if let Some(a) = &alasan {
+                at.push((r_alasan, a.as_str()));
             }
-            rejected.push(((0, row), out));
+            rejected.push(((0, row), with_cells(rec, &at)));
         }
         // duplicates.csv: by group, then row.
-        let g = &p.duplicates;
+        let g = &tables.3;
         let gpath = p.path(output::DUPLICATES);
         let (g_group, g_row, g_evidence) = (
             column(g, "group_id", &gpath)?,
@@ -409,10 +444,17 @@ pub fn merge(
             let row = p.whole_row(&rec[g_row]).unwrap_or(u32::MAX);
             let gid = groups.get(p.part, &rec[g_group]);
             let n: u64 = gid.trim_start_matches('G').parse().unwrap_or(u64::MAX);
-            let mut out: Vec<String> = rec.iter().map(String::from).collect();
-            out[g_row] = (row + 1).to_string();
-            out[g_group] = gid;
-            out[g_evidence] = renumber_rows(&rec[g_evidence], |c| p.whole_row(c));
+            let out = with_cells(
+                rec,
+                &[
+                    (g_row, &(row + 1).to_string()),
+                    (
+                        g_evidence,
+                        &renumber_rows(&rec[g_evidence], |c| p.whole_row(c)),
+                    ),
+                    (g_group, &gid),
+                ],
+            );
             duplicates.push(((n, row), out));
         }
     }
@@ -445,11 +487,10 @@ pub fn merge(
     })?;
     let run_id: String = manifest.aid.sha256.chars().take(16).collect();
     let rows = decisions.len();
-    let first = &parts[0];
-    let decisions = sorted(&first.decisions.header, decisions);
-    let verified = sorted(&first.verified.header, verified);
-    let rejected = sorted(&first.rejected.header, rejected);
-    let duplicates = sorted(&first.duplicates.header, duplicates);
+    let decisions = sorted(header.0, decisions);
+    let verified = sorted(header.1, verified);
+    let rejected = sorted(header.2, rejected);
+    let duplicates = sorted(header.3, duplicates);
     // The files side by side; the review beside them.
     let (((a, b), (c, d)), e) = rayon::join(
         || {
