@@ -478,19 +478,30 @@ pub fn read_parquet_for(
     section: &'static str,
 ) -> Result<Table, LoadError> {
     use polars::prelude::*;
-    let pq_err = |e: PolarsError| LoadError::Parquet {
+    let mut reader = ParquetReader::new(open(path)?);
+    let used = used_columns(&mut reader, path, input, section)?;
+    read_parquet_projected(path, Some(used))
+}
+
+/// The positions of the columns a Parquet file's schema gives the fields of `input`
+/// (resolved as a table's headers are: a missing field is the same error).
+fn used_columns(
+    reader: &mut polars::prelude::ParquetReader<File>,
+    path: &Path,
+    input: &InputConfig,
+    section: &'static str,
+) -> Result<Vec<usize>, LoadError> {
+    let schema = reader.schema().map_err(|e| LoadError::Parquet {
         path: path.to_path_buf(),
         message: e.to_string(),
-    };
-    let mut reader = ParquetReader::new(open(path)?);
-    let schema = reader.schema().map_err(pq_err)?;
+    })?;
     let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let headers: Vec<&str> = names.iter().map(String::as_str).collect();
     let map = Table::from_rows(path, &headers, &[]).resolve(input, section)?;
     let mut used: Vec<usize> = map.cols.values().flatten().copied().collect();
     used.sort_unstable();
     used.dedup();
-    read_parquet_projected(path, Some(used))
+    Ok(used)
 }
 
 /// Read the columns of a Parquet file that the fields of `input` use, about `rows` rows at
@@ -511,13 +522,7 @@ pub fn read_parquet_slices(
         message: e.to_string(),
     };
     let mut reader = ParquetReader::new(open(path)?);
-    let schema = reader.schema().map_err(pq_err)?;
-    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let headers: Vec<&str> = names.iter().map(String::as_str).collect();
-    let map = Table::from_rows(path, &headers, &[]).resolve(input, section)?;
-    let mut used: Vec<usize> = map.cols.values().flatten().copied().collect();
-    used.sort_unstable();
-    used.dedup();
+    let used = used_columns(&mut reader, path, input, section)?;
     let metadata = reader.get_metadata().map_err(pq_err)?.clone();
     let mut slices = parquet_slices(
         metadata.row_groups.iter().map(|g| g.num_rows()),
