@@ -70,19 +70,6 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     // The parts' registers are indexes (records, no text): the register's text is dropped
     // once normalized, as in a run; from an index there is none.
     let (mut prepared, header) = match register_load? {
-        run::RegisterInput::Table(table, sha) => {
-            let prepared = run::prepare(&aid_table, &table, file, &progress)?;
-            let warnings =
-                run::life_warnings(&table, &prepared.register_map, &prepared.register.people);
-            let header = run::index_header(
-                &cfg.register_path,
-                run::input_summary(&table, &prepared.register_map, sha),
-                run::multiline_warning(&table),
-                file,
-                warnings,
-            )?;
-            (prepared, header)
-        }
         run::RegisterInput::Built(built) => {
             let run::BuiltRegister {
                 source,

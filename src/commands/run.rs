@@ -167,10 +167,9 @@ pub fn register_settings(file: &FileConfig) -> String {
     .to_string()
 }
 
-/// The register as a run reads it: a table to normalize, an index's records, or the
-/// records of a Parquet file read and normalized a slice at a time.
+/// The register as a run reads it: an index's records, or the records of its file read
+/// and normalized a slice at a time.
 pub enum RegisterInput {
-    Table(Table, String),
     Index(
         Box<crate::io::index::IndexHeader>,
         crate::matching::record::StoredRecords,
@@ -219,25 +218,19 @@ pub fn build_register_by(
     let mut builder = crate::matching::record::StoredBuilder::new(&file.status, file.id_kind);
     let mut tally = LifeTally::default();
     let mut columns = None;
-    // The next slice is read (by polars, on a thread of its own) while this one is
-    // normalized: two slices' text at most in memory.
+    // The next slice is read (on a thread of its own) while this one is normalized: two
+    // slices' text at most in memory.
     let (read, sha) = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Table>(1);
         let reader = s.spawn(move || {
-            crate::io::load::read_parquet_slices(
-                path,
-                &file.register,
-                "register",
-                slice_rows,
-                |table| {
-                    // A closed channel: the normalizing side stopped on an error of its own
-                    // (the one reported); reading stops too.
-                    tx.send(table).map_err(|_| LoadError::Parquet {
-                        path: path.to_path_buf(),
-                        message: "reading stopped".to_string(),
-                    })
-                },
-            )
+            register_slices(path, file, slice_rows, |table| {
+                // A closed channel: the normalizing side stopped on an error of its own
+                // (the one reported); reading stops too.
+                tx.send(table).map_err(|_| LoadError::Parquet {
+                    path: path.to_path_buf(),
+                    message: "reading stopped".to_string(),
+                })
+            })
         });
         let sha = s.spawn(|| sha256_file(path));
         let mut failed = None;
@@ -267,20 +260,56 @@ pub fn build_register_by(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (read, sha)
     });
-    read?;
+    let (long_rows, multiline) = read?;
     pb.finish_and_clear();
+    let multiline = multiline_warning(&Table {
+        path: path.to_path_buf(),
+        columns: Vec::new(),
+        n_rows: builder.len(),
+        long_rows,
+        multiline,
+    });
     Ok(BuiltRegister {
         source: InputSummary {
             path: path.display().to_string(),
             sha256: sha?,
             rows: builder.len(),
             columns: columns.unwrap_or_default(),
-            long_rows: 0,
+            long_rows,
         },
         warnings: tally.warnings(),
-        multiline: None,
+        multiline,
         records: builder.finish(),
     })
+}
+
+/// The register file's rows a slice at a time, by its format: Parquet by row groups,
+/// delimited text as it is parsed, a spreadsheet whole (one slice). Returns the rows
+/// longer than the header and the cells spanning lines (first row, count).
+fn register_slices(
+    path: &Path,
+    file: &FileConfig,
+    rows: usize,
+    mut each: impl FnMut(Table) -> Result<(), LoadError>,
+) -> Result<(usize, Option<(usize, usize)>), LoadError> {
+    use crate::core::config::FileFormat;
+    use crate::io::load;
+    match FileFormat::from_path(path) {
+        Ok(FileFormat::Parquet) => {
+            load::read_parquet_slices(path, &file.register, "register", rows, each)?;
+            Ok((0, None))
+        }
+        Ok(FileFormat::Csv) => {
+            let facts = load::read_csv_slices(path, &file.register, "register", rows, each)?;
+            Ok((facts.long_rows, facts.multiline))
+        }
+        _ => {
+            let table = read_table_as(path, &file.register, Some("register"))?;
+            let facts = (table.long_rows, table.multiline);
+            each(table)?;
+            Ok(facts)
+        }
+    }
 }
 
 /// Read the register, from its file or from an index (checked against the config and its
@@ -293,15 +322,9 @@ pub fn load_register(
     if crate::core::config::FileFormat::from_path(path).ok()
         != Some(crate::core::config::FileFormat::Index)
     {
-        if crate::core::config::FileFormat::from_path(path).ok()
-            == Some(crate::core::config::FileFormat::Parquet)
-        {
-            return Ok(RegisterInput::Built(Box::new(build_register(
-                path, file, progress,
-            )?)));
-        }
-        let (table, sha) = load(path, &file.register, progress, "register", Some("register"))?;
-        return Ok(RegisterInput::Table(table, sha));
+        return Ok(RegisterInput::Built(Box::new(build_register(
+            path, file, progress,
+        )?)));
     }
     let pb = progress.spinner(&format!("reading register index {}", path.display()));
     let reader = crate::io::index::IndexReader::open(path)?;
@@ -360,36 +383,7 @@ pub fn build_index(
     file: &FileConfig,
     progress: &Progress,
 ) -> Result<crate::io::index::IndexHeader, Error> {
-    let built = if crate::core::config::FileFormat::from_path(register_path).ok()
-        == Some(crate::core::config::FileFormat::Parquet)
-    {
-        build_register(register_path, file, progress)?
-    } else {
-        let (table, sha) = load(
-            register_path,
-            &file.register,
-            progress,
-            "register",
-            Some("register"),
-        )?;
-        let map = table.resolve(&file.register, "register")?;
-        let pb = progress.spinner("normalizing");
-        let records = crate::matching::record::StoredRecords::build(
-            &Mapped {
-                table: &table,
-                map: &map,
-            },
-            &file.status,
-            file.id_kind,
-        );
-        pb.finish_and_clear();
-        BuiltRegister {
-            source: input_summary(&table, &map, sha),
-            warnings: life_warnings(&table, &map, &records.people),
-            multiline: multiline_warning(&table),
-            records,
-        }
-    };
+    let built = build_register(register_path, file, progress)?;
     let header = index_header(
         register_path,
         built.source,
@@ -787,17 +781,6 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     // The register's text is no longer needed once its records are built: dropped before
     // linking (at the end of its arm), so the matching stages run without it.
     let (mut prepared, register_summary, life, register_multiline) = match register_input {
-        RegisterInput::Table(register_table, register_sha) => {
-            let prepared = prepare(&aid_table, &register_table, &cfg.file, &progress)?;
-            let summary = input_summary(&register_table, &prepared.register_map, register_sha);
-            let life = life_warnings(
-                &register_table,
-                &prepared.register_map,
-                &prepared.register.people,
-            );
-            let multiline = multiline_warning(&register_table);
-            (prepared, summary, life, multiline)
-        }
         RegisterInput::Built(built) => {
             let BuiltRegister {
                 source,

@@ -351,7 +351,20 @@ fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 /// zero bytes give it away) turned into UTF-8; other bytes are returned as they are (UTF-8,
 /// or Windows-1252 decoded cell by cell later).
 pub fn to_utf8(bytes: Vec<u8>) -> Vec<u8> {
-    let utf16 = if bytes.starts_with(b"\xff\xfe") {
+    match utf16_of(&bytes) {
+        Some(enc) => enc
+            .decode_with_bom_removal(&bytes)
+            .0
+            .into_owned()
+            .into_bytes(),
+        None => bytes,
+    }
+}
+
+/// The UTF-16 encoding of text that starts with `bytes` (a byte-order mark, or the zero
+/// bytes of ASCII letters), if it is UTF-16.
+fn utf16_of(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if bytes.starts_with(b"\xff\xfe") {
         Some(encoding_rs::UTF_16LE)
     } else if bytes.starts_with(b"\xfe\xff") {
         Some(encoding_rs::UTF_16BE)
@@ -373,15 +386,132 @@ pub fn to_utf8(bytes: Vec<u8>) -> Vec<u8> {
         } else {
             None
         }
-    };
-    match utf16 {
-        Some(enc) => enc
-            .decode_with_bom_removal(&bytes)
-            .0
-            .into_owned()
-            .into_bytes(),
-        None => bytes,
     }
+}
+
+/// What [`read_csv_slices`] found of the whole file: its data rows, the rows longer than
+/// the header, and the first row with a cell spanning lines with their count.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CsvFacts {
+    pub rows: usize,
+    pub long_rows: usize,
+    pub multiline: Option<(usize, usize)>,
+}
+
+/// Read delimited text about `rows` data rows at a time, only the columns the fields of
+/// `input` use, as [`read_csv`] reads it (delimiter, encodings, blank lines, short and long
+/// rows): `each` gets the slices in row order, each a table of its own. The file's text is
+/// never whole in memory (a register exported as `;`-separated text can be gigabytes).
+/// UTF-16 files are read whole and given as one slice.
+pub fn read_csv_slices(
+    path: &Path,
+    input: &InputConfig,
+    section: &'static str,
+    rows: usize,
+    mut each: impl FnMut(Table) -> Result<(), LoadError>,
+) -> Result<CsvFacts, LoadError> {
+    use std::io::BufRead;
+    let delimiter = input.delimiter.as_ref().and_then(|d| d.bytes().next());
+    let open_err = |source| LoadError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = BufReader::with_capacity(1 << 20, open(path)?);
+    let head = file.fill_buf().map_err(open_err)?.to_vec();
+    if utf16_of(&head).is_some() {
+        let table = read_csv(path, delimiter)?;
+        let facts = CsvFacts {
+            rows: table.n_rows,
+            long_rows: table.long_rows,
+            multiline: table.multiline,
+        };
+        each(table)?;
+        return Ok(facts);
+    }
+    let body = match head.strip_prefix(b"\xef\xbb\xbf") {
+        Some(rest) => {
+            file.consume(3);
+            rest
+        }
+        None => head.as_slice(),
+    };
+    // The whole file is in `head` when it is shorter than the buffer.
+    if head.len() < (1 << 20) && body.iter().all(u8::is_ascii_whitespace) {
+        return Err(LoadError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let first_line = body.split(|&b| b == b'\n').next().unwrap_or(body);
+    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(file);
+    let headers: Vec<String> = reader
+        .byte_headers()
+        .map_err(|e| csv_error(path, &e))?
+        .iter()
+        .map(|h| decode(h).trim().to_string())
+        .collect();
+    let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let map = Table::from_rows(path, &names, &[]).resolve(input, section)?;
+    let mut used: Vec<usize> = map.cols.values().flatten().copied().collect();
+    used.sort_unstable();
+    used.dedup();
+    let new_columns = || -> Vec<TextColumn> {
+        used.iter()
+            .map(|&i| TextColumn::new(&headers[i], CellKind::Text))
+            .collect()
+    };
+    let slice = |columns: Vec<TextColumn>, n_rows: usize| Table {
+        path: path.to_path_buf(),
+        columns,
+        n_rows,
+        long_rows: 0,
+        multiline: None,
+    };
+    let mut facts = CsvFacts::default();
+    let mut columns = new_columns();
+    let mut in_slice = 0;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(path, &e)),
+        }
+        if record.len() == 1
+            && record
+                .get(0)
+                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+        {
+            continue; // blank line
+        }
+        if record.len() > headers.len() {
+            facts.long_rows += 1;
+        }
+        if record.iter().any(|f| f.contains(&b'\n')) {
+            let m = facts.multiline.get_or_insert((facts.rows + 1, 0));
+            m.1 += 1;
+        }
+        for (col, &i) in columns.iter_mut().zip(&used) {
+            col.push(&decode(record.get(i).unwrap_or(b"")));
+        }
+        facts.rows += 1;
+        in_slice += 1;
+        if in_slice == rows.max(1) {
+            each(slice(
+                std::mem::replace(&mut columns, new_columns()),
+                in_slice,
+            ))?;
+            in_slice = 0;
+        }
+    }
+    if in_slice > 0 || facts.rows == 0 {
+        each(slice(columns, in_slice))?;
+    }
+    Ok(facts)
 }
 
 /// Read delimited text.
