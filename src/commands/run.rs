@@ -1,6 +1,7 @@
 //! The batch job: load, normalize, link, cluster, verify, report.
 //!
-//! In: a validated [`Config`]. Out: the output files and the [`Summary`].
+//! In: a validated [`Config`]. Out: the output files and the [`Summary`]. The register is
+//! read and normalized a slice at a time ([`build_register`]) or taken from an index.
 //! [`match_tables`] runs the matching stages on tables already in memory, for tests and
 //! benchmarks.
 
@@ -188,14 +189,15 @@ pub struct BuiltRegister {
     pub records: crate::matching::record::StoredRecords,
 }
 
-/// Rows of a Parquet register read and normalized at a time: its text in memory is a
-/// slice's (about 130 MB at the synthetic register's widths), not the file's.
+/// Rows of a register file read and normalized at a time: its text in memory is a slice's
+/// (about 130 MB at the synthetic register's widths), not the file's.
 pub const REGISTER_SLICE_ROWS: usize = 1 << 20;
 
-/// Read a Parquet register a slice of row groups at a time, normalizing each slice as it
-/// comes ([`crate::matching::record::StoredBuilder`]): the records are those a run builds
-/// from the whole table, and the life-status warnings the same, without the file's text
-/// ever being whole in memory. The SHA-256 is computed alongside.
+/// Read a register file a slice at a time (Parquet by row groups, delimited text as it is
+/// parsed; a spreadsheet whole), normalizing each slice as it comes
+/// ([`crate::matching::record::StoredBuilder`]): the records are those built from the
+/// whole table, and the summary and warnings the same, without the file's text ever being
+/// whole in memory. The SHA-256 is computed alongside.
 pub fn build_register(
     path: &Path,
     file: &FileConfig,
@@ -226,9 +228,9 @@ pub fn build_register_by(
             register_slices(path, file, slice_rows, |table| {
                 // A closed channel: the normalizing side stopped on an error of its own
                 // (the one reported); reading stops too.
-                tx.send(table).map_err(|_| LoadError::Parquet {
+                tx.send(table).map_err(|_| LoadError::Open {
                     path: path.to_path_buf(),
-                    message: "reading stopped".to_string(),
+                    source: std::io::Error::other("reading stopped"),
                 })
             })
         });

@@ -3,7 +3,9 @@
 //!
 //! In: a path (`.csv`/`.tsv`/`.txt` delimited text, or `.parquet`) and its [`InputConfig`].
 //! Out: a [`Table`] (column-major text, with the kind of each column so that NIKs stored as
-//! numbers can be judged) and a [`FieldMap`] from fields to columns.
+//! numbers can be judged) and a [`FieldMap`] from fields to columns; or, for a register of
+//! any size, the same tables a slice of rows at a time ([`read_parquet_slices`],
+//! [`read_csv_slices`]), only the columns its fields use.
 //!
 //! CSV: the header row is required; the delimiter is detected among `,` `;` `|` and tab
 //! (Indonesian Excel writes `;`) unless configured; UTF-8 with or without BOM, and
