@@ -404,63 +404,104 @@ pub struct CsvFacts {
 /// `input` use, as [`read_csv`] reads it (delimiter, encodings, blank lines, short and long
 /// rows): `each` gets the slices in row order, each a table of its own. The file's text is
 /// never whole in memory (a register exported as `;`-separated text can be gigabytes).
-/// UTF-16 files are read whole and given as one slice.
 pub fn read_csv_slices(
     path: &Path,
     input: &InputConfig,
     section: &'static str,
     rows: usize,
+    each: impl FnMut(Table) -> Result<(), LoadError>,
+) -> Result<CsvFacts, LoadError> {
+    let delimiter = input.delimiter.as_ref().and_then(|d| d.bytes().next());
+    parse_csv(path, delimiter, Some((input, section)), rows, each)
+}
+
+/// Read delimited text: every column, as one table.
+pub fn read_csv(path: &Path, delimiter: Option<u8>) -> Result<Table, LoadError> {
+    let mut table = None;
+    let facts = parse_csv(path, delimiter, None, usize::MAX, |t| {
+        table = Some(t);
+        Ok(())
+    })?;
+    let mut table = table.unwrap_or_else(|| Table::from_rows(path, &[], &[]));
+    table.long_rows = facts.long_rows;
+    table.multiline = facts.multiline;
+    Ok(table)
+}
+
+/// The one parser of delimited text behind [`read_csv`] and [`read_csv_slices`]: UTF-16
+/// (and text whose first megabyte is blank) is read whole and turned into UTF-8; other
+/// text is parsed as it is read, a UTF-8 byte-order mark skipped and cells that are not
+/// UTF-8 read as Windows-1252. The delimiter is detected on the first line unless given.
+/// With `project`, only the columns its fields use are kept; slices of `rows` data rows go
+/// to `each` (one slice, possibly empty, for a file without rows).
+fn parse_csv(
+    path: &Path,
+    delimiter: Option<u8>,
+    project: Option<(&InputConfig, &'static str)>,
+    rows: usize,
     mut each: impl FnMut(Table) -> Result<(), LoadError>,
 ) -> Result<CsvFacts, LoadError> {
     use std::io::BufRead;
-    let delimiter = input.delimiter.as_ref().and_then(|d| d.bytes().next());
+    const HEAD: usize = 1 << 20;
     let open_err = |source| LoadError::Open {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = BufReader::with_capacity(1 << 20, open(path)?);
+    let mut file = BufReader::with_capacity(HEAD, open(path)?);
     let head = file.fill_buf().map_err(open_err)?.to_vec();
-    if utf16_of(&head).is_some() {
-        let table = read_csv(path, delimiter)?;
-        let facts = CsvFacts {
-            rows: table.n_rows,
-            long_rows: table.long_rows,
-            multiline: table.multiline,
-        };
-        each(table)?;
-        return Ok(facts);
-    }
-    let body = match head.strip_prefix(b"\xef\xbb\xbf") {
-        Some(rest) => {
-            file.consume(3);
-            rest
+    let head_body = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    let blank = |b: &[u8]| b.iter().all(u8::is_ascii_whitespace);
+    // Whole in memory: UTF-16 (decoded at once), or text whose start is blank (is all of
+    // it?). Otherwise streamed from the file past its byte-order mark.
+    let (whole, head) = if utf16_of(&head).is_some() || blank(head_body) {
+        // The buffered head was not consumed: this reads the file from its start.
+        let mut all = Vec::new();
+        file.read_to_end(&mut all).map_err(open_err)?;
+        let mut all = to_utf8(all);
+        if all.starts_with(b"\xef\xbb\xbf") {
+            all.drain(..3);
         }
-        None => head.as_slice(),
+        if blank(&all) {
+            return Err(LoadError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        let head = all[..all.len().min(HEAD)].to_vec();
+        (Some(all), head)
+    } else {
+        if head.len() != head_body.len() {
+            file.consume(3);
+        }
+        (None, head_body.to_vec())
     };
-    // The whole file is in `head` when it is shorter than the buffer.
-    if head.len() < (1 << 20) && body.iter().all(u8::is_ascii_whitespace) {
-        return Err(LoadError::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    let first_line = body.split(|&b| b == b'\n').next().unwrap_or(body);
+    let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&head);
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
+    let source: Box<dyn Read> = match whole {
+        Some(bytes) => Box::new(std::io::Cursor::new(bytes)),
+        None => Box::new(file),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(file);
+        .from_reader(source);
     let headers: Vec<String> = reader
         .byte_headers()
         .map_err(|e| csv_error(path, &e))?
         .iter()
         .map(|h| decode(h).trim().to_string())
         .collect();
-    let names: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let map = Table::from_rows(path, &names, &[]).resolve(input, section)?;
-    let mut used: Vec<usize> = map.cols.values().flatten().copied().collect();
-    used.sort_unstable();
-    used.dedup();
+    let used: Vec<usize> = match project {
+        Some((input, section)) => {
+            let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let map = Table::from_rows(path, &names, &[]).resolve(input, section)?;
+            let mut used: Vec<usize> = map.cols.values().flatten().copied().collect();
+            used.sort_unstable();
+            used.dedup();
+            used
+        }
+        None => (0..headers.len()).collect(),
+    };
     let new_columns = || -> Vec<TextColumn> {
         used.iter()
             .map(|&i| TextColumn::new(&headers[i], CellKind::Text))
@@ -483,11 +524,7 @@ pub fn read_csv_slices(
             Ok(true) => {}
             Err(e) => return Err(csv_error(path, &e)),
         }
-        if record.len() == 1
-            && record
-                .get(0)
-                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-        {
+        if record.len() == 1 && record.get(0).is_some_and(blank) {
             continue; // blank line
         }
         if record.len() > headers.len() {
@@ -514,75 +551,6 @@ pub fn read_csv_slices(
         each(slice(columns, in_slice))?;
     }
     Ok(facts)
-}
-
-/// Read delimited text.
-pub fn read_csv(path: &Path, delimiter: Option<u8>) -> Result<Table, LoadError> {
-    let mut bytes = Vec::new();
-    BufReader::new(open(path)?)
-        .read_to_end(&mut bytes)
-        .map_err(|source| LoadError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    let bytes = to_utf8(bytes);
-    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(LoadError::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    let first_line = body.split(|&b| b == b'\n').next().unwrap_or(body);
-    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(body);
-    let headers = reader
-        .byte_headers()
-        .map_err(|e| csv_error(path, &e))?
-        .clone();
-    let mut columns: Vec<TextColumn> = headers
-        .iter()
-        .map(|h| TextColumn::new(decode(h).trim(), CellKind::Text))
-        .collect();
-    let mut n_rows = 0;
-    let mut long_rows = 0;
-    let mut multiline: Option<(usize, usize)> = None;
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(csv_error(path, &e)),
-        }
-        if record.len() == 1
-            && record
-                .get(0)
-                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-        {
-            continue; // blank line
-        }
-        if record.len() > columns.len() {
-            long_rows += 1;
-        }
-        if record.iter().any(|f| f.contains(&b'\n')) {
-            let m = multiline.get_or_insert((n_rows + 1, 0));
-            m.1 += 1;
-        }
-        for (i, col) in columns.iter_mut().enumerate() {
-            col.push(&decode(record.get(i).unwrap_or(b"")));
-        }
-        n_rows += 1;
-    }
-    Ok(Table {
-        path: path.to_path_buf(),
-        columns,
-        n_rows,
-        long_rows,
-        multiline,
-    })
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> LoadError {
