@@ -1,6 +1,6 @@
-//! A register read as delimited text a slice at a time (as every register file is read)
-//! gives what the whole file gives: the records, the columns, the row counts and the
-//! warnings, whatever the slice size.
+//! A register read a slice at a time (as every register file is read: Parquet by row
+//! groups, delimited text as it is parsed) gives what the whole file gives: the records,
+//! the columns, the row counts and the warnings, whatever the slice size.
 
 use dedupe::commands::run::{build_register_by, input_summary, life_warnings, multiline_warning};
 use dedupe::core::config::FileConfig;
@@ -119,5 +119,98 @@ fn an_empty_or_headless_register_is_refused_as_before() {
             .err()
             .expect("refused in slices");
         assert_eq!(sliced.to_string(), whole.to_string(), "{name}");
+    }
+}
+
+/// A register read a slice at a time (as every Parquet register is, by row groups) gives
+/// the records, the columns and the life-status warnings of the register read whole: the
+/// values of the three area fields recur across fields and slices, and most rows are
+/// deceased, so the warnings name the commonest values over every slice.
+#[test]
+fn a_register_read_in_slices_is_the_register_read_whole() {
+    use polars::prelude::*;
+    use std::fs::File;
+
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("population.parquet");
+    let n = 60usize;
+    let kel = [
+        "SEPINGGAN",
+        "GN. SAMARINDA",
+        "BALIKPAPAN KOTA",
+        "",
+        "KLANDASAN ILIR",
+    ];
+    let kec = [
+        "BALIKPAPAN SELATAN",
+        "Kel. Sepinggan",
+        "BALIKPAPAN KOTA",
+        "TJ. LAUT",
+    ];
+    let place = [
+        "SAMARINDA",
+        "BALIKPAPAN",
+        "SEPINGGAN",
+        "TANJUNG LAUT",
+        "JAKARTA",
+        "",
+    ];
+    let names = [
+        "SITI AMINAH",
+        "HJ. SITI AMINAH",
+        "BUDI",
+        "NUR HAYATI",
+        "NURHAYATI",
+        "",
+    ];
+    let column = |f: &dyn Fn(usize) -> String| -> Vec<String> { (0..n).map(f).collect() };
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new(
+            "NIK".into(),
+            (0..n)
+                .map(|i| 6471054507890000i64 + (i as i64 % 50))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("NAMA_LGKP".into(), column(&|i| names[i % 6].to_string())),
+        Column::new("KEL_NAME".into(), column(&|i| kel[(i / 3) % 5].to_string())),
+        Column::new("KEC_NAME".into(), column(&|i| kec[(i / 2) % 4].to_string())),
+        Column::new(
+            "TMPT_LHR".into(),
+            column(&|i| place[(i / 5) % 6].to_string()),
+        ),
+        Column::new(
+            "TGL_LHR".into(),
+            column(&|i| format!("19{:02}-07-05", 40 + i % 50)),
+        ),
+        Column::new(
+            "NO_RT".into(),
+            (0..n).map(|i| (i % 9) as i16).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "TGL_MATI".into(),
+            column(&|i| ["NULL", "-", "2021-04-01", "0000-00-00"][i % 4].to_string()),
+        ),
+        Column::new(
+            "STAT_HIDUP".into(),
+            column(&|i| ["MENINGGAL", "HIDUP", "MATI"][i % 3].to_string()),
+        ),
+    ])
+    .expect("frame");
+    ParquetWriter::new(File::create(&reg).unwrap())
+        .with_row_group_size(Some(7))
+        .finish(&mut df)
+        .expect("parquet written");
+
+    let file = FileConfig::default();
+    let (records, summary, warnings) = whole(&reg, &file);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    for slice in [1, 5, 7, 16, 1000] {
+        let built =
+            build_register_by(&reg, &file, &Progress::hidden(), slice).expect("read in slices");
+        assert!(built.records == records, "slices of {slice}: other records");
+        assert_eq!(built.warnings, warnings, "slices of {slice}");
+        assert_eq!(built.multiline, None);
+        assert_eq!(built.source.rows, n);
+        assert_eq!(built.source.columns, summary.columns);
     }
 }
