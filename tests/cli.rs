@@ -543,3 +543,51 @@ fn a_failed_report_step_leaves_no_new_output() {
         "outputs changed by the failed run"
     );
 }
+
+#[test]
+fn a_memory_limit_keeps_the_outputs_and_reports_the_peak() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (free, limited) = (dir.path().join("free"), dir.path().join("limited"));
+    run_fixtures(&free, &[]).success();
+    // A limit no run can keep: the same outputs, and a warning that names the way out.
+    run_fixtures(&limited, &["--memory-limit", "1M"])
+        .success()
+        .stderr(predicate::str::contains("--memory-limit 1 MiB"))
+        .stderr(predicate::str::contains("dedupe partition"));
+    for name in [
+        "decisions.csv",
+        "verified.csv",
+        "duplicates.csv",
+        "rejected.csv",
+        "model.json",
+        "review.csv",
+    ] {
+        let read = |d: &Path| std::fs::read(d.join(name)).expect(name);
+        assert_eq!(read(&free), read(&limited), "{name}");
+    }
+    let summary = |d: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(d.join("summary.json")).expect("summary"))
+            .expect("json")
+    };
+    let (s_free, s_limited) = (summary(&free), summary(&limited));
+    assert_eq!(s_limited["memory"]["limit_bytes"], 1 << 20);
+    assert!(s_free["memory"]["limit_bytes"].is_null());
+    let peak = s_limited["memory"]["peak_bytes"]
+        .as_u64()
+        .expect("a peak on Linux");
+    assert!(peak > 1 << 20, "peak {peak}");
+    assert!(s_free["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .all(|w| !w.as_str().unwrap_or("").contains("memory")));
+    // A roomy limit: no warning.
+    run_fixtures(&dir.path().join("roomy"), &["--memory-limit", "64G"])
+        .success()
+        .stderr(predicate::str::contains("memory").not());
+    // A size that is not one: exit 2, naming the flag and the form.
+    run_fixtures(&dir.path().join("bad"), &["--memory-limit", "4X"])
+        .code(2)
+        .stderr(predicate::str::contains("--memory-limit"))
+        .stderr(predicate::str::contains("for example 4G"));
+}

@@ -137,6 +137,14 @@ pub struct Opts {
     #[arg(long, value_name = "FILE")]
     pub decisions: Option<PathBuf>,
 
+    /// Keep the run's memory under SIZE (for example 4G or 512M; K, M, G, T are powers of
+    /// 1,024): the fuzzy stage then gathers its candidates in batches that fit, at the
+    /// cost of more passes over the register, and gives the same links. summary.json
+    /// reports the peak; a run that still goes over (the register's records alone do not
+    /// fit) warns, and names `dedupe partition` as the way to split it.
+    #[arg(long, value_name = "SIZE", value_parser = crate::core::memory::parse_size)]
+    pub memory_limit: Option<u64>,
+
     /// Panic while the outputs are being written (tests of exit code 3 and of the staging
     /// of outputs).
     #[arg(long, hide = true)]
@@ -402,6 +410,7 @@ impl Opts {
             self.quiet,
         )?;
         config.model_path = self.model.clone();
+        config.memory_limit = self.memory_limit;
         config.test_fault = if self.internal_test_report_error {
             Some(crate::core::config::TestFault::ReportError)
         } else if self.internal_test_abort {

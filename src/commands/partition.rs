@@ -117,8 +117,15 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             .filter(|&i| crate::matching::link::unresolved(&links[i]))
             .collect();
         let probes: Vec<_> = todo.iter().map(|&i| aid.get(i)).collect();
-        let found =
-            crate::matching::block::candidates_in(register, &probes, file.matching.max_block);
+        let mut found = Vec::with_capacity(probes.len());
+        crate::matching::block::candidates_in_batches(
+            register,
+            index.niks(),
+            &probes,
+            &crate::matching::block::BlockLimit::Size(file.matching.max_block),
+            usize::MAX,
+            |_, batch| found.extend(batch),
+        );
         for (&i, (c, stats)) in todo.iter().zip(&found) {
             candidates[i] = c.iter().map(|&(r, _)| r).collect();
             skip_register[i] = stats.skipped_keys.clone();
@@ -136,7 +143,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     // it pairs: the rows that must meet in one part.
     let mut links = links;
     let mut edges = Vec::new();
-    if let Some(model) = &model {
+    if let (Some(model), Some(found)) = (&model, found_once) {
         crate::matching::link::link_fuzzy_given(
             aid,
             register,
@@ -144,7 +151,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             &file.matching,
             Some(model.clone()),
             None,
-            found_once,
+            crate::matching::link::Candidates::Given(found),
         );
     }
     // Reviewers' decisions, as a run applies them before grouping.

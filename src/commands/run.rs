@@ -17,7 +17,7 @@ use crate::io::load::{read_table_as, FieldMap, Mapped, Table};
 use crate::io::official::RunFacts;
 use crate::io::output::{self, GroupSummary, InputSummary, RunOutput, Summary};
 use crate::matching::cluster::Groups;
-use crate::matching::link::{Link, RegisterIndex};
+use crate::matching::link::RegisterIndex;
 use crate::matching::record::{build_pair, Records};
 use crate::matching::verify::{decide, Decision};
 
@@ -28,7 +28,6 @@ pub struct Outcome {
     pub register_map: FieldMap,
     pub aid: Records,
     pub register: Records,
-    pub links: Vec<Link>,
     pub groups: Groups,
     pub decisions: Vec<Decision>,
     pub register_repeated_niks: usize,
@@ -65,7 +64,7 @@ pub fn match_tables_with_model(
     progress: &Progress,
 ) -> Result<Outcome, LoadError> {
     let prepared = prepare(aid_table, register_table, cfg, progress)?;
-    Ok(match_records(prepared, cfg, model, None, progress))
+    Ok(match_records(prepared, cfg, model, None, None, progress))
 }
 
 /// Normalized records of both tables and their field maps: all the matching stages need of
@@ -428,11 +427,14 @@ pub fn index_header(
 }
 
 /// Link, fuzzy-link, cluster and decide, on prepared records.
+/// With `memory_limit`, the fuzzy stage gathers its candidates in batches that fit in
+/// what the process has left under it (the links are the same).
 pub fn match_records(
     prepared: Prepared,
     cfg: &FileConfig,
     model: Option<crate::matching::score::Model>,
     whole: Option<&crate::matching::link::WholeRun>,
+    memory_limit: Option<u64>,
     progress: &Progress,
 ) -> Outcome {
     let Prepared {
@@ -450,28 +452,37 @@ pub fn match_records(
     let mut links =
         crate::matching::link::link_all_with(&aid, &register, &index, &cfg.matching, whole);
     secs.insert("link".to_string(), t.elapsed().as_secs_f64());
+    // What else needs the register's index, before the fuzzy stage takes it (and drops it
+    // once its candidates are found: the stages after it run without).
+    let repeated = index.repeated_niks(&register);
+    let (verdicts, decisions_unknown) =
+        crate::matching::review::resolve(&decided, &aid, &register, &index);
 
     let (fuzzy, model) = if cfg.matching.fuzzy {
         let t = Instant::now();
         let pb = progress.spinner("fuzzy linking");
-        let (stats, model) = crate::matching::link::link_fuzzy(
+        let candidates = crate::matching::link::Candidates::Scan {
+            index,
+            pair_budget: pair_budget(memory_limit),
+        };
+        let (stats, model) = crate::matching::link::link_fuzzy_given(
             &aid,
             &register,
             &mut links,
             &cfg.matching,
             model,
             whole,
+            candidates,
         );
         pb.finish_and_clear();
         secs.insert("fuzzy".to_string(), t.elapsed().as_secs_f64());
         (Some(stats), Some(model))
     } else {
+        drop(index);
         (None, None)
     };
 
     // Reviewers' decisions overrule the model, after it linked and before grouping.
-    let (verdicts, decisions_unknown) =
-        crate::matching::review::resolve(&decided, &aid, &register, &index);
     let rules = crate::matching::review::apply(&aid, &register, &mut links, &verdicts);
 
     let t = Instant::now();
@@ -491,16 +502,15 @@ pub fn match_records(
     let review = crate::matching::review::queue(&aid, &register, &links, &groups, &cfg.review);
 
     let t = Instant::now();
-    let decisions = decide(&aid, &register, &links, &groups);
+    // The links go into the decisions (their evidence moved, not copied).
+    let decisions = decide(&aid, &register, links, &groups);
     secs.insert("verify".to_string(), t.elapsed().as_secs_f64());
 
-    let repeated = index.repeated_niks(&register);
     Outcome {
         aid_map,
         register_map,
         aid,
         register,
-        links,
         groups,
         decisions,
         register_repeated_niks: repeated,
@@ -514,6 +524,22 @@ pub fn match_records(
     }
 }
 
+/// Candidate pairs the fuzzy stage may gather at once under `memory_limit`: half of what
+/// the process has left under the limit now, at 24 bytes a pair (the pair's register
+/// row in its block and in the row's candidates, with room for their growth), and at
+/// least a million pairs (a run already near its limit goes on in small batches and
+/// reports its peak). No limit: one batch.
+pub fn pair_budget(memory_limit: Option<u64>) -> usize {
+    const PAIR_BYTES: u64 = 24;
+    const MIN_PAIRS: u64 = 1 << 20;
+    let Some(limit) = memory_limit else {
+        return usize::MAX;
+    };
+    let now = crate::core::memory::resident_bytes().unwrap_or(0);
+    let pairs = (limit.saturating_sub(now) / 2 / PAIR_BYTES).max(MIN_PAIRS);
+    usize::try_from(pairs).unwrap_or(usize::MAX)
+}
+
 /// Count the aid list's data-quality problems (besides the NIK, whose problems are the
 /// reason codes).
 pub fn aid_quality(table: &Table, map: &FieldMap, aid: &Records) -> BTreeMap<String, usize> {
@@ -524,7 +550,7 @@ pub fn aid_quality(table: &Table, map: &FieldMap, aid: &Records) -> BTreeMap<Str
         .collect();
     let mut add = |k: &str| *q.entry(k.to_string()).or_default() += 1;
     for p in &aid.people {
-        let date = map.get(table, Field::BirthDate, p.row);
+        let date = map.get(table, Field::BirthDate, p.row as usize);
         match (date.trim().is_empty(), p.birth) {
             (true, _) => add("birth_date_missing"),
             (false, None) => add("birth_date_unreadable"),
@@ -533,12 +559,15 @@ pub fn aid_quality(table: &Table, map: &FieldMap, aid: &Records) -> BTreeMap<Str
         }
         if map.has(Field::Sex)
             && p.sex.is_none()
-            && !map.get(table, Field::Sex, p.row).trim().is_empty()
+            && !map.get(table, Field::Sex, p.row as usize).trim().is_empty()
         {
             add("sex_unreadable");
         }
         if map.has(Field::Kk) {
-            match (map.get(table, Field::Kk, p.row).trim().is_empty(), &p.kk) {
+            match (
+                map.get(table, Field::Kk, p.row as usize).trim().is_empty(),
+                &p.kk,
+            ) {
                 (true, _) => add("kk_missing"),
                 (false, None) => add("kk_invalid"),
                 _ => {}
@@ -818,7 +847,14 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         Some(path) => Some(read_whole(path)?),
         None => None,
     };
-    let outcome = match_records(prepared, &cfg.file, model, whole.as_ref(), &progress);
+    let outcome = match_records(
+        prepared,
+        &cfg.file,
+        model,
+        whole.as_ref(),
+        cfg.memory_limit,
+        &progress,
+    );
     let mut stage_seconds = outcome.stage_seconds.clone();
     stage_seconds.insert("load".to_string(), load_secs);
 
@@ -841,6 +877,10 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         duplicates,
         register_repeated_niks: outcome.register_repeated_niks,
         stage_seconds,
+        memory: crate::io::output::MemoryFacts {
+            peak_bytes: None,
+            limit_bytes: cfg.memory_limit,
+        },
         threads: rayon::current_num_threads(),
         out_dir: cfg.out_dir.display().to_string(),
         outputs: output::OUTPUTS
@@ -928,6 +968,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
                 Ok(())
             };
             let savings = facts.savings();
+
             ((r, savings), t.elapsed().as_secs_f64())
         },
     );
@@ -972,6 +1013,19 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     summary
         .stage_seconds
         .insert("total".to_string(), start.elapsed().as_secs_f64());
+    summary.memory.peak_bytes = crate::core::memory::peak_resident_bytes();
+    if let (Some(peak), Some(limit)) = (summary.memory.peak_bytes, cfg.memory_limit) {
+        if peak > limit {
+            use crate::core::memory::show_size;
+            summary.warnings.push(format!(
+                "the run's memory peaked at {} (--memory-limit {}): the register's records \
+                 and the aid list alone need about this much; split the run with `dedupe \
+                 partition` (docs/scale.md) or give it more memory",
+                show_size(peak),
+                show_size(limit)
+            ));
+        }
+    }
     output::write_summary(dir, &summary)?;
     publish(dir, &cfg.out_dir, &summary.outputs)?;
     Ok(summary)

@@ -600,6 +600,9 @@ pub struct Config {
     /// Write report.html and report.xlsx (a part of a partitioned run leaves them to
     /// `dedupe merge`).
     pub write_reports: bool,
+    /// Bytes the run should stay under (`--memory-limit`): the fuzzy stage gathers its
+    /// candidates in batches that fit what is left, and the summary reports the peak.
+    pub memory_limit: Option<u64>,
     /// A fault in the middle of writing the outputs, for the tests of exit code 3 and of
     /// the staging of outputs (hidden flags).
     #[serde(skip)]
@@ -652,6 +655,7 @@ impl Config {
             decisions_path: None,
             whole_path: None,
             write_reports: true,
+            memory_limit: None,
             test_fault: None,
         })
     }

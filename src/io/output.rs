@@ -93,6 +93,8 @@ pub struct Summary {
     pub register_repeated_niks: usize,
     /// Seconds per stage.
     pub stage_seconds: BTreeMap<String, f64>,
+    /// The run's memory: its peak and the limit it was given.
+    pub memory: MemoryFacts,
     pub threads: usize,
     pub out_dir: String,
     pub outputs: Vec<String>,
@@ -115,6 +117,16 @@ pub struct Summary {
     /// Things a person should check before trusting the results (also printed on stderr):
     /// for example a register where most people are marked deceased.
     pub warnings: Vec<String>,
+}
+
+/// A run's memory (`summary.json`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct MemoryFacts {
+    /// The highest resident memory of the process, in bytes, as the summary is written
+    /// (absent where the system does not tell).
+    pub peak_bytes: Option<u64>,
+    /// `--memory-limit`, in bytes.
+    pub limit_bytes: Option<u64>,
 }
 
 /// The savings figures of a run.

@@ -620,6 +620,12 @@ fn merge_summaries(parts: &[PartOut], m: &Manifest, out_dir: &Path) -> serde_jso
     }
     s["stage_seconds"] = longest;
     s["stage_seconds_all_parts"] = sum;
+    // Memory: the largest part's peak (each part is a process of its own).
+    let peak = parts
+        .iter()
+        .filter_map(|p| p.summary["memory"]["peak_bytes"].as_u64())
+        .max();
+    s["memory"]["peak_bytes"] = json!(peak);
     s["aid"] = json!(m.aid);
     s["register"] = json!(m.register);
     s["register_repeated_niks"] = json!(m.register_repeated_niks);

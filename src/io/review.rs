@@ -86,7 +86,7 @@ fn shown(source: &'static str, p: Rec<'_>) -> Shown {
     };
     Shown {
         source: source.to_string(),
-        row: p.row + 1,
+        row: p.row as usize + 1,
         nik,
         name: p.name().join(" "),
         birth_date: p

@@ -299,6 +299,18 @@ fn generic_key(id: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(id) | 1 << 63
 }
 
+/// The index key of an identifier's text: its value when it is 16 digits (a NIK: no two
+/// share a key), else [`generic_key`]. Keys can collide for other texts: a lookup checks
+/// the text where it matters.
+pub fn id_key(id: &str) -> u64 {
+    let b = id.as_bytes();
+    if b.len() == 16 && b.iter().all(u8::is_ascii_digit) {
+        b.iter().fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'))
+    } else {
+        generic_key(id)
+    }
+}
+
 /// Every text one typing error away from `b`: a character replaced by another of its kind
 /// (digit for digit, capital for capital, small letter for small letter), or two
 /// different neighbours swapped. `emit` sees each; the same text may come twice.
@@ -342,7 +354,7 @@ fn generic_variants(id: &str) -> Vec<u64> {
     typos(b, |v| {
         // ASCII alphanumerics only: always UTF-8.
         if let Ok(s) = std::str::from_utf8(v) {
-            out.push(generic_key(s));
+            out.push(id_key(s));
         }
     });
     out.sort_unstable();
@@ -363,7 +375,7 @@ pub struct Blocker {
 /// or three entries. Building it is one parallel sort and one counting pass (a hash table
 /// of a 5 M-row register's NIKs took 0.4 s to fill on one thread).
 #[derive(Debug)]
-struct KeyIndex {
+pub struct KeyIndex {
     entries: Vec<(u64, u32)>,
     /// Where each bucket (the top bits of the mixed key) starts in `entries`; one more
     /// slot at the end.
@@ -378,7 +390,7 @@ fn mix(key: u64) -> u64 {
 
 impl KeyIndex {
     /// Index (key, row) pairs given in any order; repeated pairs count once.
-    fn new(mut entries: Vec<(u64, u32)>) -> KeyIndex {
+    pub fn new(mut entries: Vec<(u64, u32)>) -> KeyIndex {
         entries.par_sort_unstable_by_key(|&(k, r)| (mix(k), k, r));
         entries.dedup();
         // About two entries a bucket.
@@ -402,8 +414,13 @@ impl KeyIndex {
         }
     }
 
+    /// Every entry: the entries of one key are together, in row order.
+    pub fn entries(&self) -> &[(u64, u32)] {
+        &self.entries
+    }
+
     /// The entries of `key` (sorted by row).
-    fn get(&self, key: u64) -> &[(u64, u32)] {
+    pub fn get(&self, key: u64) -> &[(u64, u32)] {
         let b = (mix(key) >> self.shift) as usize;
         let bucket = &self.entries[self.dir[b]..self.dir[b + 1]];
         let Some(start) = bucket.iter().position(|&(k, _)| k == key) else {
@@ -417,19 +434,15 @@ impl KeyIndex {
     }
 }
 
-/// The register's NIK values (a numeric identifier too) and their rows.
-fn nik_index(register: &Records) -> KeyIndex {
+/// The register's identifiers (NIKs and plain identifiers, by [`id_key`]) and their rows:
+/// what NIK variants are looked up in, and what [`crate::matching::link::RegisterIndex`]
+/// links by.
+pub fn nik_index(register: &Records) -> KeyIndex {
     KeyIndex::new(
         register
             .par_iter()
             .enumerate()
-            .filter_map(|(i, p)| {
-                let key = match p.nik() {
-                    NikParse::Generic(id) if !id.is_empty() => Some(generic_key(id)),
-                    n => n.valid().and_then(|n| n.parse().ok()),
-                };
-                key.map(|v| (v, i as u32))
-            })
+            .filter_map(|(i, p)| p.nik().valid().map(|n| (id_key(n), i as u32)))
             .collect(),
     )
 }
@@ -461,9 +474,9 @@ impl Blocker {
     /// Candidate register rows for one record, sorted by row, each with the first key
     /// that found it.
     pub fn candidates(&self, p: Rec<'_>, stats: &mut BlockStats) -> Vec<(u32, KeyKind)> {
-        let probe = Probe::of(p);
         assemble(
-            &probe,
+            &nik_variants(p),
+            &probe_keys(p),
             |v| self.niks.get(v),
             |k| {
                 let block = self.keys.get(k);
@@ -475,55 +488,14 @@ impl Blocker {
     }
 }
 
-/// What one record looks up: the NIK values one error away, and its other keys.
-struct Probe {
-    variants: Vec<u64>,
-    keys: Vec<(u64, KeyKind)>,
-}
-
-impl Probe {
-    fn of(p: Rec<'_>) -> Probe {
-        let mut keys = Vec::new();
-        name_date_keys(p, true, &mut keys);
-        keys.extend(name_area_key(p));
-        // Rows with RT and birth date are found by the keys above; the wider full-name
-        // block is for the rest.
-        if p.rtrw.rt.is_none() || p.birth.is_none() {
-            keys.extend(full_name_area_key(p));
-        }
-        date_area_keys(p, true, &mut keys);
-        let digits = match p.nik() {
-            NikParse::Damaged { digits, .. } if digits.len() >= 6 => Some(&digits[..6]),
-            NikParse::Invalid { cleaned, .. }
-                if cleaned.len() >= 6 && cleaned.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                Some(&cleaned[..6])
-            }
-            // A well-formed NIK that is not its holder's links only through NIK evidence
-            // or with name and exact birth date: its region block would add namesakes.
-            _ => None,
-        };
-        // With a birth date the name + date keys find the person; the region block (all
-        // namesakes of a kecamatan) is for rows without one.
-        if let (Some(d), None) = (digits, p.birth) {
-            keys.extend(prefix_key(d, p));
-        }
-        keys.sort_unstable();
-        keys.dedup();
-        Probe {
-            variants: nik_variants(p),
-            keys,
-        }
-    }
-}
-
 /// The candidates of one probe from its blocks: every NIK variant's holders, then every
 /// key's block unless it is larger than `max_block` (skipped and counted); sorted by row,
 /// each row once with the first key that found it.
 ///
 /// `key_block` gives a key's block size and its rows (none needed for a block too large).
 fn assemble<'b, Rows: Iterator<Item = u32>>(
-    probe: &Probe,
+    variants: &[u64],
+    keys: &[(u64, KeyKind)],
     nik_block: impl Fn(u64) -> &'b [(u64, u32)],
     key_block: impl Fn(u64) -> (usize, Rows),
     limit: &BlockLimit,
@@ -536,14 +508,14 @@ fn assemble<'b, Rows: Iterator<Item = u32>>(
         *per_key[kind as usize].get_or_insert(0) += n;
     };
     let mut n_variant = 0;
-    for &v in &probe.variants {
+    for &v in variants {
         for &(_, r) in nik_block(v) {
             found.push((r, KeyKind::NikVariant));
             n_variant += 1;
         }
     }
     count(KeyKind::NikVariant, n_variant);
-    for &(k, kind) in &probe.keys {
+    for &(k, kind) in keys {
         let (len, rows) = key_block(k);
         if limit.skips(k, len) {
             stats.skipped_blocks += 1;
@@ -588,13 +560,69 @@ pub fn candidates_in_with(
     probes: &[Rec<'_>],
     limit: &BlockLimit,
 ) -> Vec<(Vec<(u32, KeyKind)>, BlockStats)> {
-    let probes: Vec<Probe> = probes.par_iter().map(|&p| Probe::of(p)).collect();
-    // NIK variants are many per probe (about 150): they are looked up in an index of the
-    // register's NIKs. The other keys are few: the register is scanned for them.
     let niks = nik_index(register);
+    let mut out = Vec::with_capacity(probes.len());
+    candidates_in_batches(register, &niks, probes, limit, usize::MAX, |_, found| {
+        out.extend(found)
+    });
+    out
+}
+
+/// The keys of a record to place (its NIK variants apart: [`nik_variants`]).
+fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
+    let mut keys = Vec::new();
+    name_date_keys(p, true, &mut keys);
+    keys.extend(name_area_key(p));
+    // Rows with RT and birth date are found by the keys above; the wider full-name
+    // block is for the rest.
+    if p.rtrw.rt.is_none() || p.birth.is_none() {
+        keys.extend(full_name_area_key(p));
+    }
+    date_area_keys(p, true, &mut keys);
+    let digits = match p.nik() {
+        NikParse::Damaged { digits, .. } if digits.len() >= 6 => Some(&digits[..6]),
+        NikParse::Invalid { cleaned, .. }
+            if cleaned.len() >= 6 && cleaned.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Some(&cleaned[..6])
+        }
+        // A well-formed NIK that is not its holder's links only through NIK evidence
+        // or with name and exact birth date: its region block would add namesakes.
+        _ => None,
+    };
+    // With a birth date the name + date keys find the person; the region block (all
+    // namesakes of a kecamatan) is for rows without one.
+    if let (Some(d), None) = (digits, p.birth) {
+        keys.extend(prefix_key(d, p));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// [`candidates_in_with`] with the register's identifiers already indexed
+/// ([`nik_index`]), a batch of records at a time: `each` gets the first record of a batch
+/// and the candidates of its records, batch after batch in record order.
+///
+/// A batch holds records whose candidate pairs number at most `pair_budget` (counted
+/// from the blocks' sizes before any pair is gathered; a record whose own pairs exceed it
+/// is a batch alone). Each batch costs one more scan of the register; with
+/// `usize::MAX` there is one batch. The candidates are the same whatever the batches.
+pub fn candidates_in_batches(
+    register: &Records,
+    niks: &KeyIndex,
+    probes: &[Rec<'_>],
+    limit: &BlockLimit,
+    pair_budget: usize,
+    mut each: impl FnMut(usize, Vec<(Vec<(u32, KeyKind)>, BlockStats)>),
+) {
+    // The keys of every record; their NIK variants (about 150 each) are made batch by
+    // batch, where they are looked up in the index of the register's identifiers. The
+    // other keys are few: the register is scanned for them.
+    let keys: Vec<Vec<(u64, KeyKind)>> = probes.par_iter().map(|&p| probe_keys(p)).collect();
     let mut key_slot: rustc_hash::FxHashMap<u64, u32> = Default::default();
-    for p in &probes {
-        for &(k, _) in &p.keys {
+    for ks in &keys {
+        for &(k, _) in ks {
             let next = key_slot.len() as u32;
             key_slot.entry(k).or_insert(next);
         }
@@ -610,9 +638,9 @@ pub fn candidates_in_with(
             }
         }
     };
-    // Two scans of the register. The first counts each block; the second keeps the rows
-    // of the blocks in use: a block too large is skipped by every record holding its key,
-    // and holding its rows (millions, for a common name in a large area) would cost more
+    // One scan counts each block. Then, per batch, one scan keeps the rows of the blocks
+    // the batch uses: a block too large is skipped by every record holding its key, and
+    // holding its rows (millions, for a common name in a large area) would cost more
     // memory than the rest of the stage.
     let sizes: Vec<std::sync::atomic::AtomicU32> = (0..key_slot.len())
         .map(|_| std::sync::atomic::AtomicU32::new(0))
@@ -627,39 +655,74 @@ pub fn candidates_in_with(
     for (&k, &slot) in &key_slot {
         used[slot as usize] = !limit.skips(k, sizes[slot as usize]);
     }
-    // (slot, row) of every kept hit, sorted: each block's rows together, in row order.
-    let mut key_hits: Vec<(u32, u32)> = register
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, p)| {
-            let mut hits = Vec::new();
-            hits_of(p, &mut |slot| {
-                if used[slot as usize] {
-                    hits.push((slot, i as u32));
-                }
-            });
-            hits
-        })
-        .collect();
-    key_hits.par_sort_unstable();
-    let key_hits = &key_hits;
-    let block = |k: u64| {
-        let s = key_slot[&k];
-        let start = key_hits.partition_point(|(x, _)| *x < s);
-        let n = key_hits[start..].partition_point(|(x, _)| *x == s);
-        (
-            sizes[s as usize],
-            key_hits[start..start + n].iter().map(|&(_, r)| r),
-        )
+    // A record's pairs at most: the rows of its blocks in use (a row in two blocks
+    // counts twice).
+    let bound = |ks: &[(u64, KeyKind)]| -> usize {
+        ks.iter()
+            .map(|(k, _)| key_slot[k] as usize)
+            .filter(|&s| used[s])
+            .map(|s| sizes[s])
+            .sum()
     };
-    probes
-        .par_iter()
-        .map(|probe| {
-            let mut stats = BlockStats::default();
-            let found = assemble(probe, |v| niks.get(v), block, limit, &mut stats);
-            (found, stats)
-        })
-        .collect()
+    let mut start = 0;
+    while start < probes.len() {
+        let mut end = start;
+        let mut pairs = 0usize;
+        while end < probes.len() {
+            let b = bound(&keys[end]);
+            if end > start && pairs.saturating_add(b) > pair_budget {
+                break;
+            }
+            pairs = pairs.saturating_add(b);
+            end += 1;
+        }
+        let batch = start..end;
+        // The blocks this batch uses.
+        let mut in_batch = vec![false; sizes.len()];
+        for ks in &keys[batch.clone()] {
+            for (k, _) in ks {
+                let s = key_slot[k] as usize;
+                in_batch[s] = used[s];
+            }
+        }
+        // (slot, row) of every kept hit, sorted: each block's rows together, in row order.
+        let mut key_hits: Vec<(u32, u32)> = register
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, p)| {
+                let mut hits = Vec::new();
+                hits_of(p, &mut |slot| {
+                    if in_batch[slot as usize] {
+                        hits.push((slot, i as u32));
+                    }
+                });
+                hits
+            })
+            .collect();
+        key_hits.par_sort_unstable();
+        let key_hits = &key_hits;
+        let block = |k: u64| {
+            let s = key_slot[&k];
+            let start = key_hits.partition_point(|(x, _)| *x < s);
+            let n = key_hits[start..].partition_point(|(x, _)| *x == s);
+            (
+                sizes[s as usize],
+                key_hits[start..start + n].iter().map(|&(_, r)| r),
+            )
+        };
+        let found = probes[batch.clone()]
+            .par_iter()
+            .zip(&keys[batch])
+            .map(|(&p, ks)| {
+                let variants = nik_variants(p);
+                let mut stats = BlockStats::default();
+                let found = assemble(&variants, ks, |v| niks.get(v), block, limit, &mut stats);
+                (found, stats)
+            })
+            .collect();
+        each(start, found);
+        start = end;
+    }
 }
 
 #[cfg(test)]
@@ -903,6 +966,37 @@ mod tests {
                 max < 1000,
                 "blocks up to {max}: {skipped} skipped"
             );
+            // In batches of any pair budget (a memory limit): the same candidates and
+            // counts, batch after batch in row order.
+            let niks = nik_index(&reg);
+            for budget in [0, 1, 7, 40, 300, usize::MAX] {
+                let mut batched = Vec::new();
+                let mut starts = Vec::new();
+                candidates_in_batches(
+                    &reg,
+                    &niks,
+                    &probes,
+                    &BlockLimit::Size(max),
+                    budget,
+                    |start, found| {
+                        assert_eq!(start, batched.len(), "budget {budget}");
+                        assert!(!found.is_empty(), "budget {budget}: an empty batch");
+                        starts.push(start);
+                        batched.extend(found);
+                    },
+                );
+                assert_eq!(batched, scanned, "blocks up to {max}, budget {budget}");
+                // Small budgets split the work, the unlimited one does not.
+                let batches = starts.len();
+                if budget == usize::MAX {
+                    assert_eq!(batches, 1);
+                } else if budget <= 40 && max >= 3 {
+                    assert!(
+                        batches > 1,
+                        "blocks up to {max}, budget {budget}: one batch"
+                    );
+                }
+            }
         }
     }
 

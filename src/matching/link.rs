@@ -27,6 +27,7 @@ use rayon::prelude::*;
 
 use crate::core::config::MatchConfig;
 use crate::core::status::Status;
+use crate::matching::block::{id_key, KeyIndex};
 use crate::matching::compare;
 use crate::matching::record::{Life, Rec, Records};
 use crate::normalize::nik::{NikIssue, NikParse};
@@ -74,62 +75,56 @@ impl Link {
     }
 }
 
-/// Register rows by normalized NIK: a sorted vector of (hash of the NIK, row); a lookup
-/// checks the text, so a hash collision cannot link the wrong person. (A hash table to each
-/// NIK's first entry was tried: building it for 2 M register rows cost what it saved on
-/// 200,000 lookups.)
-#[derive(Debug, Default)]
+/// Register rows by identifier (a NIK, or a plain identifier): the blocking layer's
+/// [`KeyIndex`] of [`id_key`]s, shared with the fuzzy stage's NIK variants; a lookup
+/// checks the text, so a key collision cannot link the wrong person.
+#[derive(Debug)]
 pub struct RegisterIndex {
-    by_hash: Vec<(u64, u32)>,
-    /// (KK number, row), sorted: the members of a household. Built on first use (most
-    /// rows never need it).
-    by_kk: std::sync::OnceLock<Vec<(u64, u32)>>,
-}
-
-fn id_hash(id: &str) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    h.write(id.as_bytes());
-    h.finish()
+    niks: KeyIndex,
+    /// The rows with a KK number, ordered by it (then by row): the members of a household
+    /// are together. Four bytes a row (the number is read from the record); built on
+    /// first use (most rows never need it).
+    by_kk: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl RegisterIndex {
     pub fn build(register: &Records) -> Self {
-        let mut by_hash: Vec<(u64, u32)> = register
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, p)| p.nik().valid().map(|n| (id_hash(n), i as u32)))
-            .collect();
-        by_hash.par_sort_unstable();
         RegisterIndex {
-            by_hash,
+            niks: crate::matching::block::nik_index(register),
             by_kk: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The identifiers' index (for the NIK variants of the fuzzy stage).
+    pub fn niks(&self) -> &KeyIndex {
+        &self.niks
     }
 
     /// The register rows of the household with KK number `kk`, in row order.
     pub fn household<'r>(
         &'r self,
-        register: &Records,
+        register: &'r Records,
         kk: u64,
     ) -> impl Iterator<Item = usize> + 'r {
         // Sequential on purpose: a parallel build inside the parallel linking could let this
         // thread pick up another row's lookup while it builds, and wait on itself.
+        let kk_of = |r: u32| register.people[r as usize].kk.map_or(0, |k| k.get());
         let by_kk = self.by_kk.get_or_init(|| {
-            let mut v: Vec<(u64, u32)> = register
+            let mut v: Vec<u32> = register
                 .people
                 .iter()
                 .enumerate()
-                .filter_map(|(i, p)| p.kk.map(|kk| (kk.get(), i as u32)))
+                .filter_map(|(i, p)| p.kk.map(|_| i as u32))
                 .collect();
-            v.sort_unstable();
+            // Stable: rows stay in row order within a household.
+            v.sort_by_key(|&r| kk_of(r));
             v
         });
-        let start = by_kk.partition_point(|(k, _)| *k < kk);
+        let start = by_kk.partition_point(|&r| kk_of(r) < kk);
         by_kk[start..]
             .iter()
-            .take_while(move |(k, _)| *k == kk)
-            .map(|&(_, r)| r as usize)
+            .take_while(move |&&r| kk_of(r) == kk)
+            .map(|&r| r as usize)
     }
 
     /// The register rows holding `nik`, in row order.
@@ -138,27 +133,25 @@ impl RegisterIndex {
         register: &'r Records,
         nik: &'r str,
     ) -> impl Iterator<Item = usize> + 'r {
-        let h = id_hash(nik);
-        let start = self.by_hash.partition_point(|(k, _)| *k < h);
-        self.by_hash[start..]
+        self.niks
+            .get(id_key(nik))
             .iter()
-            .take_while(move |(k, _)| *k == h)
             .map(|&(_, r)| r as usize)
             .filter(move |&r| register.get(r).nik().valid() == Some(nik))
     }
 
     /// NIKs held by more than one register row.
     pub fn repeated_niks(&self, register: &Records) -> usize {
+        let v = self.niks.entries();
         let mut n = 0;
         let mut i = 0;
-        let v = &self.by_hash;
         while i < v.len() {
             let mut j = i + 1;
             while j < v.len() && v[j].0 == v[i].0 {
                 j += 1;
             }
             if j - i > 1 {
-                // Count distinct texts held more than once within the hash run.
+                // Count distinct texts held more than once within the key's run.
                 let mut texts: Vec<&str> = v[i..j]
                     .iter()
                     .filter_map(|&(_, r)| register.get(r as usize).nik().valid())
@@ -678,7 +671,11 @@ pub fn link_fuzzy(
     model: Option<crate::matching::score::Model>,
     whole: Option<&WholeRun>,
 ) -> (FuzzyStats, crate::matching::score::Model) {
-    link_fuzzy_given(aid, register, links, cfg, model, whole, None)
+    let candidates = Candidates::Scan {
+        index: RegisterIndex::build(register),
+        pair_budget: usize::MAX,
+    };
+    link_fuzzy_given(aid, register, links, cfg, model, whole, candidates)
 }
 
 /// The blocking candidates of the rows fuzzy linking places ([`unresolved`] rows, in aid
@@ -688,7 +685,22 @@ pub type Found = Vec<(
     crate::matching::block::BlockStats,
 )>;
 
-/// [`link_fuzzy`] with the candidates already found (a partition finds them first).
+/// Where the fuzzy stage's candidates come from.
+pub enum Candidates {
+    /// Found already (a partition finds them first).
+    Given(Found),
+    /// Looked up in the register ([`crate::matching::block::candidates_in_batches`]):
+    /// NIK variants in the register's `index` (given up, and dropped as soon as the
+    /// candidates are found), the rows placed a batch of at most `pair_budget`
+    /// candidate pairs at a time (a memory limit; the links are the same whatever the
+    /// budget).
+    Scan {
+        index: RegisterIndex,
+        pair_budget: usize,
+    },
+}
+
+/// [`link_fuzzy`] with the candidates' source given.
 pub fn link_fuzzy_given(
     aid: &Records,
     register: &Records,
@@ -696,19 +708,9 @@ pub fn link_fuzzy_given(
     cfg: &MatchConfig,
     model: Option<crate::matching::score::Model>,
     whole: Option<&WholeRun>,
-    found: Option<Found>,
+    candidates: Candidates,
 ) -> (FuzzyStats, crate::matching::score::Model) {
     let todo: Vec<usize> = (0..aid.len()).filter(|&i| unresolved(&links[i])).collect();
-    let found = found.unwrap_or_else(|| {
-        // A few thousand rows to place against a register of millions: their keys are
-        // looked up in one scan of the register instead of indexing the whole register.
-        let probes: Vec<Rec<'_>> = todo.iter().map(|&i| aid.get(i)).collect();
-        let limit = whole.map_or(
-            crate::matching::block::BlockLimit::Size(cfg.max_block),
-            WholeRun::register_limit,
-        );
-        crate::matching::block::candidates_in_with(register, &probes, &limit)
-    });
     // Exact links before fuzzy linking: compared once, for the model and their evidence.
     let exact = exact_gammas(aid, register, links);
     let model = model.unwrap_or_else(|| estimate_model(aid, register, &exact));
@@ -717,111 +719,149 @@ pub fn link_fuzzy_given(
         Some(w) => (w.frequencies(&register.pool), w.register_rows.max(1) as f64),
         None => (name_frequencies(register), register.len().max(1) as f64),
     };
-    let decisions: Vec<Option<Link>> = todo
-        .par_iter()
-        .zip(&found)
-        .map(|(&i, (cands, _))| {
-            let a = aid.get(i);
-            // A well-formed NIK (someone else's, or nobody's) says who the row is not:
-            // such a row is linked only through NIK evidence, one error away. A plain
-            // identifier (`id_kind = "generic"`) is one field among others: the model
-            // weighs it, as Splink does.
-            let well_formed = matches!(
-                links[i].status,
-                Status::NameMismatch | Status::NotInRegister
-            ) && !matches!(a.nik(), NikParse::Generic(_));
-            let mut scored: Vec<(f64, u32, compare::Gamma, crate::matching::score::Score)> = cands
-                .iter()
-                .map(|&(r, _)| {
-                    let b = register.get(r as usize);
-                    let g = compare::gamma(a, b);
-                    let s = scorer.score(&g, tf(&freq, b, n));
-                    (s.weight, r, g, s)
-                })
-                .collect();
-            scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-            let (_, r, g, s) = scored.first()?;
-            let runner_up = scored.get(1).map_or(f64::NEG_INFINITY, |x| x.0);
-            // Plain identifiers (`id_kind = "generic"`): no gates, the model decides, as in
-            // Splink (a replaced name is one field against the others); the probability
-            // and the lead over the runner-up still have to clear their bars.
-            let generic = matches!(a.nik(), NikParse::Generic(_));
-            let name_ok = g.0[0].is_some_and(|l| l <= 3) || (generic && !s.near_id_alone(g));
-            // Two mistyped digits count only with the person's own fields behind them: the
-            // name (strong or exact), the birth date, and the household (KK) or, without a
-            // KK, the kelurahan and the sex.
-            let two_slips = || {
-                let b = register.get(*r as usize);
-                let kk = compare::kk(a, b);
-                let home = kk == compare::Agreement::Agree
-                    || (kk == compare::Agreement::Missing
-                        && compare::kelurahan(a, b) == compare::Agreement::Agree
-                        && compare::sex(a, b) == compare::Agreement::Agree);
-                // A placeholder birth date (1 July, 31 December) counts inside the household.
-                let date_ok = match g.0[1] {
-                    Some(0) => true,
-                    Some(1) => kk == compare::Agreement::Agree,
-                    _ => false,
-                };
-                compare::nik_two_substitutions(a, b)
-                    && g.0[0].is_some_and(|l| l <= 2)
-                    && date_ok
-                    && home
-            };
-            // A NIK held by nobody that is far from the candidate's: the same person when
-            // everything else about them agrees (a NIK from another region, a wrong NIK
-            // written with the right household). A NIK held by someone else is not.
-            let elsewhere = || {
-                links[i].status == Status::NotInRegister
-                    && corroborated(a, register.get(*r as usize), g)
-            };
-            let nik_ok =
-                !well_formed || matches!(g.0[2], Some(1..=3)) || two_slips() || elsewhere();
-            let reg = *r as usize;
-            let margin = s.weight - runner_up;
-            let explanation = crate::matching::score::explain(g, s);
-            // A row left unlinked keeps its best candidate (and the runner-up) for review;
-            // the lead is kept finite (no runner-up: nothing to lead).
-            let unlinked = |evidence: String, runner_up: Option<usize>| Link {
-                candidate: Some(reg),
-                runner_up,
-                probability: Some(s.probability),
-                margin: Some(margin.min(1e6)),
-                ..Link::new(
+    // The decision of every row of `rows`, given its candidates.
+    let decide = |rows: &[usize], found: &Found| -> Vec<Option<Link>> {
+        rows.par_iter()
+            .zip(found)
+            .map(|(&i, (cands, _))| {
+                let a = aid.get(i);
+                // A well-formed NIK (someone else's, or nobody's) says who the row is not:
+                // such a row is linked only through NIK evidence, one error away. A plain
+                // identifier (`id_kind = "generic"`) is one field among others: the model
+                // weighs it, as Splink does.
+                let well_formed = matches!(
                     links[i].status,
-                    links[i].reason,
-                    None,
-                    links[i].name_score,
-                    evidence,
-                )
-            };
-            if s.probability < cfg.link_probability || !name_ok || !nik_ok {
-                // Not linked; a candidate that came close is kept for clerical review
-                // (rows whose NIK is someone else's keep that holder as their candidate).
-                let close = s.probability >= POSSIBLE_PROBABILITY
-                    && g.0[0].is_some_and(|l| l <= 3)
-                    && links[i].status != Status::NameMismatch;
-                return close.then(|| unlinked(format!("possible;fuzzy;{explanation}"), None));
-            }
-            let second = scored.get(1).map(|x| x.1 as usize);
-            if margin < cfg.margin_bits {
-                return Some(unlinked(format!("ambiguous;fuzzy;{explanation}"), second));
-            }
-            let (status, reason) = life_status_as(register.get(reg), "NIK_CORRECTED");
-            Some(Link {
-                runner_up: second,
-                probability: Some(s.probability),
-                margin: Some(margin.min(1e6)),
-                ..Link::new(
-                    status,
-                    reason,
-                    Some(reg),
-                    Some(compare::name(a, register.get(reg))),
-                    format!("fuzzy;{explanation}"),
-                )
+                    Status::NameMismatch | Status::NotInRegister
+                ) && !matches!(a.nik(), NikParse::Generic(_));
+                let mut scored: Vec<(f64, u32, compare::Gamma, crate::matching::score::Score)> =
+                    cands
+                        .iter()
+                        .map(|&(r, _)| {
+                            let b = register.get(r as usize);
+                            let g = compare::gamma(a, b);
+                            let s = scorer.score(&g, tf(&freq, b, n));
+                            (s.weight, r, g, s)
+                        })
+                        .collect();
+                scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                let (_, r, g, s) = scored.first()?;
+                let runner_up = scored.get(1).map_or(f64::NEG_INFINITY, |x| x.0);
+                // Plain identifiers (`id_kind = "generic"`): no gates, the model decides, as in
+                // Splink (a replaced name is one field against the others); the probability
+                // and the lead over the runner-up still have to clear their bars.
+                let generic = matches!(a.nik(), NikParse::Generic(_));
+                let name_ok = g.0[0].is_some_and(|l| l <= 3) || (generic && !s.near_id_alone(g));
+                // Two mistyped digits count only with the person's own fields behind them: the
+                // name (strong or exact), the birth date, and the household (KK) or, without a
+                // KK, the kelurahan and the sex.
+                let two_slips = || {
+                    let b = register.get(*r as usize);
+                    let kk = compare::kk(a, b);
+                    let home = kk == compare::Agreement::Agree
+                        || (kk == compare::Agreement::Missing
+                            && compare::kelurahan(a, b) == compare::Agreement::Agree
+                            && compare::sex(a, b) == compare::Agreement::Agree);
+                    // A placeholder birth date (1 July, 31 December) counts inside the household.
+                    let date_ok = match g.0[1] {
+                        Some(0) => true,
+                        Some(1) => kk == compare::Agreement::Agree,
+                        _ => false,
+                    };
+                    compare::nik_two_substitutions(a, b)
+                        && g.0[0].is_some_and(|l| l <= 2)
+                        && date_ok
+                        && home
+                };
+                // A NIK held by nobody that is far from the candidate's: the same person when
+                // everything else about them agrees (a NIK from another region, a wrong NIK
+                // written with the right household). A NIK held by someone else is not.
+                let elsewhere = || {
+                    links[i].status == Status::NotInRegister
+                        && corroborated(a, register.get(*r as usize), g)
+                };
+                let nik_ok =
+                    !well_formed || matches!(g.0[2], Some(1..=3)) || two_slips() || elsewhere();
+                let reg = *r as usize;
+                let margin = s.weight - runner_up;
+                let explanation = crate::matching::score::explain(g, s);
+                // A row left unlinked keeps its best candidate (and the runner-up) for review;
+                // the lead is kept finite (no runner-up: nothing to lead).
+                let unlinked = |evidence: String, runner_up: Option<usize>| Link {
+                    candidate: Some(reg),
+                    runner_up,
+                    probability: Some(s.probability),
+                    margin: Some(margin.min(1e6)),
+                    ..Link::new(
+                        links[i].status,
+                        links[i].reason,
+                        None,
+                        links[i].name_score,
+                        evidence,
+                    )
+                };
+                if s.probability < cfg.link_probability || !name_ok || !nik_ok {
+                    // Not linked; a candidate that came close is kept for clerical review
+                    // (rows whose NIK is someone else's keep that holder as their candidate).
+                    let close = s.probability >= POSSIBLE_PROBABILITY
+                        && g.0[0].is_some_and(|l| l <= 3)
+                        && links[i].status != Status::NameMismatch;
+                    return close.then(|| unlinked(format!("possible;fuzzy;{explanation}"), None));
+                }
+                let second = scored.get(1).map(|x| x.1 as usize);
+                if margin < cfg.margin_bits {
+                    return Some(unlinked(format!("ambiguous;fuzzy;{explanation}"), second));
+                }
+                let (status, reason) = life_status_as(register.get(reg), "NIK_CORRECTED");
+                Some(Link {
+                    runner_up: second,
+                    probability: Some(s.probability),
+                    margin: Some(margin.min(1e6)),
+                    ..Link::new(
+                        status,
+                        reason,
+                        Some(reg),
+                        Some(compare::name(a, register.get(reg))),
+                        format!("fuzzy;{explanation}"),
+                    )
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
+    let stats_of = |found: Found| {
+        found.into_iter().map(|(_, s)| s).fold(
+            crate::matching::block::BlockStats::default(),
+            crate::matching::block::BlockStats::merge,
+        )
+    };
+    let (decisions, blocking) = match candidates {
+        Candidates::Given(found) => (decide(&todo, &found), stats_of(found)),
+        Candidates::Scan { index, pair_budget } => {
+            // A few thousand rows to place against a register of millions: their keys are
+            // looked up in a scan of the register instead of indexing the whole register.
+            let probes: Vec<Rec<'_>> = todo.iter().map(|&i| aid.get(i)).collect();
+            let limit = whole.map_or(
+                crate::matching::block::BlockLimit::Size(cfg.max_block),
+                WholeRun::register_limit,
+            );
+            let mut decisions = Vec::with_capacity(todo.len());
+            let mut blocking = crate::matching::block::BlockStats::default();
+            crate::matching::block::candidates_in_batches(
+                register,
+                index.niks(),
+                &probes,
+                &limit,
+                pair_budget,
+                |start, found| {
+                    decisions.extend(decide(&todo[start..start + found.len()], &found));
+                    blocking = crate::matching::block::BlockStats::merge(
+                        std::mem::take(&mut blocking),
+                        stats_of(found),
+                    );
+                },
+            );
+            (decisions, blocking)
+        }
+    };
     let mut stats = FuzzyStats {
         rows_considered: todo.len(),
         ..FuzzyStats::default()
@@ -858,10 +898,7 @@ pub fn link_fuzzy_given(
             );
         }
     });
-    stats.blocking = found.into_iter().map(|(_, s)| s).fold(
-        crate::matching::block::BlockStats::default(),
-        crate::matching::block::BlockStats::merge,
-    );
+    stats.blocking = blocking;
     (stats, model)
 }
 

@@ -87,7 +87,7 @@ pub enum Life {
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     /// 0-based data row in its table.
-    pub row: usize,
+    pub row: u32,
     /// Id of the parsed NIK in [`Pool::niks`].
     pub nik: u32,
     /// The KK number (16 digits, never 0: its province code) when valid; 8 bytes, where
@@ -517,7 +517,7 @@ impl RecordBuilder {
         );
         (0..n)
             .map(|row| Person {
-                row: row0 + row,
+                row: (row0 + row) as u32,
                 nik: base + row as u32,
                 kk: kk[row],
                 name: name[row],
@@ -743,7 +743,7 @@ impl StoredRecords {
             .map(|(i, &r)| {
                 let p = &records.people[r as usize];
                 Person {
-                    row: i,
+                    row: i as u32,
                     nik: nik_id[p.nik as usize],
                     name: name_id[p.name as usize],
                     street: street_id[p.street as usize],
@@ -773,7 +773,7 @@ impl StoredRecords {
             self.areas.len(),
         );
         self.people.iter().enumerate().all(|(i, p)| {
-            p.row == i
+            p.row as usize == i
                 && (p.nik as usize) < niks
                 && (p.name as usize) < names
                 && (p.street as usize) < streets
@@ -1183,7 +1183,7 @@ mod tests {
             let (_, part) = build_pair_on(&FieldRows::new(&fields, &[]), sub, &status, IdKind::Nik);
             for (i, &r) in rows.iter().enumerate() {
                 let (a, b) = (part.get(i), whole.get(r as usize));
-                assert_eq!(a.row, i);
+                assert_eq!(a.row as usize, i);
                 assert_eq!(a.nik(), b.nik(), "{rows:?} row {r}");
                 assert_eq!(a.name(), b.name());
                 assert_eq!(a.street(), b.street());
@@ -1205,5 +1205,5 @@ mod tests {
     }
 
     // A person has no heap data and stays small: checked at compile time.
-    const _: () = assert!(Records::ROW_BYTES <= 80);
+    const _: () = assert!(Records::ROW_BYTES <= 56);
 }

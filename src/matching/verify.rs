@@ -66,10 +66,15 @@ pub fn choose_kept(
     })
 }
 
-/// Decide every row.
-pub fn decide(aid: &Records, register: &Records, links: &[Link], groups: &Groups) -> Vec<Decision> {
+/// Decide every row. The links are consumed: their evidence moves into the decisions.
+pub fn decide(
+    aid: &Records,
+    register: &Records,
+    links: Vec<Link>,
+    groups: &Groups,
+) -> Vec<Decision> {
     let mut decisions: Vec<Decision> = links
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(row, l)| Decision {
             row,
@@ -85,7 +90,7 @@ pub fn decide(aid: &Records, register: &Records, links: &[Link], groups: &Groups
                 Some(pair) if l.evidence.is_empty() || l.evidence.starts_with("possible") => {
                     pair.clone()
                 }
-                _ => l.evidence.clone(),
+                _ => l.evidence,
             },
         })
         .collect();
