@@ -44,6 +44,9 @@ Examples:
     dedupe index penduduk.parquet -o penduduk.idx
     dedupe bansos-januari.csv penduduk.idx -o hasil-januari
 
+  A large register on a machine shared with other jobs: keep the run under 4 GiB:
+    dedupe bansos.csv penduduk.parquet -o hasil --memory-limit 4G
+
 Outputs: decisions.csv, verified.csv, duplicates.csv, rejected.csv, summary.json,
 model.json, report.html, report.xlsx.
 Exit codes: 0 done; 1 done with findings (only with --fail-on or --fail-on-findings);
@@ -301,6 +304,9 @@ pub struct PartOpts {
     /// Hide the progress spinner and the closing line.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Keep the part's run under SIZE (for example 4G), as `--memory-limit` of a run.
+    #[arg(long, value_name = "SIZE", value_parser = crate::core::memory::parse_size)]
+    pub memory_limit: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -600,6 +606,7 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
                 out_dir: None,
                 threads: o.threads,
                 quiet: o.quiet,
+                memory_limit: o.memory_limit,
             };
             let s = crate::commands::partition::run_part(&cfg)
                 .with_context(|| format!("running part {} of {}", o.part, o.dir.display()))?;

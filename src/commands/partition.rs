@@ -362,6 +362,8 @@ pub struct PartRunConfig {
     pub out_dir: Option<PathBuf>,
     pub threads: usize,
     pub quiet: bool,
+    /// `--memory-limit` of the part's run.
+    pub memory_limit: Option<u64>,
 }
 
 /// The run of one part: an ordinary run on the part's files with the whole run's facts.
@@ -395,6 +397,7 @@ pub fn run_part(p: &PartRunConfig) -> Result<Summary, Error> {
     cfg.decisions_path = decisions.is_file().then_some(decisions);
     // The officials' reports are written once, by `merge`.
     cfg.write_reports = false;
+    cfg.memory_limit = p.memory_limit;
     // A part's register is an index of the register the partition read: when that file
     // has changed since, the fix is a new partition, not a new index.
     crate::commands::run::run(&cfg).map_err(|e| match e {

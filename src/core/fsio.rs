@@ -15,7 +15,7 @@ use crate::core::error::{LoadError, WriteError};
 pub fn write_atomic(
     dir: &Path,
     name: &str,
-    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    body: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
 ) -> Result<PathBuf, WriteError> {
     let path = dir.join(name);
     let io = |source| WriteError::Io {

@@ -980,10 +980,20 @@ pub fn write_reports_with(
                 path: path.clone(),
                 message: e.to_string(),
             };
-            let book = xlsx(facts, source, lang)
-                .and_then(|mut wb| wb.save_to_buffer())
-                .map_err(err)?;
-            write_atomic(out_dir, "report.xlsx", |w| w.write_all(&book))
+            let mut book = xlsx(facts, source, lang).map_err(err)?;
+            // Streamed into the file: the workbook of a large run is hundreds of MB.
+            let mut failure = None;
+            let written = write_atomic(out_dir, "report.xlsx", |w| {
+                book.save_to_writer(w).map_err(|e| {
+                    let message = e.to_string();
+                    failure = Some(e);
+                    std::io::Error::other(message)
+                })
+            });
+            match (written, failure) {
+                (Err(_), Some(e)) => Err(err(e)),
+                (written, _) => written,
+            }
         },
     );
     page?;

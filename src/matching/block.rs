@@ -3,9 +3,11 @@
 //! In: normalized register records and the records to place.
 //! Out: candidate register rows, each with the key that found it, and counts per key.
 //! Two ways to the same candidates: [`candidates_in`] for a few records against a large
-//! register (their keys are looked up in one scan of the register; NIK variants in an
-//! index of the register's NIKs), and [`Blocker`], an index of every key of a set of
-//! records, for matching a set against itself (aid rows linked to nobody).
+//! register (their keys are looked up in a scan of the register, one per batch of records
+//! when memory is limited: [`candidates_in_batches`]; NIK variants in [`nik_index`], the
+//! index of the register's identifiers that linking by NIK uses too), and [`Blocker`], an
+//! index of every key of a set of records, for matching a set against itself (aid rows
+//! linked to nobody).
 //!
 //! Several keys, so that one damaged field does not hide a match:
 //! * `nik_variant`: the NIK with one digit substituted, two adjacent digits swapped, one
