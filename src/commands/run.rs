@@ -524,8 +524,9 @@ pub fn match_records(
     }
 }
 
-/// Candidate pairs the fuzzy stage may gather at once under `memory_limit`: half of what
-/// the process has left under the limit now, at 24 bytes a pair (the pair's register
+/// Candidate pairs the fuzzy stage may gather at once under `memory_limit`: a third of
+/// what the process has left under the limit now (the rest is room for what a batch
+/// holds besides its pairs, and for the estimate's error), at 24 bytes a pair (the pair's register
 /// row in its block and in the row's candidates, with room for their growth), and at
 /// least 4 Mi pairs (about 100 MB: a run already at its limit goes on in batches of that
 /// size, each a scan of the register, and reports its peak). No limit: one batch.
@@ -536,7 +537,7 @@ pub fn pair_budget(memory_limit: Option<u64>) -> usize {
         return usize::MAX;
     };
     let now = crate::core::memory::resident_bytes().unwrap_or(0);
-    let pairs = (limit.saturating_sub(now) / 2 / PAIR_BYTES).max(MIN_PAIRS);
+    let pairs = (limit.saturating_sub(now) / 3 / PAIR_BYTES).max(MIN_PAIRS);
     usize::try_from(pairs).unwrap_or(usize::MAX)
 }
 
@@ -1104,4 +1105,30 @@ pub fn with_threads<T: Send>(
         .build()
         .map_err(|_| crate::core::error::ConfigError::Threads(threads))?;
     pool.install(job)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pair_budget_follows_what_is_left_under_the_limit() {
+        // No limit: one batch.
+        assert_eq!(pair_budget(None), usize::MAX);
+        // Already over (a limit of one byte): the smallest batches, not none.
+        assert_eq!(pair_budget(Some(1)), 4 << 20);
+        // Room left: a third of it, at 24 bytes a pair.
+        let now = crate::core::memory::resident_bytes();
+        if let Some(now) = now {
+            let limit = now + (30u64 << 30);
+            let got = pair_budget(Some(limit)) as u64;
+            let want = (30u64 << 30) / 3 / 24;
+            // The process's memory moves a little between the two readings.
+            assert!(
+                got.abs_diff(want) < want / 10,
+                "budget {got} pairs, about {want} expected"
+            );
+            assert!(pair_budget(Some(limit)) < pair_budget(Some(limit * 2)));
+        }
+    }
 }

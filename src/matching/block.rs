@@ -780,16 +780,58 @@ mod tests {
     }
 
     #[test]
+    fn identifiers_of_every_kind_are_found_by_their_key_and_their_variants() {
+        use crate::core::config::{IdKind, StatusValues};
+        use crate::matching::record::{build_one, FieldRows};
+        // Plain identifiers: 16 digits (keyed by value, as a NIK), letters, repeats, empty.
+        let ids = [
+            "3201234567890123",
+            "A1234",
+            "rec-17-org",
+            "3201234567890123",
+            "",
+            "0001234567890123",
+        ];
+        let rows: Vec<Vec<&str>> = ids.iter().map(|&id| vec![id, "NAMA"]).collect();
+        let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+        let cells = FieldRows::new(&[Field::Nik, Field::Name], &rows);
+        let reg = build_one(&cells, &StatusValues::default(), IdKind::Generic);
+        let index = crate::matching::link::RegisterIndex::build(&reg);
+        let rows_of = |id: &str| index.get(&reg, id).collect::<Vec<_>>();
+        assert_eq!(rows_of("3201234567890123"), vec![0, 3]);
+        assert_eq!(rows_of("A1234"), vec![1]);
+        // Stored as normalized: letters and digits, upper case.
+        assert_eq!(rows_of("REC17ORG"), vec![2]);
+        assert_eq!(rows_of("0001234567890123"), vec![5]);
+        assert!(rows_of("3201234567890124").is_empty());
+        assert_eq!(index.repeated_niks(&reg), 1);
+        // One typing error away, each finds its holder through the shared index.
+        let niks = index.niks();
+        for (typo, want) in [
+            ("3201234567890128", 0u32),
+            ("A1235", 1),
+            ("0001234567890124", 5),
+        ] {
+            let found: Vec<u32> = generic_variants(typo)
+                .into_iter()
+                .flat_map(|v| niks.get(v).iter().map(|&(_, r)| r))
+                .collect();
+            assert!(found.contains(&want), "{typo}: {found:?}");
+        }
+        // A NIK's value is its key; a text's key never equals a NIK's.
+        assert_eq!(id_key("6471054507890003"), 6_471_054_507_890_003);
+        assert_eq!(id_key("A1234"), generic_key("A1234"));
+        assert!(id_key("647105450789000") >= 1 << 63, "15 digits are text");
+    }
+
+    #[test]
     fn plain_identifiers_one_typing_error_away_are_variants() {
         let v = generic_variants("A1234");
         for near in ["A1235", "A0234", "B1234", "1A234", "A1324", "A1243"] {
-            assert!(
-                v.contains(&generic_key(near)),
-                "{near} is one error from A1234"
-            );
+            assert!(v.contains(&id_key(near)), "{near} is one error from A1234");
         }
         for far in ["A1234", "A12345", "a1234", "B1235", "A4321", "A1-234"] {
-            assert!(!v.contains(&generic_key(far)), "{far} is not");
+            assert!(!v.contains(&id_key(far)), "{far} is not");
         }
         // A letter with 25 others, four digits with 9 others each, four swaps.
         assert_eq!(v.len(), 25 + 4 * 9 + 4);
