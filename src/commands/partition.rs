@@ -106,8 +106,6 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     // The blocking candidates of the rows NIK linking could not place: the register rows a
     // part must hold for its rows to be placed as in one run.
     let mut candidates = vec![Vec::new(); aid.len()];
-    // Found once, for the parts' registers and for the fuzzy links below.
-    let mut found_once = None;
     // Keys of blocks too large for the whole run, per aid row: the parts skip the same.
     let mut skip_register: Vec<Vec<u64>> = vec![Vec::new(); aid.len()];
     let mut skip_aid: Vec<Vec<u64>> = vec![Vec::new(); aid.len()];
@@ -117,20 +115,21 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             .filter(|&i| crate::matching::link::unresolved(&links[i]))
             .collect();
         let probes: Vec<_> = todo.iter().map(|&i| aid.get(i)).collect();
-        let mut found = Vec::with_capacity(probes.len());
+        // Listed once, for the parts' registers and for the fuzzy links below (the rows
+        // only: the keys that found them are for a run's counts).
         crate::matching::block::candidates_in_batches(
             register,
             index.niks(),
             &probes,
             &crate::matching::block::BlockLimit::Size(file.matching.max_block),
             usize::MAX,
-            |_, batch| found.extend(batch),
+            |start, batch| {
+                for (&i, (found, stats)) in todo[start..].iter().zip(batch) {
+                    candidates[i] = found.into_iter().map(|(r, _)| r).collect();
+                    skip_register[i] = stats.skipped_keys;
+                }
+            },
         );
-        for (&i, (c, stats)) in todo.iter().zip(&found) {
-            candidates[i] = c.iter().map(|&(r, _)| r).collect();
-            skip_register[i] = stats.skipped_keys.clone();
-        }
-        found_once = Some(found);
         model = Some(match &cfg.model_path {
             Some(path) => crate::matching::score::load_model(path)?,
             None => {
@@ -143,16 +142,15 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     // it pairs: the rows that must meet in one part.
     let mut links = links;
     let mut edges = Vec::new();
-    if let (Some(model), Some(found)) = (&model, found_once) {
-        crate::matching::link::link_fuzzy_given(
-            aid,
-            register,
-            &mut links,
-            &file.matching,
-            Some(model.clone()),
-            None,
-            crate::matching::link::Candidates::Given(found),
-        );
+    if let Some(model) = &model {
+        // Links to route rows by: no evidence texts.
+        let input = crate::matching::link::FuzzyInput {
+            model: Some(model.clone()),
+            whole: None,
+            candidates: crate::matching::link::Candidates::Listed(&candidates),
+            explain_exact: false,
+        };
+        crate::matching::link::link_fuzzy_given(aid, register, &mut links, &file.matching, input);
     }
     // Reviewers' decisions, as a run applies them before grouping.
     let (verdicts, _) = crate::matching::review::resolve(&decided, aid, register, &index);
@@ -181,15 +179,13 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         }
     }
     let plan = crate::matching::partition::plan(
-        aid,
-        register,
-        &index,
-        &links,
-        &edges,
-        &candidates,
-        cfg.parts,
+        aid, register, &index, &links, &edges, candidates, cfg.parts,
     );
     pb.finish_and_clear();
+    // What the parts are written without: the register's index (0.45 GiB at 20 M rows)
+    // and every row's links (the plan took the candidates). Writing the parts is the step's peak.
+    let register_repeated_niks = index.repeated_niks(register);
+    drop((index, links, edges));
 
     let io_err = |path: &Path| {
         let path = path.to_path_buf();
@@ -287,7 +283,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         register_rows: plan.register_rows.iter().map(Vec::len).collect(),
         config: part_config,
         run_config: file.clone(),
-        register_repeated_niks: index.repeated_niks(register),
+        register_repeated_niks,
         area_spellings_recognised: areas,
         aid_quality: run::aid_quality(&aid_table, &prepared.aid_map, aid),
         warnings,

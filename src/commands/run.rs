@@ -465,14 +465,18 @@ pub fn match_records(
             index,
             pair_budget: pair_budget(memory_limit),
         };
+        let input = crate::matching::link::FuzzyInput {
+            model,
+            whole,
+            candidates,
+            explain_exact: true,
+        };
         let (stats, model) = crate::matching::link::link_fuzzy_given(
             &aid,
             &register,
             &mut links,
             &cfg.matching,
-            model,
-            whole,
-            candidates,
+            input,
         );
         pb.finish_and_clear();
         secs.insert("fuzzy".to_string(), t.elapsed().as_secs_f64());

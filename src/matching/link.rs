@@ -675,7 +675,13 @@ pub fn link_fuzzy(
         index: RegisterIndex::build(register),
         pair_budget: usize::MAX,
     };
-    link_fuzzy_given(aid, register, links, cfg, model, whole, candidates)
+    let input = FuzzyInput {
+        model,
+        whole,
+        candidates,
+        explain_exact: true,
+    };
+    link_fuzzy_given(aid, register, links, cfg, input)
 }
 
 /// The blocking candidates of the rows fuzzy linking places ([`unresolved`] rows, in aid
@@ -686,9 +692,12 @@ pub type Found = Vec<(
 )>;
 
 /// Where the fuzzy stage's candidates come from.
-pub enum Candidates {
-    /// Found already (a partition finds them first).
+pub enum Candidates<'a> {
+    /// Found already.
     Given(Found),
+    /// Listed already, by aid row (`list[i]`: aid row `i`'s candidate register rows, the
+    /// way a partition keeps them to route the rows); no blocking counts.
+    Listed(&'a [Vec<u32>]),
     /// Looked up in the register ([`crate::matching::block::candidates_in_batches`]):
     /// NIK variants in the register's `index` (given up, and dropped as soon as the
     /// candidates are found), the rows placed a batch of at most `pair_budget`
@@ -700,16 +709,32 @@ pub enum Candidates {
     },
 }
 
+/// What [`link_fuzzy_given`] works with besides the records and links.
+pub struct FuzzyInput<'a> {
+    /// The model to score with; estimated from the exact links when absent.
+    pub model: Option<crate::matching::score::Model>,
+    /// A part of a partitioned run: the whole run's facts.
+    pub whole: Option<&'a WholeRun>,
+    pub candidates: Candidates<'a>,
+    /// Write every exact link's weights into its evidence, as a run's outputs show them
+    /// (2 M texts at 20 M register rows); a partition step only routes rows by the links.
+    pub explain_exact: bool,
+}
+
 /// [`link_fuzzy`] with the candidates' source given.
 pub fn link_fuzzy_given(
     aid: &Records,
     register: &Records,
     links: &mut [Link],
     cfg: &MatchConfig,
-    model: Option<crate::matching::score::Model>,
-    whole: Option<&WholeRun>,
-    candidates: Candidates,
+    input: FuzzyInput<'_>,
 ) -> (FuzzyStats, crate::matching::score::Model) {
+    let FuzzyInput {
+        model,
+        whole,
+        candidates,
+        explain_exact,
+    } = input;
     let todo: Vec<usize> = (0..aid.len()).filter(|&i| unresolved(&links[i])).collect();
     // Exact links before fuzzy linking: compared once, for the model and their evidence.
     let exact = exact_gammas(aid, register, links);
@@ -719,112 +744,111 @@ pub fn link_fuzzy_given(
         Some(w) => (w.frequencies(&register.pool), w.register_rows.max(1) as f64),
         None => (name_frequencies(register), register.len().max(1) as f64),
     };
+    // The decision of row `i` from its candidate register rows.
+    let decide_row = |i: usize, cands: &mut dyn Iterator<Item = u32>| -> Option<Link> {
+        let a = aid.get(i);
+        // A well-formed NIK (someone else's, or nobody's) says who the row is not:
+        // such a row is linked only through NIK evidence, one error away. A plain
+        // identifier (`id_kind = "generic"`) is one field among others: the model
+        // weighs it, as Splink does.
+        let well_formed = matches!(
+            links[i].status,
+            Status::NameMismatch | Status::NotInRegister
+        ) && !matches!(a.nik(), NikParse::Generic(_));
+        let mut scored: Vec<(f64, u32, compare::Gamma, crate::matching::score::Score)> = cands
+            .map(|r| {
+                let b = register.get(r as usize);
+                let g = compare::gamma(a, b);
+                let s = scorer.score(&g, tf(&freq, b, n));
+                (s.weight, r, g, s)
+            })
+            .collect();
+        scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        let (_, r, g, s) = scored.first()?;
+        let runner_up = scored.get(1).map_or(f64::NEG_INFINITY, |x| x.0);
+        // Plain identifiers (`id_kind = "generic"`): no gates, the model decides, as in
+        // Splink (a replaced name is one field against the others); the probability
+        // and the lead over the runner-up still have to clear their bars.
+        let generic = matches!(a.nik(), NikParse::Generic(_));
+        let name_ok = g.0[0].is_some_and(|l| l <= 3) || (generic && !s.near_id_alone(g));
+        // Two mistyped digits count only with the person's own fields behind them: the
+        // name (strong or exact), the birth date, and the household (KK) or, without a
+        // KK, the kelurahan and the sex.
+        let two_slips = || {
+            let b = register.get(*r as usize);
+            let kk = compare::kk(a, b);
+            let home = kk == compare::Agreement::Agree
+                || (kk == compare::Agreement::Missing
+                    && compare::kelurahan(a, b) == compare::Agreement::Agree
+                    && compare::sex(a, b) == compare::Agreement::Agree);
+            // A placeholder birth date (1 July, 31 December) counts inside the household.
+            let date_ok = match g.0[1] {
+                Some(0) => true,
+                Some(1) => kk == compare::Agreement::Agree,
+                _ => false,
+            };
+            compare::nik_two_substitutions(a, b)
+                && g.0[0].is_some_and(|l| l <= 2)
+                && date_ok
+                && home
+        };
+        // A NIK held by nobody that is far from the candidate's: the same person when
+        // everything else about them agrees (a NIK from another region, a wrong NIK
+        // written with the right household). A NIK held by someone else is not.
+        let elsewhere = || {
+            links[i].status == Status::NotInRegister
+                && corroborated(a, register.get(*r as usize), g)
+        };
+        let nik_ok = !well_formed || matches!(g.0[2], Some(1..=3)) || two_slips() || elsewhere();
+        let reg = *r as usize;
+        let margin = s.weight - runner_up;
+        let explanation = crate::matching::score::explain(g, s);
+        // A row left unlinked keeps its best candidate (and the runner-up) for review;
+        // the lead is kept finite (no runner-up: nothing to lead).
+        let unlinked = |evidence: String, runner_up: Option<usize>| Link {
+            candidate: Some(reg),
+            runner_up,
+            probability: Some(s.probability),
+            margin: Some(margin.min(1e6)),
+            ..Link::new(
+                links[i].status,
+                links[i].reason,
+                None,
+                links[i].name_score,
+                evidence,
+            )
+        };
+        if s.probability < cfg.link_probability || !name_ok || !nik_ok {
+            // Not linked; a candidate that came close is kept for clerical review
+            // (rows whose NIK is someone else's keep that holder as their candidate).
+            let close = s.probability >= POSSIBLE_PROBABILITY
+                && g.0[0].is_some_and(|l| l <= 3)
+                && links[i].status != Status::NameMismatch;
+            return close.then(|| unlinked(format!("possible;fuzzy;{explanation}"), None));
+        }
+        let second = scored.get(1).map(|x| x.1 as usize);
+        if margin < cfg.margin_bits {
+            return Some(unlinked(format!("ambiguous;fuzzy;{explanation}"), second));
+        }
+        let (status, reason) = life_status_as(register.get(reg), "NIK_CORRECTED");
+        Some(Link {
+            runner_up: second,
+            probability: Some(s.probability),
+            margin: Some(margin.min(1e6)),
+            ..Link::new(
+                status,
+                reason,
+                Some(reg),
+                Some(compare::name(a, register.get(reg))),
+                format!("fuzzy;{explanation}"),
+            )
+        })
+    };
     // The decision of every row of `rows`, given its candidates.
     let decide = |rows: &[usize], found: &Found| -> Vec<Option<Link>> {
         rows.par_iter()
             .zip(found)
-            .map(|(&i, (cands, _))| {
-                let a = aid.get(i);
-                // A well-formed NIK (someone else's, or nobody's) says who the row is not:
-                // such a row is linked only through NIK evidence, one error away. A plain
-                // identifier (`id_kind = "generic"`) is one field among others: the model
-                // weighs it, as Splink does.
-                let well_formed = matches!(
-                    links[i].status,
-                    Status::NameMismatch | Status::NotInRegister
-                ) && !matches!(a.nik(), NikParse::Generic(_));
-                let mut scored: Vec<(f64, u32, compare::Gamma, crate::matching::score::Score)> =
-                    cands
-                        .iter()
-                        .map(|&(r, _)| {
-                            let b = register.get(r as usize);
-                            let g = compare::gamma(a, b);
-                            let s = scorer.score(&g, tf(&freq, b, n));
-                            (s.weight, r, g, s)
-                        })
-                        .collect();
-                scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-                let (_, r, g, s) = scored.first()?;
-                let runner_up = scored.get(1).map_or(f64::NEG_INFINITY, |x| x.0);
-                // Plain identifiers (`id_kind = "generic"`): no gates, the model decides, as in
-                // Splink (a replaced name is one field against the others); the probability
-                // and the lead over the runner-up still have to clear their bars.
-                let generic = matches!(a.nik(), NikParse::Generic(_));
-                let name_ok = g.0[0].is_some_and(|l| l <= 3) || (generic && !s.near_id_alone(g));
-                // Two mistyped digits count only with the person's own fields behind them: the
-                // name (strong or exact), the birth date, and the household (KK) or, without a
-                // KK, the kelurahan and the sex.
-                let two_slips = || {
-                    let b = register.get(*r as usize);
-                    let kk = compare::kk(a, b);
-                    let home = kk == compare::Agreement::Agree
-                        || (kk == compare::Agreement::Missing
-                            && compare::kelurahan(a, b) == compare::Agreement::Agree
-                            && compare::sex(a, b) == compare::Agreement::Agree);
-                    // A placeholder birth date (1 July, 31 December) counts inside the household.
-                    let date_ok = match g.0[1] {
-                        Some(0) => true,
-                        Some(1) => kk == compare::Agreement::Agree,
-                        _ => false,
-                    };
-                    compare::nik_two_substitutions(a, b)
-                        && g.0[0].is_some_and(|l| l <= 2)
-                        && date_ok
-                        && home
-                };
-                // A NIK held by nobody that is far from the candidate's: the same person when
-                // everything else about them agrees (a NIK from another region, a wrong NIK
-                // written with the right household). A NIK held by someone else is not.
-                let elsewhere = || {
-                    links[i].status == Status::NotInRegister
-                        && corroborated(a, register.get(*r as usize), g)
-                };
-                let nik_ok =
-                    !well_formed || matches!(g.0[2], Some(1..=3)) || two_slips() || elsewhere();
-                let reg = *r as usize;
-                let margin = s.weight - runner_up;
-                let explanation = crate::matching::score::explain(g, s);
-                // A row left unlinked keeps its best candidate (and the runner-up) for review;
-                // the lead is kept finite (no runner-up: nothing to lead).
-                let unlinked = |evidence: String, runner_up: Option<usize>| Link {
-                    candidate: Some(reg),
-                    runner_up,
-                    probability: Some(s.probability),
-                    margin: Some(margin.min(1e6)),
-                    ..Link::new(
-                        links[i].status,
-                        links[i].reason,
-                        None,
-                        links[i].name_score,
-                        evidence,
-                    )
-                };
-                if s.probability < cfg.link_probability || !name_ok || !nik_ok {
-                    // Not linked; a candidate that came close is kept for clerical review
-                    // (rows whose NIK is someone else's keep that holder as their candidate).
-                    let close = s.probability >= POSSIBLE_PROBABILITY
-                        && g.0[0].is_some_and(|l| l <= 3)
-                        && links[i].status != Status::NameMismatch;
-                    return close.then(|| unlinked(format!("possible;fuzzy;{explanation}"), None));
-                }
-                let second = scored.get(1).map(|x| x.1 as usize);
-                if margin < cfg.margin_bits {
-                    return Some(unlinked(format!("ambiguous;fuzzy;{explanation}"), second));
-                }
-                let (status, reason) = life_status_as(register.get(reg), "NIK_CORRECTED");
-                Some(Link {
-                    runner_up: second,
-                    probability: Some(s.probability),
-                    margin: Some(margin.min(1e6)),
-                    ..Link::new(
-                        status,
-                        reason,
-                        Some(reg),
-                        Some(compare::name(a, register.get(reg))),
-                        format!("fuzzy;{explanation}"),
-                    )
-                })
-            })
+            .map(|(&i, (c, _))| decide_row(i, &mut c.iter().map(|&(r, _)| r)))
             .collect()
     };
     let stats_of = |found: Found| {
@@ -835,6 +859,15 @@ pub fn link_fuzzy_given(
     };
     let (decisions, blocking) = match candidates {
         Candidates::Given(found) => (decide(&todo, &found), stats_of(found)),
+        Candidates::Listed(list) => (
+            todo.par_iter()
+                .map(|&i| {
+                    let rows = list.get(i).map_or(&[][..], Vec::as_slice);
+                    decide_row(i, &mut rows.iter().copied())
+                })
+                .collect(),
+            crate::matching::block::BlockStats::default(),
+        ),
         Candidates::Scan { index, pair_budget } => {
             // A few thousand rows to place against a register of millions: their keys are
             // looked up in a scan of the register instead of indexing the whole register.
@@ -881,6 +914,9 @@ pub fn link_fuzzy_given(
     // Every exact link carries its weights too, so each pair behind a group is explained
     // the same way.
     links.par_iter_mut().enumerate().for_each(|(i, l)| {
+        if !explain_exact {
+            return;
+        }
         if let (Some(r), false) = (l.register, l.evidence.starts_with("fuzzy")) {
             let b = register.get(r);
             // A row linked by fuzzy linking was unlinked before it: its exact comparison

@@ -94,14 +94,14 @@ fn mix(x: u64) -> u64 {
 
 /// Build the plan. `links`: every aid row's link after fuzzy linking; `edges`: the pairs of
 /// unlinked rows the model joins; `candidates[i]`: the blocking candidates of aid row `i`
-/// (empty for rows exact linking placed).
+/// (empty for rows exact linking placed), consumed as the parts' reach is gathered.
 pub fn plan(
     aid: &Records,
     register: &Records,
     index: &RegisterIndex,
     links: &[Link],
     edges: &[(usize, usize)],
-    candidates: &[Vec<u32>],
+    candidates: Vec<Vec<u32>>,
     parts: usize,
 ) -> Plan {
     let parts = parts.max(1);
@@ -229,44 +229,68 @@ pub fn plan(
         .map(|i| *group_part.entry(uf.find(i)).or_insert(home[i]))
         .collect();
 
-    // What each part's rows can reach in the register.
-    let mut reach: Vec<Vec<u32>> = vec![Vec::new(); parts];
+    // What each part's rows can reach in the register: a bit per register row and part
+    // (20 M rows in 8 parts: 20 MB), so that rows reached many times (households, shared
+    // blocks) cost nothing more, and the rows come out sorted and distinct.
+    let words = register.len().div_ceil(64);
+    let mut reach: Vec<Vec<u64>> = vec![vec![0u64; words]; parts];
+    let set = |bits: &mut Vec<u64>, r: usize| {
+        if let Some(w) = bits.get_mut(r / 64) {
+            *w |= 1u64 << (r % 64);
+        }
+    };
+    let mut candidates = candidates.into_iter();
     for (i, p) in aid.iter().enumerate() {
         let k = aid_part[i] as usize;
         let out = &mut reach[k];
         if let Some(n) = p.nik().valid() {
             for r in index.get(register, n) {
-                out.push(r as u32);
+                set(out, r);
                 if let Some(kk) = register.get(r).kk.map(std::num::NonZeroU64::get) {
-                    out.extend(index.household(register, kk).map(|m| m as u32));
+                    index.household(register, kk).for_each(|m| set(out, m));
                 }
             }
         }
         if let Some(kk) = p.kk.map(std::num::NonZeroU64::get) {
-            out.extend(index.household(register, kk).map(|m| m as u32));
+            index.household(register, kk).for_each(|m| set(out, m));
         }
-        out.extend(links[i].register.map(|r| r as u32));
-        out.extend(links[i].candidate.map(|r| r as u32));
-        out.extend(links[i].runner_up.map(|r| r as u32));
-        out.extend_from_slice(&candidates[i]);
+        for r in [links[i].register, links[i].candidate, links[i].runner_up]
+            .into_iter()
+            .flatten()
+        {
+            set(out, r);
+        }
+        for r in candidates.next().unwrap_or_default() {
+            set(out, r as usize);
+        }
     }
     // One resident of every area pair and birthplace: the whole register's spellings.
     let mut seen_area: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
     let mut seen_place: rustc_hash::FxHashSet<u32> = Default::default();
-    let mut carriers: Vec<u32> = Vec::new();
     for (r, p) in register.people.iter().enumerate() {
         let new_area =
             (p.kecamatan != 0 || p.kelurahan != 0) && seen_area.insert((p.kecamatan, p.kelurahan));
         let new_place = p.birth_place != 0 && seen_place.insert(p.birth_place);
         if new_area || new_place {
-            carriers.push(r as u32);
+            for bits in &mut reach {
+                set(bits, r);
+            }
         }
     }
-    for out in &mut reach {
-        out.extend_from_slice(&carriers);
-        out.sort_unstable();
-        out.dedup();
-    }
+    let reach: Vec<Vec<u32>> = reach
+        .into_iter()
+        .map(|bits| {
+            let mut rows = Vec::with_capacity(bits.iter().map(|w| w.count_ones() as usize).sum());
+            for (wi, &w) in bits.iter().enumerate() {
+                let mut w = w;
+                while w != 0 {
+                    rows.push((wi * 64) as u32 + w.trailing_zeros());
+                    w &= w - 1;
+                }
+            }
+            rows
+        })
+        .collect();
     Plan {
         parts,
         prefix_len: len,
@@ -338,7 +362,7 @@ mod tests {
         let index = RegisterIndex::build(&register);
         let links = crate::matching::link::link_all(&aid, &register, &index, &Default::default());
         let none = vec![Vec::new(); aid.len()];
-        let plan = plan(&aid, &register, &index, &links, &[], &none, 3);
+        let plan = plan(&aid, &register, &index, &links, &[], none.clone(), 3);
         // Four provinces and four regencies are too few regions for three parts.
         assert_eq!(plan.prefix_len, 6);
         // Rows 0 and 3: one name and birth date under NIKs of two provinces.
@@ -425,7 +449,7 @@ mod tests {
         let index = RegisterIndex::build(&register);
         let links = crate::matching::link::link_all(&aid, &register, &index, &Default::default());
         let none = vec![Vec::new(); aid.len()];
-        let plan = plan(&aid, &register, &index, &links, &[], &none, 2);
+        let plan = plan(&aid, &register, &index, &links, &[], none.clone(), 2);
         assert_eq!(plan.aid_rows(0).len(), 10, "{:?}", plan.aid_part);
         assert_eq!(plan.aid_rows(1).len(), 10, "{:?}", plan.aid_part);
         // One kelurahan a part.
@@ -456,7 +480,15 @@ mod tests {
         let (aid, register) = records_pair(&FIELDS, &rows(&aid), &rows(&register));
         let index = RegisterIndex::build(&register);
         let links = crate::matching::link::link_all(&aid, &register, &index, &Default::default());
-        let plan = plan(&aid, &register, &index, &links, &[], &[vec![0], vec![0]], 1);
+        let plan = plan(
+            &aid,
+            &register,
+            &index,
+            &links,
+            &[],
+            vec![vec![0], vec![0]],
+            1,
+        );
         assert_eq!(plan.aid_part, vec![0, 0]);
         assert_eq!(plan.register_rows, vec![vec![0]]);
         assert_eq!(plan.aid_rows(0), vec![0, 1]);
