@@ -1,5 +1,7 @@
 //! The command line: help, errors and exit codes, config mapping, JSON summary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -554,14 +556,7 @@ fn a_memory_limit_keeps_the_outputs_and_reports_the_peak() {
         .success()
         .stderr(predicate::str::contains("--memory-limit 1 MiB"))
         .stderr(predicate::str::contains("dedupe partition"));
-    for name in [
-        "decisions.csv",
-        "verified.csv",
-        "duplicates.csv",
-        "rejected.csv",
-        "model.json",
-        "review.csv",
-    ] {
+    for name in common::RUN_OUTPUTS {
         let read = |d: &Path| std::fs::read(d.join(name)).expect(name);
         assert_eq!(read(&free), read(&limited), "{name}");
     }
