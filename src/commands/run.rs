@@ -530,10 +530,11 @@ pub fn match_records(
 
 /// Candidate pairs the fuzzy stage may gather at once under `memory_limit`: a third of
 /// what the process has left under the limit now (the rest is room for what a batch
-/// holds besides its pairs, and for the estimate's error), at 24 bytes a pair (the pair's register
-/// row in its block and in the row's candidates, with room for their growth), and at
-/// least 4 Mi pairs (about 100 MB: a run already at its limit goes on in batches of that
-/// size, each a scan of the register, and reports its peak). No limit: one batch.
+/// holds besides its pairs, and for the estimate's error), at 24 bytes a pair (the
+/// pair's register row in its block and in the row's candidates, with room for their
+/// growth), and at least 4 Mi pairs (about 100 MB: a run already at its limit goes on in
+/// batches of that size, each a scan of the register, and reports its peak). No limit:
+/// one batch.
 pub fn pair_budget(memory_limit: Option<u64>) -> usize {
     const PAIR_BYTES: u64 = 24;
     const MIN_PAIRS: u64 = 4 << 20;

@@ -693,8 +693,6 @@ pub type Found = Vec<(
 
 /// Where the fuzzy stage's candidates come from.
 pub enum Candidates<'a> {
-    /// Found already.
-    Given(Found),
     /// Listed already, by aid row (`list[i]`: aid row `i`'s candidate register rows, the
     /// way a partition keeps them to route the rows); no blocking counts.
     Listed(&'a [Vec<u32>]),
@@ -858,7 +856,6 @@ pub fn link_fuzzy_given(
         )
     };
     let (decisions, blocking) = match candidates {
-        Candidates::Given(found) => (decide(&todo, &found), stats_of(found)),
         Candidates::Listed(list) => (
             todo.par_iter()
                 .map(|&i| {
@@ -913,10 +910,12 @@ pub fn link_fuzzy_given(
     }
     // Every exact link carries its weights too, so each pair behind a group is explained
     // the same way.
-    links.par_iter_mut().enumerate().for_each(|(i, l)| {
-        if !explain_exact {
-            return;
-        }
+    let explained = if explain_exact {
+        &mut links[..]
+    } else {
+        &mut []
+    };
+    explained.par_iter_mut().enumerate().for_each(|(i, l)| {
         if let (Some(r), false) = (l.register, l.evidence.starts_with("fuzzy")) {
             let b = register.get(r);
             // A row linked by fuzzy linking was unlinked before it: its exact comparison
