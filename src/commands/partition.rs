@@ -183,7 +183,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     );
     pb.finish_and_clear();
     // What the parts are written without: the register's index (0.45 GiB at 20 M rows)
-    // and every row's links (the plan took the candidates). Writing the parts is the step's peak.
+    // and every row's links (the plan took the candidates).
     let register_repeated_niks = index.repeated_niks(register);
     drop((index, links, edges));
 

@@ -258,20 +258,15 @@ fn nik_variants(p: Rec<'_>) -> Vec<u64> {
         return vec![];
     }
     let b = digits.as_bytes();
-    let value = |bytes: &[u8]| {
-        bytes
-            .iter()
-            .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'))
-    };
     let mut out = Vec::new();
     match (b.len(), issue) {
         (15, Some(NikIssue::NikFloatPrecision)) => {
-            let base = value(b) * 10;
+            let base = digits_value(b) * 10;
             out.extend((0..10).map(|d| base + d));
         }
         (16, _) => {
-            typos(b, |v| out.push(value(v)));
-            let x = value(b);
+            typos(b, |v| out.push(digits_value(v)));
+            let x = digits_value(b);
             if x % 10 == 0 {
                 out.extend((x.saturating_sub(5)..x + 5).filter(|&y| y != x));
             }
@@ -283,7 +278,7 @@ fn nik_variants(p: Rec<'_>) -> Vec<u64> {
                     v.extend_from_slice(&b[..i]);
                     v.push(d);
                     v.extend_from_slice(&b[i..]);
-                    out.push(value(&v));
+                    out.push(digits_value(&v));
                 }
             }
         }
@@ -307,10 +302,17 @@ fn generic_key(id: &str) -> u64 {
 pub fn id_key(id: &str) -> u64 {
     let b = id.as_bytes();
     if b.len() == 16 && b.iter().all(u8::is_ascii_digit) {
-        b.iter().fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'))
+        digits_value(b)
     } else {
         generic_key(id)
     }
+}
+
+/// The number ASCII digits spell (at most 19 of them: no overflow).
+fn digits_value(digits: &[u8]) -> u64 {
+    digits
+        .iter()
+        .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'))
 }
 
 /// Every text one typing error away from `b`: a character replaced by another of its kind

@@ -737,7 +737,13 @@ pub fn link_fuzzy_given(
     } = input;
     let todo: Vec<usize> = (0..aid.len()).filter(|&i| unresolved(&links[i])).collect();
     // Exact links before fuzzy linking: compared once, for the model and their evidence.
-    let exact = exact_gammas(aid, register, links);
+    // Only when something reads them: a partition step gives its model and wants no
+    // evidence (it compared the exact links already, to estimate that model).
+    let exact = if model.is_none() || explain_exact {
+        exact_gammas(aid, register, links)
+    } else {
+        Vec::new()
+    };
     let model = model.unwrap_or_else(|| estimate_model(aid, register, &exact));
     let scorer = crate::matching::score::Scorer::new(&model);
     let (freq, n) = match whole {
@@ -844,13 +850,6 @@ pub fn link_fuzzy_given(
             )
         })
     };
-    // The decision of every row of `rows`, given its candidates.
-    let decide = |rows: &[usize], found: &Found| -> Vec<Option<Link>> {
-        rows.par_iter()
-            .zip(found)
-            .map(|(&i, (c, _))| decide_row(i, &mut c.iter().map(|&(r, _)| r)))
-            .collect()
-    };
     let stats_of = |found: Found| {
         found.into_iter().map(|(_, s)| s).fold(
             crate::matching::block::BlockStats::default(),
@@ -884,7 +883,10 @@ pub fn link_fuzzy_given(
                 &limit,
                 pair_budget,
                 |start, found| {
-                    decisions.extend(decide(&todo[start..start + found.len()], &found));
+                    let rows = todo[start..].par_iter().zip(&found);
+                    decisions.par_extend(
+                        rows.map(|(&i, (c, _))| decide_row(i, &mut c.iter().map(|&(r, _)| r))),
+                    );
                     blocking = crate::matching::block::BlockStats::merge(
                         std::mem::take(&mut blocking),
                         stats_of(found),
@@ -912,29 +914,26 @@ pub fn link_fuzzy_given(
     }
     // Every exact link carries its weights too, so each pair behind a group is explained
     // the same way.
-    let explained = if explain_exact {
-        &mut links[..]
-    } else {
-        &mut []
-    };
-    explained.par_iter_mut().enumerate().for_each(|(i, l)| {
-        if let (Some(r), false) = (l.register, l.evidence.starts_with("fuzzy")) {
-            let b = register.get(r);
-            // A row linked by fuzzy linking was unlinked before it: its exact comparison
-            // is None, and it is not here (its evidence starts with "fuzzy").
-            let g = exact[i].unwrap_or_else(|| compare::gamma(aid.get(i), b));
-            let prefix = if l.reason == "HOUSEHOLD_NIK" {
-                "household_nik;"
-            } else {
-                "exact_nik;"
-            };
-            l.evidence = crate::matching::score::explain_after(
-                prefix,
-                &g,
-                &scorer.score(&g, tf(&freq, b, n)),
-            );
-        }
-    });
+    if explain_exact {
+        links.par_iter_mut().enumerate().for_each(|(i, l)| {
+            if let (Some(r), false) = (l.register, l.evidence.starts_with("fuzzy")) {
+                let b = register.get(r);
+                // A row linked by fuzzy linking was unlinked before it: its exact comparison
+                // is None, and it is not here (its evidence starts with "fuzzy").
+                let g = exact[i].unwrap_or_else(|| compare::gamma(aid.get(i), b));
+                let prefix = if l.reason == "HOUSEHOLD_NIK" {
+                    "household_nik;"
+                } else {
+                    "exact_nik;"
+                };
+                l.evidence = crate::matching::score::explain_after(
+                    prefix,
+                    &g,
+                    &scorer.score(&g, tf(&freq, b, n)),
+                );
+            }
+        });
+    }
     stats.blocking = blocking;
     (stats, model)
 }
