@@ -674,6 +674,10 @@ fn parquet_table(path: &Path, df: polars::prelude::DataFrame) -> Result<Table, L
         df.columns()
             .par_iter()
             .map(text)
+            // Gathered before the first error is taken, so the error named is the first
+            // column's in order at any thread count.
+            .collect::<Vec<_>>()
+            .into_iter()
             .collect::<Result<_, _>>()?
     } else {
         df.columns().iter().map(text).collect::<Result<_, _>>()?

@@ -321,9 +321,13 @@ pub fn merge(
     excel: bool,
 ) -> Result<(Merged, crate::io::official::RunFiles), crate::core::error::Error> {
     use rayon::prelude::*;
+    // Read in parallel, then report the first failing part in order: collecting into a
+    // `Result` would report whichever part failed first in time, a different one per run.
     let mut parts: Vec<PartOut> = (0..manifest.parts)
         .into_par_iter()
         .map(|k| PartOut::read(dir, k, manifest))
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect::<Result<_, _>>()?;
     let total: usize = parts.iter().map(|p| p.rows.len()).sum();
     if total != manifest.aid.rows {
