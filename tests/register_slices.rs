@@ -13,7 +13,7 @@ fn whole(
     path: &std::path::Path,
     file: &FileConfig,
 ) -> (StoredRecords, dedupe::io::output::InputSummary, Vec<String>) {
-    let table = read_table_as(path, &file.register, Some("register")).expect("read whole");
+    let table = read_table_as(path, &file.register, "register", true).expect("read whole");
     let map = table.resolve(&file.register, "register").expect("columns");
     let records = StoredRecords::build(
         &Mapped {
@@ -112,7 +112,7 @@ fn an_empty_or_headless_register_is_refused_as_before() {
     ] {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        let whole = read_table_as(&path, &file.register, Some("register"))
+        let whole = read_table_as(&path, &file.register, "register", true)
             .and_then(|t| t.resolve(&file.register, "register").map(|_| ()))
             .expect_err("refused whole");
         let sliced = build_register_by(&path, &file, &Progress::hidden(), 2)

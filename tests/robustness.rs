@@ -128,6 +128,27 @@ fn awkward_aid_files_run_or_stop_with_a_clear_message() {
         ),
         ("a 1 MB cell", long.into_bytes(), Want::Rows(1)),
         (
+            "a title and a blank line above the header",
+            b"DAFTAR PENERIMA BANSOS;;\nKota Balikpapan\n\nNIK;NAMA;ALAMAT\n6471054507890003;Siti Aminah;JL. A\n"
+                .to_vec(),
+            Want::Rows(1),
+        ),
+        (
+            "Excel's delimiter line (sep=;)",
+            b"sep=;\nNIK;NAMA\n6471054507890003;Aminah, Siti\n6471050507890001;Budi\n".to_vec(),
+            Want::Rows(2),
+        ),
+        (
+            "a row of column numbers under the header",
+            b"NO;NIK;NAMA;ALAMAT\n(1);(2);(3);(4)\n1;6471054507890003;Siti Aminah;JL. A\n".to_vec(),
+            Want::Rows(1),
+        ),
+        (
+            "a title and no header under it",
+            b"DAFTAR PENERIMA BANSOS\nNAMA;ALAMAT\nSiti Aminah;JL. A\n".to_vec(),
+            Want::Error("no column for the required field `nik`"),
+        ),
+        (
             "no NIK column",
             b"NAMA;ALAMAT\nSiti Aminah;JL. A\n".to_vec(),
             Want::Error("aid.csv"),

@@ -15,6 +15,12 @@ fn fixture(name: &str) -> PathBuf {
 
 /// The fixtures' aid list as a workbook: a notes sheet first, the data on sheet "Data".
 fn workbook(path: &Path, numeric_nik_rows: usize) {
+    workbook_as(path, numeric_nik_rows, false)
+}
+
+/// [`workbook`]; with `titled`, as government offices lay a sheet out: a merged title and
+/// a subtitle, a blank row, the header, then a row of column numbers typed as numbers.
+fn workbook_as(path: &Path, numeric_nik_rows: usize, titled: bool) {
     let mut r = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_path(fixture("aid.csv"))
@@ -33,13 +39,36 @@ fn workbook(path: &Path, numeric_nik_rows: usize) {
         .expect("write");
     let ws = wb.add_worksheet();
     ws.set_name("Data").expect("name");
+    let top: u32 = if titled {
+        let last = (headers.len() - 1) as u16;
+        let plain = rust_xlsxwriter::Format::new();
+        ws.merge_range(
+            0,
+            0,
+            0,
+            last,
+            "DAFTAR PENERIMA BANSOS KOTA BALIKPAPAN",
+            &plain,
+        )
+        .expect("title");
+        ws.write_string(1, 0, "Tahap II Tahun 2026")
+            .expect("subtitle");
+        3
+    } else {
+        0
+    };
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string(0, c as u16, h).expect("write");
+        ws.write_string(top, c as u16, h).expect("write");
+        if titled {
+            ws.write_number(top + 1, c as u16, (c + 1) as f64)
+                .expect("number");
+        }
     }
+    let first = top + if titled { 2 } else { 1 };
     for (i, rec) in r.records().enumerate() {
         let rec = rec.expect("row");
         for (c, v) in rec.iter().enumerate() {
-            let row = (i + 1) as u32;
+            let row = first + i as u32;
             // The first rows' NIKs typed as numbers, as Excel users do.
             let numeric = headers[c] == "NIK"
                 && i < numeric_nik_rows
@@ -106,4 +135,24 @@ fn nik_typed_as_a_number_is_read_as_digits() {
         }
     }
     assert!(checked > 10);
+}
+
+#[test]
+fn a_sheet_with_a_title_and_column_numbers_gives_the_same_decisions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("bansos.xlsx");
+    workbook_as(&book, 0, true);
+    run(&fixture("aid.csv"), &dir.path().join("csv"), &[]).success();
+    run(&book, &dir.path().join("xlsx"), &["--sheet", "Data"])
+        .success()
+        .stderr(predicate::str::contains(
+            "the header is on line 4, under a title",
+        ))
+        .stderr(predicate::str::contains("a row of column numbers"));
+    let a = std::fs::read(dir.path().join("csv/decisions.csv")).expect("csv run");
+    let b = std::fs::read(dir.path().join("xlsx/decisions.csv")).expect("xlsx run");
+    assert!(
+        a == b,
+        "decisions differ between the CSV and the titled workbook"
+    );
 }

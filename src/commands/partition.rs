@@ -63,7 +63,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     }
     let file = &cfg.file;
     let (aid_load, register_load) = rayon::join(
-        || run::load(&cfg.aid_path, &file.aid, &progress, "aid list", None),
+        || run::load(&cfg.aid_path, &file.aid, &progress, "aid list", "aid"),
         || run::load_register(&cfg.register_path, file, &progress),
     );
     let (aid_table, aid_sha) = aid_load?;
@@ -269,6 +269,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     part_config.aid.sheet = None;
     let mut warnings = header.warnings.clone();
     warnings.extend(run::multiline_warning(&aid_table));
+    warnings.extend(aid_table.layout.warning(&aid_table.path));
     warnings.extend(header.multiline_warning.clone());
     let manifest = Manifest {
         tool: "dedupe".to_string(),

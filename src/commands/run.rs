@@ -261,7 +261,12 @@ pub fn build_register_by(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (read, sha)
     });
-    let (long_rows, multiline) = read?;
+    let crate::io::load::CsvFacts {
+        long_rows,
+        multiline,
+        layout,
+        ..
+    } = read?;
     pb.finish_and_clear();
     let multiline = multiline_warning(&Table {
         path: path.to_path_buf(),
@@ -269,7 +274,10 @@ pub fn build_register_by(
         n_rows: builder.len(),
         long_rows,
         multiline,
+        layout,
     });
+    let mut warnings = tally.warnings();
+    warnings.extend(layout.warning(path));
     Ok(BuiltRegister {
         source: InputSummary {
             path: path.display().to_string(),
@@ -278,7 +286,7 @@ pub fn build_register_by(
             columns: columns.unwrap_or_default(),
             long_rows,
         },
-        warnings: tally.warnings(),
+        warnings,
         multiline,
         records: builder.finish(),
     })
@@ -286,27 +294,30 @@ pub fn build_register_by(
 
 /// The register file's rows a slice at a time, by its format: Parquet by row groups,
 /// delimited text as it is parsed, a spreadsheet whole (one slice). Returns the rows
-/// longer than the header and the cells spanning lines (first row, count).
+/// longer than the header, the cells spanning lines (first row, count) and what came
+/// before the rows (none for Parquet).
 fn register_slices(
     path: &Path,
     file: &FileConfig,
     rows: usize,
     mut each: impl FnMut(Table) -> Result<(), LoadError>,
-) -> Result<(usize, Option<(usize, usize)>), LoadError> {
+) -> Result<crate::io::load::CsvFacts, LoadError> {
     use crate::core::config::FileFormat;
     use crate::io::load;
     match FileFormat::from_path(path) {
         Ok(FileFormat::Parquet) => {
             load::read_parquet_slices(path, &file.register, "register", rows, each)?;
-            Ok((0, None))
+            Ok(load::CsvFacts::default())
         }
-        Ok(FileFormat::Csv) => {
-            let facts = load::read_csv_slices(path, &file.register, "register", rows, each)?;
-            Ok((facts.long_rows, facts.multiline))
-        }
+        Ok(FileFormat::Csv) => load::read_csv_slices(path, &file.register, "register", rows, each),
         _ => {
-            let table = read_table_as(path, &file.register, Some("register"))?;
-            let facts = (table.long_rows, table.multiline);
+            let table = read_table_as(path, &file.register, "register", true)?;
+            let facts = load::CsvFacts {
+                rows: table.n_rows,
+                long_rows: table.long_rows,
+                multiline: table.multiline,
+                layout: table.layout,
+            };
             each(table)?;
             Ok(facts)
         }
@@ -738,10 +749,13 @@ pub fn load(
     cfg: &crate::core::config::InputConfig,
     progress: &Progress,
     what: &str,
-    project: Option<&'static str>,
+    section: &'static str,
 ) -> Result<(Table, String), LoadError> {
     let pb = progress.spinner(&format!("reading {what} {}", path.display()));
-    let (table, sha) = rayon::join(|| read_table_as(path, cfg, project), || sha256_file(path));
+    let (table, sha) = rayon::join(
+        || read_table_as(path, cfg, section, false),
+        || sha256_file(path),
+    );
     pb.finish_and_clear();
     Ok((table?, sha?))
 }
@@ -804,7 +818,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let progress = Progress::new(cfg.quiet);
     let start = Instant::now();
     let (aid_load, register_load) = rayon::join(
-        || load(&cfg.aid_path, &cfg.file.aid, &progress, "aid list", None),
+        || load(&cfg.aid_path, &cfg.file.aid, &progress, "aid list", "aid"),
         || load_register(&cfg.register_path, &cfg.file, &progress),
     );
     let (aid_table, aid_sha) = aid_load?;
@@ -848,6 +862,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     }
     let mut warnings = life;
     warnings.extend(multiline_warning(&aid_table));
+    warnings.extend(aid_table.layout.warning(&aid_table.path));
     warnings.extend(register_multiline);
     let whole = match &cfg.whole_path {
         Some(path) => Some(read_whole(path)?),

@@ -7,8 +7,10 @@
 //! any size, the same tables a slice of rows at a time ([`read_parquet_slices`],
 //! [`read_csv_slices`]), only the columns its fields use.
 //!
-//! CSV: the header row is required; the delimiter is detected among `,` `;` `|` and tab
-//! (Indonesian Excel writes `;`) unless configured; UTF-8 with or without BOM, and
+//! CSV: the header row is required (under a title of up to 20 lines, it is found by the
+//! fields it names; a row of column numbers under it is skipped); the delimiter is
+//! detected among `,` `;` `|` and tab (Indonesian Excel writes `;`) unless configured or
+//! given by Excel's `sep=` line; UTF-8 with or without BOM, and
 //! Windows-1252 as a fallback for files saved by older Excel. Short rows are padded with
 //! empty cells. Parquet: integer, decimal and float columns become digit strings (never
 //! `6.47e15`), dates become `YYYY-MM-DD`.
@@ -109,6 +111,174 @@ pub struct Table {
     /// The first data row (1-based) with a cell spanning several lines, and how many such
     /// rows: an unterminated quote swallows the rows after it into one cell.
     pub multiline: Option<(usize, usize)>,
+    /// What came before the table proper and was skipped (a title above the header,
+    /// Excel's `sep=` line, a row of column numbers under the header).
+    pub layout: Layout,
+}
+
+/// Lines looked at for the header when the first line is not one (a title above it).
+pub const HEADER_SEARCH_LINES: usize = 20;
+
+/// What came before a table's rows in its file, besides the header, and was skipped.
+///
+/// Government spreadsheets often put a title (and a blank line) above the header and a
+/// row of column numbers (`1`, `2`, `3`, ...) under it; CSV files written for Excel may
+/// start with its delimiter hint (`sep=;`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// The header's line in the file (1-based; a sheet's row): 1 when it comes first.
+    pub header_line: usize,
+    /// Lines above the header that held something (a title), skipped.
+    pub title_lines: usize,
+    /// The file opened with Excel's delimiter hint, which gave the delimiter.
+    pub sep_line: bool,
+    /// A row of column numbers under the header, skipped.
+    pub numbering_row: bool,
+}
+
+impl Layout {
+    /// What a run says of the skipped lines (nothing for a plain file or a `sep=` line).
+    pub fn warning(&self, path: &Path) -> Option<String> {
+        let mut said = Vec::new();
+        if self.title_lines > 0 {
+            said.push(format!(
+                "the header is on line {}, under a title: the lines above it were skipped",
+                self.header_line
+            ));
+        }
+        if self.numbering_row {
+            said.push("a row of column numbers (1, 2, 3, ...) under the header was skipped".into());
+        }
+        (!said.is_empty()).then(|| {
+            format!(
+                "{}: {}; if that is wrong, remove those lines from the file",
+                path.display(),
+                said.join("; ")
+            )
+        })
+    }
+}
+
+/// Whether `cells` (a row's cells in column order) are the columns' numbers: every
+/// non-empty cell is its own position (`1`, `2`, ... or `(1)`, `(2)`, ...), at least
+/// three of them and at least half of the row.
+pub fn is_numbering_row(cells: &[&[u8]]) -> bool {
+    let width = cells.len();
+    let mut numbered = 0;
+    for (i, cell) in cells.iter().enumerate() {
+        let cell = cell.trim_ascii();
+        if cell.is_empty() {
+            continue;
+        }
+        let cell = cell
+            .strip_prefix(b"(")
+            .and_then(|c| c.strip_suffix(b")"))
+            .unwrap_or(cell);
+        // Spreadsheets may hold the numbers as floats (`1.0`).
+        let cell = cell.strip_suffix(b".0").unwrap_or(cell);
+        let mut buf = itoa::Buffer::new();
+        if cell != buf.format(i + 1).as_bytes() {
+            return false;
+        }
+        numbered += 1;
+    }
+    numbered >= 3 && numbered * 2 >= width
+}
+
+/// Excel's delimiter hint (`sep=;`, possibly quoted) as a file's first line.
+fn sep_hint(line: &[u8]) -> Option<u8> {
+    let line = line.trim_ascii();
+    let line = line
+        .strip_prefix(b"\"")
+        .and_then(|l| l.strip_suffix(b"\""))
+        .unwrap_or(line);
+    match line {
+        [s, e, p, b'=', d] if [s, e, p].map(u8::to_ascii_lowercase) == *b"sep" => Some(*d),
+        _ => None,
+    }
+}
+
+/// Whether a row of cells is the header (it names the fields).
+type HeaderTest<'a> = &'a dyn Fn(&[String]) -> bool;
+
+/// Where the header starts in the first bytes of delimited text: the byte offset of its
+/// line, the delimiter (given, from a `sep=` line, or detected on the header line) and
+/// what was skipped. The first line is the header unless `accept` (a test of a row of
+/// headers) refuses it and takes one of the next [`HEADER_SEARCH_LINES`] lines; if it takes
+/// none, the first line stays the header (and the run says what it lacks).
+fn find_header(
+    head: &[u8],
+    given: Option<u8>,
+    accept: Option<HeaderTest<'_>>,
+) -> (usize, u8, Layout) {
+    let mut lines: Vec<(usize, &[u8])> = Vec::new();
+    let mut at = 0;
+    while at < head.len() && lines.len() <= HEADER_SEARCH_LINES {
+        let end = head[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(head.len(), |p| at + p);
+        let line = &head[at..end];
+        lines.push((at, line.strip_suffix(b"\r").unwrap_or(line)));
+        at = end + 1;
+    }
+    let mut layout = Layout {
+        header_line: 1,
+        ..Layout::default()
+    };
+    let mut first = 0;
+    let hint = lines.first().and_then(|&(_, l)| sep_hint(l));
+    if hint.is_some() {
+        layout.sep_line = true;
+        first = 1;
+    }
+    let given = given.or(hint);
+    let pick = |i: usize, layout: Layout| -> (usize, u8, Layout) {
+        let (offset, line) = lines.get(i).copied().unwrap_or((head.len(), &[]));
+        let header_line = i + 1;
+        (
+            offset,
+            given.unwrap_or_else(|| detect_delimiter(line)),
+            Layout {
+                header_line,
+                ..layout
+            },
+        )
+    };
+    if let Some(accept) = accept {
+        let mut titles = 0;
+        for (i, &(_, line)) in lines.iter().enumerate().skip(first) {
+            if line.trim_ascii().is_empty() {
+                continue;
+            }
+            // A quoted cell running over the line's end: lines are no longer rows.
+            if line.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+                break;
+            }
+            let d = given.unwrap_or_else(|| detect_delimiter(line));
+            let cells: Vec<String> = csv::ReaderBuilder::new()
+                .delimiter(d)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(line)
+                .byte_records()
+                .next()
+                .and_then(Result::ok)
+                .map(|r| r.iter().map(|c| decode(c).trim().to_string()).collect())
+                .unwrap_or_default();
+            if accept(&cells) {
+                return pick(
+                    i,
+                    Layout {
+                        title_lines: titles,
+                        ..layout
+                    },
+                );
+            }
+            titles += 1;
+        }
+    }
+    pick(first, layout)
 }
 
 impl Table {
@@ -145,6 +315,7 @@ impl Table {
             n_rows: rows.len(),
             long_rows: 0,
             multiline: None,
+            layout: Layout::default(),
         }
     }
 
@@ -275,16 +446,18 @@ impl crate::matching::record::Cells for Mapped<'_> {
 
 /// Read any supported input file.
 pub fn read_table(path: &Path, input: &InputConfig) -> Result<Table, LoadError> {
-    read_table_as(path, input, None)
+    read_table_as(path, input, "aid", false)
 }
 
-/// Read an input file; with `project`, a Parquet file's unused columns are not read (the
+/// Read an input file (`section`: the config section of its fields, which find a header
+/// under a title); with `project`, a Parquet file's unused columns are not read (the
 /// register: only the mapped fields matter; an aid list keeps all its columns for the
 /// outputs).
 pub fn read_table_as(
     path: &Path,
     input: &InputConfig,
-    project: Option<&'static str>,
+    section: &'static str,
+    project: bool,
 ) -> Result<Table, LoadError> {
     let format = FileFormat::from_path(path).map_err(|_| LoadError::Open {
         path: path.to_path_buf(),
@@ -293,13 +466,13 @@ pub fn read_table_as(
     match format {
         FileFormat::Csv => {
             let delimiter = input.delimiter.as_ref().and_then(|d| d.bytes().next());
-            read_csv(path, delimiter)
+            read_csv_for(path, delimiter, Some((input, section)))
         }
-        FileFormat::Parquet => match project {
-            Some(section) => read_parquet_for(path, input, section),
-            None => read_parquet(path),
-        },
-        FileFormat::Spreadsheet => read_spreadsheet(path, input.sheet.as_deref()),
+        FileFormat::Parquet if project => read_parquet_for(path, input, section),
+        FileFormat::Parquet => read_parquet(path),
+        FileFormat::Spreadsheet => {
+            read_spreadsheet_for(path, input.sheet.as_deref(), Some((input, section)))
+        }
         FileFormat::Index => Err(LoadError::ForeignIndex {
             path: path.to_path_buf(),
             message: "an index holds normalized records, not a table".to_string(),
@@ -392,12 +565,14 @@ fn utf16_of(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 }
 
 /// What [`read_csv_slices`] found of the whole file: its data rows, the rows longer than
-/// the header, and the first row with a cell spanning lines with their count.
+/// the header, the first row with a cell spanning lines with their count, and what came
+/// before the rows ([`Layout`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct CsvFacts {
     pub rows: usize,
     pub long_rows: usize,
     pub multiline: Option<(usize, usize)>,
+    pub layout: Layout,
 }
 
 /// Read delimited text about `rows` data rows at a time, only the columns the fields of
@@ -412,32 +587,46 @@ pub fn read_csv_slices(
     each: impl FnMut(Table) -> Result<(), LoadError>,
 ) -> Result<CsvFacts, LoadError> {
     let delimiter = input.delimiter.as_ref().and_then(|d| d.bytes().next());
-    parse_csv(path, delimiter, Some((input, section)), rows, each)
+    parse_csv(path, delimiter, Some((input, section)), true, rows, each)
 }
 
 /// Read delimited text: every column, as one table.
 pub fn read_csv(path: &Path, delimiter: Option<u8>) -> Result<Table, LoadError> {
+    read_csv_for(path, delimiter, None)
+}
+
+/// [`read_csv`], the header found under a title by the fields of `input` (`section` names
+/// it in messages).
+pub fn read_csv_for(
+    path: &Path,
+    delimiter: Option<u8>,
+    fields: Option<(&InputConfig, &'static str)>,
+) -> Result<Table, LoadError> {
     let mut table = None;
-    let facts = parse_csv(path, delimiter, None, usize::MAX, |t| {
+    let facts = parse_csv(path, delimiter, fields, false, usize::MAX, |t| {
         table = Some(t);
         Ok(())
     })?;
     let mut table = table.unwrap_or_else(|| Table::from_rows(path, &[], &[]));
     table.long_rows = facts.long_rows;
     table.multiline = facts.multiline;
+    table.layout = facts.layout;
     Ok(table)
 }
 
 /// The one parser of delimited text behind [`read_csv`] and [`read_csv_slices`]: UTF-16
 /// (and text whose first megabyte is blank) is read whole and turned into UTF-8; other
 /// text is parsed as it is read, a UTF-8 byte-order mark skipped and cells that are not
-/// UTF-8 read as Windows-1252. The delimiter is detected on the first line unless given.
-/// With `project`, only the columns its fields use are kept; slices of `rows` data rows go
+/// UTF-8 read as Windows-1252. The header is the first line, or with `fields` the first of
+/// the next lines that names them under a title ([`find_header`]); a row of column
+/// numbers under it is skipped. The delimiter is given, read from a `sep=` line, or
+/// detected on the header line. With `project`, only the columns its fields use are kept; slices of `rows` data rows go
 /// to `each` (one slice, possibly empty, for a file without rows).
 fn parse_csv(
     path: &Path,
     delimiter: Option<u8>,
-    project: Option<(&InputConfig, &'static str)>,
+    fields: Option<(&InputConfig, &'static str)>,
+    project: bool,
     rows: usize,
     mut each: impl FnMut(Table) -> Result<(), LoadError>,
 ) -> Result<CsvFacts, LoadError> {
@@ -474,11 +663,31 @@ fn parse_csv(
         }
         (None, head_body.to_vec())
     };
-    let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&head);
-    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(first_line));
+    // The header: the first line, or the first that names the fields under a title.
+    let accept = |cells: &[String]| {
+        let names: Vec<&str> = cells.iter().map(String::as_str).collect();
+        fields.is_some_and(|(input, section)| {
+            Table::from_rows(path, &names, &[])
+                .resolve(input, section)
+                .is_ok()
+        })
+    };
+    let (skip, delimiter, mut layout) = find_header(
+        &head,
+        delimiter,
+        fields
+            .is_some()
+            .then_some(&accept as &dyn Fn(&[String]) -> bool),
+    );
     let source: Box<dyn Read> = match whole {
-        Some(bytes) => Box::new(std::io::Cursor::new(bytes)),
-        None => Box::new(file),
+        Some(mut bytes) => {
+            bytes.drain(..skip);
+            Box::new(std::io::Cursor::new(bytes))
+        }
+        None => {
+            file.consume(skip);
+            Box::new(file)
+        }
     };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -491,7 +700,7 @@ fn parse_csv(
         .iter()
         .map(|h| decode(h).trim().to_string())
         .collect();
-    let used: Vec<usize> = match project {
+    let used: Vec<usize> = match fields.filter(|_| project) {
         Some((input, section)) => {
             let names: Vec<&str> = headers.iter().map(String::as_str).collect();
             let map = Table::from_rows(path, &names, &[]).resolve(input, section)?;
@@ -507,12 +716,13 @@ fn parse_csv(
             .map(|&i| TextColumn::new(&headers[i], CellKind::Text))
             .collect()
     };
-    let slice = |columns: Vec<TextColumn>, n_rows: usize| Table {
+    let slice = |columns: Vec<TextColumn>, n_rows: usize, layout: Layout| Table {
         path: path.to_path_buf(),
         columns,
         n_rows,
         long_rows: 0,
         multiline: None,
+        layout,
     };
     let mut facts = CsvFacts::default();
     let mut columns = new_columns();
@@ -526,6 +736,13 @@ fn parse_csv(
         }
         if record.len() == 1 && record.get(0).is_some_and(blank) {
             continue; // blank line
+        }
+        if facts.rows == 0
+            && !layout.numbering_row
+            && is_numbering_row(&record.iter().collect::<Vec<_>>())
+        {
+            layout.numbering_row = true;
+            continue;
         }
         if record.len() > headers.len() {
             facts.long_rows += 1;
@@ -543,13 +760,15 @@ fn parse_csv(
             each(slice(
                 std::mem::replace(&mut columns, new_columns()),
                 in_slice,
+                layout,
             ))?;
             in_slice = 0;
         }
     }
     if in_slice > 0 || facts.rows == 0 {
-        each(slice(columns, in_slice))?;
+        each(slice(columns, in_slice, layout))?;
     }
+    facts.layout = layout;
     Ok(facts)
 }
 
@@ -688,6 +907,7 @@ fn parquet_table(path: &Path, df: polars::prelude::DataFrame) -> Result<Table, L
         n_rows,
         long_rows: 0,
         multiline: None,
+        layout: Layout::default(),
     })
 }
 
@@ -764,6 +984,18 @@ fn column_text(path: &Path, series: &polars::prelude::Series) -> Result<TextColu
 /// number keeps only 15 significant digits: such columns are marked as floats); dates
 /// become Excel serial numbers, which the date normalizer reads.
 pub fn read_spreadsheet(path: &Path, sheet: Option<&str>) -> Result<Table, LoadError> {
+    read_spreadsheet_for(path, sheet, None)
+}
+
+/// [`read_spreadsheet`], the header found under a title by the fields of `input`
+/// (`section` names it in messages): the first non-empty row unless another of the next
+/// [`HEADER_SEARCH_LINES`] rows names the fields and it does not; a row of column numbers
+/// under the header is skipped.
+pub fn read_spreadsheet_for(
+    path: &Path,
+    sheet: Option<&str>,
+    fields: Option<(&InputConfig, &'static str)>,
+) -> Result<Table, LoadError> {
     use calamine::{open_workbook_auto, Data, Reader};
     let err = |message: String| LoadError::Spreadsheet {
         path: path.to_path_buf(),
@@ -804,25 +1036,63 @@ pub fn read_spreadsheet(path: &Path, sheet: Option<&str>) -> Result<Table, LoadE
             Data::Error(e) => (format!("#{e}"), false),
         }
     };
-    let mut rows = range
+    let empty = |r: &[Data]| r.iter().all(|c| matches!(c, Data::Empty));
+    let texts =
+        |r: &[Data]| -> Vec<String> { r.iter().map(|c| cell(c).0.trim().to_string()).collect() };
+    // The header: the first row that holds something, or under a title the first of the
+    // next rows that names the fields.
+    let filled: Vec<usize> = range
         .rows()
-        .skip_while(|r| r.iter().all(|c| matches!(c, Data::Empty)));
-    let header: Vec<String> = match rows.next() {
-        Some(r) => r.iter().map(|c| cell(c).0.trim().to_string()).collect(),
-        None => {
-            return Err(LoadError::Empty {
-                path: path.to_path_buf(),
-            })
-        }
+        .enumerate()
+        .filter(|(_, r)| !empty(r))
+        .map(|(i, _)| i)
+        .take(HEADER_SEARCH_LINES + 1)
+        .collect();
+    let Some(&first) = filled.first() else {
+        return Err(LoadError::Empty {
+            path: path.to_path_buf(),
+        });
     };
+    let accepts = |i: usize| {
+        fields.is_some_and(|(input, section)| {
+            let row = range.rows().nth(i).map(texts).unwrap_or_default();
+            let names: Vec<&str> = row.iter().map(String::as_str).collect();
+            Table::from_rows(path, &names, &[])
+                .resolve(input, section)
+                .is_ok()
+        })
+    };
+    let (titles, at) = if fields.is_some() {
+        filled
+            .iter()
+            .position(|&i| accepts(i))
+            .map_or((0, first), |k| (k, filled[k]))
+    } else {
+        (0, first)
+    };
+    let mut layout = Layout {
+        header_line: at + 1,
+        title_lines: titles,
+        ..Layout::default()
+    };
+    let mut rows = range.rows().skip(at);
+    let header: Vec<String> = rows.next().map(texts).unwrap_or_default();
     let mut columns: Vec<TextColumn> = header
         .iter()
         .map(|h| TextColumn::new(h, CellKind::Text))
         .collect();
     let mut n_rows = 0;
     for r in rows {
-        if r.iter().all(|c| matches!(c, Data::Empty)) {
+        if empty(r) {
             continue;
+        }
+        if n_rows == 0 && !layout.numbering_row {
+            let cells: Vec<String> = r.iter().map(|c| cell(c).0).collect();
+            let cells: Vec<&[u8]> = cells.iter().map(String::as_bytes).collect();
+            if is_numbering_row(&cells) {
+                layout.numbering_row = true;
+                continue;
+            }
         }
         for (i, col) in columns.iter_mut().enumerate() {
             let (text, float) = r.get(i).map(cell).unwrap_or_default();
@@ -839,6 +1109,7 @@ pub fn read_spreadsheet(path: &Path, sheet: Option<&str>) -> Result<Table, LoadE
         n_rows,
         long_rows: 0,
         multiline: None,
+        layout,
     })
 }
 
@@ -855,6 +1126,162 @@ fn format_float(v: f64) -> String {
 mod tests {
     use super::*;
     use crate::core::config::ColumnSpec;
+
+    #[test]
+    fn the_header_is_found_under_a_title_and_after_a_sep_line() {
+        // (what, text, header line, title lines, sep line, headers, first NIK)
+        type Case<'a> = (&'a str, &'a str, usize, usize, bool, &'a [&'a str], &'a str);
+        let cases: [Case; 9] = [
+            (
+                "plain",
+                "NIK;NAMA\n6471054507890003;SITI\n",
+                1,
+                0,
+                false,
+                &["NIK", "NAMA"],
+                "6471054507890003",
+            ),
+            (
+                "a title, a blank line",
+                "DAFTAR PENERIMA BANSOS\n\nNIK;NAMA\n6471054507890003;SITI\n",
+                3,
+                1,
+                false,
+                &["NIK", "NAMA"],
+                "6471054507890003",
+            ),
+            (
+                "a title in a row of empty cells, CRLF",
+                "DAFTAR;;\r\nTahap II;;\r\nNIK;NAMA;ALAMAT\r\n6471054507890003;SITI;JL\r\n",
+                3,
+                2,
+                false,
+                &["NIK", "NAMA", "ALAMAT"],
+                "6471054507890003",
+            ),
+            (
+                "a title with commas above a semicolon header",
+                "Daftar penerima, kota Balikpapan, 2026\nNIK;NAMA\n6471054507890003;SITI, A\n",
+                2,
+                1,
+                false,
+                &["NIK", "NAMA"],
+                "6471054507890003",
+            ),
+            (
+                "sep=;",
+                "sep=;\nNIK;NAMA\n6471054507890003;SITI, A\n",
+                2,
+                0,
+                true,
+                &["NIK", "NAMA"],
+                "6471054507890003",
+            ),
+            (
+                "quoted \"sep=,\"",
+                "\"sep=,\"\nNIK,NAMA\n6471054507890003,SITI\n",
+                2,
+                0,
+                true,
+                &["NIK", "NAMA"],
+                "6471054507890003",
+            ),
+            (
+                "sep= then a title",
+                "SEP=;\nDAFTAR\nNIK;NAMA\n6471054507890003;SITI\n",
+                3,
+                1,
+                true,
+                &["NIK", "NAMA"],
+                "6471054507890003",
+            ),
+            // No line names the fields: the first line stays the header (the run says
+            // which column is missing).
+            (
+                "no header anywhere",
+                "DAFTAR\nNAMA;ALAMAT\nSITI;JL\n",
+                1,
+                0,
+                false,
+                &["DAFTAR"],
+                "NAMA;ALAMAT",
+            ),
+            // A quoted cell over two lines in a title: lines are no longer rows, the
+            // search stops there.
+            (
+                "a quoted line break above",
+                "\"DAFTAR\nPENERIMA\"\nNIK;NAMA\n6471054507890003;SITI\n",
+                1,
+                0,
+                false,
+                &["DAFTAR\nPENERIMA"],
+                "NIK;NAMA",
+            ),
+        ];
+        let input = InputConfig::default();
+        let dir = tempfile::tempdir().unwrap();
+        for (what, text, line, titles, sep, headers, first) in cases {
+            let path = dir.path().join("aid.csv");
+            std::fs::write(&path, text).unwrap();
+            let t = read_csv_for(&path, None, Some((&input, "aid")))
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(t.headers(), headers, "{what}");
+            assert_eq!(t.columns[0].get(0), first, "{what}");
+            assert_eq!(
+                (
+                    t.layout.header_line,
+                    t.layout.title_lines,
+                    t.layout.sep_line
+                ),
+                (line, titles, sep),
+                "{what}"
+            );
+            // The same lines, a register slice at a time.
+            let mut firsts = Vec::new();
+            let facts = read_csv_slices(&path, &input, "register", 1, |s| {
+                firsts.push(s.columns.first().map(|c| c.get(0).to_string()));
+                Ok(())
+            });
+            if titles > 0 || sep {
+                let facts = facts.unwrap_or_else(|e| panic!("{what}: {e}"));
+                assert_eq!(facts.layout, t.layout, "{what}");
+                assert_eq!(firsts[0].as_deref(), Some(first), "{what}");
+            }
+        }
+        // Without the fields to look for, the first line is the header.
+        let path = dir.path().join("aid.csv");
+        std::fs::write(&path, "DAFTAR\nNIK;NAMA\n6471054507890003;SITI\n").unwrap();
+        assert_eq!(read_csv(&path, None).unwrap().headers(), ["DAFTAR"]);
+    }
+
+    #[test]
+    fn column_numbers_under_a_header_are_told_from_data() {
+        let cases: [(&str, &[&str], bool); 9] = [
+            ("plain numbers", &["1", "2", "3", "4"], true),
+            ("in brackets", &["(1)", "(2)", "(3)"], true),
+            ("floats from a sheet", &["1.0", "2.0", "3.0"], true),
+            ("padded, a blank column", &[" 1 ", "", "3", "4"], true),
+            ("two numbers only", &["1", "2"], false),
+            ("out of order", &["1", "3", "2", "4"], false),
+            (
+                "a data row",
+                &["1", "6471054507890003", "SITI", "JL"],
+                false,
+            ),
+            ("mostly empty", &["1", "2", "3", "", "", "", "", ""], false),
+            ("a row number and values", &["1", "2", "3", "BUDI"], false),
+        ];
+        for (what, cells, want) in cases {
+            let cells: Vec<&[u8]> = cells.iter().map(|c| c.as_bytes()).collect();
+            assert_eq!(is_numbering_row(&cells), want, "{what}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("aid.csv");
+        std::fs::write(&path, "NIK;NAMA;ALAMAT\n1;2;3\n6471054507890003;SITI;JL\n").unwrap();
+        let t = read_csv(&path, None).unwrap();
+        assert_eq!((t.n_rows, t.layout.numbering_row), (1, true));
+        assert_eq!(t.columns[0].get(0), "6471054507890003");
+    }
 
     #[test]
     fn text_encodings_are_read() {
