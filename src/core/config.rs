@@ -111,6 +111,10 @@ impl Field {
                 "NAMA_PENERIMA",
                 "NAMA_KRT",
                 "NM_LGKP",
+                "NAME",
+                "FULL_NAME",
+                "FULLNAME",
+                "PERSON_NAME",
             ],
             Field::BirthDate => &[
                 "TGL_LAHIR",
@@ -118,6 +122,11 @@ impl Field {
                 "TANGGAL_LAHIR",
                 "TGLLAHIR",
                 "TANGGAL_LHR",
+                "DATE_OF_BIRTH",
+                "DOB",
+                "BIRTH_DATE",
+                "BIRTHDATE",
+                "BIRTHDAY",
             ],
             Field::BirthPlace => &[
                 "TMPT_LHR",
@@ -125,6 +134,9 @@ impl Field {
                 "TMP_LAHIR",
                 "TMPT_LAHIR",
                 "TEMPAT_LHR",
+                "PLACE_OF_BIRTH",
+                "BIRTH_PLACE",
+                "BIRTHPLACE",
             ],
             Field::Sex => &[
                 "JENIS_KELAMIN",
@@ -134,8 +146,16 @@ impl Field {
                 "SEX",
                 "JNS_KLMIN",
                 "JENKEL",
+                "GENDER",
             ],
-            Field::Address => &["ALAMAT", "ALAMAT_LENGKAP", "ALAMAT_RUMAH", "ADDRESS"],
+            Field::Address => &[
+                "ALAMAT",
+                "ALAMAT_LENGKAP",
+                "ALAMAT_RUMAH",
+                "ADDRESS",
+                "STREET_ADDRESS",
+                "FULL_ADDRESS",
+            ],
             Field::Rt => &["RT", "NO_RT"],
             Field::Rw => &["RW", "NO_RW"],
             Field::Kelurahan => &[
@@ -148,6 +168,11 @@ impl Field {
                 "KELURAHAN_DESA",
                 "NO_KEL",
                 "KD_KEL",
+                "SUBURB",
+                "CITY",
+                "TOWN",
+                "LOCALITY",
+                "VILLAGE",
             ],
             Field::Kecamatan => &[
                 "KECAMATAN",
@@ -156,6 +181,13 @@ impl Field {
                 "KEC",
                 "NO_KEC",
                 "KD_KEC",
+                "POSTCODE",
+                "POST_CODE",
+                "POSTAL_CODE",
+                "ZIP",
+                "ZIP_CODE",
+                "ZIPCODE",
+                "DISTRICT",
             ],
             Field::Status => &[
                 "STATUS",
@@ -171,6 +203,8 @@ impl Field {
                 "TGL_KEMATIAN",
                 "TANGGAL_KEMATIAN",
                 "TGL_MENINGGAL",
+                "DATE_OF_DEATH",
+                "DEATH_DATE",
             ],
             Field::Relationship => &[
                 "STAT_HBKEL",
@@ -179,7 +213,16 @@ impl Field {
                 "SHDK",
                 "HUB_KEL",
             ],
-            Field::AidId => &["ID_DTKS", "IDDTKS", "ID", "ID_PENERIMA", "ID_ART"],
+            Field::AidId => &[
+                "ID_DTKS",
+                "IDDTKS",
+                "ID",
+                "ID_PENERIMA",
+                "ID_ART",
+                "REC_ID",
+                "RECORD_ID",
+                "UNIQUE_ID",
+            ],
             Field::Program => &[
                 "PROGRAM",
                 "PROGRAM_BANSOS",
@@ -187,6 +230,63 @@ impl Field {
                 "BANSOS",
                 "PROGRAM_BANTUAN",
             ],
+        }
+    }
+
+    /// Headers of a plain identifier (not a NIK) recognised as the `nik` field when no NIK
+    /// header is there: the column is then read as with `id_kind = "generic"`.
+    pub const PLAIN_ID_ALIASES: &'static [&'static str] = &[
+        "SOC_SEC_ID",
+        "SSN",
+        "SOCIAL_SECURITY_NUMBER",
+        "NATIONAL_ID",
+        "NATIONAL_ID_NUMBER",
+        "ID_NUMBER",
+        "PERSONAL_ID",
+        "PERSON_ID",
+        "PERSONAL_NUMBER",
+        "IDENTIFIER",
+        "NATIONAL_INSURANCE_NUMBER",
+        "PASSPORT_NUMBER",
+        "PASSPORT_NO",
+    ];
+
+    /// A field made of several columns when no one column holds it (records laid out in
+    /// English): its parts in order, each a list of headers. The name from given, middle
+    /// and family names; the address from the house number and address lines.
+    pub fn part_aliases(self) -> &'static [&'static [&'static str]] {
+        match self {
+            Field::Name => &[
+                &[
+                    "GIVEN_NAME",
+                    "FIRST_NAME",
+                    "FIRSTNAME",
+                    "FORENAME",
+                    "FORENAMES",
+                    "NAMA_DEPAN",
+                ],
+                &["MIDDLE_NAME", "MIDDLENAME", "MIDDLE_NAMES", "NAMA_TENGAH"],
+                &[
+                    "SURNAME",
+                    "LAST_NAME",
+                    "LASTNAME",
+                    "FAMILY_NAME",
+                    "NAMA_BELAKANG",
+                ],
+            ],
+            Field::Address => &[
+                &["STREET_NUMBER", "HOUSE_NUMBER", "STREET_NO", "HOUSE_NO"],
+                &[
+                    "ADDRESS_1",
+                    "ADDRESS1",
+                    "ADDRESS_LINE_1",
+                    "ADDRESS_LINE1",
+                    "STREET",
+                    "STREET_NAME",
+                ],
+                &["ADDRESS_2", "ADDRESS2", "ADDRESS_LINE_2", "ADDRESS_LINE2"],
+            ],
+            _ => &[],
         }
     }
 

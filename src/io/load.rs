@@ -327,6 +327,7 @@ impl Table {
     ) -> Result<FieldMap, LoadError> {
         let keys: Vec<String> = self.columns.iter().map(|c| header_key(&c.header)).collect();
         let mut map = BTreeMap::new();
+        let mut plain_id = false;
         for field in Field::ALL {
             if let Some(spec) = input.columns.get(field.key()) {
                 let mut cols = Vec::new();
@@ -352,12 +353,31 @@ impl Table {
                 map.insert(field, cols);
                 continue;
             }
-            let found = field
-                .aliases()
-                .iter()
-                .find_map(|alias| keys.iter().position(|k| k == alias));
-            if let Some(i) = found {
+            let find = |aliases: &[&str]| {
+                aliases
+                    .iter()
+                    .find_map(|alias| keys.iter().position(|k| k == alias))
+            };
+            if let Some(i) = find(field.aliases()) {
                 map.insert(field, vec![i]);
+                continue;
+            }
+            // No NIK header: a plain identifier's (read without NIK rules).
+            if field == Field::Nik {
+                if let Some(i) = find(Field::PLAIN_ID_ALIASES) {
+                    map.insert(field, vec![i]);
+                    plain_id = true;
+                    continue;
+                }
+            }
+            // No one column: the field's parts (given and family names), in order.
+            let parts: Vec<usize> = field
+                .part_aliases()
+                .iter()
+                .filter_map(|aliases| find(aliases))
+                .collect();
+            if !parts.is_empty() {
+                map.insert(field, parts);
             }
         }
         for field in Field::ALL {
@@ -370,7 +390,10 @@ impl Table {
                 });
             }
         }
-        Ok(FieldMap { cols: map })
+        Ok(FieldMap {
+            cols: map,
+            plain_id,
+        })
     }
 }
 
@@ -378,6 +401,9 @@ impl Table {
 #[derive(Debug, Clone, Default)]
 pub struct FieldMap {
     pub cols: BTreeMap<Field, Vec<usize>>,
+    /// The `nik` field's column was found by a plain identifier's header
+    /// ([`Field::PLAIN_ID_ALIASES`]): it is read as with `id_kind = "generic"`.
+    pub plain_id: bool,
 }
 
 impl FieldMap {
@@ -441,6 +467,9 @@ impl crate::matching::record::Cells for Mapped<'_> {
     }
     fn kind(&self, field: Field) -> CellKind {
         self.map.kind(self.table, field)
+    }
+    fn plain_id(&self) -> bool {
+        self.map.plain_id
     }
 }
 
@@ -1421,5 +1450,74 @@ mod tests {
                 && err.contains("[register.columns] nik"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn english_headers_resolve_by_parts_and_plain_identifiers() {
+        // (headers, row, name, address, plain identifier)
+        type Case<'a> = (&'a [&'a str], &'a [&'a str], &'a str, &'a str, bool);
+        let cases: [Case; 5] = [
+            (
+                &[
+                    "rec_id",
+                    "given_name",
+                    "surname",
+                    "street_number",
+                    "address_1",
+                    "address_2",
+                    "soc_sec_id",
+                ],
+                &[
+                    "r1",
+                    "laura",
+                    "hefford",
+                    "3",
+                    "partridge street",
+                    "home 186",
+                    "4977825",
+                ],
+                "laura hefford",
+                "3 partridge street home 186",
+                true,
+            ),
+            (
+                &["Last Name", "First Name", "Middle Name", "SSN", "Street"],
+                &["Smith", "John", "Q", "123", "Main St"],
+                "John Q Smith",
+                "Main St",
+                true,
+            ),
+            // A whole name wins over its parts; a NIK header over a plain identifier's.
+            (
+                &["NAMA", "first_name", "NIK", "ssn", "ALAMAT", "address_1"],
+                &["SITI", "X", "6471054507890003", "9", "JL. MAWAR", "Y"],
+                "SITI",
+                "JL. MAWAR",
+                false,
+            ),
+            (
+                &["full_name", "national_id"],
+                &["Ann Lee", "AB12"],
+                "Ann Lee",
+                "",
+                true,
+            ),
+            (&["surname", "id_number"], &["Lee", "7"], "Lee", "", true),
+        ];
+        for (headers, row, name, address, plain) in cases {
+            let t = Table::from_rows("x.csv", headers, &[row.to_vec()]);
+            let map = t
+                .resolve(&InputConfig::default(), "aid")
+                .unwrap_or_else(|e| panic!("{headers:?}: {e}"));
+            assert_eq!(map.get(&t, Field::Name, 0), name, "{headers:?}");
+            assert_eq!(map.get(&t, Field::Address, 0), address, "{headers:?}");
+            assert_eq!(map.plain_id, plain, "{headers:?}");
+        }
+        // A configured identifier column is read as the config says.
+        let t = Table::from_rows("x.csv", &["ssn", "name"], &[]);
+        let mut cfg = InputConfig::default();
+        cfg.columns
+            .insert("nik".into(), ColumnSpec::One("ssn".into()));
+        assert!(!t.resolve(&cfg, "aid").expect("config").plain_id);
     }
 }

@@ -36,6 +36,11 @@ pub trait Cells: Sync {
     fn cell(&self, field: Field, row: usize) -> Cow<'_, str>;
     /// The kind of column `field` came from (numbers lose NIK digits in their own ways).
     fn kind(&self, field: Field) -> CellKind;
+    /// The identifier column is a plain identifier whatever the config's `id_kind` (its
+    /// header named it so: [`crate::core::config::Field::PLAIN_ID_ALIASES`]).
+    fn plain_id(&self) -> bool {
+        false
+    }
 }
 
 /// Rows of cells by field, in memory: for tests, generators and small inputs.
@@ -421,7 +426,11 @@ impl RecordBuilder {
         let c: &dyn CellsDyn = cells;
         let n = cells.n_rows();
         let kind = cells.kind(Field::Nik);
-        let id_kind = self.id_kind;
+        let id_kind = if cells.plain_id() {
+            IdKind::Generic
+        } else {
+            self.id_kind
+        };
         let status = &self.status;
         let mut nik = None;
         let mut name = None;
