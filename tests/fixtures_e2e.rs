@@ -174,3 +174,71 @@ fn output_is_identical_for_any_thread_count() {
         assert!(a == b, "{name} differs between --threads 1 and 2");
     }
 }
+
+#[test]
+fn a_ttl_column_of_birth_place_and_date_gives_the_decisions_of_two_columns() {
+    // The fixture's list with TMP_LAHIR and TGL_LAHIR written as one "Tempat/Tgl Lahir"
+    // column ("SURABAYA, 01-02-1953"), as many aid forms have it.
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_path(fixture("aid.csv"))
+        .expect("aid");
+    let headers: Vec<String> = r
+        .headers()
+        .expect("headers")
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let place = headers
+        .iter()
+        .position(|h| h == "TMP_LAHIR")
+        .expect("place");
+    let date = headers.iter().position(|h| h == "TGL_LAHIR").expect("date");
+    let aid = dir.path().join("aid.csv");
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_path(&aid)
+        .expect("write");
+    let keep = |i: usize| i != place && i != date;
+    let mut head: Vec<&str> = (0..headers.len())
+        .filter(|&i| keep(i))
+        .map(|i| headers[i].as_str())
+        .collect();
+    head.push("Tempat/Tgl Lahir");
+    w.write_record(&head).expect("header");
+    for rec in r.records() {
+        let rec = rec.expect("row");
+        let mut row: Vec<String> = (0..rec.len())
+            .filter(|&i| keep(i))
+            .map(|i| rec[i].to_string())
+            .collect();
+        row.push(format!("{}, {}", &rec[place], &rec[date]));
+        w.write_record(&row).expect("row");
+    }
+    w.flush().expect("flush");
+    let (base, ttl) = (dir.path().join("base"), dir.path().join("ttl"));
+    run(&base, "2");
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(&aid)
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(&ttl)
+        .args(["--threads", "2", "--quiet"])
+        .assert()
+        .success();
+    let a = std::fs::read(base.join("decisions.csv")).expect("base");
+    let b = std::fs::read(ttl.join("decisions.csv")).expect("ttl");
+    assert!(a == b, "a TTL column changed the decisions");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ttl.join("summary.json")).expect("summary"))
+            .expect("json");
+    for field in ["birth_date", "birth_place"] {
+        assert_eq!(
+            summary["aid"]["columns"][field],
+            serde_json::json!(["Tempat/Tgl Lahir"]),
+            "{field}"
+        );
+    }
+}

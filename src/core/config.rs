@@ -251,6 +251,24 @@ impl Field {
         "PASSPORT_NO",
     ];
 
+    /// Headers of one column holding the birth place and the birth date (*tempat, tanggal
+    /// lahir*: `BALIKPAPAN, 12-05-1980`), read as both fields when they have no column of
+    /// their own.
+    pub const BIRTH_PLACE_AND_DATE_ALIASES: &'static [&'static str] = &[
+        "TTL",
+        "TEMPAT_TANGGAL_LAHIR",
+        "TEMPAT_TGL_LAHIR",
+        "TEMPAT_TGL_LHR",
+        "TEMPAT_TANGGAL_LHR",
+        "TMPT_TGL_LAHIR",
+        "TMPT_TGL_LHR",
+        "TMP_TGL_LAHIR",
+        "TEMPAT_DAN_TANGGAL_LAHIR",
+        "TEMPAT_DAN_TGL_LAHIR",
+        "TEMPAT_LAHIR_TANGGAL_LAHIR",
+        "PLACE_AND_DATE_OF_BIRTH",
+    ];
+
     /// A field made of several columns when no one column holds it (records laid out in
     /// English): its parts in order, each a list of headers. The name from given, middle
     /// and family names; the address from the house number and address lines.

@@ -380,6 +380,15 @@ impl Table {
                 map.insert(field, parts);
             }
         }
+        // One column of birth place and date (TTL): both fields from it, split per cell.
+        let split_birth = keys
+            .iter()
+            .position(|k| Field::BIRTH_PLACE_AND_DATE_ALIASES.contains(&k.as_str()));
+        if let Some(c) = split_birth {
+            for field in [Field::BirthPlace, Field::BirthDate] {
+                map.entry(field).or_insert_with(|| vec![c]);
+            }
+        }
         for field in Field::ALL {
             if field.required() && !map.contains_key(&field) {
                 return Err(LoadError::MissingColumn {
@@ -393,6 +402,7 @@ impl Table {
         Ok(FieldMap {
             cols: map,
             plain_id,
+            split_birth,
         })
     }
 }
@@ -404,6 +414,10 @@ pub struct FieldMap {
     /// The `nik` field's column was found by a plain identifier's header
     /// ([`Field::PLAIN_ID_ALIASES`]): it is read as with `id_kind = "generic"`.
     pub plain_id: bool,
+    /// The column holding birth place and date together (`TTL`): where the birth place or
+    /// date is this column alone, its cells are split
+    /// ([`crate::normalize::date::split_place_and_date`]).
+    pub split_birth: Option<usize>,
 }
 
 impl FieldMap {
@@ -413,7 +427,20 @@ impl FieldMap {
 
     /// The cell of `field` in `row` (several columns joined with a space); empty if unmapped.
     pub fn get<'t>(&self, table: &'t Table, field: Field, row: usize) -> std::borrow::Cow<'t, str> {
-        match self.cols.get(&field).map(Vec::as_slice) {
+        let cols = self.cols.get(&field).map(Vec::as_slice);
+        if let (Some(c), Some(&[one])) = (self.split_birth, cols) {
+            if c == one && matches!(field, Field::BirthPlace | Field::BirthDate) {
+                let (place, date) =
+                    crate::normalize::date::split_place_and_date(table.columns[c].get(row));
+                return if field == Field::BirthDate {
+                    date
+                } else {
+                    place
+                }
+                .into();
+            }
+        }
+        match cols {
             None | Some([]) => "".into(),
             Some([one]) => table.columns[*one].get(row).into(),
             Some(many) => many

@@ -113,6 +113,19 @@ fn from_excel_serial(n: i64) -> Option<NaiveDate> {
     ymd(d.year(), d.month(), d.day())
 }
 
+/// The place and the date of a combined birth cell (a `TTL` column: *tempat, tanggal
+/// lahir*), as forms write it: `BALIKPAPAN, 12-05-1980`, `Samarinda 12 Mei 1980`,
+/// `SURABAYA/1980-05-12`. The date starts at the first digit; the place is what comes
+/// before it, without the separator. A cell without digits is a place alone.
+pub fn split_place_and_date(cell: &str) -> (&str, &str) {
+    let seps: &[char] = &[',', '/', ';', '-', '.', ':', '|'];
+    let place = |s: &str| -> usize { s.trim_end().trim_end_matches(seps).trim_end().len() };
+    match cell.find(|c: char| c.is_ascii_digit()) {
+        None => (cell[..place(cell)].trim_start(), ""),
+        Some(i) => (cell[..place(&cell[..i])].trim_start(), cell[i..].trim()),
+    }
+}
+
 /// Parse a birth date; `None` when the cell is empty or not a real date.
 pub fn parse_date(raw: &str) -> Option<BirthDate> {
     parse_naive(raw).map(BirthDate::new)
@@ -187,6 +200,55 @@ fn parse_naive(raw: &str) -> Option<NaiveDate> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn combined_birth_cells_split_into_place_and_date() {
+        let cases = [
+            (
+                "BALIKPAPAN, 12-05-1980",
+                "BALIKPAPAN",
+                "12-05-1980",
+                Some("1980-05-12"),
+            ),
+            (
+                "Samarinda 12 Mei 1980",
+                "Samarinda",
+                "12 Mei 1980",
+                Some("1980-05-12"),
+            ),
+            (
+                "SURABAYA/1980-05-12",
+                "SURABAYA",
+                "1980-05-12",
+                Some("1980-05-12"),
+            ),
+            (
+                "TANJUNG REDEB , 01/07/1975",
+                "TANJUNG REDEB",
+                "01/07/1975",
+                Some("1975-07-01"),
+            ),
+            (
+                " BALIKPAPAN,12-05-80 ",
+                "BALIKPAPAN",
+                "12-05-80",
+                Some("1980-05-12"),
+            ),
+            ("12-05-1980", "", "12-05-1980", Some("1980-05-12")),
+            ("BALIKPAPAN", "BALIKPAPAN", "", None),
+            ("BALIKPAPAN,", "BALIKPAPAN", "", None),
+            ("", "", "", None),
+            ("-", "", "", None),
+        ];
+        for (cell, place, date, iso) in cases {
+            assert_eq!(super::split_place_and_date(cell), (place, date), "{cell:?}");
+            assert_eq!(
+                super::parse_date(date).map(|d| d.iso()).as_deref(),
+                iso,
+                "{cell:?}"
+            );
+        }
+    }
+
     use super::*;
 
     fn iso(raw: &str) -> Option<String> {
