@@ -128,7 +128,7 @@ pub fn split_place_and_date(cell: &str) -> (&str, &str) {
 
 /// Parse a birth date; `None` when the cell is empty or not a real date.
 pub fn parse_date(raw: &str) -> Option<BirthDate> {
-    parse_naive(raw).map(BirthDate::new)
+    parse_naive(&super::visible(raw)).map(BirthDate::new)
 }
 
 fn parse_naive(raw: &str) -> Option<NaiveDate> {

@@ -192,6 +192,7 @@ fn raw_tokens(raw: &str) -> Vec<String> {
     for c in raw.chars() {
         match c {
             '\'' | '`' | '\u{2019}' | '\u{2018}' => {}
+            c if super::is_invisible(c) => {}
             '.' => {
                 if !cur.is_empty() {
                     out.push(std::mem::take(&mut cur));

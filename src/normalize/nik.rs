@@ -212,19 +212,12 @@ fn strip_separators(raw: &str) -> String {
     }
     s.chars()
         .filter(|c| {
-            !matches!(
-                c,
-                ' ' | '\u{a0}'
-                    | '\t'
-                    | '.'
-                    | '-'
-                    | '\''
-                    | '"'
-                    | '`'
-                    | '\u{2019}'
-                    | '\u{2018}'
-                    | '_'
-            )
+            // Any space: ASCII, no-break (U+00A0), narrow no-break (U+202F), tab, ...
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '.' | '-' | '\'' | '"' | '`' | '\u{2019}' | '\u{2018}' | '_'
+                )
         })
         .collect()
 }
@@ -262,6 +255,7 @@ fn scientific_digits(raw: &str) -> Option<Result<String, String>> {
 
 /// Normalize a NIK cell. Never guesses digits.
 pub fn parse_nik(raw: &str, kind: CellKind) -> NikParse {
+    let raw = super::visible(raw);
     let trimmed = raw.trim();
     if trimmed.is_empty() || trimmed == "-" || trimmed.eq_ignore_ascii_case("null") {
         return NikParse::Invalid {
@@ -393,6 +387,7 @@ pub fn day_month_possible(day: u8, month: u8, yy: u8) -> bool {
 /// Normalize a plain identifier (`id_kind = "generic"`): upper case, letters and digits
 /// only, a trailing `.0` of a number dropped; empty is `NIK_EMPTY`.
 pub fn parse_generic_id(raw: &str) -> NikParse {
+    let raw = super::visible(raw);
     let trimmed = raw.trim();
     let trimmed = trimmed.strip_suffix(".0").unwrap_or(trimmed);
     let id: String = trimmed
@@ -413,6 +408,7 @@ pub fn parse_generic_id(raw: &str) -> NikParse {
 /// Normalize a No. KK: separators removed; 16 digits or `None`. The KK's date segment is a
 /// data-entry date without the +40, so only length and province are checked.
 pub fn normalize_kk(raw: &str) -> Option<String> {
+    let raw = &*super::visible(raw);
     if raw.trim().contains(['E', 'e']) {
         return None;
     }
@@ -468,6 +464,12 @@ mod tests {
             "=\"6471054507890001\"",
             "6471\u{a0}054507890001",
             "`6471054507890001",
+            // Copied from a chat or a web page: unseen characters, other scripts' digits.
+            "\u{200B}6471054507890001",
+            "6471054507890001\u{FEFF}",
+            "6471\u{2060}054507890001",
+            "\u{FF16}\u{FF14}\u{FF17}\u{FF11}054507890001",
+            "6471\u{202F}054507890001",
         ];
         for raw in cases {
             assert_eq!(
