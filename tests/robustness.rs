@@ -144,6 +144,12 @@ fn awkward_aid_files_run_or_stop_with_a_clear_message() {
             Want::Rows(1),
         ),
         (
+            "a total and a signature block under the list",
+            b"NO;NIK;NAMA;ALAMAT;KET\n1;6471054507890003;Siti Aminah;JL. A;\n2;;Budi;JL. B;\n;;;;\nJumlah;;;;2 orang\n;;;;Balikpapan, 12 Mei 2026\n;;;;Kepala Dinas Sosial\n;;;;NIP. 197001011990031001\n"
+                .to_vec(),
+            Want::Rows(2),
+        ),
+        (
             "a title and no header under it",
             b"DAFTAR PENERIMA BANSOS\nNAMA;ALAMAT\nSiti Aminah;JL. A\n".to_vec(),
             Want::Error("no column for the required field `nik`"),

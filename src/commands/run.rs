@@ -757,7 +757,12 @@ pub fn load(
         || sha256_file(path),
     );
     pb.finish_and_clear();
-    Ok((table?, sha?))
+    let mut table = table?;
+    // A total or a signature block under the list is not a recipient.
+    if let Ok(map) = table.resolve(cfg, section) {
+        crate::io::load::drop_footer(&mut table, &map);
+    }
+    Ok((table, sha?))
 }
 
 /// Read `--decisions`: each line's aid row must still carry the ID and key cells it had when

@@ -91,6 +91,16 @@ impl TextColumn {
         self.len() == 0
     }
 
+    /// Keep the first `rows` cells.
+    pub fn truncate(&mut self, rows: usize) {
+        if let Some(a) = &mut self.arrow {
+            *a = a.slice(0, rows.min(a.len()));
+            return;
+        }
+        self.ends.truncate(rows);
+        self.data.truncate(self.ends.last().copied().unwrap_or(0));
+    }
+
     pub fn get(&self, row: usize) -> &str {
         if let Some(a) = &self.arrow {
             return a.get(row).unwrap_or("");
@@ -134,6 +144,9 @@ pub struct Layout {
     pub sep_line: bool,
     /// A row of column numbers under the header, skipped.
     pub numbering_row: bool,
+    /// Rows after the last one with a NIK or a name, holding neither (a total, the place
+    /// and date of signing, an official's name and NIP): dropped ([`drop_footer`]).
+    pub footer_rows: usize,
 }
 
 impl Layout {
@@ -142,21 +155,52 @@ impl Layout {
         let mut said = Vec::new();
         if self.title_lines > 0 {
             said.push(format!(
-                "the header is on line {}, under a title: the lines above it were skipped",
+                "the header is on line {}, under a title: the lines above it were skipped \
+                 (if the header is another line, remove the lines above it)",
                 self.header_line
             ));
         }
         if self.numbering_row {
             said.push("a row of column numbers (1, 2, 3, ...) under the header was skipped".into());
         }
-        (!said.is_empty()).then(|| {
-            format!(
-                "{}: {}; if that is wrong, remove those lines from the file",
-                path.display(),
-                said.join("; ")
-            )
-        })
+        if self.footer_rows > 0 {
+            said.push(format!(
+                "the last {} row(s) hold neither a NIK nor a name (a total or a signature \
+                 block) and were skipped",
+                self.footer_rows
+            ));
+        }
+        (!said.is_empty()).then(|| format!("{}: {}", path.display(), said.join("; ")))
     }
+}
+
+/// Drop the rows after the last one that has a NIK or a name, when they hold neither:
+/// what government sheets put under a list (a total, "Balikpapan, 12 Mei 2026", the
+/// official's name and NIP) is not a recipient. Rows inside the list are never dropped,
+/// nor a list's every row (a list without NIKs or names is reported row by row). Returns
+/// the rows dropped, also in `table.layout.footer_rows`.
+pub fn drop_footer(table: &mut Table, map: &FieldMap) -> usize {
+    let blank = |row: usize| {
+        [Field::Nik, Field::Name].iter().all(|&f| {
+            let v = map.get(table, f, row);
+            let v = v.trim();
+            v.is_empty() || v == "-" || v.eq_ignore_ascii_case("null")
+        })
+    };
+    let keep = (0..table.n_rows)
+        .rev()
+        .find(|&r| !blank(r))
+        .map_or(0, |r| r + 1);
+    if keep == 0 || keep == table.n_rows {
+        return 0;
+    }
+    let dropped = table.n_rows - keep;
+    for c in &mut table.columns {
+        c.truncate(keep);
+    }
+    table.n_rows = keep;
+    table.layout.footer_rows = dropped;
+    dropped
 }
 
 /// Whether `cells` (a row's cells in column order) are the columns' numbers: every
@@ -1308,6 +1352,57 @@ mod tests {
         let path = dir.path().join("aid.csv");
         std::fs::write(&path, "DAFTAR\nNIK;NAMA\n6471054507890003;SITI\n").unwrap();
         assert_eq!(read_csv(&path, None).unwrap().headers(), ["DAFTAR"]);
+    }
+
+    #[test]
+    fn rows_under_the_list_without_nik_or_name_are_dropped() {
+        // (what, rows as (NIK, NAMA, KET), rows kept)
+        type Case<'a> = (&'a str, &'a [[&'a str; 3]], usize);
+        let cases: [Case; 6] = [
+            (
+                "no footer",
+                &[["6471054507890003", "SITI", ""], ["", "BUDI", ""]],
+                2,
+            ),
+            (
+                "a total and a signature",
+                &[
+                    ["6471054507890003", "SITI", ""],
+                    ["", "", "Jumlah 1"],
+                    ["-", "NULL", "Kepala Dinas"],
+                ],
+                1,
+            ),
+            // A row without NIK or name inside the list stays (it is reported).
+            (
+                "a hole inside",
+                &[
+                    ["6471054507890003", "SITI", ""],
+                    ["", "", "x"],
+                    ["", "BUDI", ""],
+                ],
+                3,
+            ),
+            (
+                "a last row with a NIK only",
+                &[["", "SITI", ""], ["6471050507890001", "", ""]],
+                2,
+            ),
+            ("nothing but blanks", &[["", "", "a"], ["", "", "b"]], 2),
+            ("no rows", &[], 0),
+        ];
+        for (what, rows, kept) in cases {
+            let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.to_vec()).collect();
+            let mut t = Table::from_rows("aid.csv", &["NIK", "NAMA", "KET"], &rows);
+            let map = t.resolve(&InputConfig::default(), "aid").expect("map");
+            let dropped = drop_footer(&mut t, &map);
+            assert_eq!((t.n_rows, dropped), (kept, rows.len() - kept), "{what}");
+            assert!(t.columns.iter().all(|c| c.len() == kept), "{what}");
+            assert_eq!(t.layout.footer_rows, rows.len() - kept, "{what}");
+            if kept > 0 {
+                assert_eq!(t.columns[1].get(kept - 1), rows[kept - 1][1], "{what}");
+            }
+        }
     }
 
     #[test]
