@@ -94,6 +94,10 @@ impl Field {
                 "NIK_KTP",
                 "NIK_PENERIMA",
                 "NIK_KRT",
+                "NIK_KPM",
+                "NIK_PENGURUS",
+                "NO_NIK_KTP",
+                "NOMOR_INDUK_KEPENDUDUKAN",
             ],
             Field::Kk => &[
                 "NO_KK",
@@ -102,6 +106,8 @@ impl Field {
                 "KK",
                 "NO_KARTU_KELUARGA",
                 "NKK",
+                "NO_KK_KPM",
+                "NOMOR_KARTU_KELUARGA",
             ],
             Field::Name => &[
                 "NAMA",
@@ -115,6 +121,9 @@ impl Field {
                 "FULL_NAME",
                 "FULLNAME",
                 "PERSON_NAME",
+                "NAMA_KPM",
+                "NAMA_PENERIMA_MANFAAT",
+                "NAMA_PENGURUS",
             ],
             Field::BirthDate => &[
                 "TGL_LAHIR",
@@ -156,7 +165,7 @@ impl Field {
                 "STREET_ADDRESS",
                 "FULL_ADDRESS",
             ],
-            Field::Rt => &["RT", "NO_RT"],
+            Field::Rt => &["RT", "NO_RT", "RT_RW", "RTRW"],
             Field::Rw => &["RW", "NO_RW"],
             Field::Kelurahan => &[
                 "KELURAHAN",
@@ -173,6 +182,10 @@ impl Field {
                 "TOWN",
                 "LOCALITY",
                 "VILLAGE",
+                "DESA_KEL",
+                "KEL_DESA",
+                "NAMA_DESA",
+                "NAMA_KELURAHAN",
             ],
             Field::Kecamatan => &[
                 "KECAMATAN",
@@ -188,6 +201,7 @@ impl Field {
                 "ZIP_CODE",
                 "ZIPCODE",
                 "DISTRICT",
+                "NAMA_KECAMATAN",
             ],
             Field::Status => &[
                 "STATUS",
@@ -229,6 +243,7 @@ impl Field {
                 "JENIS_BANTUAN",
                 "BANSOS",
                 "PROGRAM_BANTUAN",
+                "JENIS_BANSOS",
             ],
         }
     }

@@ -1575,6 +1575,46 @@ mod tests {
     }
 
     #[test]
+    fn bansos_list_headers_resolve() {
+        // Headers of KPM lists (keluarga penerima manfaat) and one RT/RW column.
+        let t = Table::from_rows(
+            "kpm.csv",
+            &[
+                "No",
+                "NIK KPM",
+                "Nama KPM",
+                "NIK Pengurus",
+                "Nama Pengurus",
+                "RT/RW",
+                "Desa/Kel",
+                "Jenis Bansos",
+            ],
+            &[vec![
+                "1",
+                "6471054507890003",
+                "SITI",
+                "6471050507890001",
+                "BUDI",
+                "003/012",
+                "SEPINGGAN",
+                "BPNT",
+            ]],
+        );
+        let map = t.resolve(&InputConfig::default(), "aid").expect("aliases");
+        for (field, want) in [
+            (Field::Nik, "6471054507890003"),
+            (Field::Name, "SITI"),
+            (Field::Rt, "003/012"),
+            (Field::Kelurahan, "SEPINGGAN"),
+            (Field::Program, "BPNT"),
+        ] {
+            assert_eq!(map.get(&t, field, 0), want, "{field:?}");
+        }
+        let rtrw = crate::normalize::address::parse_rt_rw(&map.get(&t, Field::Rt, 0));
+        assert_eq!((rtrw.rt, rtrw.rw), (Some(3), Some(12)));
+    }
+
+    #[test]
     fn english_headers_resolve_by_parts_and_plain_identifiers() {
         // (headers, row, name, address, plain identifier)
         type Case<'a> = (&'a [&'a str], &'a [&'a str], &'a str, &'a str, bool);
