@@ -306,3 +306,99 @@ fn plain_identifiers_with_letters_spread_over_parts_and_merge_to_one_runs_decisi
     let text = String::from_utf8(read("merged")).expect("utf8");
     assert_eq!(text.matches(",DUPLICATE,").count(), 20, "{text}");
 }
+
+#[test]
+fn records_without_any_identifier_link_on_their_other_fields() {
+    // No identifier column at all, English headers, no config: each copy finds its
+    // person (named by `register_row`), a copy with a mistyped name too, two copies of
+    // one person in the list are one group, and a stranger is NOT_IN_REGISTER.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let people = people();
+    let write7 = |path: &Path, rows: &[[String; 8]]| {
+        let mut w = csv::Writer::from_path(path).expect("csv");
+        w.write_record([
+            "rec_id",
+            "first_name",
+            "last_name",
+            "street_number",
+            "address_1",
+            "city",
+            "dob",
+        ])
+        .expect("header");
+        for r in rows {
+            w.write_record(&r[..7]).expect("row");
+        }
+        w.flush().expect("flush");
+    };
+    // People unique by name and birth date, so that each copy has one right answer.
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<usize> = (0..people.len())
+        .filter(|&i| {
+            seen.insert((
+                people[i][1].clone(),
+                people[i][2].clone(),
+                people[i][6].clone(),
+            ))
+        })
+        .collect();
+    let mut list: Vec<[String; 8]> = unique[..30].iter().map(|&i| people[i].clone()).collect();
+    let mut typo = people[unique[30]].clone();
+    typo[2] = format!("{}h", typo[2]);
+    list.push(typo);
+    list.push(people[unique[0]].clone());
+    list.push([
+        "rec-x".into(),
+        "zebedee".into(),
+        "quixote".into(),
+        "1".into(),
+        "nowhere lane".into(),
+        "alice springs".into(),
+        "19000101".into(),
+        String::new(),
+    ]);
+    let (aid, register, out) = (
+        dir.path().join("list.csv"),
+        dir.path().join("people.csv"),
+        dir.path().join("out"),
+    );
+    write7(&aid, &list);
+    write7(&register, &people);
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(&aid)
+        .arg(&register)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(out.join("decisions.csv")).expect("decisions");
+    let header = r.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (status, reg_row, group) = (col("status"), col("register_row"), col("group_id"));
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    assert_eq!(rows.len(), 33);
+    for (k, row) in rows.iter().enumerate().take(31) {
+        let want = (if k < 30 { unique[k] } else { unique[30] } + 1).to_string();
+        assert_eq!(&row[status], "VERIFIED", "row {}: {row:?}", k + 1);
+        assert_eq!(&row[reg_row], want.as_str(), "row {}: {row:?}", k + 1);
+    }
+    assert_eq!(&rows[31][status], "DUPLICATE", "{:?}", rows[31]);
+    assert!(!rows[0][group].is_empty() && rows[0][group] == rows[31][group]);
+    assert_eq!(
+        (&rows[32][status], &rows[32][reg_row]),
+        ("NOT_IN_REGISTER", "")
+    );
+    // A NIK list without its NIK column is still refused.
+    std::fs::write(&aid, "NAMA;ALAMAT\nSITI;JL. A\n").expect("write");
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(&aid)
+        .arg(&register)
+        .arg("-o")
+        .arg(dir.path().join("out2"))
+        .arg("-q")
+        .assert()
+        .code(2);
+}

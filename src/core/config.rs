@@ -373,6 +373,10 @@ pub struct InputConfig {
     /// Spreadsheet (.xlsx/.xls) sheet to read; the first when absent.
     #[serde(default)]
     pub sheet: Option<String>,
+    /// The config says `id_kind = "generic"`: the file may have no identifier column (its
+    /// records are matched on their other fields). Set from [`FileConfig::id_kind`].
+    #[serde(skip)]
+    pub ids_optional: bool,
 }
 
 /// Register status values (compared upper case, without spaces or punctuation).
@@ -623,7 +627,10 @@ impl FileConfig {
 
     /// Parse TOML text; the error is a message naming the bad key.
     pub fn from_toml(text: &str) -> Result<FileConfig, String> {
-        let cfg: FileConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut cfg: FileConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        let generic = cfg.id_kind == IdKind::Generic;
+        cfg.aid.ids_optional = generic;
+        cfg.register.ids_optional = generic;
         for (section, input) in [("aid", &cfg.aid), ("register", &cfg.register)] {
             for (key, spec) in &input.columns {
                 if Field::from_key(key).is_none() {

@@ -424,6 +424,22 @@ impl Table {
                 map.insert(field, parts);
             }
         }
+        // No identifier column at all: records laid out in English (their name found by an
+        // English header), or a config that says `id_kind = "generic"`, are matched on
+        // their other fields; a NIK list without its NIK column is a mistake to report.
+        if !map.contains_key(&Field::Nik) {
+            let english_name = !input.columns.contains_key(Field::Name.key())
+                && map.get(&Field::Name).is_some_and(|cols| {
+                    cols.len() > 1
+                        || cols
+                            .iter()
+                            .any(|&c| ENGLISH_NAMES.contains(&keys[c].as_str()))
+                });
+            if input.ids_optional || english_name {
+                plain_id = true;
+                map.insert(Field::Nik, Vec::new());
+            }
+        }
         // One column of birth place and date (TTL): both fields from it, split per cell.
         let split_birth = keys
             .iter()
@@ -450,6 +466,10 @@ impl Table {
         })
     }
 }
+
+/// Whole-name headers of records laid out in English (with the name's parts, they make a
+/// file whose identifier column may be absent).
+const ENGLISH_NAMES: &[&str] = &["NAME", "FULL_NAME", "FULLNAME", "PERSON_NAME"];
 
 /// Which columns hold each field.
 #[derive(Debug, Clone, Default)]

@@ -287,9 +287,11 @@ impl RunOutput<'_> {
             "duplicate_of_row",
             "name_score",
             "evidence",
+            "register_row",
         ])
         .map_err(to_io)?;
         let mut num = itoa::Buffer::new();
+        let mut reg_num = itoa::Buffer::new();
         for d in self.decisions {
             out.row(&[
                 num.format(d.row + 1),
@@ -307,6 +309,9 @@ impl RunOutput<'_> {
                     .unwrap_or_default(),
                 &d.name_score.map(|s| format!("{s:.3}")).unwrap_or_default(),
                 &d.evidence,
+                // The register person's data row (1-based): what names them when they
+                // have no identifier, and which of two holders of one NIK.
+                d.register.map_or("", |r| reg_num.format(r + 1)),
             ])
             .map_err(to_io)?;
         }

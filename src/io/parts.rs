@@ -371,13 +371,22 @@ pub fn merge(
         let p = &*p;
         let path = &p.path(output::DECISIONS);
         let d = &tables.0;
-        let (c_row, c_status, c_group, c_dup, c_evidence) = (
+        let (c_row, c_status, c_group, c_dup, c_evidence, c_register) = (
             column(d, "row", path)?,
             column(d, "status", path)?,
             column(d, "group_id", path)?,
             column(d, "duplicate_of_row", path)?,
             column(d, "evidence", path)?,
+            column(d, "register_row", path)?,
         );
+        // A part's register rows are its own: numbered again as the whole register's.
+        let whole_register = |cell: &str| -> String {
+            cell.parse::<usize>()
+                .ok()
+                .and_then(|n| p.register_rows.get(n.checked_sub(1)?))
+                .map(|&r| (r + 1).to_string())
+                .unwrap_or_default()
+        };
         let mut v = tables.1.rows.into_iter();
         for rec in &d.rows {
             let row = p.whole_row(&rec[c_row]).unwrap_or(u32::MAX);
@@ -391,6 +400,7 @@ pub fn merge(
                         c_evidence,
                         &renumber_rows(&rec[c_evidence], |c| p.whole_row(c)),
                     ),
+                    (c_register, &whole_register(&rec[c_register])),
                 ],
             );
             if &rec[c_status] == crate::core::status::Status::Verified.code() {

@@ -43,15 +43,17 @@ pub enum KeyKind {
     NameArea,
     NikPrefixName,
     DateArea,
+    NumberArea,
 }
 
 impl KeyKind {
-    pub const ALL: [KeyKind; 5] = [
+    pub const ALL: [KeyKind; 6] = [
         KeyKind::NikVariant,
         KeyKind::NameDate,
         KeyKind::NameArea,
         KeyKind::NikPrefixName,
         KeyKind::DateArea,
+        KeyKind::NumberArea,
     ];
 
     pub fn code(self) -> &'static str {
@@ -61,6 +63,7 @@ impl KeyKind {
             KeyKind::NameArea => "name_area",
             KeyKind::NikPrefixName => "nik_prefix_name",
             KeyKind::DateArea => "date_area",
+            KeyKind::NumberArea => "number_area",
         }
     }
 }
@@ -225,6 +228,37 @@ fn date_area_keys(p: Rec<'_>, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
     }
 }
 
+/// The house number (the street's first number) with the wider area (the kecamatan, or
+/// the kelurahan without one): for rows without an identifier to link by, whose name,
+/// birth date or kelurahan may all be mistyped (`3 PARTRIDGQE STREET` in `BANSIA`).
+fn number_area_key(p: Rec<'_>) -> Option<(u64, KeyKind)> {
+    let number = p
+        .street()
+        .iter()
+        .find(|t| t.bytes().all(|b| b.is_ascii_digit()))?
+        .trim_start_matches('0');
+    let area = match p.kecamatan() {
+        "" => p.kelurahan(),
+        kec => kec,
+    };
+    (!number.is_empty() && !area.is_empty()).then(|| {
+        (
+            fnv(&[b"ha", number.as_bytes(), area.as_bytes()]),
+            KeyKind::NumberArea,
+        )
+    })
+}
+
+/// Whether a record has an identifier that can place it (a NIK, damaged or not, or a plain
+/// identifier): records without one are looked for by their address too.
+fn has_identifier(p: Rec<'_>) -> bool {
+    match p.nik() {
+        NikParse::Generic(id) => !id.is_empty(),
+        NikParse::Valid { .. } | NikParse::Damaged { .. } => true,
+        NikParse::Invalid { cleaned, .. } => cleaned.len() >= 6,
+    }
+}
+
 fn prefix_key(prefix: &str, p: Rec<'_>) -> Option<(u64, KeyKind)> {
     let first = p.name().first()?;
     let last = p.name().last()?;
@@ -243,6 +277,7 @@ fn register_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     if let NikParse::Valid { nik, .. } = p.nik() {
         out.extend(prefix_key(&nik[..6], p));
     }
+    out.extend(number_area_key(p));
     out
 }
 
@@ -598,6 +633,9 @@ fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     // namesakes of a kecamatan) is for rows without one.
     if let (Some(d), None) = (digits, p.birth) {
         keys.extend(prefix_key(d, p));
+    }
+    if !has_identifier(p) {
+        keys.extend(number_area_key(p));
     }
     keys.sort_unstable();
     keys.dedup();
@@ -1057,5 +1095,107 @@ mod tests {
         let found = blocker.candidates(reg.get(0), &mut stats);
         assert!(found.is_empty());
         assert!(stats.skipped_blocks >= 1);
+    }
+
+    #[test]
+    fn rows_without_an_identifier_are_found_by_house_number_and_area() {
+        const F: [Field; 5] = [
+            Field::Nik,
+            Field::Name,
+            Field::Address,
+            Field::Kecamatan,
+            Field::Kelurahan,
+        ];
+        let reg = records(
+            &F,
+            &[
+                &[
+                    "6471054507890003",
+                    "LAURA HEFFORD",
+                    "3 PARTRIDGE STREET",
+                    "6530",
+                    "BANKSIA",
+                ],
+                &[
+                    "6471050507890001",
+                    "BUDI SANTOSO",
+                    "JL. MAWAR NO. 003",
+                    "",
+                    "SEPINGGAN",
+                ],
+                &[
+                    "6471051203850002",
+                    "AHMAD FAUZI",
+                    "JL. MELATI 7",
+                    "BALIKPAPAN TIMUR",
+                    "LAMARU",
+                ],
+            ],
+        );
+        // (what, aid row, register rows found through number_area)
+        type Case<'a> = (&'a str, [&'a str; 5], &'a [u32]);
+        let cases: [Case; 6] = [
+            (
+                "name, street and kelurahan mistyped, no NIK",
+                ["", "LAUR A HEFORD", "3 PARTRIDGQE STREET", "6530", "BANSIA"],
+                &[0],
+            ),
+            (
+                "no kecamatan: the kelurahan",
+                ["-", "BUDY", "GG MAWAR 3", "", "SEPINGGAN"],
+                &[1],
+            ),
+            (
+                "another house number",
+                ["", "LAURA HEFFORD", "4 PARTRIDGE STREET", "6530", "BANKSIA"],
+                &[],
+            ),
+            (
+                "no house number",
+                [
+                    "",
+                    "AHMAD FAUZI",
+                    "JL. MELATI",
+                    "BALIKPAPAN TIMUR",
+                    "LAMARU",
+                ],
+                &[],
+            ),
+            // A NIK (even a damaged one) is looked for by its variants, not by address.
+            (
+                "a NIK",
+                [
+                    "6471051203850009",
+                    "AHMAD",
+                    "JL. MELATI 7",
+                    "BALIKPAPAN TIMUR",
+                    "LAMARU",
+                ],
+                &[],
+            ),
+            (
+                "a NIK fragment of 6 digits",
+                [
+                    "647105",
+                    "AHMAD",
+                    "JL. MELATI 7",
+                    "BALIKPAPAN TIMUR",
+                    "LAMARU",
+                ],
+                &[],
+            ),
+        ];
+        let blocker = Blocker::build(&reg, 100);
+        for (what, row, want) in cases {
+            let aid = records(&F, &[&row]);
+            let mut stats = BlockStats::default();
+            let found: Vec<u32> = blocker
+                .candidates(aid.get(0), &mut stats)
+                .into_iter()
+                .filter(|&(_, k)| k == KeyKind::NumberArea)
+                .map(|(r, _)| r)
+                .collect();
+            assert_eq!(found, want, "{what}");
+        }
     }
 }

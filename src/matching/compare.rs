@@ -232,7 +232,7 @@ fn nik_digits(p: Rec<'_>) -> Option<(&str, bool)> {
     use crate::normalize::nik::{NikIssue, NikParse};
     match p.nik() {
         NikParse::Valid { nik, .. } => Some((nik.as_str(), false)),
-        NikParse::Generic(id) => Some((id, false)),
+        NikParse::Generic(id) if !id.is_empty() => Some((id, false)),
         NikParse::Damaged { digits, .. } if !digits.is_empty() => Some((digits, true)),
         NikParse::Invalid { cleaned, issue }
             if *issue != NikIssue::NikNonDigit

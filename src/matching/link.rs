@@ -211,6 +211,10 @@ pub fn link_one(
         NikParse::Invalid { issue, .. } => return unlinked(Status::InvalidNik, issue.code()),
         NikParse::Damaged { issue, .. } => return unlinked(Status::NikDamaged, issue.code()),
         NikParse::Valid { nik, .. } => nik.as_str(),
+        // No identifier: the row is placed by its other fields, if at all.
+        NikParse::Generic(id) if id.is_empty() => {
+            return unlinked(Status::NotInRegister, NikIssue::NikEmpty.code())
+        }
         NikParse::Generic(id) => id,
     };
     let best = index

@@ -153,7 +153,9 @@ pub enum NikParse {
     Damaged { digits: String, issue: NikIssue },
     /// Not a NIK. `cleaned` is the cell after separator removal.
     Invalid { cleaned: String, issue: NikIssue },
-    /// A plain identifier (`id_kind = "generic"`): no NIK rules, compared as text.
+    /// A plain identifier (`id_kind = "generic"`): no NIK rules, compared as text. Empty
+    /// when the record has none: records of other countries often carry no identifier,
+    /// and that is no fault of the row (it is matched on its other fields).
     Generic(String),
 }
 
@@ -172,7 +174,7 @@ impl NikParse {
     pub fn valid(&self) -> Option<&str> {
         match self {
             NikParse::Valid { nik, .. } => Some(nik.as_str()),
-            NikParse::Generic(id) => Some(id),
+            NikParse::Generic(id) if !id.is_empty() => Some(id),
             _ => None,
         }
     }
@@ -385,7 +387,8 @@ pub fn day_month_possible(day: u8, month: u8, yy: u8) -> bool {
 }
 
 /// Normalize a plain identifier (`id_kind = "generic"`): upper case, letters and digits
-/// only, a trailing `.0` of a number dropped; empty is `NIK_EMPTY`.
+/// only, a trailing `.0` of a number dropped; an empty cell (or `NULL`, `N/A`) is an empty
+/// identifier.
 pub fn parse_generic_id(raw: &str) -> NikParse {
     let raw = super::visible(raw);
     let trimmed = raw.trim();
@@ -395,14 +398,11 @@ pub fn parse_generic_id(raw: &str) -> NikParse {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
         .collect();
-    if id.is_empty() {
-        NikParse::Invalid {
-            cleaned: id,
-            issue: NikIssue::NikEmpty,
-        }
-    } else {
-        NikParse::Generic(id)
+    // Spreadsheets' and databases' words for nothing.
+    if matches!(id.as_str(), "NULL" | "NA" | "NAN" | "NONE") {
+        return NikParse::Generic(String::new());
     }
+    NikParse::Generic(id)
 }
 
 /// Normalize a No. KK: separators removed; 16 digits or `None`. The KK's date segment is a
@@ -579,13 +579,12 @@ mod tests {
             NikParse::Generic("4251234".into())
         );
         assert_eq!(parse_generic_id("4251234").valid(), Some("4251234"));
-        assert!(matches!(
-            parse_generic_id(" - "),
-            NikParse::Invalid {
-                issue: NikIssue::NikEmpty,
-                ..
-            }
-        ));
+        // No identifier: empty, never valid (it links nobody to anybody).
+        for empty in ["", " - ", "NULL", "n/a", "NaN", "\u{200B}"] {
+            let p = parse_generic_id(empty);
+            assert_eq!(p, NikParse::Generic(String::new()), "{empty:?}");
+            assert_eq!(p.valid(), None, "{empty:?}");
+        }
     }
 
     #[test]
