@@ -144,6 +144,9 @@ pub struct Layout {
     pub sep_line: bool,
     /// A row of column numbers under the header, skipped.
     pub numbering_row: bool,
+    /// A second header row under the header (names under merged header cells: ALAMAT
+    /// over JALAN, RT, RW), merged into it ([`sub_header`]).
+    pub sub_header: bool,
     /// Rows after the last one with a NIK or a name, holding neither (a total, the place
     /// and date of signing, an official's name and NIP): dropped ([`drop_footer`]).
     pub footer_rows: usize,
@@ -162,6 +165,13 @@ impl Layout {
         }
         if self.numbering_row {
             said.push("a row of column numbers (1, 2, 3, ...) under the header was skipped".into());
+        }
+        if self.sub_header {
+            said.push(
+                "the row under the header named the columns under merged header cells and \
+                 was read as part of the header"
+                    .into(),
+            );
         }
         if self.footer_rows > 0 {
             said.push(format!(
@@ -201,6 +211,53 @@ pub fn drop_footer(table: &mut Table, map: &FieldMap) -> usize {
     table.n_rows = keep;
     table.layout.footer_rows = dropped;
     dropped
+}
+
+/// The header of a sheet whose header cells are merged over sub-columns (`ALAMAT` over
+/// `JALAN`, `RT`, `RW`), when `row` (the row under the header `top`) is its second row:
+/// the row has no NIK or name under `top`'s columns, and a cell under an empty header
+/// cell names a field. A name under an empty header cell takes its place; the merged
+/// header must still name the required fields. None for a data row.
+pub fn sub_header(
+    path: &Path,
+    top: &[String],
+    row: &[String],
+    input: &InputConfig,
+    section: &'static str,
+) -> Option<Vec<String>> {
+    let resolves = |names: &[String]| {
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Table::from_rows(path, &names, &[])
+            .resolve(input, section)
+            .ok()
+    };
+    let map = resolves(top)?;
+    let empty_at = |f: Field| {
+        map.cols.get(&f).map_or(true, |cols| {
+            cols.iter()
+                .all(|&c| row.get(c).map_or(true, |v| v.trim().is_empty()))
+        })
+    };
+    if !empty_at(Field::Nik) || !empty_at(Field::Name) {
+        return None;
+    }
+    let names_field = |v: &str| {
+        let k = header_key(v);
+        !k.is_empty() && Field::ALL.iter().any(|f| f.aliases().contains(&k.as_str()))
+    };
+    let under_gap = (0..top.len())
+        .any(|i| top[i].trim().is_empty() && row.get(i).is_some_and(|v| names_field(v)));
+    if !under_gap {
+        return None;
+    }
+    let merged: Vec<String> = (0..top.len())
+        .map(|i| match top[i].trim() {
+            "" => row.get(i).map_or(String::new(), |v| v.trim().to_string()),
+            t => t.to_string(),
+        })
+        .collect();
+    resolves(&merged)?;
+    Some(merged)
 }
 
 /// Whether `cells` (a row's cells in column order) are the columns' numbers: every
@@ -857,6 +914,19 @@ fn parse_csv(
         if record.len() == 1 && record.get(0).is_some_and(blank) {
             continue; // blank line
         }
+        // A second header row (names under merged header cells), for a table read whole.
+        if facts.rows == 0 && !layout.sub_header && !layout.numbering_row {
+            if let Some((input, section)) = fields.filter(|_| !project) {
+                let cells: Vec<String> = record.iter().map(|c| decode(c).into_owned()).collect();
+                if let Some(merged) = sub_header(path, &headers, &cells, input, section) {
+                    for (col, h) in columns.iter_mut().zip(merged) {
+                        col.header = h;
+                    }
+                    layout.sub_header = true;
+                    continue;
+                }
+            }
+        }
         if facts.rows == 0
             && !layout.numbering_row
             && is_numbering_row(&record.iter().collect::<Vec<_>>())
@@ -1206,6 +1276,18 @@ pub fn read_spreadsheet_for(
         if empty(r) {
             continue;
         }
+        if n_rows == 0 && !layout.sub_header && !layout.numbering_row {
+            if let Some((input, section)) = fields {
+                let cells: Vec<String> = r.iter().map(|c| cell(c).0).collect();
+                if let Some(merged) = sub_header(path, &header, &cells, input, section) {
+                    for (col, h) in columns.iter_mut().zip(merged) {
+                        col.header = h;
+                    }
+                    layout.sub_header = true;
+                    continue;
+                }
+            }
+        }
         if n_rows == 0 && !layout.numbering_row {
             let cells: Vec<String> = r.iter().map(|c| cell(c).0).collect();
             let cells: Vec<&[u8]> = cells.iter().map(String::as_bytes).collect();
@@ -1423,6 +1505,57 @@ mod tests {
                 assert_eq!(t.columns[1].get(kept - 1), rows[kept - 1][1], "{what}");
             }
         }
+    }
+
+    #[test]
+    fn a_second_header_row_under_merged_cells_is_merged_into_the_header() {
+        let input = InputConfig::default();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("aid.csv");
+        // (what, text, headers, data rows, merged)
+        type Case<'a> = (&'a str, &'a str, &'a [&'a str], usize, bool);
+        let cases: [Case; 4] = [
+            (
+                "ALAMAT over JALAN, RT, RW, then the column numbers",
+                "NO;NIK;NAMA;ALAMAT;;;KET\n;;;JALAN;RT;RW;\n1;2;3;4;5;6;7\n1;6471054507890003;SITI;JL. A;003;012;\n",
+                &["NO", "NIK", "NAMA", "ALAMAT", "RT", "RW", "KET"],
+                1,
+                true,
+            ),
+            (
+                "a row without NIK or name whose program is BANSOS: data",
+                "NIK;NAMA;PROGRAM\n;;BANSOS\n6471054507890003;SITI;BPNT\n",
+                &["NIK", "NAMA", "PROGRAM"],
+                2,
+                false,
+            ),
+            (
+                "a row with a name under a gap: data",
+                "NIK;NAMA;;\n;SITI;RT;x\n",
+                &["NIK", "NAMA", "", ""],
+                1,
+                false,
+            ),
+            (
+                "names under gaps, but no NIK column even then: data",
+                "NO;NAMA;;\n;;RT;RW\n",
+                &["NO", "NAMA", "", ""],
+                1,
+                false,
+            ),
+        ];
+        for (what, text, headers, rows, merged) in cases {
+            std::fs::write(&path, text).unwrap();
+            let t = read_csv_for(&path, None, Some((&input, "aid"))).unwrap();
+            assert_eq!(t.headers(), headers, "{what}");
+            assert_eq!((t.n_rows, t.layout.sub_header), (rows, merged), "{what}");
+        }
+        std::fs::write(&path, cases[0].1).unwrap();
+        let t = read_csv_for(&path, None, Some((&input, "aid"))).unwrap();
+        let map = t.resolve(&input, "aid").unwrap();
+        assert_eq!(map.get(&t, Field::Rt, 0), "003");
+        assert_eq!(map.get(&t, Field::Rw, 0), "012");
+        assert!(t.layout.numbering_row);
     }
 
     #[test]
