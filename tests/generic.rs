@@ -382,6 +382,12 @@ fn records_without_any_identifier_link_on_their_other_fields() {
     for (k, row) in rows.iter().enumerate().take(31) {
         let want = (if k < 30 { unique[k] } else { unique[30] } + 1).to_string();
         assert_eq!(&row[status], "VERIFIED", "row {}: {row:?}", k + 1);
+        assert_eq!(
+            &row[col("reason")],
+            "FIELDS_MATCH",
+            "row {}: {row:?}",
+            k + 1
+        );
         assert_eq!(&row[reg_row], want.as_str(), "row {}: {row:?}", k + 1);
     }
     assert_eq!(&rows[31][status], "DUPLICATE", "{:?}", rows[31]);

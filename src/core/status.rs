@@ -60,6 +60,7 @@ pub fn reason_id(code: &str) -> &'static str {
     match code {
         "NIK_AND_NAME_MATCH" => "NIK terdaftar dan nama sesuai dengan data kependudukan.",
         "NIK_CORRECTED" => "NIK pada daftar salah ketik atau rusak; penerima dikenali dari nama, tanggal lahir dan alamat, dan NIK yang benar ada di kolom register_nik.",
+        "FIELDS_MATCH" => "Baris tanpa nomor identitas; orang dikenali dari nama, tanggal lahir dan alamat (baris register di kolom register_row).",
         "DUPLICATE_OF_ROW" => "Penerima tercatat lebih dari satu kali; hanya satu baris yang dibayar (lihat kolom group_id).",
         "NAME_DIFFERS" => "NIK terdaftar atas nama orang lain dalam data kependudukan; periksa NIK dan nama penerima.",
         "PERSON_DIFFERS" => "Nama mirip pemilik NIK, tetapi tanggal lahir atau jenis kelamin menunjukkan orang lain (misalnya anak yang memakai NIK orang tua); periksa NIK penerima.",
@@ -88,6 +89,7 @@ pub fn reason_en(code: &str) -> &'static str {
     match code {
         "NIK_AND_NAME_MATCH" => "The NIK is in the register and the name agrees.",
         "NIK_CORRECTED" => "The listed NIK was mistyped or damaged; the person was recognised by name, birth date and address, and register_nik holds the right NIK.",
+        "FIELDS_MATCH" => "The row has no identifier; the person was recognised by name, birth date and address (their register row is in register_row).",
         "DUPLICATE_OF_ROW" => "The recipient is listed more than once; only one row is paid (see group_id).",
         "NAME_DIFFERS" => "The NIK belongs to someone else in the register; check the NIK and the name.",
         "PERSON_DIFFERS" => "The name is like the NIK holder's, but the birth date or sex says another person (for example a child on a parent's NIK); check the recipient's NIK.",
@@ -123,6 +125,7 @@ mod tests {
         for code in [
             "NIK_AND_NAME_MATCH",
             "NIK_CORRECTED",
+            "FIELDS_MATCH",
             "DUPLICATE_OF_ROW",
             "NAME_DIFFERS",
             "PERSON_DIFFERS",

@@ -840,7 +840,13 @@ pub fn link_fuzzy_given(
         if margin < cfg.margin_bits {
             return Some(unlinked(format!("ambiguous;fuzzy;{explanation}"), second));
         }
-        let (status, reason) = life_status_as(register.get(reg), "NIK_CORRECTED");
+        // A row with an identifier had it wrong; a row without one (records of other
+        // countries) was found by its fields.
+        let found_as = match a.nik() {
+            NikParse::Generic(id) if id.is_empty() => "FIELDS_MATCH",
+            _ => "NIK_CORRECTED",
+        };
+        let (status, reason) = life_status_as(register.get(reg), found_as);
         Some(Link {
             runner_up: second,
             probability: Some(s.probability),
