@@ -249,6 +249,29 @@ fn number_area_key(p: Rec<'_>) -> Option<(u64, KeyKind)> {
     })
 }
 
+/// The sound key of the first and of the last name token, each with the wider area (as in
+/// [`number_area_key`]): for rows without an identifier whose given name was replaced or
+/// whose house number and birth date were mistyped (the surname and the area remain).
+fn token_area_keys(p: Rec<'_>, out: &mut Vec<(u64, KeyKind)>) {
+    if p.name().is_empty() {
+        return;
+    }
+    let area = match p.kecamatan() {
+        "" => p.kelurahan(),
+        kec => kec,
+    };
+    if area.is_empty() {
+        return;
+    }
+    let sound = p.sound();
+    for t in [sound.first, sound.last] {
+        out.push((
+            fnv(&[b"ta", &t.to_le_bytes(), area.as_bytes()]),
+            KeyKind::NumberArea,
+        ));
+    }
+}
+
 /// Whether a record has an identifier that can place it (a NIK, damaged or not, or a plain
 /// identifier): records without one are looked for by their address too.
 fn has_identifier(p: Rec<'_>) -> bool {
@@ -278,6 +301,7 @@ fn register_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
         out.extend(prefix_key(&nik[..6], p));
     }
     out.extend(number_area_key(p));
+    token_area_keys(p, &mut out);
     out
 }
 
@@ -636,6 +660,7 @@ fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     }
     if !has_identifier(p) {
         keys.extend(number_area_key(p));
+        token_area_keys(p, &mut keys);
     }
     keys.sort_unstable();
     keys.dedup();
@@ -1132,9 +1157,9 @@ mod tests {
                 ],
             ],
         );
-        // (what, aid row, register rows found through number_area)
+        // (what, aid row, register rows found first through number_area)
         type Case<'a> = (&'a str, [&'a str; 5], &'a [u32]);
-        let cases: [Case; 6] = [
+        let cases: [Case; 7] = [
             (
                 "name, street and kelurahan mistyped, no NIK",
                 ["", "LAUR A HEFORD", "3 PARTRIDGQE STREET", "6530", "BANSIA"],
@@ -1144,6 +1169,11 @@ mod tests {
                 "no kecamatan: the kelurahan",
                 ["-", "BUDY", "GG MAWAR 3", "", "SEPINGGAN"],
                 &[1],
+            ),
+            (
+                "the given name replaced, no house number: the surname in the kecamatan",
+                ["", "KIANA HEFFORD", "PARTRIDGE STREET", "6530", "BANKSIAX"],
+                &[0],
             ),
             (
                 "another house number",
