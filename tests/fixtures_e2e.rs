@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod common;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
@@ -180,16 +182,7 @@ fn a_ttl_column_of_birth_place_and_date_gives_the_decisions_of_two_columns() {
     // The fixture's list with TMP_LAHIR and TGL_LAHIR written as one "Tempat/Tgl Lahir"
     // column ("SURABAYA, 01-02-1953"), as many aid forms have it.
     let dir = tempfile::tempdir().expect("tmp");
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .from_path(fixture("aid.csv"))
-        .expect("aid");
-    let headers: Vec<String> = r
-        .headers()
-        .expect("headers")
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
+    let (headers, mut r) = common::fixture_aid();
     let place = headers
         .iter()
         .position(|h| h == "TMP_LAHIR")

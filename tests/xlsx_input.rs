@@ -7,6 +7,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use rust_xlsxwriter::Workbook;
 
+mod common;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
@@ -21,16 +23,7 @@ fn workbook(path: &Path, numeric_nik_rows: usize) {
 /// [`workbook`]; with `titled`, as government offices lay a sheet out: a merged title and
 /// a subtitle, a blank row, the header, then a row of column numbers typed as numbers.
 fn workbook_as(path: &Path, numeric_nik_rows: usize, titled: bool) {
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .from_path(fixture("aid.csv"))
-        .expect("aid");
-    let headers: Vec<String> = r
-        .headers()
-        .expect("h")
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
+    let (headers, mut r) = common::fixture_aid();
     let mut wb = Workbook::new();
     wb.add_worksheet()
         .set_name("Catatan")

@@ -105,3 +105,20 @@ pub fn run_city(dir: &Path, aid: &Path, out: &str, decisions: Option<&Path>) -> 
     serde_json::from_slice(&std::fs::read(dir.join(out).join("summary.json")).expect("summary"))
         .expect("json")
 }
+
+/// The fixtures' aid list (`fixtures/aid.csv`, `;`-separated with a byte-order mark): its
+/// headers without the mark, and a reader at its first data row.
+pub fn fixture_aid() -> (Vec<String>, csv::Reader<std::fs::File>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/aid.csv");
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_path(&path)
+        .expect("fixtures/aid.csv");
+    let headers = r
+        .headers()
+        .expect("headers")
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    (headers, r)
+}
