@@ -242,3 +242,55 @@ fn a_semicolon_register_with_repeated_niks_and_null_names_runs() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(rows.expect("decisions"), ["1", "2"]);
 }
+
+#[test]
+fn rows_the_list_itself_marks_deceased_or_moved_are_not_paid() {
+    // The register has not caught up: all three people are alive there.
+    let dir = tempfile::tempdir().expect("tmp");
+    let (aid, reg, out) = (
+        dir.path().join("aid.csv"),
+        dir.path().join("register.csv"),
+        dir.path().join("out"),
+    );
+    std::fs::write(
+        &aid,
+        "NIK;NAMA;KETERANGAN\n\
+         6471054507890003;SITI AMINAH (ALMH);\n\
+         6471050507890001;Alm. Budi Santoso;\n\
+         6471051203850002;AHMAD FAUZI;MENINGGAL\n\
+         6471054507890003;SITI AMINAH;PINDAH\n\
+         6471051203850002;H. ALMUNAWAR AHMAD FAUZI;\n",
+    )
+    .expect("write");
+    std::fs::write(&reg, REGISTER).expect("write");
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(&aid)
+        .arg(&reg)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(out.join("decisions.csv")).expect("decisions");
+    let got: Vec<(String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.expect("row");
+            (x[3].to_string(), x[4].to_string())
+        })
+        .collect();
+    let want = [
+        ("DECEASED", "LIST_DECEASED"),
+        ("DECEASED", "LIST_DECEASED"),
+        ("DECEASED", "LIST_DECEASED"),
+        ("MOVED_OUT", "LIST_MOVED_OUT"),
+        // A name that merely starts with the letters (ALMUNAWAR) marks nothing.
+        ("VERIFIED", "NIK_AND_NAME_MATCH"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(s, r)| (s.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}

@@ -445,6 +445,7 @@ impl RecordBuilder {
         let mut rw = None;
         let mut life = None;
         let mut dead = None;
+        let mut marked = None;
         rayon::scope(|s| {
             s.spawn(|_| {
                 // NIKs are (nearly) all distinct: parsed row by row, without a lookup.
@@ -460,7 +461,19 @@ impl RecordBuilder {
                     .collect();
                 nik = Some(parsed)
             });
-            s.spawn(|_| name = Some(prepare(c, Field::Name, normalize_name)));
+            s.spawn(|_| {
+                // The tokens, and whether the cell marks its holder deceased (ALM.).
+                let (ids, values) = prepare(c, Field::Name, |v| {
+                    (normalize_name(v), crate::normalize::name::marks_deceased(v))
+                });
+                let (tokens, marks): (Vec<Vec<String>>, Vec<bool>) = values.into_iter().unzip();
+                marked = Some(
+                    ids.iter()
+                        .map(|&i| marks[i as usize])
+                        .collect::<Vec<bool>>(),
+                );
+                name = Some((ids, tokens));
+            });
             s.spawn(|_| {
                 street = Some(prepare(c, Field::Address, |v| {
                     (normalize_street(v), rt_rw_in_street(v))
@@ -518,11 +531,12 @@ impl RecordBuilder {
             birth.unwrap_or_default(),
             sex.unwrap_or_default(),
         );
-        let (rt, rw, life, dead) = (
+        let (rt, rw, life, dead, marked) = (
             rt.unwrap_or_default(),
             rw.unwrap_or_default(),
             life.unwrap_or_default(),
             dead.unwrap_or_default(),
+            marked.unwrap_or_default(),
         );
         (0..n)
             .map(|row| Person {
@@ -537,7 +551,8 @@ impl RecordBuilder {
                 kelurahan: kelurahan[row],
                 kecamatan: kecamatan[row],
                 birth_place: birth_place[row],
-                life: combine_life(dead[row], life[row]),
+                // A death date, or a name marked ALM./ALMH.: deceased.
+                life: combine_life(dead[row] || marked[row], life[row]),
             })
             .collect()
     }

@@ -12,12 +12,16 @@
 //!
 //! Rows of a group whose person may not be paid (deceased, moved out, not in the register)
 //! keep that status, with the group id, and none is kept.
+//!
+//! A row the list itself marks deceased (`ALM.`/`ALMH.` in the name, a death date, a status
+//! column saying so) or moved out is `DECEASED` (`LIST_DECEASED`) or `MOVED_OUT`
+//! (`LIST_MOVED_OUT`) where it would otherwise be paid.
 
 use crate::core::status::Status;
 use crate::matching::cluster::Groups;
 use crate::matching::compare;
 use crate::matching::link::Link;
-use crate::matching::record::{Rec, Records};
+use crate::matching::record::{Life, Rec, Records};
 
 /// The decision for one aid row.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +98,18 @@ pub fn decide(
             },
         })
         .collect();
+    // The list's own word: a row it marks deceased (`ALM.` in the name, a death date, its
+    // status column) or moved out is not paid, even where the register has not caught up.
+    for d in &mut decisions {
+        if d.status != Status::Verified {
+            continue;
+        }
+        match aid.get(d.row).life {
+            Life::Deceased => (d.status, d.reason) = (Status::Deceased, "LIST_DECEASED"),
+            Life::MovedOut => (d.status, d.reason) = (Status::MovedOut, "LIST_MOVED_OUT"),
+            Life::Active => {}
+        }
+    }
     for rows in &groups.members {
         let payable: Vec<usize> = rows
             .iter()

@@ -266,6 +266,17 @@ pub fn normalize_name(raw: &str) -> Vec<String> {
     out
 }
 
+/// Whether a name cell marks its holder as deceased: `ALM.` / `ALMH.` (*almarhum*,
+/// *almarhumah*) before or after the name, or in brackets (`SITI AMINAH (ALMH)`), as
+/// clerks annotate a list rather than strike the row.
+pub fn marks_deceased(raw: &str) -> bool {
+    raw.split(|c: char| !c.is_alphanumeric()).any(|t| {
+        ["ALM", "ALMH", "ALMARHUM", "ALMARHUMAH"]
+            .iter()
+            .any(|m| t.eq_ignore_ascii_case(m))
+    })
+}
+
 /// The normalized name as one string.
 pub fn normalize_name_string(raw: &str) -> String {
     normalize_name(raw).join(" ")
@@ -362,6 +373,25 @@ pub fn name_similarity(a: &[String], b: &[String]) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_marked_deceased() {
+        let cases = [
+            ("ALM. BUDI SANTOSO", true),
+            ("Almh. Siti Aminah", true),
+            ("SITI AMINAH (ALMH)", true),
+            ("BUDI SANTOSO, ALM", true),
+            ("ALMARHUM H. AHMAD", true),
+            ("almarhumah siti", true),
+            ("ALMUNAWAR", false),
+            ("SALMAH", false),
+            ("H. ALMAS BUDI", false),
+            ("", false),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(super::marks_deceased(raw), want, "{raw:?}");
+        }
+    }
+
     use super::*;
 
     fn n(raw: &str) -> String {
