@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use assert_cmd::Command;
+
+mod common;
 use dedupe::commands::synth::Rng;
 
 const GIVEN: &[&str] = &[
@@ -364,15 +366,7 @@ fn records_without_any_identifier_link_on_their_other_fields() {
     );
     write7(&aid, &list);
     write7(&register, &people);
-    Command::cargo_bin("dedupe")
-        .expect("binary")
-        .arg(&aid)
-        .arg(&register)
-        .arg("-o")
-        .arg(&out)
-        .arg("-q")
-        .assert()
-        .success();
+    common::run_ok(&aid, &register, &out);
     let mut r = csv::Reader::from_path(out.join("decisions.csv")).expect("decisions");
     let header = r.headers().expect("header").clone();
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);

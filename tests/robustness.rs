@@ -6,6 +6,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod common;
+
 /// A register of three people, `;`-separated as SIAK exports are.
 const REGISTER: &str = "NIK;NAMA_LGKP;TGL_LHR;JENIS_KLMIN;STATUS\n\
 6471054507890003;SITI AMINAH;1989-07-05;2;HIDUP\n\
@@ -263,15 +265,7 @@ fn rows_the_list_itself_marks_deceased_or_moved_are_not_paid() {
     )
     .expect("write");
     std::fs::write(&reg, REGISTER).expect("write");
-    Command::cargo_bin("dedupe")
-        .expect("binary")
-        .arg(&aid)
-        .arg(&reg)
-        .arg("-o")
-        .arg(&out)
-        .arg("-q")
-        .assert()
-        .success();
+    common::run_ok(&aid, &reg, &out);
     let mut r = csv::Reader::from_path(out.join("decisions.csv")).expect("decisions");
     let got: Vec<(String, String)> = r
         .records()

@@ -122,3 +122,16 @@ pub fn fixture_aid() -> (Vec<String>, csv::Reader<std::fs::File>) {
         .collect();
     (headers, r)
 }
+
+/// Run `dedupe AID REGISTER -o OUT -q` and expect success.
+pub fn run_ok(aid: &Path, register: &Path, out: &Path) {
+    Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(aid)
+        .arg(register)
+        .arg("-o")
+        .arg(out)
+        .arg("-q")
+        .assert()
+        .success();
+}
