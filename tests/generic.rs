@@ -390,15 +390,21 @@ fn records_without_any_identifier_link_on_their_other_fields() {
         (&rows[32][status], &rows[32][reg_row]),
         ("NOT_IN_REGISTER", "")
     );
-    // A NIK list without its NIK column is still refused.
-    std::fs::write(&aid, "NAMA;ALAMAT\nSITI;JL. A\n").expect("write");
-    Command::cargo_bin("dedupe")
-        .expect("binary")
-        .arg(&aid)
-        .arg(&register)
-        .arg("-o")
-        .arg(dir.path().join("out2"))
-        .arg("-q")
-        .assert()
-        .code(2);
+    // A NIK list without its NIK column is still refused, its name whole or in parts.
+    for text in [
+        "NAMA;ALAMAT\nSITI;JL. A\n",
+        "NAMA DEPAN;NAMA BELAKANG\nSITI;AMINAH\n",
+    ] {
+        std::fs::write(&aid, text).expect("write");
+        Command::cargo_bin("dedupe")
+            .expect("binary")
+            .arg(&aid)
+            .arg(&register)
+            .arg("-o")
+            .arg(dir.path().join("out2"))
+            .arg("-q")
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("`nik`"));
+    }
 }

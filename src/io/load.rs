@@ -487,10 +487,13 @@ impl Table {
         if !map.contains_key(&Field::Nik) {
             let english_name = !input.columns.contains_key(Field::Name.key())
                 && map.get(&Field::Name).is_some_and(|cols| {
-                    cols.len() > 1
-                        || cols
-                            .iter()
-                            .any(|&c| ENGLISH_NAMES.contains(&keys[c].as_str()))
+                    // A whole name, or name parts, under English headers (NAMA DEPAN and
+                    // NAMA BELAKANG are an Indonesian list's).
+                    cols.iter().all(|&c| !keys[c].starts_with("NAMA"))
+                        && (cols.len() > 1
+                            || cols
+                                .iter()
+                                .any(|&c| ENGLISH_NAMES.contains(&keys[c].as_str())))
                 });
             if input.ids_optional || english_name {
                 plain_id = true;
