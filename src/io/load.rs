@@ -225,13 +225,7 @@ pub fn sub_header(
     input: &InputConfig,
     section: &'static str,
 ) -> Option<Vec<String>> {
-    let resolves = |names: &[String]| {
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        Table::from_rows(path, &names, &[])
-            .resolve(input, section)
-            .ok()
-    };
-    let map = resolves(top)?;
+    let map = header_map(path, top, input, section)?;
     let empty_at = |f: Field| {
         map.cols.get(&f).map_or(true, |cols| {
             cols.iter()
@@ -256,8 +250,49 @@ pub fn sub_header(
             t => t.to_string(),
         })
         .collect();
-    resolves(&merged)?;
+    header_map(path, &merged, input, section)?;
     Some(merged)
+}
+
+/// The fields a header row (its cells) names, if it names the required ones.
+fn header_map(
+    path: &Path,
+    cells: &[String],
+    input: &InputConfig,
+    section: &'static str,
+) -> Option<FieldMap> {
+    let names: Vec<&str> = cells.iter().map(String::as_str).collect();
+    Table::from_rows(path, &names, &[])
+        .resolve(input, section)
+        .ok()
+}
+
+/// Whether a row between the header and the first data row is not data: a second header
+/// row (with `fields`: its names merged into `columns`' headers, [`sub_header`]) or a row
+/// of column numbers ([`is_numbering_row`]). What it was is said in `layout`.
+fn skips_under_header(
+    path: &Path,
+    cells: &[String],
+    header: &[String],
+    columns: &mut [TextColumn],
+    fields: Option<(&InputConfig, &'static str)>,
+    layout: &mut Layout,
+) -> bool {
+    if layout.numbering_row {
+        return false;
+    }
+    if let (false, Some((input, section))) = (layout.sub_header, fields) {
+        if let Some(merged) = sub_header(path, header, cells, input, section) {
+            for (col, h) in columns.iter_mut().zip(merged) {
+                col.header = h;
+            }
+            layout.sub_header = true;
+            return true;
+        }
+    }
+    let bytes: Vec<&[u8]> = cells.iter().map(String::as_bytes).collect();
+    layout.numbering_row = is_numbering_row(&bytes);
+    layout.numbering_row
 }
 
 /// Whether `cells` (a row's cells in column order) are the columns' numbers: every
@@ -845,12 +880,7 @@ fn parse_csv(
     };
     // The header: the first line, or the first that names the fields under a title.
     let accept = |cells: &[String]| {
-        let names: Vec<&str> = cells.iter().map(String::as_str).collect();
-        fields.is_some_and(|(input, section)| {
-            Table::from_rows(path, &names, &[])
-                .resolve(input, section)
-                .is_ok()
-        })
+        fields.is_some_and(|(input, section)| header_map(path, cells, input, section).is_some())
     };
     let (skip, delimiter, mut layout) = find_header(
         &head,
@@ -917,25 +947,13 @@ fn parse_csv(
         if record.len() == 1 && record.get(0).is_some_and(blank) {
             continue; // blank line
         }
-        // A second header row (names under merged header cells), for a table read whole.
-        if facts.rows == 0 && !layout.sub_header && !layout.numbering_row {
-            if let Some((input, section)) = fields.filter(|_| !project) {
-                let cells: Vec<String> = record.iter().map(|c| decode(c).into_owned()).collect();
-                if let Some(merged) = sub_header(path, &headers, &cells, input, section) {
-                    for (col, h) in columns.iter_mut().zip(merged) {
-                        col.header = h;
-                    }
-                    layout.sub_header = true;
-                    continue;
-                }
+        // A second header row (for a table read whole) or the column numbers.
+        if facts.rows == 0 {
+            let cells: Vec<String> = record.iter().map(|c| decode(c).into_owned()).collect();
+            let fields = fields.filter(|_| !project);
+            if skips_under_header(path, &cells, &headers, &mut columns, fields, &mut layout) {
+                continue;
             }
-        }
-        if facts.rows == 0
-            && !layout.numbering_row
-            && is_numbering_row(&record.iter().collect::<Vec<_>>())
-        {
-            layout.numbering_row = true;
-            continue;
         }
         if record.len() > headers.len() {
             facts.long_rows += 1;
@@ -1249,10 +1267,7 @@ pub fn read_spreadsheet_for(
     let accepts = |i: usize| {
         fields.is_some_and(|(input, section)| {
             let row = range.rows().nth(i).map(texts).unwrap_or_default();
-            let names: Vec<&str> = row.iter().map(String::as_str).collect();
-            Table::from_rows(path, &names, &[])
-                .resolve(input, section)
-                .is_ok()
+            header_map(path, &row, input, section).is_some()
         })
     };
     let (titles, at) = if fields.is_some() {
@@ -1279,23 +1294,9 @@ pub fn read_spreadsheet_for(
         if empty(r) {
             continue;
         }
-        if n_rows == 0 && !layout.sub_header && !layout.numbering_row {
-            if let Some((input, section)) = fields {
-                let cells: Vec<String> = r.iter().map(|c| cell(c).0).collect();
-                if let Some(merged) = sub_header(path, &header, &cells, input, section) {
-                    for (col, h) in columns.iter_mut().zip(merged) {
-                        col.header = h;
-                    }
-                    layout.sub_header = true;
-                    continue;
-                }
-            }
-        }
-        if n_rows == 0 && !layout.numbering_row {
+        if n_rows == 0 {
             let cells: Vec<String> = r.iter().map(|c| cell(c).0).collect();
-            let cells: Vec<&[u8]> = cells.iter().map(String::as_bytes).collect();
-            if is_numbering_row(&cells) {
-                layout.numbering_row = true;
+            if skips_under_header(path, &cells, &header, &mut columns, fields, &mut layout) {
                 continue;
             }
         }

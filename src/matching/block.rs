@@ -228,34 +228,12 @@ fn date_area_keys(p: Rec<'_>, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
     }
 }
 
-/// The house number (the street's first number) with the wider area (the kecamatan, or
-/// the kelurahan without one): for rows without an identifier to link by, whose name,
-/// birth date or kelurahan may all be mistyped (`3 PARTRIDGQE STREET` in `BANSIA`).
-fn number_area_key(p: Rec<'_>) -> Option<(u64, KeyKind)> {
-    let number = p
-        .street()
-        .iter()
-        .find(|t| t.bytes().all(|b| b.is_ascii_digit()))?
-        .trim_start_matches('0');
-    let area = match p.kecamatan() {
-        "" => p.kelurahan(),
-        kec => kec,
-    };
-    (!number.is_empty() && !area.is_empty()).then(|| {
-        (
-            fnv(&[b"ha", number.as_bytes(), area.as_bytes()]),
-            KeyKind::NumberArea,
-        )
-    })
-}
-
-/// The sound key of the first and of the last name token, each with the wider area (as in
-/// [`number_area_key`]): for rows without an identifier whose given name was replaced or
-/// whose house number and birth date were mistyped (the surname and the area remain).
-fn token_area_keys(p: Rec<'_>, out: &mut Vec<(u64, KeyKind)>) {
-    if p.name().is_empty() {
-        return;
-    }
+/// The keys of a row without an identifier to link by, whose name, birth date or
+/// kelurahan may all be mistyped (`LAUR A HEFORD`, `3 PARTRIDGQE STREET` in `BANSIA`):
+/// the house number (the street's first number), and the sound keys of the first and of
+/// the last name token (for a given name replaced), each with the wider area (the
+/// kecamatan, or the kelurahan without one).
+fn no_id_keys(p: Rec<'_>, out: &mut Vec<(u64, KeyKind)>) {
     let area = match p.kecamatan() {
         "" => p.kelurahan(),
         kec => kec,
@@ -263,12 +241,26 @@ fn token_area_keys(p: Rec<'_>, out: &mut Vec<(u64, KeyKind)>) {
     if area.is_empty() {
         return;
     }
-    let sound = p.sound();
-    for t in [sound.first, sound.last] {
+    let number = p
+        .street()
+        .iter()
+        .find(|t| t.bytes().all(|b| b.is_ascii_digit()))
+        .map(|t| t.trim_start_matches('0'))
+        .filter(|n| !n.is_empty());
+    if let Some(number) = number {
         out.push((
-            fnv(&[b"ta", &t.to_le_bytes(), area.as_bytes()]),
+            fnv(&[b"ha", number.as_bytes(), area.as_bytes()]),
             KeyKind::NumberArea,
         ));
+    }
+    if !p.name().is_empty() {
+        let sound = p.sound();
+        for t in [sound.first, sound.last] {
+            out.push((
+                fnv(&[b"ta", &t.to_le_bytes(), area.as_bytes()]),
+                KeyKind::NumberArea,
+            ));
+        }
     }
 }
 
@@ -300,8 +292,7 @@ fn register_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     if let NikParse::Valid { nik, .. } = p.nik() {
         out.extend(prefix_key(&nik[..6], p));
     }
-    out.extend(number_area_key(p));
-    token_area_keys(p, &mut out);
+    no_id_keys(p, &mut out);
     out
 }
 
@@ -659,8 +650,7 @@ fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
         keys.extend(prefix_key(d, p));
     }
     if !has_identifier(p) {
-        keys.extend(number_area_key(p));
-        token_area_keys(p, &mut keys);
+        no_id_keys(p, &mut keys);
     }
     keys.sort_unstable();
     keys.dedup();

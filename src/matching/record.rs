@@ -328,7 +328,12 @@ fn prepare<T: Send>(
 
 /// Per row, the value of a prepared field.
 fn expand<T: Copy>((ids, values): (Vec<u32>, Vec<T>)) -> Vec<T> {
-    ids.into_iter().map(|i| values[i as usize]).collect()
+    by_row(&ids, &values)
+}
+
+/// Each row's value from the distinct values and each row's id into them.
+fn by_row<T: Copy>(ids: &[u32], values: &[T]) -> Vec<T> {
+    ids.iter().map(|&i| values[i as usize]).collect()
 }
 
 /// Values by id, with a lookup from value to id, built in first-seen order. The lookup
@@ -467,11 +472,7 @@ impl RecordBuilder {
                     (normalize_name(v), crate::normalize::name::marks_deceased(v))
                 });
                 let (tokens, marks): (Vec<Vec<String>>, Vec<bool>) = values.into_iter().unzip();
-                marked = Some(
-                    ids.iter()
-                        .map(|&i| marks[i as usize])
-                        .collect::<Vec<bool>>(),
-                );
+                marked = Some(by_row(&ids, &marks));
                 name = Some((ids, tokens));
             });
             s.spawn(|_| {
