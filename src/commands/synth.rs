@@ -910,6 +910,14 @@ fn messy_date(
         defects.push("date_missing");
         return String::new();
     }
+    // The birth date unknown to the clerk, written as the placeholder the office uses
+    // (1 July, 31 December, 1 January) while the register holds the real one.
+    let real_placeholder = matches!((d, m), (1, 7) | (31, 12) | (1, 1));
+    if !real_placeholder && rng.chance(0.01) {
+        defects.push("date_placeholder");
+        let (d, m) = *rng.pick(&[(1, 7), (31, 12), (1, 1)]);
+        return format!("{d:02}-{m:02}-{y}");
+    }
     let (d, m) = if d <= 12 && d != m && rng.chance(0.02) {
         defects.push("date_swap");
         (m, d)
@@ -987,6 +995,35 @@ fn on_other_nik(
     }
 }
 
+/// Register person `i`'s name on a form filled from `holder`'s KK: the holder's NIK, KK
+/// and home, and the holder's birth date and place on most such forms. Nobody on it is
+/// to be paid: the NIK's holder is not the person named.
+fn on_copied_card(rng: &mut Rng, reg: &Register, i: usize, holder: usize) -> AidRow {
+    let mut defects = vec!["other_name_copied_household"];
+    let (p, h) = (&reg.people[i], &reg.people[holder]);
+    let nik = cosmetic_nik(rng, &h.nik, &mut defects);
+    let copied_date = rng.chance(0.7);
+    let written = Person {
+        name: p.name.clone(),
+        female: p.female,
+        birth: if copied_date { h.birth } else { p.birth },
+        place: if copied_date {
+            h.place.clone()
+        } else {
+            p.place.clone()
+        },
+        ..h.clone()
+    };
+    let cells = aid_cells(rng, &written, nik, &home(h), &mut defects);
+    AidRow {
+        cells,
+        person: format!("R{i}"),
+        register_nik: String::new(),
+        status: "NAME_MISMATCH",
+        defects,
+    }
+}
+
 fn aid_cells(
     rng: &mut Rng,
     p: &Person,
@@ -1035,7 +1072,14 @@ fn aid_cells(
     } else {
         p.kk.clone()
     };
-    let sex = match (rng.below(4), p.female) {
+    // A sex code mistyped (L for P): weak evidence, the person is the same.
+    let female = if rng.chance(0.01) {
+        defects.push("sex_code_wrong");
+        !p.female
+    } else {
+        p.female
+    };
+    let sex = match (rng.below(4), female) {
         (0, false) => "LAKI-LAKI",
         (0, true) => "PEREMPUAN",
         (_, false) => "L",
@@ -1077,16 +1121,30 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
         attempts += 1;
         let r = rng.below(1000);
         if r < 30 {
-            // Someone the register does not hold.
-            let female = rng.chance(0.5);
-            let birth = birth_date(rng, 1945, 2000);
+            // Someone the register does not hold; some share a resident's whole name and
+            // birth date (a common name, born the same day in another province).
+            let namesake = rng
+                .chance(0.2)
+                .then(|| rng.below(n))
+                .filter(|&j| reg.people[j].birth.2 <= 2000);
+            let (female, birth, name) = match namesake {
+                Some(j) => {
+                    let q = &reg.people[j];
+                    (q.female, q.birth, q.name.clone())
+                }
+                None => {
+                    let female = rng.chance(0.5);
+                    let birth = birth_date(rng, 1945, 2000);
+                    let t = rng.pick(TRADITIONS);
+                    (female, birth, person_name(rng, t, female))
+                }
+            };
             let region = rng.pick(OTHER_REGIONS).to_string();
             let nik = reg.new_nik(&region, birth, female);
-            let t = rng.pick(TRADITIONS);
             let stranger = Person {
                 nik: nik.clone(),
                 kk: String::new(),
-                name: person_name(rng, t, female),
+                name,
                 birth,
                 female,
                 place: rng.pick(BIRTHPLACES).to_string(),
@@ -1107,6 +1165,9 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
                 ..stranger
             };
             let mut defects = vec!["not_in_register"];
+            if namesake.is_some() {
+                defects.push("outsider_namesake");
+            }
             let nik_cell = damaged_nik(rng, &nik, &FIRST_ROW, &mut defects);
             let cells = aid_cells(rng, &stranger, nik_cell, &home(&stranger), &mut defects);
             rows.push(AidRow {
@@ -1189,6 +1250,18 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
                 "NAME_MISMATCH",
             ));
             continue;
+        }
+        // Another person's name on a form filled from a holder's KK: the holder's NIK,
+        // KK, address and (mostly) birth date, a name with no part of the holder's.
+        if copies == 1 && rng.chance(0.006) {
+            let shares = |a: &str, b: &str| a.split(' ').any(|t| b.split(' ').any(|u| u == t));
+            let holder = (0..50)
+                .map(|_| rng.below(n))
+                .find(|&j| j != i && !shares(&reg.people[j].name, &p.name));
+            if let Some(h) = holder {
+                rows.push(on_copied_card(rng, reg, i, h));
+                continue;
+            }
         }
         // A household member on the head's NIK: the form was filled from the KK's first
         // line. The truth is the member.

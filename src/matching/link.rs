@@ -322,7 +322,14 @@ pub enum Fit {
 pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) -> Fit {
     let name_score = agreeing(a, b, name_score, name_threshold);
     let date = compare::date_level(a, b);
-    let date_differs = date == Some(4) || (date == Some(3) && !year_typo(a, b));
+    // A placeholder date (1 July, 31 December, 1 January: the day was not known) tells
+    // only its year.
+    let placeholder = a.birth.is_some_and(|d| d.weak) || b.birth.is_some_and(|d| d.weak);
+    let date_differs = if placeholder {
+        matches!(date, Some(3 | 4)) && !year_typo(a, b)
+    } else {
+        date == Some(4) || (date == Some(3) && !year_typo(a, b))
+    };
     let date_agrees = matches!(date, Some(0 | 2));
     let sex_differs = compare::sex(a, b) == compare::Agreement::Differ;
     if matches!(a.nik(), NikParse::Generic(_)) && matches!(b.nik(), NikParse::Generic(_)) {
@@ -346,6 +353,16 @@ pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) 
             Fit::Same
         };
     }
+    // Behind a NIK the name tells who the row is: a name with no part of the holder's is
+    // someone else's, however many of the card's copied fields (KK, address, birth date)
+    // agree.
+    if !a.name().is_empty()
+        && !b.name().is_empty()
+        && name_score < name_threshold
+        && !crate::normalize::name::share_a_part(a.name(), b.name())
+    {
+        return Fit::NameDiffers;
+    }
     if name_score >= 1.0 {
         if date_differs && sex_differs {
             Fit::PersonDiffers
@@ -353,7 +370,8 @@ pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) 
             Fit::Same
         }
     } else if name_score >= name_threshold {
-        if date_differs || sex_differs {
+        // A sex code is often mistyped: alone it withholds nobody whose name agrees.
+        if date_differs {
             Fit::PersonDiffers
         } else {
             Fit::Same
@@ -809,7 +827,16 @@ pub fn link_fuzzy_given(
             links[i].status == Status::NotInRegister
                 && corroborated(a, register.get(*r as usize), g)
         };
-        let nik_ok = !well_formed || matches!(g.0[2], Some(1..=3)) || two_slips() || elsewhere();
+        // One slip away, but born elsewhere and living elsewhere: a namesake born the
+        // same day (people born one day in one region have NIKs a serial apart; one
+        // registered in another regency, a region digit apart). The NIK repeats the birth
+        // date, so name, date and NIK are not three independent agreements there.
+        let namesake_elsewhere = || {
+            let b = register.get(*r as usize);
+            g.0[8] == Some(1) && !corroborated(a, b, g)
+        };
+        let one_slip = matches!(g.0[2], Some(1..=3)) && !namesake_elsewhere();
+        let nik_ok = !well_formed || one_slip || two_slips() || elsewhere();
         let reg = *r as usize;
         let margin = s.weight - runner_up;
         let explanation = crate::matching::score::explain(g, s);
@@ -1089,7 +1116,13 @@ mod tests {
             (p("Ahmad", "05-03-1970", "L"), Fit::Same),
             (p("Ahmad", "05-03-1995", "L"), Fit::PersonDiffers),
             (p("Ahmad", "05-03-1971", "L"), Fit::Same),
-            (p("Ahmad", "05-03-1970", "P"), Fit::PersonDiffers),
+            // A mistyped sex code alone withholds nobody whose name agrees.
+            (p("Ahmad", "05-03-1970", "P"), Fit::Same),
+            (p("Ahmad Fauzy", "05-03-1970", "P"), Fit::Same),
+            // A placeholder date tells its year only: the holder with the day unknown.
+            (p("Ahmad Fauzy", "01-07-1970", "L"), Fit::Same),
+            (p("Ahmad Fauzy", "31-12-1970", "P"), Fit::Same),
+            (p("Ahmad Fauzy", "01-07-1995", "L"), Fit::PersonDiffers),
             (p("Budi Santoso", "05-03-1970", "L"), Fit::NameDiffers),
         ];
         let cfg = MatchConfig::default();

@@ -293,6 +293,22 @@ fn token_matches(a: &str, b: &str) -> f64 {
     strsim::jaro_winkler(a, b)
 }
 
+/// Whether two normalized names have a part in common: a token that is the same, one
+/// typing slip or a spelling away (Jaro-Winkler at least 0.88), an initial of the other's
+/// token, or the same sound; or the whole names the same letters split otherwise
+/// (`NUR HAYATI` / `NURHAYATI`). Two names without any are two people's, whatever else the
+/// rows share: behind a NIK, the name tells who the row is.
+pub fn share_a_part(a: &[String], b: &[String]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let tokens = a.iter().any(|x| {
+        b.iter()
+            .any(|y| token_matches(x, y) >= 0.88 || (x.len() > 2 && phonetic(x) == phonetic(y)))
+    });
+    tokens || strsim::normalized_levenshtein(&a.concat(), &b.concat()) >= 0.8
+}
+
 /// Mean, over the tokens of `a`, of the best match among the tokens of `b`.
 fn monge_elkan(a: &[String], b: &[String]) -> f64 {
     let sum: f64 = a
