@@ -190,7 +190,8 @@ pub enum LogFormat {
 /// Print one event on stderr: `dedupe: [warning: ]message`, or a JSON object a line with
 /// `level`, `event`, `message` and the extra fields. NIK-like digits are masked.
 pub fn log(format: LogFormat, level: &str, event: &str, message: &str, extra: serde_json::Value) {
-    let message = mask_digits(message);
+    // Cells quoted in a message cannot forge a log line or drive the terminal.
+    let message = mask_digits(&crate::io::cells::printable(message));
     match format {
         LogFormat::Human => match level {
             "warning" => eprintln!("dedupe: warning: {message}"),

@@ -1,5 +1,6 @@
 //! Input and output: files in, records out; results in, files out.
 //!
+//! Cells that a spreadsheet or a terminal would act on are made inert in [`cells`].
 //! In: input files ([`load`]) and the results of matching. Out: the CSV outputs and
 //! `summary.json` ([`output`]) and the reports for officials ([`official`], their page
 //! template `report.html.j2` and their words in [`strings`]), and the clerical review
@@ -7,6 +8,7 @@
 //! register index files ([`index`]), and the files of a partitioned run ([`parts`]). Imports
 //! `core`, `normalize` and `matching`.
 
+pub mod cells;
 pub mod index;
 pub mod load;
 pub mod official;

@@ -155,6 +155,7 @@ pub fn count(decisions: &[Decision]) -> (BTreeMap<String, usize>, BTreeMap<Strin
 }
 
 pub use crate::core::fsio::write_atomic;
+use crate::io::cells::{formula_restore, formula_safe_bytes};
 
 /// A CSV writer: plain (`,`, UTF-8), or for Excel on Indonesian-locale machines
 /// (`--csv-excel`): a UTF-8 byte-order mark, `;` between cells, CRLF line ends, and digit
@@ -186,16 +187,16 @@ impl<'w> CsvOut<'w> {
         })
     }
 
+    /// One record; a cell a spreadsheet would run as a formula gets a leading `'`
+    /// ([`formula_safe`]) in both forms.
     fn row<S: AsRef<str>>(&mut self, rec: &[S]) -> csv::Result<()> {
-        if !self.excel {
-            return self.w.write_record(rec.iter().map(|c| c.as_ref()));
-        }
+        let excel = self.excel;
         self.w.write_record(rec.iter().map(|c| {
             let c = c.as_ref();
-            if excel_would_damage(c) {
+            if excel && excel_would_damage(c) {
                 std::borrow::Cow::Owned(format!("=\"{c}\"").into_bytes())
             } else {
-                std::borrow::Cow::Borrowed(c.as_bytes())
+                formula_safe_bytes(c)
             }
         }))
     }
@@ -549,7 +550,9 @@ impl OutputTable {
         for rec in r.records() {
             let rec = rec.map_err(|e| err(e.to_string()))?;
             rows.push(if excel {
-                rec.iter().map(excel_cell).collect()
+                rec.iter().map(|c| formula_restore(excel_cell(c))).collect()
+            } else if rec.iter().any(|c| c.starts_with('\'')) {
+                rec.iter().map(formula_restore).collect()
             } else {
                 rec
             });

@@ -285,7 +285,7 @@ pub fn write_csv(w: &mut dyn Write, rows: &[ReviewRow]) -> std::io::Result<()> {
             }
         }
         rec.push(r.evidence.clone());
-        out.write_record(&rec)?;
+        out.write_record(rec.iter().map(|c| crate::io::cells::formula_safe_bytes(c)))?;
     }
     out.flush()
 }
@@ -454,8 +454,9 @@ pub fn html(rows: &[ReviewRow], lang: Lang, run_id: &str) -> String {
         "fields": SHOWN_FIELDS,
         "rows": rows,
     });
-    // The JSON sits in a script element: `</` must not close it.
-    let json = data.to_string().replace("</", "<\\/");
+    // The JSON sits in a script element: no cell may end it (`</script>`) or open a
+    // comment or another script (`<!--`, `<script`), nor break a line for JavaScript.
+    let json = script_safe(&data.to_string());
     let ctx = minijinja::context! {
         lang => if lang == Lang::Id { "id" } else { "en" },
         t => strings,
@@ -478,6 +479,24 @@ pub fn html(rows: &[ReviewRow], lang: Lang, run_id: &str) -> String {
 }
 
 const REVIEW_TEMPLATE: &str = include_str!("review.html.j2");
+
+/// JSON text made safe inside a `<script>` element: `<`, `>`, `&` and the line and
+/// paragraph separators written as `\u` escapes, which JSON reads as the same strings
+/// (they occur only inside strings: JSON's own syntax has none of them).
+pub fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// Kelurahan beyond which the worklists go on one sheet.
 pub const MAX_SHEETS: usize = 250;
