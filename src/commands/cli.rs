@@ -160,6 +160,16 @@ pub struct Opts {
     /// Fail the report step with an error (tests of all-or-nothing outputs).
     #[arg(long, hide = true)]
     pub internal_test_report_error: bool,
+
+    /// Abort (as a kill would) after N outputs were moved into place (tests of the
+    /// publish journal).
+    #[arg(long, hide = true, value_name = "N")]
+    pub internal_test_abort_in_publish: Option<usize>,
+
+    /// Sleep this many milliseconds holding the output folder's lock before publishing
+    /// (tests of concurrent runs).
+    #[arg(long, hide = true, value_name = "MS")]
+    pub internal_test_pause_ms: Option<u64>,
 }
 
 /// Language of the reports, as a flag (`--lang id|en`).
@@ -425,7 +435,11 @@ impl Opts {
         } else if self.internal_test_panic {
             Some(crate::core::config::TestFault::Panic)
         } else {
-            None
+            use crate::core::config::TestFault;
+            let abort = self
+                .internal_test_abort_in_publish
+                .map(TestFault::AbortInPublish);
+            abort.or(self.internal_test_pause_ms.map(TestFault::Pause))
         };
         config.csv_excel = self.csv_excel;
         if let Some(d) = &self.decisions {

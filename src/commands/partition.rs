@@ -430,7 +430,8 @@ pub struct MergeConfig {
 pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::Facts), Error> {
     let m = manifest(&cfg.dir)?;
     // All or nothing, as a run: written into a staging folder, moved into place at the end.
-    let staging = crate::commands::run::staging_dir(&cfg.out_dir)?;
+    let _lock = crate::core::publish::lock(&cfg.out_dir)?;
+    let staging = crate::core::publish::staging_dir(&cfg.out_dir)?;
     let dir = staging.path();
     let (merged, mut files) =
         parts::merge(&cfg.dir, dir, &cfg.out_dir, &m, cfg.lang, cfg.csv_excel)?;
@@ -448,6 +449,6 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
     parts::write_json(dir, crate::io::output::SUMMARY, &files.summary)?;
     let outputs: Vec<String> =
         serde_json::from_value(files.summary["outputs"].clone()).unwrap_or_default();
-    crate::commands::run::publish(dir, &cfg.out_dir, &outputs)?;
+    crate::core::publish::publish(dir, &cfg.out_dir, &outputs, None)?;
     Ok((merged, facts))
 }

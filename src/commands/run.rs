@@ -959,7 +959,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         groups: &outcome.groups,
         excel_csv: cfg.csv_excel,
     };
-    let staging = staging_dir(&cfg.out_dir)?;
+    let staging = crate::core::publish::staging_dir(&cfg.out_dir)?;
     let dir = staging.path();
     // The reports for officials come from the results in memory, written beside the CSVs.
     let summary_value = serde_json::to_value(&summary).unwrap_or_default();
@@ -1018,7 +1018,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             }
             .into())
         }
-        None => {}
+        _ => {}
     }
     // Sub-times of the write stage (they overlap: the two run side by side).
     summary
@@ -1053,52 +1053,16 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         }
     }
     output::write_summary(dir, &summary)?;
-    publish(dir, &cfg.out_dir, &summary.outputs)?;
-    Ok(summary)
-}
-
-/// A staging folder inside `out_dir` (created if need be) for a run's outputs.
-///
-/// Every output is written into it and moved into place only when all of them are
-/// complete ([`publish`]): a run that fails (or is stopped) while writing leaves no new
-/// outputs at all. The folder is removed on any exit. A run killed while writing (power
-/// cut, `kill -9`) leaves its staging folder behind, never a half-written output: the
-/// next run into the folder removes it.
-pub fn staging_dir(out_dir: &Path) -> Result<tempfile::TempDir, Error> {
-    let io_err = |source| crate::core::error::WriteError::Io {
-        path: out_dir.to_path_buf(),
-        source,
+    let abort_after = match cfg.test_fault {
+        Some(TestFault::AbortInPublish(n)) => Some(n),
+        Some(TestFault::Pause(ms)) => {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            None
+        }
+        _ => None,
     };
-    std::fs::create_dir_all(out_dir).map_err(io_err)?;
-    if let Ok(entries) = std::fs::read_dir(out_dir) {
-        for e in entries.flatten() {
-            let stale = e.file_name().to_string_lossy().starts_with(STAGING_PREFIX);
-            if stale && e.path().is_dir() {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
-    }
-    Ok(tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempdir_in(out_dir)
-        .map_err(io_err)?)
-}
-
-/// Move the complete outputs `names` from the staging folder into `out_dir` (each rename
-/// is atomic).
-pub fn publish(staging: &Path, out_dir: &Path, names: &[String]) -> Result<(), Error> {
-    for name in names {
-        let from = staging.join(name);
-        if from.exists() {
-            std::fs::rename(&from, out_dir.join(name)).map_err(|source| {
-                crate::core::error::WriteError::Io {
-                    path: from.clone(),
-                    source,
-                }
-            })?;
-        }
-    }
-    Ok(())
+    crate::core::publish::publish(dir, &cfg.out_dir, &summary.outputs, abort_after)?;
+    Ok(summary)
 }
 
 /// The whole run's facts for a part of a partitioned run (`part.json`).
@@ -1112,11 +1076,10 @@ fn read_whole(path: &Path) -> Result<crate::matching::link::WholeRun, LoadError>
     serde_json::from_value(part["whole"].clone()).map_err(|e| bad(e.to_string()))
 }
 
-/// The prefix of the staging folder inside the out folder.
-pub const STAGING_PREFIX: &str = ".dedupe-staging-";
-
 /// Run the whole job with `cfg.threads` worker threads.
 pub fn run(cfg: &Config) -> Result<Summary, Error> {
+    // One run per output folder, for the whole run: a second one stops before working.
+    let _lock = crate::core::publish::lock(&cfg.out_dir)?;
     with_threads(cfg.threads, || run_in_pool(cfg))
 }
 

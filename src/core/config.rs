@@ -660,8 +660,63 @@ impl FileConfig {
                 "[match] name_threshold = {t}: give a number from 0 to 1"
             ));
         }
+        check_ranges(&cfg)?;
         Ok(cfg)
     }
+}
+
+/// The largest benefit a config may give, Rupiah a month (a hundred million: far above
+/// any program, and small enough that the savings of a billion rows over `MAX_MONTHS`
+/// months cannot overflow their sum).
+pub const MAX_MONTHLY_BENEFIT: u64 = 100_000_000;
+/// The most months a withheld row may be counted as saving (ten years).
+pub const MAX_MONTHS: u32 = 120;
+
+/// Every threshold finite and in its range, every benefit amount within its bound; the
+/// error names the key and the range.
+fn check_ranges(cfg: &FileConfig) -> Result<(), String> {
+    let probability = |key: &str, p: f64| {
+        if p.is_finite() && p > 0.0 && p <= 1.0 {
+            Ok(())
+        } else {
+            Err(format!(
+                "{key} = {p}: give a probability above 0 and at most 1"
+            ))
+        }
+    };
+    let bits = |key: &str, b: f64| {
+        if b.is_finite() && b >= 0.0 {
+            Ok(())
+        } else {
+            Err(format!(
+                "{key} = {b}: give a number of bits, 0 or more (finite)"
+            ))
+        }
+    };
+    probability("[match] link_probability", cfg.matching.link_probability)?;
+    bits("[match] margin_bits", cfg.matching.margin_bits)?;
+    probability("[review] probability", cfg.review.probability)?;
+    bits("[review] margin_bits", cfg.review.margin_bits)?;
+    let b = &cfg.benefits;
+    if b.months > MAX_MONTHS {
+        return Err(format!(
+            "[benefits] months = {}: give at most {MAX_MONTHS} months",
+            b.months
+        ));
+    }
+    let amounts = std::iter::once(("default".to_string(), b.default)).chain(
+        b.programs
+            .iter()
+            .map(|(k, v)| (format!("programs.{k}"), *v)),
+    );
+    for (key, amount) in amounts {
+        if amount > MAX_MONTHLY_BENEFIT {
+            return Err(format!(
+                "[benefits] {key} = {amount}: give at most {MAX_MONTHLY_BENEFIT} Rupiah a month"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Report language: Bahasa Indonesia by default.
@@ -710,6 +765,11 @@ pub enum TestFault {
     Abort,
     /// The report step fails with an error (exit code 2).
     ReportError,
+    /// A kill between two renames of the publish: after this many outputs are in place.
+    AbortInPublish(usize),
+    /// A slow run: sleep this many milliseconds holding the folder's lock, before
+    /// publishing.
+    Pause(u64),
 }
 
 /// Everything a run needs, validated.
@@ -839,6 +899,58 @@ mod tests {
         );
         assert_eq!(cfg.register.delimiter.as_deref(), Some(";"));
         assert_eq!(cfg.matching.name_threshold, 0.85);
+    }
+
+    #[test]
+    fn thresholds_and_amounts_out_of_range_are_refused_naming_the_key() {
+        let cases = [
+            (
+                "[match]\nlink_probability = 5.0\n",
+                Some("[match] link_probability = 5"),
+            ),
+            (
+                "[match]\nlink_probability = -1\n",
+                Some("[match] link_probability = -1"),
+            ),
+            (
+                "[match]\nlink_probability = nan\n",
+                Some("[match] link_probability = NaN"),
+            ),
+            ("[match]\nlink_probability = 0.999\n", None),
+            (
+                "[match]\nmargin_bits = -inf\n",
+                Some("[match] margin_bits = -inf"),
+            ),
+            ("[match]\nmargin_bits = 0\n", None),
+            (
+                "[review]\nprobability = 2\n",
+                Some("[review] probability = 2"),
+            ),
+            (
+                "[review]\nmargin_bits = inf\n",
+                Some("[review] margin_bits = inf"),
+            ),
+            (
+                "[benefits]\nmonths = 100000\n",
+                Some("[benefits] months = 100000"),
+            ),
+            (
+                "[benefits]\ndefault = 18446744073709551615\n",
+                Some("[benefits] default"),
+            ),
+            (
+                "[benefits.programs]\nPKH = 900000000000\n",
+                Some("[benefits] programs.PKH"),
+            ),
+            ("[benefits.programs]\nPKH = 750000\n", None),
+        ];
+        for (text, want) in cases {
+            match (FileConfig::from_toml(text), want) {
+                (Ok(_), None) => {}
+                (Err(e), Some(w)) => assert!(e.starts_with(w), "{text:?}: {e}"),
+                (got, want) => panic!("{text:?}: got {got:?}, want {want:?}"),
+            }
+        }
     }
 
     #[test]

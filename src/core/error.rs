@@ -107,6 +107,8 @@ pub enum WriteError {
     },
     #[error("cannot write {path}: {message}")]
     Other { path: PathBuf, message: String },
+    #[error("another dedupe run ({holder}) is writing into {path}; wait for it to finish, or choose another output folder (-o/--out)")]
+    Locked { path: PathBuf, holder: String },
 }
 
 /// Any error of a run.

@@ -213,7 +213,10 @@ impl Facts {
             let saved = if status == "VERIFIED" {
                 0
             } else {
-                monthly * u64::from(benefits.months) * n
+                // Bounded by the config's checks; saturating all the same, never wrapping.
+                monthly
+                    .saturating_mul(u64::from(benefits.months))
+                    .saturating_mul(n)
             };
             *facts.status_counts.entry(status.to_string()).or_default() += n as usize;
             *facts.reason_counts.entry(d.reason.to_string()).or_default() += n as usize;

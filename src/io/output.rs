@@ -531,6 +531,13 @@ impl OutputTable {
             row: 0,
             message,
         };
+        if path.parent().is_some_and(crate::core::publish::interrupted) {
+            return Err(err(
+                "the run that wrote this folder was stopped while publishing its outputs, \
+                 which may be of two runs; run dedupe into this folder again"
+                    .to_string(),
+            ));
+        }
         let bytes = std::fs::read(path)
             .map_err(|e| err(format!("{e}; is this the out folder of a run?")))?;
         let (excel, body) = match bytes.strip_prefix(b"\xef\xbb\xbf") {

@@ -117,20 +117,52 @@ fn normalize(v: &mut [f64]) {
 }
 
 impl Model {
-    /// Check the shape (a model file from another version is refused).
+    /// Check the model against this version's comparisons: the fields and their levels by
+    /// name and in order, every m and u a probability above 0 and at most 1, each field's
+    /// levels summing to 1 (within 0.001), and 0 < lambda < 1. The error names the value.
     pub fn validate(&self) -> Result<(), String> {
-        let ok = self.m.len() == FIELDS.len()
-            && self.u.len() == FIELDS.len()
-            && (0..FIELDS.len())
-                .all(|f| self.m[f].len() == LEVELS[f].len() && self.u[f].len() == LEVELS[f].len())
-            && (0.0..1.0).contains(&self.lambda);
-        if ok {
-            Ok(())
-        } else {
-            Err(format!(
-                "expected fields {FIELDS:?} with levels {LEVELS:?} and 0 <= lambda < 1"
-            ))
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        if self.fields != names(&FIELDS) {
+            return Err(format!("fields {:?}: expected {FIELDS:?}", self.fields));
         }
+        let shape =
+            self.levels.len() == N_FIELDS && self.m.len() == N_FIELDS && self.u.len() == N_FIELDS;
+        for (f, field) in FIELDS.iter().enumerate() {
+            if !shape || self.levels[f] != names(LEVELS[f]) {
+                return Err(format!("levels of {field}: expected {:?}", LEVELS[f]));
+            }
+            for (key, row) in [("m", &self.m[f]), ("u", &self.u[f])] {
+                if row.len() != LEVELS[f].len() {
+                    return Err(format!(
+                        "{key} of {field}: expected {} values",
+                        LEVELS[f].len()
+                    ));
+                }
+                if let Some((l, p)) = row
+                    .iter()
+                    .enumerate()
+                    .find(|(_, p)| !(**p > 0.0 && **p <= 1.0))
+                {
+                    return Err(format!(
+                        "{key} of {field}.{} = {p}: give a probability above 0 and at most 1",
+                        LEVELS[f][l]
+                    ));
+                }
+                let sum: f64 = row.iter().sum();
+                if (sum - 1.0).abs() > 1e-3 {
+                    return Err(format!(
+                        "{key} of {field} sums to {sum}: its levels must sum to 1"
+                    ));
+                }
+            }
+        }
+        if !(self.lambda > 0.0 && self.lambda < 1.0) {
+            return Err(format!(
+                "lambda = {}: give a probability between 0 and 1",
+                self.lambda
+            ));
+        }
+        Ok(())
     }
 
     /// Estimate u from random pairs (Laplace-smoothed counts).
@@ -410,6 +442,55 @@ mod tests {
             let d = decimals as usize;
             let std = if plus { format!("{x:+.d$}") } else { format!("{x:.d$}") };
             proptest::prop_assert_eq!(fast, std);
+        }
+    }
+
+    #[test]
+    fn models_of_bad_values_or_another_shape_are_refused_naming_the_value() {
+        type Damage = fn(&mut Model);
+        let cases: [(&str, Damage, Option<&str>); 9] = [
+            ("as estimated", |_| {}, None),
+            (
+                "negative",
+                |m| m.m[0][0] = -0.5,
+                Some("m of name.exact = -0.5"),
+            ),
+            (
+                "above 1",
+                |m| m.u[1][2] = 7.0,
+                Some("u of birth_date.day_month_swapped = 7"),
+            ),
+            (
+                "all zeros",
+                |m| m.m[3] = vec![0.0, 0.0],
+                Some("m of sex.agree = 0"),
+            ),
+            (
+                "sums to 5.4",
+                |m| m.m[3] = vec![0.9, 4.5],
+                Some("m of sex.differs = 4.5"),
+            ),
+            (
+                "sums above 1",
+                |m| m.u[3] = vec![0.9, 0.9],
+                Some("u of sex sums to 1.8"),
+            ),
+            ("fields reordered", |m| m.fields.swap(0, 1), Some("fields")),
+            (
+                "levels renamed",
+                |m| m.levels[7][0] = "x".into(),
+                Some("levels of street"),
+            ),
+            ("lambda", |m| m.lambda = f64::NAN, Some("lambda = NaN")),
+        ];
+        for (what, damage, want) in cases {
+            let mut m = Model::default();
+            damage(&mut m);
+            match (m.validate(), want) {
+                (Ok(()), None) => {}
+                (Err(e), Some(w)) => assert!(e.starts_with(w), "{what}: {e}"),
+                (got, want) => panic!("{what}: got {got:?}, want {want:?}"),
+            }
         }
     }
 
