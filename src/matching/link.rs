@@ -831,12 +831,23 @@ pub fn link_fuzzy_given(
         // same day (people born one day in one region have NIKs a serial apart; one
         // registered in another regency, a region digit apart). The NIK repeats the birth
         // date, so name, date and NIK are not three independent agreements there.
-        let namesake_elsewhere = || {
-            let b = register.get(*r as usize);
-            g.0[8] == Some(1) && !corroborated(a, b, g)
-        };
+        // A slip that also changed the birth date field is no slip: the NIK's date digits
+        // and the row's birth date both say another day.
+        // (A placeholder date tells nothing of the day; a shared KK or street is the
+        // person's household, not a namesake's.)
+        let b = register.get(*r as usize);
+        let placeholder = a.birth.is_some_and(|d| d.weak) || b.birth.is_some_and(|d| d.weak);
+        let date_against = matches!(g.0[1], Some(3 | 4)) && !placeholder;
+        let home = g.0[4] == Some(0) || (g.0[5] == Some(0) && g.0[7] == Some(0));
+        let namesake_elsewhere =
+            || (g.0[8] == Some(1) || date_against) && !home && !corroborated(a, b, g);
         let one_slip = matches!(g.0[2], Some(1..=3)) && !namesake_elsewhere();
-        let nik_ok = !well_formed || one_slip || two_slips() || elsewhere();
+        // A NIK damaged by a spreadsheet keeps some digits (the prefix of `6.47102E+15`, 15
+        // of 16 when rounded): digits that contradict the candidate's say another person,
+        // unless home and birth date say it is them. The lost digits are never guessed.
+        let surviving_against =
+            links[i].status == Status::NikDamaged && matches!(g.0[2], Some(4 | 5)) && !home;
+        let nik_ok = (!well_formed || one_slip || two_slips() || elsewhere()) && !surviving_against;
         let reg = *r as usize;
         let margin = s.weight - runner_up;
         let explanation = crate::matching::score::explain(g, s);
