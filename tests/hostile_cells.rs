@@ -177,3 +177,41 @@ fn the_review_page_keeps_every_card_whatever_its_cells_hold() {
     let cards = dom.matches("data-card=\"").count();
     assert_eq!(cards, queued, "every queued row is a card in the page");
 }
+
+#[test]
+fn control_characters_of_a_cell_are_escaped_in_messages() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let decisions = tmp.path().join("keputusan.csv");
+    // A reviewers' file whose decision cell forges a log line and drives the terminal.
+    std::fs::write(
+        &decisions,
+        "row,aid_id,row_hash,candidate,decision\n1,A,h,c,\"x\u{1b}[31m\ndedupe: all clear\"\n",
+    )
+    .expect("write");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for format in ["human", "json"] {
+        let out = Command::cargo_bin("dedupe")
+            .expect("binary")
+            .arg(root.join("aid.csv"))
+            .arg(root.join("population.parquet"))
+            .arg("-o")
+            .arg(tmp.path().join("out"))
+            .args(["-q", "--log-format", format, "--decisions"])
+            .arg(&decisions)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(!stderr.contains('\u{1b}'), "{format}: {stderr:?}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{format}: {stderr:?}");
+        let message = if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(stderr.trim()).expect("one object");
+            v["message"].as_str().expect("message").to_string()
+        } else {
+            stderr.clone()
+        };
+        assert!(
+            message.contains("x\\u{1b}[31m\\ndedupe"),
+            "{format}: {message:?}"
+        );
+    }
+}

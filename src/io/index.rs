@@ -127,6 +127,16 @@ fn write_section<T: Serialize + Sync>(w: &mut dyn Write, items: &[T]) -> std::io
     Ok(())
 }
 
+/// The most a decoded value may claim (bytes): a length written in the file asks for no
+/// more than this, so a forged one is refused instead of allocated (a chunk holds at most
+/// 65,536 items, a header a few thousand bytes).
+const DECODE_LIMIT: usize = 1 << 30;
+
+/// The decoding configuration: bincode 2's standard encoding, with [`DECODE_LIMIT`].
+fn decode_config() -> impl bincode::config::Config {
+    bincode::config::standard().with_limit::<DECODE_LIMIT>()
+}
+
 /// Read one section: its bytes (never more than the file has left), then its chunks
 /// decoded in parallel. An error names what is wrong with the section.
 fn read_section<T: DeserializeOwned + Send>(
@@ -167,7 +177,7 @@ fn read_section<T: DeserializeOwned + Send>(
     let decoded: Vec<Vec<T>> = chunks
         .par_iter()
         .map(|c| {
-            bincode::serde::decode_from_slice::<Vec<T>, _>(c, bincode::config::standard())
+            bincode::serde::decode_from_slice::<Vec<T>, _>(c, decode_config())
                 .map(|(v, used)| (v, used == c.len()))
                 .map_err(|e| format!("the {what} section is unreadable: {e}"))
                 .and_then(|(v, whole)| {
@@ -221,7 +231,7 @@ impl IndexReader {
             )));
         }
         let header: IndexHeader =
-            bincode::serde::decode_from_std_read(&mut reader, bincode::config::standard())
+            bincode::serde::decode_from_std_read(&mut reader, decode_config())
                 .map_err(|e| foreign(format!("unreadable header: {e}")))?;
         // Where the sections start: what the header took (the buffered reader's position
         // counts only what was consumed).
@@ -362,6 +372,23 @@ mod tests {
             read_section(&mut bytes.as_slice(), &mut left, "test").expect("read");
         assert_eq!(back, items);
         assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn a_forged_length_inside_a_chunk_is_refused_not_allocated() {
+        let items: Vec<String> = (0..100).map(|i| format!("NAMA {i}")).collect();
+        let mut bytes = Vec::new();
+        write_section(&mut bytes, &items).expect("written");
+        // One chunk: its count (4 bytes), its length (8), then the Vec's length as a
+        // varint: 253 and a u64 claiming 2^40 items.
+        bytes[12] = 253;
+        bytes[13..21].copy_from_slice(&(1u64 << 40).to_le_bytes());
+        let mut left = bytes.len() as u64;
+        let got = read_section::<String>(&mut bytes.as_slice(), &mut left, "names");
+        assert!(
+            got.as_ref().is_err_and(|e| e.contains("unreadable")),
+            "{got:?}"
+        );
     }
 
     /// A folder with a register file and an index written from it.
