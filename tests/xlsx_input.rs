@@ -23,15 +23,28 @@ fn workbook(path: &Path, numeric_nik_rows: usize) {
 /// [`workbook`]; with `titled`, as government offices lay a sheet out: a merged title and
 /// a subtitle, a blank row, the header, then a row of column numbers typed as numbers.
 fn workbook_as(path: &Path, numeric_nik_rows: usize, titled: bool) {
+    workbook_with(path, numeric_nik_rows, titled, false)
+}
+
+/// [`workbook_as`]; with `hide_notes`, the first sheet (`Catatan`, no NIK column) hidden
+/// and `Data` the active one, as an office keeps old rows out of sight.
+fn workbook_with(path: &Path, numeric_nik_rows: usize, titled: bool, hide_notes: bool) {
     let (headers, mut r) = common::fixture_aid();
     let mut wb = Workbook::new();
-    wb.add_worksheet()
+    let notes = wb.add_worksheet();
+    notes
         .set_name("Catatan")
         .expect("name")
         .write_string(0, 0, "Data penerima ada di sheet Data")
         .expect("write");
+    if hide_notes {
+        notes.set_hidden(true);
+    }
     let ws = wb.add_worksheet();
     ws.set_name("Data").expect("name");
+    if hide_notes {
+        ws.set_active(true);
+    }
     let top: u32 = if titled {
         let last = (headers.len() - 1) as u16;
         let plain = rust_xlsxwriter::Format::new();
@@ -163,5 +176,26 @@ fn a_sheet_with_a_title_and_column_numbers_gives_the_same_decisions() {
     assert!(
         a == b,
         "decisions differ between the CSV and the titled workbook"
+    );
+}
+
+#[test]
+fn a_hidden_first_sheet_is_passed_over_for_the_first_visible_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("bansos.xlsx");
+    workbook(&book, 0);
+    // The same workbook with its first sheet (no NIK column) hidden, as an office keeps
+    // old rows out of sight: the visible `Data` sheet is read, and the run says so.
+    let hidden = dir.path().join("hidden.xlsx");
+    workbook_with(&hidden, 0, false, true);
+    run(&book, &dir.path().join("xlsx"), &["--sheet", "Data"]).success();
+    let out = run(&hidden, &dir.path().join("hidden"), &[]).success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("1 hidden sheet(s)"), "{stderr}");
+    let a = std::fs::read(dir.path().join("xlsx/decisions.csv")).expect("named sheet");
+    let b = std::fs::read(dir.path().join("hidden/decisions.csv")).expect("first visible");
+    assert!(
+        a == b,
+        "the visible sheet gives the named sheet's decisions"
     );
 }

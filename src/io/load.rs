@@ -150,6 +150,9 @@ pub struct Layout {
     /// Rows after the last one with a NIK or a name, holding neither (a total, the place
     /// and date of signing, an official's name and NIP): dropped ([`drop_footer`]).
     pub footer_rows: usize,
+    /// Hidden (or very hidden) sheets of a workbook passed over for the first visible
+    /// one, when no sheet was named.
+    pub hidden_sheets: usize,
 }
 
 impl Layout {
@@ -178,6 +181,13 @@ impl Layout {
                 "the last {} row(s) hold neither a NIK nor a name (a total or a signature \
                  block) and were skipped",
                 self.footer_rows
+            ));
+        }
+        if self.hidden_sheets > 0 {
+            said.push(format!(
+                "{} hidden sheet(s) before the first visible one passed over: the visible \
+                 sheet was read (read another with --sheet NAME)",
+                self.hidden_sheets
             ));
         }
         (!said.is_empty()).then(|| format!("{}: {}", path.display(), said.join("; ")))
@@ -1228,10 +1238,23 @@ pub fn read_spreadsheet_for(
                     .collect::<Vec<_>>()
                     .join(", "),
             })?,
-        None => names
-            .first()
-            .cloned()
+        // As a person sees the workbook: the first visible sheet, not a hidden one of old
+        // rows.
+        None => book
+            .sheets_metadata()
+            .iter()
+            .find(|s| s.visible == calamine::SheetVisible::Visible)
+            .map(|s| s.name.clone())
+            .or_else(|| names.first().cloned())
             .ok_or_else(|| err("the workbook has no sheet".into()))?,
+    };
+    let hidden_sheets = match sheet {
+        Some(_) => 0,
+        None => book
+            .sheets_metadata()
+            .iter()
+            .take_while(|s| s.name != name)
+            .count(),
     };
     let range = book
         .worksheet_range(&name)
@@ -1281,6 +1304,7 @@ pub fn read_spreadsheet_for(
     let mut layout = Layout {
         header_line: at + 1,
         title_lines: titles,
+        hidden_sheets,
         ..Layout::default()
     };
     let mut rows = range.rows().skip(at);
