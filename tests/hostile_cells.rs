@@ -10,7 +10,7 @@ use assert_cmd::Command;
 use dedupe::io::output::read_output_csv;
 
 mod common;
-use common::{chromium_or_skip, small_city};
+use common::{chromium_or_skip, small_city, HEADLESS};
 
 const CSV_OUTPUTS: [&str; 5] = [
     "decisions.csv",
@@ -155,16 +155,7 @@ fn the_review_page_keeps_every_card_whatever_its_cells_hold() {
         return;
     };
     let dom = Process::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=5000",
-        ])
+        .args(HEADLESS)
         .arg(format!(
             "--user-data-dir={}",
             tmp.path().join("profile").display()

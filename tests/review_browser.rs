@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command as Process;
 
 mod common;
-use common::{chromium_or_skip, read_maps as read, run_city, small_city};
+use common::{chromium_or_skip, read_maps as read, run_city, small_city, HEADLESS};
 
 const DRIVER: &str = r#"<!DOCTYPE html><html><body><pre id=out>pending</pre>
 <iframe id=f src="review.html" width=1000 height=900></iframe>
@@ -50,19 +50,12 @@ fn review_page_decides_by_click_and_key_and_exports_decisions_the_next_run_appli
     std::fs::write(dir.join("out/driver.html"), DRIVER).expect("driver");
     let profile = dir.join("profile");
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("review-screenshot.png");
-    let common = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--allow-file-access-from-files",
-        "--virtual-time-budget=5000",
-    ];
+    let common: Vec<&str> = HEADLESS
+        .into_iter()
+        .chain(["--allow-file-access-from-files"])
+        .collect();
     let dom = Process::new(&browser)
-        .args(common)
+        .args(&common)
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
         .arg(format!("file://{}", dir.join("out/driver.html").display()))
@@ -128,7 +121,7 @@ fn review_page_decides_by_click_and_key_and_exports_decisions_the_next_run_appli
 
     // A screenshot of the page, kept beside the test binaries.
     let status = Process::new(&browser)
-        .args(common)
+        .args(&common)
         .arg(format!(
             "--user-data-dir={}",
             dir.join("profile2").display()

@@ -21,6 +21,20 @@ pub const RUN_OUTPUTS: [&str; 8] = [
     "report.html",
 ];
 
+/// The flags of every headless Chromium a browser test starts: no sandbox, GPU, first-run
+/// page, background traffic or sync, and five seconds of virtual time for the page's
+/// scripts.
+pub const HEADLESS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--virtual-time-budget=5000",
+];
+
 /// Chromium (Debian's `chromium`, or another name for it) on PATH.
 pub fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
