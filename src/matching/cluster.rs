@@ -157,10 +157,12 @@ pub fn strong_pair(a: Rec<'_>, b: Rec<'_>, model: &Model, cfg: &MatchConfig) -> 
 
 /// Two rows with the same identifier are one person when the personal fields say so, by
 /// the rule that checks a NIK against its holder ([`crate::matching::link::person_fit`]).
+/// Both rows are the list's: a placeholder date on either side tells only its year (the
+/// rule reads it on its first side), so the pair is taken in both orders.
 fn same_id_person(a: Rec<'_>, b: Rec<'_>, cfg: &MatchConfig) -> bool {
     let s = compare::name(a, b);
-    crate::matching::link::person_fit(a, b, s, cfg.name_threshold)
-        == crate::matching::link::Fit::Same
+    let fit = |x, y| crate::matching::link::person_fit(x, y, s, cfg.name_threshold);
+    fit(a, b) == crate::matching::link::Fit::Same || fit(b, a) == crate::matching::link::Fit::Same
 }
 
 /// Largest group whose star shape is checked (pairs grow with the square of the size);

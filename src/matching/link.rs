@@ -322,9 +322,10 @@ pub enum Fit {
 pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) -> Fit {
     let name_score = agreeing(a, b, name_score, name_threshold);
     let date = compare::date_level(a, b);
-    // A placeholder date (1 July, 31 December, 1 January: the day was not known) tells
-    // only its year.
-    let placeholder = a.birth.is_some_and(|d| d.weak) || b.birth.is_some_and(|d| d.weak);
+    // A placeholder date in the list (1 July, 31 December, 1 January: the clerk did not
+    // know the day) tells only its year. Against a placeholder in the register, a list's
+    // own other date is evidence of another person (a child named after a parent).
+    let placeholder = a.birth.is_some_and(|d| d.weak);
     let date_differs = if placeholder {
         matches!(date, Some(3 | 4)) && !year_typo(a, b)
     } else {
