@@ -1208,6 +1208,42 @@ pub fn read_spreadsheet(path: &Path, sheet: Option<&str>) -> Result<Table, LoadE
     read_spreadsheet_for(path, sheet, None)
 }
 
+/// The sheet to read and the hidden sheets passed over before it: the one named (any
+/// case), or else as a person sees the workbook, the first visible sheet, not a hidden
+/// one of old rows (the first sheet when none is visible).
+fn choose_sheet(
+    path: &Path,
+    sheets: &[calamine::Sheet],
+    named: Option<&str>,
+) -> Result<(String, usize), LoadError> {
+    if let Some(s) = named {
+        return sheets
+            .iter()
+            .find(|n| n.name == s || n.name.eq_ignore_ascii_case(s))
+            .map(|n| (n.name.clone(), 0))
+            .ok_or_else(|| LoadError::NoSheet {
+                path: path.to_path_buf(),
+                sheet: s.to_string(),
+                found: sheets
+                    .iter()
+                    .map(|n| format!("{:?}", n.name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+    }
+    let visible = sheets
+        .iter()
+        .position(|s| s.visible == calamine::SheetVisible::Visible);
+    let at = visible.unwrap_or(0);
+    sheets
+        .get(at)
+        .map(|s| (s.name.clone(), at))
+        .ok_or_else(|| LoadError::Spreadsheet {
+            path: path.to_path_buf(),
+            message: "the workbook has no sheet".into(),
+        })
+}
+
 /// [`read_spreadsheet`], the header found under a title by the fields of `input`
 /// (`section` names it in messages): the first non-empty row unless another of the next
 /// [`HEADER_SEARCH_LINES`] rows names the fields and it does not; a row of column numbers
@@ -1223,39 +1259,7 @@ pub fn read_spreadsheet_for(
         message,
     };
     let mut book = open_workbook_auto(path).map_err(|e| err(e.to_string()))?;
-    let names = book.sheet_names();
-    let name = match sheet {
-        Some(s) => names
-            .iter()
-            .find(|n| n.as_str() == s || n.eq_ignore_ascii_case(s))
-            .cloned()
-            .ok_or_else(|| LoadError::NoSheet {
-                path: path.to_path_buf(),
-                sheet: s.to_string(),
-                found: names
-                    .iter()
-                    .map(|n| format!("{n:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?,
-        // As a person sees the workbook: the first visible sheet, not a hidden one of old
-        // rows.
-        None => book
-            .sheets_metadata()
-            .iter()
-            .find(|s| s.visible == calamine::SheetVisible::Visible)
-            .map(|s| s.name.clone())
-            .or_else(|| names.first().cloned())
-            .ok_or_else(|| err("the workbook has no sheet".into()))?,
-    };
-    let hidden_sheets = match sheet {
-        Some(_) => 0,
-        None => book
-            .sheets_metadata()
-            .iter()
-            .take_while(|s| s.name != name)
-            .count(),
-    };
+    let (name, hidden_sheets) = choose_sheet(path, book.sheets_metadata(), sheet)?;
     let range = book
         .worksheet_range(&name)
         .map_err(|e| err(e.to_string()))?;

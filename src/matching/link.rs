@@ -435,10 +435,14 @@ fn year_typo(a: Rec<'_>, b: Rec<'_>) -> bool {
 /// same household (KK) or the same street in the same kelurahan. Namesakes born the same
 /// day (NIKs a digit or two apart in one kecamatan) do not also share a home.
 pub fn corroborated(a: Rec<'_>, b: Rec<'_>, g: &compare::Gamma) -> bool {
-    let home = g.0[4] == Some(0) || (g.0[5] == Some(0) && g.0[7] == Some(0));
-    g.0[0].is_some_and(|l| l <= 2) && g.0[1] == Some(0) && home && {
+    g.0[0].is_some_and(|l| l <= 2) && g.0[1] == Some(0) && shares_home(g) && {
         compare::sex(a, b) != compare::Agreement::Differ
     }
+}
+
+/// The same household (KK) or the same street in the same kelurahan.
+fn shares_home(g: &compare::Gamma) -> bool {
+    g.0[4] == Some(0) || (g.0[5] == Some(0) && g.0[7] == Some(0))
 }
 
 /// Whether the birth dates support the same person: equal (or day and month swapped); for
@@ -803,8 +807,9 @@ pub fn link_fuzzy_given(
         // Two mistyped digits count only with the person's own fields behind them: the
         // name (strong or exact), the birth date, and the household (KK) or, without a
         // KK, the kelurahan and the sex.
+        let reg = *r as usize;
+        let b = register.get(reg);
         let two_slips = || {
-            let b = register.get(*r as usize);
             let kk = compare::kk(a, b);
             let home = kk == compare::Agreement::Agree
                 || (kk == compare::Agreement::Missing
@@ -824,10 +829,7 @@ pub fn link_fuzzy_given(
         // A NIK held by nobody that is far from the candidate's: the same person when
         // everything else about them agrees (a NIK from another region, a wrong NIK
         // written with the right household). A NIK held by someone else is not.
-        let elsewhere = || {
-            links[i].status == Status::NotInRegister
-                && corroborated(a, register.get(*r as usize), g)
-        };
+        let elsewhere = || links[i].status == Status::NotInRegister && corroborated(a, b, g);
         // One slip away, but born elsewhere and living elsewhere: a namesake born the
         // same day (people born one day in one region have NIKs a serial apart; one
         // registered in another regency, a region digit apart). The NIK repeats the birth
@@ -836,20 +838,19 @@ pub fn link_fuzzy_given(
         // and the row's birth date both say another day.
         // (A placeholder date tells nothing of the day; a shared KK or street is the
         // person's household, not a namesake's.)
-        let b = register.get(*r as usize);
+        // (`corroborated` needs the shared home too, so it adds nothing here.)
         let placeholder = a.birth.is_some_and(|d| d.weak) || b.birth.is_some_and(|d| d.weak);
         let date_against = matches!(g.0[1], Some(3 | 4)) && !placeholder;
-        let home = g.0[4] == Some(0) || (g.0[5] == Some(0) && g.0[7] == Some(0));
-        let namesake_elsewhere =
-            || (g.0[8] == Some(1) || date_against) && !home && !corroborated(a, b, g);
-        let one_slip = matches!(g.0[2], Some(1..=3)) && !namesake_elsewhere();
+        let home = shares_home(g);
+        let namesake_elsewhere = (g.0[8] == Some(1) || date_against) && !home;
+        let one_slip = matches!(g.0[2], Some(1..=3)) && !namesake_elsewhere;
         // A NIK damaged by a spreadsheet keeps some digits (the prefix of `6.47102E+15`, 15
         // of 16 when rounded): digits that contradict the candidate's say another person,
-        // unless home and birth date say it is them. The lost digits are never guessed.
+        // unless the household or street says it is them. The lost digits are never
+        // guessed.
         let surviving_against =
             links[i].status == Status::NikDamaged && matches!(g.0[2], Some(4 | 5)) && !home;
         let nik_ok = (!well_formed || one_slip || two_slips() || elsewhere()) && !surviving_against;
-        let reg = *r as usize;
         let margin = s.weight - runner_up;
         let explanation = crate::matching::score::explain(g, s);
         // A row left unlinked keeps its best candidate (and the runner-up) for review;
@@ -885,7 +886,7 @@ pub fn link_fuzzy_given(
             NikParse::Generic(id) if id.is_empty() => "FIELDS_MATCH",
             _ => "NIK_CORRECTED",
         };
-        let (status, reason) = life_status_as(register.get(reg), found_as);
+        let (status, reason) = life_status_as(b, found_as);
         Some(Link {
             runner_up: second,
             probability: Some(s.probability),
@@ -894,7 +895,7 @@ pub fn link_fuzzy_given(
                 status,
                 reason,
                 Some(reg),
-                Some(compare::name(a, register.get(reg))),
+                Some(compare::name(a, b)),
                 format!("fuzzy;{explanation}"),
             )
         })

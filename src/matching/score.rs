@@ -125,10 +125,14 @@ impl Model {
         if self.fields != names(&FIELDS) {
             return Err(format!("fields {:?}: expected {FIELDS:?}", self.fields));
         }
-        let shape =
-            self.levels.len() == N_FIELDS && self.m.len() == N_FIELDS && self.u.len() == N_FIELDS;
+        let lens = [self.levels.len(), self.m.len(), self.u.len()];
+        if lens != [N_FIELDS; 3] {
+            return Err(format!(
+                "{lens:?} levels, m and u rows: expected {N_FIELDS} of each, one per field"
+            ));
+        }
         for (f, field) in FIELDS.iter().enumerate() {
-            if !shape || self.levels[f] != names(LEVELS[f]) {
+            if self.levels[f] != names(LEVELS[f]) {
                 return Err(format!("levels of {field}: expected {:?}", LEVELS[f]));
             }
             for (key, row) in [("m", &self.m[f]), ("u", &self.u[f])] {
