@@ -328,7 +328,7 @@ fn a_panic_exits_3_as_a_bug_and_leaves_the_earlier_outputs_untouched() {
     let run = |extra: &[&str]| run_fixtures(&out, extra);
     run(&[]).code(0);
     let before = folder_contents(&out);
-    assert_eq!(before.len(), 11, "all outputs of the first run");
+    assert_eq!(before.len(), 12, "all outputs of the first run");
     let assert = run(&["--internal-test-panic", "--lang", "en"]).code(3);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(

@@ -493,6 +493,45 @@ fn cases() -> Vec<(&'static str, Row, Want)> {
             household(DAUGHTER),
         ),
         (
+            "the wife on the head's NIK, her day unknown (1 July) and her name misspelt",
+            (
+                HEAD,
+                KK_A,
+                "SITI AMINA",
+                "01-07-1975",
+                "P",
+                HOME_A,
+                "SURABAYA",
+            ),
+            household(WIFE),
+        ),
+        (
+            "a daughter on the head's NIK, her day unknown (1 January), no KK given",
+            (
+                HEAD,
+                "",
+                "DEWI LESTARI",
+                "01-01-2005",
+                "P",
+                HOME_A,
+                "BALIKPAPAN",
+            ),
+            household(DAUGHTER),
+        ),
+        (
+            "the wife's name on the head's NIK with a placeholder date of another year",
+            (
+                HEAD,
+                KK_A,
+                "SITI AMINA",
+                "01-07-1990",
+                "P",
+                HOME_A,
+                "SURABAYA",
+            ),
+            ("NAME_MISMATCH", "NAME_DIFFERS", None),
+        ),
+        (
             "a son named after his father on the father's NIK",
             (
                 HEAD,

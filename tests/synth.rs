@@ -12,11 +12,16 @@ use dedupe::normalize::name::{name_similarity, normalize_name};
 use dedupe::normalize::nik::{normalize_kk, parse_nik, CellKind, NikParse};
 
 fn generate(dir: &Path, seed: u64) {
+    generate_in(dir, seed, 1);
+}
+
+fn generate_in(dir: &Path, seed: u64, regencies: usize) {
     run(&SynthConfig {
         persons: 40_000,
         aid: 8_000,
         seed,
         out_dir: dir.to_path_buf(),
+        regencies,
     })
     .expect("synth");
 }

@@ -393,6 +393,10 @@ pub struct SynthOpts {
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Regencies the register covers (at most 9). With two or more, 0.4% of the people
+    /// moved to another regency and are registered there again under a new NIK.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=9))]
+    pub regencies: u64,
     /// Output folder.
     #[arg(short, long, value_name = "DIR", default_value = "synth")]
     pub out: PathBuf,
@@ -490,6 +494,7 @@ fn synth(o: &SynthOpts) -> anyhow::Result<i32> {
         aid: o.aid.unwrap_or((o.persons / 10).max(1)),
         seed: o.seed,
         out_dir: o.out.clone(),
+        regencies: o.regencies as usize,
     };
     let s = crate::commands::synth::run(&cfg)
         .with_context(|| format!("writing synthetic data to {}", o.out.display()))?;

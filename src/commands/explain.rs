@@ -61,6 +61,8 @@ pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, Load
                 "exact_nik" => "linked on the exact NIK",
                 "fuzzy" => "linked by name, birth date, address and NIK digits",
                 "ambiguous" => "a strong candidate, but not clearly ahead of the next: not linked",
+                "possible" => "a candidate that came close, kept for review: not linked",
+                "superseded" => "linked on an old NIK, moved to the person's NIK in force",
                 _ => "comparison with the NIK's holder",
             }
         );
@@ -71,6 +73,7 @@ pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, Load
             let _ = writeln!(s, "    {p}");
         }
     }
+    twice(&mut s, out_dir, row)?;
     let group = get(d, "group_id");
     if !group.is_empty() {
         let dup_path = out_dir.join(crate::io::output::DUPLICATES);
@@ -98,4 +101,33 @@ pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, Load
         }
     }
     Ok(s)
+}
+
+/// The register's two records of the row's person, from `register-duplicates.csv` (absent
+/// in runs before it was written, and in partitioned runs).
+fn twice(s: &mut String, out_dir: &Path, row: usize) -> Result<(), LoadError> {
+    let path = out_dir.join(crate::io::register_duplicates::REGISTER_DUPLICATES);
+    if !path.is_file() {
+        return Ok(());
+    }
+    let row = row.to_string();
+    for p in rows(&path)?
+        .iter()
+        .filter(|p| get(p, "aid_rows").split(' ').any(|r| r == row))
+    {
+        let _ = writeln!(
+            s,
+            "  the register holds this person twice ({}): in force {} ({}), other {} ({}), p={}",
+            get(p, "finding"),
+            mask(get(p, "nik_in_force")),
+            get(p, "status_in_force"),
+            mask(get(p, "nik_other")),
+            get(p, "status_other"),
+            get(p, "probability"),
+        );
+        for part in get(p, "evidence").split(';').skip(1) {
+            let _ = writeln!(s, "    {part}");
+        }
+    }
+    Ok(())
 }

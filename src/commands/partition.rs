@@ -20,7 +20,8 @@ use crate::core::error::{Error, LoadError};
 use crate::core::progress::Progress;
 use crate::io::output::Summary;
 use crate::io::parts::{self, Manifest, PartFile};
-use crate::matching::link::{RegisterIndex, WholeRun};
+use crate::matching::register_index::RegisterIndex;
+use crate::matching::whole::WholeRun;
 
 /// What `dedupe partition` needs.
 #[derive(Debug, Clone)]
@@ -112,7 +113,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     let mut model = None;
     if file.matching.fuzzy {
         let todo: Vec<usize> = (0..aid.len())
-            .filter(|&i| crate::matching::link::unresolved(&links[i]))
+            .filter(|&i| crate::matching::fuzzy::unresolved(&links[i]))
             .collect();
         let probes: Vec<_> = todo.iter().map(|&i| aid.get(i)).collect();
         // Listed once, for the parts' registers and for the fuzzy links below (the rows
@@ -133,8 +134,8 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         model = Some(match &cfg.model_path {
             Some(path) => crate::matching::score::load_model(path)?,
             None => {
-                let exact = crate::matching::link::exact_gammas(aid, register, &links);
-                crate::matching::link::estimate_model(aid, register, &exact)
+                let exact = crate::matching::training::exact_gammas(aid, register, &links);
+                crate::matching::training::estimate_model(aid, register, &exact)
             }
         });
     }
@@ -144,17 +145,17 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     let mut edges = Vec::new();
     if let Some(model) = &model {
         // Links to route rows by: no evidence texts.
-        let input = crate::matching::link::FuzzyInput {
+        let input = crate::matching::fuzzy::FuzzyInput {
             model: Some(model.clone()),
             whole: None,
-            candidates: crate::matching::link::Candidates::Listed(&candidates),
+            candidates: crate::matching::fuzzy::Candidates::Listed(&candidates),
             explain_exact: false,
         };
-        crate::matching::link::link_fuzzy_given(aid, register, &mut links, &file.matching, input);
+        crate::matching::fuzzy::link_fuzzy_given(aid, register, &mut links, &file.matching, input);
     }
     // Reviewers' decisions, as a run applies them before grouping.
-    let (verdicts, _) = crate::matching::review::resolve(&decided, aid, register, &index);
-    let rules = crate::matching::review::apply(aid, register, &mut links, &verdicts);
+    let (verdicts, _) = crate::matching::verdicts::resolve(&decided, aid, register, &index);
+    let rules = crate::matching::verdicts::apply(aid, register, &mut links, &verdicts);
     edges.extend(rules.same.iter().chain(&rules.different).copied());
     if let Some(model) = &model {
         let found = crate::matching::cluster::unlinked_edges(
@@ -172,7 +173,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     // A decision's row and the register person it names meet in one part (rows a decision
     // names are paired by `rules` above).
     for d in &decided {
-        if let crate::matching::review::CandidateRef::RegisterNik(nik) = &d.candidate {
+        if let crate::matching::verdicts::CandidateRef::RegisterNik(nik) = &d.candidate {
             if let Some(c) = candidates.get_mut(d.row) {
                 c.extend(index.get(register, nik).map(|r| r as u32));
             }
@@ -192,7 +193,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         move |source| crate::core::error::WriteError::Io { path, source }
     };
     std::fs::create_dir_all(&cfg.dir).map_err(io_err(&cfg.dir))?;
-    let freq = crate::matching::link::name_frequencies(register);
+    let freq = crate::matching::fuzzy::name_frequencies(register);
     let damage_seen = crate::matching::link::file_shows_damage(aid);
     let pb = progress.spinner("writing the parts");
     // One part at a time (each index is encoded in parallel inside): a part's register
@@ -298,12 +299,12 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
 /// part (a decision naming another aid row goes with that row: they were routed together).
 fn write_part_decisions(
     dir: &Path,
-    decided: &[crate::matching::review::Decided],
+    decided: &[crate::matching::verdicts::Decided],
     rows: &[u32],
     table: &crate::io::load::Table,
     map: &crate::io::load::FieldMap,
 ) -> Result<(), Error> {
-    use crate::matching::review::CandidateRef;
+    use crate::matching::verdicts::CandidateRef;
     let part_row = |r: usize| rows.binary_search(&(r as u32)).ok();
     crate::core::fsio::write_atomic(dir, parts::DECISIONS, |w| {
         let mut out = csv::Writer::from_writer(w);

@@ -17,8 +17,8 @@ use crate::io::load::{read_table_as, FieldMap, Mapped, Table};
 use crate::io::official::RunFacts;
 use crate::io::output::{self, GroupSummary, InputSummary, RunOutput, Summary};
 use crate::matching::cluster::Groups;
-use crate::matching::link::RegisterIndex;
 use crate::matching::record::{build_pair, Records};
+use crate::matching::register_index::RegisterIndex;
 use crate::matching::verify::{decide, Decision};
 
 /// Everything the matching stages produce.
@@ -33,7 +33,7 @@ pub struct Outcome {
     pub register_repeated_niks: usize,
     pub stage_seconds: BTreeMap<String, f64>,
     /// What fuzzy linking did (None when it is off).
-    pub fuzzy: Option<crate::matching::link::FuzzyStats>,
+    pub fuzzy: Option<crate::matching::fuzzy::FuzzyStats>,
     /// Aid-list area spellings mapped to the register's.
     pub areas: crate::matching::areas::AreaStats,
     /// The rows a person should review.
@@ -43,6 +43,8 @@ pub struct Outcome {
     pub decisions_unknown: usize,
     /// The scoring model used by fuzzy linking.
     pub model: Option<crate::matching::score::Model>,
+    /// The register's records that are one person (None in a part of a partitioned run).
+    pub register_twice: Option<crate::matching::register_twice::RegisterTwice>,
 }
 
 /// Run the matching stages on loaded tables.
@@ -76,7 +78,7 @@ pub struct Prepared {
     pub register: Records,
     pub stage_seconds: BTreeMap<String, f64>,
     /// Reviewers' decisions to apply (rows already checked against their hashes).
-    pub decided: Vec<crate::matching::review::Decided>,
+    pub decided: Vec<crate::matching::verdicts::Decided>,
 }
 
 /// Find the columns and build the records of both tables.
@@ -444,7 +446,7 @@ pub fn match_records(
     prepared: Prepared,
     cfg: &FileConfig,
     model: Option<crate::matching::score::Model>,
-    whole: Option<&crate::matching::link::WholeRun>,
+    whole: Option<&crate::matching::whole::WholeRun>,
     memory_limit: Option<u64>,
     progress: &Progress,
 ) -> Outcome {
@@ -467,22 +469,22 @@ pub fn match_records(
     // once its candidates are found: the stages after it run without).
     let repeated = index.repeated_niks(&register);
     let (verdicts, decisions_unknown) =
-        crate::matching::review::resolve(&decided, &aid, &register, &index);
+        crate::matching::verdicts::resolve(&decided, &aid, &register, &index);
 
     let (fuzzy, model) = if cfg.matching.fuzzy {
         let t = Instant::now();
         let pb = progress.spinner("fuzzy linking");
-        let candidates = crate::matching::link::Candidates::Scan {
+        let candidates = crate::matching::fuzzy::Candidates::Scan {
             index,
             pair_budget: pair_budget(memory_limit),
         };
-        let input = crate::matching::link::FuzzyInput {
+        let input = crate::matching::fuzzy::FuzzyInput {
             model,
             whole,
             candidates,
             explain_exact: true,
         };
-        let (stats, model) = crate::matching::link::link_fuzzy_given(
+        let (stats, model) = crate::matching::fuzzy::link_fuzzy_given(
             &aid,
             &register,
             &mut links,
@@ -498,12 +500,20 @@ pub fn match_records(
     };
 
     // Reviewers' decisions overrule the model, after it linked and before grouping.
-    let rules = crate::matching::review::apply(&aid, &register, &mut links, &verdicts);
+    let rules = crate::matching::verdicts::apply(&aid, &register, &mut links, &verdicts);
+    // People the register holds twice: rows under a superseded NIK go to the NIK in force,
+    // so rows under either NIK are one group. Not in a part: its register is a part's.
+    let register_twice = whole.is_none().then(|| {
+        let t = Instant::now();
+        let twice = register_twice(&register, &mut links, model.as_ref(), &cfg.matching);
+        secs.insert("register_twice".to_string(), t.elapsed().as_secs_f64());
+        twice
+    });
 
     let t = Instant::now();
     let limit = whole.map_or(
         crate::matching::block::BlockLimit::Size(cfg.matching.max_block),
-        crate::matching::link::WholeRun::aid_limit,
+        crate::matching::whole::WholeRun::aid_limit,
     );
     let groups = crate::matching::cluster::cluster_with(
         &aid,
@@ -536,7 +546,21 @@ pub fn match_records(
         stage_seconds: secs,
         fuzzy,
         model,
+        register_twice,
     }
+}
+
+/// People the register holds twice, scored with the run's model (the declared priors when
+/// fuzzy linking is off).
+fn register_twice(
+    register: &Records,
+    links: &mut [crate::matching::link::Link],
+    model: Option<&crate::matching::score::Model>,
+    cfg: &crate::core::config::MatchConfig,
+) -> crate::matching::register_twice::RegisterTwice {
+    let default_model = crate::matching::score::Model::default();
+    let model = model.unwrap_or(&default_model);
+    crate::matching::register_twice::find_and_relink(register, links, model, cfg)
 }
 
 /// Candidate pairs the fuzzy stage may gather at once under `memory_limit`: a third of
@@ -773,7 +797,7 @@ pub fn read_review_decisions(
     map: &FieldMap,
 ) -> Result<
     (
-        Vec<crate::matching::review::Decided>,
+        Vec<crate::matching::verdicts::Decided>,
         crate::io::review::DecisionCounts,
     ),
     Error,
@@ -805,11 +829,11 @@ pub fn read_review_decisions(
             counts.stale += 1;
             continue;
         }
-        let Some(candidate) = crate::matching::review::CandidateRef::parse(&d.candidate) else {
+        let Some(candidate) = crate::matching::verdicts::CandidateRef::parse(&d.candidate) else {
             counts.unknown += 1;
             continue;
         };
-        out.push(crate::matching::review::Decided {
+        out.push(crate::matching::verdicts::Decided {
             row,
             candidate,
             same: d.decision == "same",
@@ -912,6 +936,12 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         outputs: output::OUTPUTS
             .into_iter()
             .chain([crate::io::review::REVIEW_ROWS])
+            .chain(
+                outcome
+                    .register_twice
+                    .as_ref()
+                    .map(|_| crate::io::register_duplicates::REGISTER_DUPLICATES),
+            )
             // The officials' reports only when written; in a part, its review rows instead of
             // the review files.
             .filter(|name| cfg.write_reports || !name.starts_with("report."))
@@ -931,6 +961,9 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         savings: None,
         review: None,
         aid_quality: aid_quality(&aid_table, &outcome.aid_map, &outcome.aid),
+        register_twice: outcome.register_twice.as_ref().map(|t| {
+            crate::io::register_duplicates::RegisterTwiceSummary::of(t, &outcome.register)
+        }),
         warnings,
     };
     let review_rows = crate::io::review::rows(
@@ -966,7 +999,21 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     let ((tables, tables_secs), (reports, reports_secs)) = rayon::join(
         || {
             let t = Instant::now();
-            let tables = output.write_tables(dir);
+            let tables = output.write_tables(dir).and_then(|mut written| {
+                if let Some(twice) = &outcome.register_twice {
+                    let name = crate::io::register_duplicates::REGISTER_DUPLICATES;
+                    written.push(crate::core::fsio::write_atomic(dir, name, |w| {
+                        crate::io::register_duplicates::write(
+                            w,
+                            twice,
+                            &outcome.register,
+                            &outcome.decisions,
+                            cfg.csv_excel,
+                        )
+                    })?);
+                }
+                Ok(written)
+            });
             // The review files go beside the CSVs: the report branch's workbook is the
             // longer of the two.
             let run_id: String = summary.aid.sha256.chars().take(16).collect();
@@ -1066,7 +1113,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
 }
 
 /// The whole run's facts for a part of a partitioned run (`part.json`).
-fn read_whole(path: &Path) -> Result<crate::matching::link::WholeRun, LoadError> {
+fn read_whole(path: &Path) -> Result<crate::matching::whole::WholeRun, LoadError> {
     let bad = |message: String| LoadError::Part {
         path: path.to_path_buf(),
         message,

@@ -354,6 +354,9 @@ pub struct SynthConfig {
     pub aid: usize,
     pub seed: u64,
     pub out_dir: PathBuf,
+    /// Regencies the register covers (1: the city alone). With more, 0.4% of the people
+    /// moved to another regency and registered there again ([`register_twice`]).
+    pub regencies: usize,
 }
 
 /// One register person.
@@ -380,6 +383,8 @@ pub struct Person {
 pub struct Register {
     pub people: Vec<Person>,
     serials: HashMap<String, u32>,
+    /// People registered twice: each record's row -> (old record, new record).
+    pub twice: HashMap<usize, (usize, usize)>,
 }
 
 impl Register {
@@ -460,6 +465,7 @@ pub fn build_register(rng: &mut Rng, persons: usize) -> Register {
     let mut reg = Register {
         people: Vec::with_capacity(persons + 8),
         serials: HashMap::new(),
+        twice: HashMap::new(),
     };
     let mut h = 0;
     while reg.people.len() < persons {
@@ -601,7 +607,7 @@ pub fn write_register(people: &[Person], path: &Path) -> Result<(), WriteError> 
             people.iter().map(|p| i64::from(p.rw)).collect::<Vec<_>>(),
         ),
         Column::new("KEL_NAME".into(), s(&|p| p.kel.to_string())),
-        Column::new("KEC_NAME".into(), s(&|p| KECAMATAN[p.kec].0.to_string())),
+        Column::new("KEC_NAME".into(), s(&|p| kecamatan_name(p.kec))),
         Column::new("STAT_HBKEL".into(), s(&|p| p.role.to_string())),
         Column::new("STATUS".into(), s(&|p| p.status.to_string())),
     ])
@@ -618,6 +624,187 @@ pub fn write_register(people: &[Person], path: &Path) -> Result<(), WriteError> 
             .map_err(|e| std::io::Error::other(e.to_string()))
     })?;
     Ok(())
+}
+
+/// Regencies of a multi-regency register: NIK and KK region code (4 digits) and a name
+/// that sets their kecamatan and kelurahan apart. The first is the city.
+const REGENCIES: &[(&str, &str)] = &[
+    ("6471", ""),
+    ("6472", "ULU"),
+    ("6474", "ILIR"),
+    ("6402", "SEBERANG"),
+    ("6403", "HULU"),
+    ("6404", "TENGAH"),
+    ("6405", "PESISIR"),
+    ("6409", "TIMUR"),
+    ("6411", "BARAT"),
+];
+
+/// The kecamatan's name: index `kec` into [`KECAMATAN`], repeated per regency.
+fn kecamatan_name(kec: usize) -> String {
+    let (r, k) = (kec / KECAMATAN.len(), kec % KECAMATAN.len());
+    match REGENCIES.get(r).map(|g| g.1).filter(|s| !s.is_empty()) {
+        Some(suffix) => format!("{} {suffix}", KECAMATAN[k].0),
+        None => KECAMATAN[k].0.to_string(),
+    }
+}
+
+/// A kelurahan of regency `r`: the city's name with the regency's word (leaked once per
+/// name: a few hundred at most).
+fn kelurahan_of(
+    cache: &mut HashMap<(usize, &'static str), &'static str>,
+    r: usize,
+    kel: &'static str,
+) -> &'static str {
+    if r == 0 {
+        return kel;
+    }
+    cache
+        .entry((r, kel))
+        .or_insert_with(|| Box::leak(format!("{kel} {}", REGENCIES[r].1).into_boxed_str()))
+}
+
+/// Spread the households over `n` regencies (household `h` in regency `h % n`): the
+/// people first registered in the city get their regency's NIK, and every household its
+/// regency's KK code, kecamatan and kelurahan.
+fn spread_regencies(reg: &mut Register, n: usize) {
+    let n = n.min(REGENCIES.len());
+    let mut cache = HashMap::new();
+    for i in 0..reg.people.len() {
+        let r = reg.people[i].household % n;
+        if r == 0 {
+            continue;
+        }
+        let code = REGENCIES[r].0;
+        let (old, birth, female, kel) = {
+            let p = &reg.people[i];
+            (p.nik.clone(), p.birth, p.female, p.kel)
+        };
+        let nik = if old.starts_with("6471") {
+            reg.new_nik(&format!("{code}{}", &old[4..6]), birth, female)
+        } else {
+            old
+        };
+        let kel = kelurahan_of(&mut cache, r, kel);
+        let p = &mut reg.people[i];
+        p.kk = format!("{code}{}", &p.kk[4..]);
+        p.nik = nik;
+        p.kel = kel;
+        p.kec += r * KECAMATAN.len();
+    }
+}
+
+/// 0.4% of the living adults moved to another regency and registered there again: a new
+/// NIK and KK (issued later), at a new address, under their name (now and then spelt
+/// otherwise); the old record says moved out (PINDAH) or was left open (HIDUP), even.
+fn register_twice(rng: &mut Rng, reg: &mut Register, n: usize) {
+    let n = n.min(REGENCIES.len());
+    let count = reg.people.len() / 250;
+    let mut cache = HashMap::new();
+    let mut tries = 0;
+    while reg.twice.len() < 2 * count && tries < 50 * count {
+        tries += 1;
+        let i = rng.below(reg.people.len());
+        let p = &reg.people[i];
+        if p.status != "HIDUP" || p.birth.2 > 2000 || reg.twice.contains_key(&i) {
+            continue;
+        }
+        let from = p.household % n;
+        let to = (from + 1 + rng.below(n - 1)) % n;
+        let k = rng.below(KECAMATAN.len());
+        let region = format!("{}{:02}", REGENCIES[to].0, k + 1);
+        let year: u32 = p.kk[10..12].parse().unwrap_or(5);
+        let issued =
+            (year + 1 + rng.below(25usize.saturating_sub(year as usize).max(1)) as u32).min(25);
+        let kk = format!(
+            "{}{:02}{:02}{:02}{issued:02}{:04}",
+            REGENCIES[to].0,
+            k + 1,
+            1 + rng.below(28),
+            1 + rng.below(12),
+            1 + rng.below(9999)
+        );
+        let tokens: Vec<String> = p.name.split(' ').map(String::from).collect();
+        let name = match rng
+            .chance(0.15)
+            .then(|| spelling_variant(rng, &tokens))
+            .flatten()
+        {
+            Some(v) => v.join(" "),
+            None => p.name.clone(),
+        };
+        let kel = kelurahan_of(
+            &mut cache,
+            to,
+            KECAMATAN[k].1[rng.below(KECAMATAN[k].1.len())],
+        );
+        let mut again = Person {
+            nik: String::new(),
+            kk,
+            name,
+            street: format!("{} NO. {}", rng.pick(STREETS), 1 + rng.below(150)),
+            rt: 1 + rng.below(40) as u32,
+            rw: 1 + rng.below(12) as u32,
+            kec: to * KECAMATAN.len() + k,
+            kel,
+            role: "KEPALA KELUARGA",
+            status: "HIDUP",
+            household: usize::MAX - reg.people.len(),
+            ..p.clone()
+        };
+        again.nik = reg.new_nik(&region, again.birth, again.female);
+        if rng.chance(0.5) {
+            reg.people[i].status = "PINDAH KELUAR";
+        }
+        let j = reg.people.len();
+        reg.people.push(again);
+        reg.twice.insert(i, (i, j));
+        reg.twice.insert(j, (i, j));
+    }
+}
+
+/// The aid rows of a person registered twice (`old`, `new` records): under the old NIK, the
+/// new one, or both (two regencies' offices listing them). The truth is the new record;
+/// of two rows, the one under the new NIK is paid.
+fn twice_rows(
+    rng: &mut Rng,
+    reg: &Register,
+    (old, new): (usize, usize),
+    used: &mut [bool],
+) -> Vec<AidRow> {
+    for i in [old, new] {
+        if let Some(u) = used.get_mut(i) {
+            *u = true;
+        }
+    }
+    let which: &[usize] = match rng.below(100) {
+        0..=34 => &[old],
+        35..=69 => &[new],
+        _ => &[new, old],
+    };
+    let truth = &reg.people[new];
+    let mut rows = Vec::new();
+    for (c, &i) in which.iter().enumerate() {
+        let p = &reg.people[i];
+        let mut defects = vec!["registered_twice"];
+        if i == old {
+            defects.push("old_nik");
+        }
+        let rates = if c == 0 { &FIRST_ROW } else { &EXTRA_ROW };
+        if c > 0 {
+            defects.push("duplicate");
+        }
+        let nik = damaged_nik(rng, &p.nik, rates, &mut defects);
+        let cells = aid_cells(rng, p, nik, &home(p), &mut defects);
+        rows.push(AidRow {
+            cells,
+            person: format!("R{new}"),
+            register_nik: truth.nik.clone(),
+            status: if c > 0 { "DUPLICATE" } else { "VERIFIED" },
+            defects,
+        });
+    }
+    rows
 }
 
 /// One generated aid row with its truth.
@@ -1097,7 +1284,7 @@ fn aid_cells(
         rt,
         rw,
         kel,
-        KECAMATAN[at.kec].0.to_string(),
+        kecamatan_name(at.kec),
         rng.pick(&["PKH", "BPNT", "BST", "PBI-JK"]).to_string(),
     ]
 }
@@ -1221,6 +1408,10 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
             continue;
         };
         used[i] = true;
+        if let Some(&pair) = reg.twice.get(&i) {
+            rows.extend(twice_rows(rng, reg, pair, &mut used));
+            continue;
+        }
         let p = &reg.people[i];
         let copies = match rng.below(100) {
             0 => 3,
@@ -1407,6 +1598,10 @@ pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, WriteError> {
     })?;
     let mut rng = Rng::new(cfg.seed);
     let mut reg = build_register(&mut rng, cfg.persons);
+    if cfg.regencies > 1 {
+        spread_regencies(&mut reg, cfg.regencies);
+        register_twice(&mut rng, &mut reg, cfg.regencies);
+    }
     let rows = build_aid(&mut rng, &mut reg, cfg.aid);
     let population = cfg.out_dir.join("population.parquet");
     write_register(&reg.people, &population)?;

@@ -9,10 +9,12 @@
 //! `core`, `normalize` and `matching`.
 
 pub mod cells;
+pub mod csv_out;
 pub mod index;
 pub mod load;
 pub mod official;
 pub mod output;
 pub mod parts;
+pub mod register_duplicates;
 pub mod review;
 pub mod strings;

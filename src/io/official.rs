@@ -608,12 +608,13 @@ fn area(title: &'static str, m: &BTreeMap<String, [u64; 4]>, lang: Lang, limit: 
 }
 
 /// Reason codes counted under data quality, in the report's order.
-const QUALITY_REASONS: [&str; 12] = [
+const QUALITY_REASONS: [&str; 13] = [
     "NIK_SCIENTIFIC",
     "NIK_ROUNDED",
     "NIK_FLOAT_PRECISION",
     "NIK_CORRECTED",
     "HOUSEHOLD_NIK",
+    "NIK_SUPERSEDED",
     "NIK_LENGTH",
     "NIK_NON_DIGIT",
     "NIK_EMPTY",

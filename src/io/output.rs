@@ -100,7 +100,7 @@ pub struct Summary {
     pub outputs: Vec<String>,
     pub config: FileConfig,
     /// Fuzzy linking: rows considered, linked, ambiguous; candidate pairs per blocking key.
-    pub fuzzy: Option<crate::matching::link::FuzzyStats>,
+    pub fuzzy: Option<crate::matching::fuzzy::FuzzyStats>,
     /// Distinct aid-list spellings of kelurahan, kecamatan and birthplace that the register
     /// does not hold and that were recognised as a register spelling (`SEPINGAN` for
     /// `SEPINGGAN`).
@@ -114,6 +114,10 @@ pub struct Summary {
     /// Data quality of the aid list: rows per problem (birth date missing, unreadable or a
     /// placeholder; sex unreadable; KK missing or not a KK).
     pub aid_quality: BTreeMap<String, usize>,
+    /// The register's records that are one person (None: not searched, as in a part of a
+    /// partitioned run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_twice: Option<crate::io::register_duplicates::RegisterTwiceSummary>,
     /// Things a person should check before trusting the results (also printed on stderr):
     /// for example a register where most people are marked deceased.
     pub warnings: Vec<String>,
@@ -155,60 +159,8 @@ pub fn count(decisions: &[Decision]) -> (BTreeMap<String, usize>, BTreeMap<Strin
 }
 
 pub use crate::core::fsio::write_atomic;
-use crate::io::cells::{formula_restore, formula_safe_bytes};
-
-/// A CSV writer: plain (`,`, UTF-8), or for Excel on Indonesian-locale machines
-/// (`--csv-excel`): a UTF-8 byte-order mark, `;` between cells, CRLF line ends, and digit
-/// strings that Excel would damage (12 digits or more, which it shows as `6.47E+15` and
-/// rounds to 15 digits on saving; or a leading zero, which it drops) written as the
-/// formula `="..."`, which Excel shows and keeps as the same text.
-struct CsvOut<'w> {
-    w: csv::Writer<&'w mut dyn Write>,
-    excel: bool,
-}
-
-/// A cell Excel would turn into a number and damage.
-pub fn excel_would_damage(cell: &str) -> bool {
-    cell.len() >= 2
-        && cell.bytes().all(|b| b.is_ascii_digit())
-        && (cell.len() >= 12 || cell.starts_with('0'))
-}
-
-impl<'w> CsvOut<'w> {
-    fn new(w: &'w mut dyn Write, excel: bool) -> std::io::Result<Self> {
-        let mut b = csv::WriterBuilder::new();
-        if excel {
-            w.write_all(b"\xef\xbb\xbf")?;
-            b.delimiter(b';').terminator(csv::Terminator::CRLF);
-        }
-        Ok(CsvOut {
-            w: b.from_writer(w),
-            excel,
-        })
-    }
-
-    /// One record; a cell a spreadsheet would run as a formula gets a leading `'`
-    /// ([`formula_safe`]) in both forms.
-    fn row<S: AsRef<str>>(&mut self, rec: &[S]) -> csv::Result<()> {
-        let excel = self.excel;
-        self.w.write_record(rec.iter().map(|c| {
-            let c = c.as_ref();
-            if excel && excel_would_damage(c) {
-                std::borrow::Cow::Owned(format!("=\"{c}\"").into_bytes())
-            } else {
-                formula_safe_bytes(c)
-            }
-        }))
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.w.flush()
-    }
-}
-
-fn to_io(e: csv::Error) -> std::io::Error {
-    std::io::Error::other(e.to_string())
-}
+use crate::io::cells::formula_restore;
+use crate::io::csv_out::{to_io, CsvOut};
 
 /// Everything the writers need.
 pub struct RunOutput<'a> {

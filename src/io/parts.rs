@@ -29,7 +29,7 @@ use crate::core::error::{LoadError, WriteError};
 use crate::core::fsio::write_atomic;
 use crate::io::load::Table;
 use crate::io::output::{self, InputSummary, OutputTable};
-use crate::matching::link::WholeRun;
+use crate::matching::whole::WholeRun;
 
 pub const MANIFEST: &str = "manifest.json";
 pub const PART: &str = "part.json";

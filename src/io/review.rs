@@ -22,7 +22,8 @@ use crate::core::config::{Benefits, Field, Lang};
 use crate::core::error::WriteError;
 use crate::io::load::{FieldMap, Table};
 use crate::matching::record::{Rec, Records};
-use crate::matching::review::{Candidate, ReviewItem, ReviewKind};
+use crate::matching::review::{ReviewItem, ReviewKind};
+use crate::matching::verdicts::Candidate;
 
 pub const REVIEW_CSV: &str = "review.csv";
 pub const REVIEW_HTML: &str = "review.html";

@@ -72,6 +72,7 @@ pub const ID: &[(&str, &str)] = &[
     ("quality.NIK_FLOAT_PRECISION", "NIK disimpan sebagai angka desimal"),
     ("quality.NIK_CORRECTED", "NIK salah/rusak, penerima tetap dikenali"),
     ("quality.HOUSEHOLD_NIK", "NIK anggota keluarga lain, penerima dikenali dalam KK"),
+    ("quality.NIK_SUPERSEDED", "NIK lama (tercatat dua kali), NIK yang berlaku dikenali"),
     ("quality.NIK_LENGTH", "NIK tidak 16 digit"),
     ("quality.NIK_NON_DIGIT", "NIK berisi huruf"),
     ("quality.NIK_EMPTY", "NIK kosong"),
@@ -205,6 +206,10 @@ pub const EN: &[(&str, &str)] = &[
     (
         "quality.HOUSEHOLD_NIK",
         "Another household member's NIK, recipient found in the KK",
+    ),
+    (
+        "quality.NIK_SUPERSEDED",
+        "An old NIK (registered twice), the NIK in force found",
     ),
     ("quality.NIK_LENGTH", "NIK not 16 digits"),
     ("quality.NIK_NON_DIGIT", "NIK with letters"),

@@ -123,55 +123,75 @@ pub fn reconcile_with(
     if !std::sync::Arc::ptr_eq(&aid.pool, &register.pool) {
         return (AreaStats::default(), made);
     }
+    let mut stats = AreaStats::default();
+    // Kecamatan and birthplace: against the register's whole list; then kelurahan, among
+    // those of the row's kecamatan (after the kecamatan was mapped).
+    (stats.kecamatan, made.kecamatan) = reconcile_field(
+        aid,
+        register,
+        |p| p.kecamatan,
+        |p, v| p.kecamatan = v,
+        given.map(|g| g.kecamatan),
+    );
+    (stats.birth_place, made.birth_place) = reconcile_field(
+        aid,
+        register,
+        |p| p.birth_place,
+        |p, v| p.birth_place = v,
+        given.map(|g| g.birth_place),
+    );
+    (stats.kelurahan, made.kelurahan_everywhere) =
+        reconcile_kelurahan(aid, register, given.map(|g| g.kelurahan_everywhere));
+    (stats, made)
+}
+
+/// One area field (`get`, `set`) mapped against the register's whole list of its values:
+/// the spellings mapped, and whether the search was made (`given`, or by its size).
+fn reconcile_field(
+    aid: &mut Records,
+    register: &Records,
+    get: fn(&Person) -> u32,
+    set: fn(&mut Person, u32),
+    given: Option<bool>,
+) -> (usize, bool) {
     let pool = register.pool.clone();
     let text = |id: u32| pool.areas[id as usize].as_str();
-    let mut stats = AreaStats::default();
-
-    // Kecamatan and birthplace: against the register's whole list.
-    for (get, set, count, searched, given) in [
-        (
-            (|p: &Person| p.kecamatan) as fn(&Person) -> u32,
-            (|p: &mut Person, v: u32| p.kecamatan = v) as fn(&mut Person, u32),
-            &mut stats.kecamatan,
-            &mut made.kecamatan,
-            given.map(|g| g.kecamatan),
-        ),
-        (
-            |p: &Person| p.birth_place,
-            |p: &mut Person, v: u32| p.birth_place = v,
-            &mut stats.birth_place,
-            &mut made.birth_place,
-            given.map(|g| g.birth_place),
-        ),
-    ] {
-        let known = used_ids(register, pool.areas.len(), get);
-        let vocab: Vec<(u32, &str)> = ids_of(&known).map(|id| (id, text(id))).collect();
-        let mut unknown: Vec<u32> = aid
-            .people
-            .iter()
-            .map(get)
-            .filter(|&id| id != 0 && !known[id as usize])
-            .collect();
-        unknown.sort_unstable();
-        unknown.dedup();
-        let search = given.unwrap_or(unknown.len().saturating_mul(vocab.len()) <= MAX_COMPARISONS);
-        *searched = search;
-        if !search {
-            continue;
-        }
-        let map: FxHashMap<u32, u32> = unknown
-            .par_iter()
-            .filter_map(|&id| closest(text(id), &vocab).map(|to| (id, to)))
-            .collect();
-        *count = map.len();
-        for p in &mut aid.people {
-            if let Some(&to) = map.get(&get(p)) {
-                set(p, to);
-            }
+    let known = used_ids(register, pool.areas.len(), get);
+    let vocab: Vec<(u32, &str)> = ids_of(&known).map(|id| (id, text(id))).collect();
+    let mut unknown: Vec<u32> = aid
+        .people
+        .iter()
+        .map(get)
+        .filter(|&id| id != 0 && !known[id as usize])
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    let search = given.unwrap_or(unknown.len().saturating_mul(vocab.len()) <= MAX_COMPARISONS);
+    if !search {
+        return (0, false);
+    }
+    let map: FxHashMap<u32, u32> = unknown
+        .par_iter()
+        .filter_map(|&id| closest(text(id), &vocab).map(|to| (id, to)))
+        .collect();
+    for p in &mut aid.people {
+        if let Some(&to) = map.get(&get(p)) {
+            set(p, to);
         }
     }
+    (map.len(), true)
+}
 
-    // Kelurahan: among those of the row's kecamatan (after the kecamatan was mapped).
+/// Kelurahan spellings mapped among those of the row's kecamatan, or, for rows without a
+/// known kecamatan, against the whole list when that search is made (`given`, or by its
+/// size): the spellings mapped, and whether the whole list was searched.
+fn reconcile_kelurahan(
+    aid: &mut Records,
+    register: &Records,
+    given: Option<bool>,
+) -> (usize, bool) {
+    let pool = register.pool.clone();
+    let text = |id: u32| pool.areas[id as usize].as_str();
     let known = used_ids(register, pool.areas.len(), |p| p.kelurahan);
     let mut unknown: Vec<(u32, u32)> = aid
         .people
@@ -183,11 +203,37 @@ pub fn reconcile_with(
     unknown.dedup();
     if unknown.is_empty() {
         // Nothing to search for: the whole list would have been searched.
-        made.kelurahan_everywhere = given.map_or(true, |g| g.kelurahan_everywhere);
-        return (stats, made);
+        return (0, given.unwrap_or(true));
     }
-    // The register's (kecamatan, kelurahan) pairs; rows come grouped by area, so most rows
-    // repeat the pair before them.
+    let by_kec = kelurahan_by_kecamatan(register, &text);
+    let all: Vec<(u32, &str)> = ids_of(&known).map(|id| (id, text(id))).collect();
+    let global_ok = given.unwrap_or(unknown.len().saturating_mul(all.len()) <= MAX_COMPARISONS);
+    let map: FxHashMap<(u32, u32), u32> = unknown
+        .par_iter()
+        .filter_map(|&(kec, kel)| {
+            let vocab = match by_kec.get(&kec) {
+                Some(v) if kec != 0 => v.as_slice(),
+                _ if global_ok => all.as_slice(),
+                _ => return None,
+            };
+            closest(text(kel), vocab).map(|to| ((kec, kel), to))
+        })
+        .collect();
+    let mapped: FxHashSet<u32> = map.keys().map(|&(_, kel)| kel).collect();
+    for p in &mut aid.people {
+        if let Some(&to) = map.get(&(p.kecamatan, p.kelurahan)) {
+            p.kelurahan = to;
+        }
+    }
+    (mapped.len(), global_ok)
+}
+
+/// The register's kelurahan of each kecamatan, in id order; rows come grouped by area, so
+/// most rows repeat the pair before them.
+fn kelurahan_by_kecamatan<'t>(
+    register: &Records,
+    text: &impl Fn(u32) -> &'t str,
+) -> FxHashMap<u32, Vec<(u32, &'t str)>> {
     let mut pairs: FxHashSet<(u32, u32)> = FxHashSet::default();
     let mut last = None;
     for p in &register.people {
@@ -203,31 +249,7 @@ pub fn reconcile_with(
     for &(kec, kel) in &pairs {
         by_kec.entry(kec).or_default().push((kel, text(kel)));
     }
-    let all: Vec<(u32, &str)> = ids_of(&known).map(|id| (id, text(id))).collect();
-    let global_ok = given.map_or(
-        unknown.len().saturating_mul(all.len()) <= MAX_COMPARISONS,
-        |g| g.kelurahan_everywhere,
-    );
-    made.kelurahan_everywhere = global_ok;
-    let map: FxHashMap<(u32, u32), u32> = unknown
-        .par_iter()
-        .filter_map(|&(kec, kel)| {
-            let vocab = match by_kec.get(&kec) {
-                Some(v) if kec != 0 => v.as_slice(),
-                _ if global_ok => all.as_slice(),
-                _ => return None,
-            };
-            closest(text(kel), vocab).map(|to| ((kec, kel), to))
-        })
-        .collect();
-    let mapped: FxHashSet<u32> = map.keys().map(|&(_, kel)| kel).collect();
-    stats.kelurahan = mapped.len();
-    for p in &mut aid.people {
-        if let Some(&to) = map.get(&(p.kecamatan, p.kelurahan)) {
-            p.kelurahan = to;
-        }
-    }
-    (stats, made)
+    by_kec
 }
 
 #[cfg(test)]

@@ -489,7 +489,7 @@ impl KeyIndex {
 }
 
 /// The register's identifiers (NIKs and plain identifiers, by [`id_key`]) and their rows:
-/// what NIK variants are looked up in, and what [`crate::matching::link::RegisterIndex`]
+/// what NIK variants are looked up in, and what [`crate::matching::register_index::RegisterIndex`]
 /// links by.
 pub fn nik_index(register: &Records) -> KeyIndex {
     KeyIndex::new(
@@ -627,9 +627,12 @@ fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     let mut keys = Vec::new();
     name_date_keys(p, true, &mut keys);
     keys.extend(name_area_key(p));
+    // A placeholder birth date (1 July, 31 December, 1 January) tells its year only: the
+    // name + date keys find the person only by chance.
+    let dated = p.birth.is_some_and(|b| !b.weak);
     // Rows with RT and birth date are found by the keys above; the wider full-name
     // block is for the rest.
-    if p.rtrw.rt.is_none() || p.birth.is_none() {
+    if p.rtrw.rt.is_none() || !dated {
         keys.extend(full_name_area_key(p));
     }
     date_area_keys(p, true, &mut keys);
@@ -646,7 +649,7 @@ fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     };
     // With a birth date the name + date keys find the person; the region block (all
     // namesakes of a kecamatan) is for rows without one.
-    if let (Some(d), None) = (digits, p.birth) {
+    if let (Some(d), false) = (digits, dated) {
         keys.extend(prefix_key(d, p));
     }
     if !has_identifier(p) {
@@ -677,99 +680,23 @@ pub fn candidates_in_batches(
     // batch, where they are looked up in the index of the register's identifiers. The
     // other keys are few: the register is scanned for them.
     let keys: Vec<Vec<(u64, KeyKind)>> = probes.par_iter().map(|&p| probe_keys(p)).collect();
-    let mut key_slot: rustc_hash::FxHashMap<u64, u32> = Default::default();
-    for ks in &keys {
-        for &(k, _) in ks {
-            let next = key_slot.len() as u32;
-            key_slot.entry(k).or_insert(next);
-        }
-    }
-    // The register's distinct keys that some record holds, row by row.
-    let hits_of = |p: Rec<'_>, each: &mut dyn FnMut(u32)| {
-        let mut keys = register_keys(p);
-        keys.sort_unstable();
-        keys.dedup_by_key(|(k, _)| *k);
-        for (k, _) in keys {
-            if let Some(&slot) = key_slot.get(&k) {
-                each(slot);
-            }
-        }
-    };
-    // One scan counts each block. Then, per batch, one scan keeps the rows of the blocks
-    // the batch uses: a block too large is skipped by every record holding its key, and
-    // holding its rows (millions, for a common name in a large area) would cost more
-    // memory than the rest of the stage.
-    let sizes: Vec<std::sync::atomic::AtomicU32> = (0..key_slot.len())
-        .map(|_| std::sync::atomic::AtomicU32::new(0))
-        .collect();
-    register.par_iter().for_each(|p| {
-        hits_of(p, &mut |slot| {
-            sizes[slot as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        })
-    });
-    let sizes: Vec<usize> = sizes.into_iter().map(|n| n.into_inner() as usize).collect();
-    let mut used = vec![false; sizes.len()];
-    for (&k, &slot) in &key_slot {
-        used[slot as usize] = !limit.skips(k, sizes[slot as usize]);
-    }
-    // A record's pairs at most: the rows of its blocks in use (a row in two blocks
-    // counts twice).
-    let bound = |ks: &[(u64, KeyKind)]| -> usize {
-        ks.iter()
-            .map(|(k, _)| key_slot[k] as usize)
-            .filter(|&s| used[s])
-            .map(|s| sizes[s])
-            .sum()
-    };
+    let blocks = ProbeBlocks::count(register, &keys, limit);
     let mut start = 0;
     while start < probes.len() {
-        let mut end = start;
-        let mut pairs = 0usize;
-        while end < probes.len() {
-            let b = bound(&keys[end]);
-            if end > start && pairs.saturating_add(b) > pair_budget {
-                break;
-            }
-            pairs = pairs.saturating_add(b);
-            end += 1;
-        }
-        let batch = start..end;
-        // The blocks this batch uses.
-        let mut in_batch = vec![false; sizes.len()];
-        for ks in &keys[batch.clone()] {
-            for (k, _) in ks {
-                let s = key_slot[k] as usize;
-                in_batch[s] = used[s];
-            }
-        }
-        // (slot, row) of every kept hit, sorted: each block's rows together, in row order.
-        let mut key_hits: Vec<(u32, u32)> = register
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, p)| {
-                let mut hits = Vec::new();
-                hits_of(p, &mut |slot| {
-                    if in_batch[slot as usize] {
-                        hits.push((slot, i as u32));
-                    }
-                });
-                hits
-            })
-            .collect();
-        key_hits.par_sort_unstable();
-        let key_hits = &key_hits;
+        let end = blocks.batch_end(&keys, start, pair_budget);
+        let key_hits = blocks.hits(register, &keys[start..end]);
         let block = |k: u64| {
-            let s = key_slot[&k];
-            let start = key_hits.partition_point(|(x, _)| *x < s);
-            let n = key_hits[start..].partition_point(|(x, _)| *x == s);
+            let s = blocks.key_slot[&k];
+            let first = key_hits.partition_point(|(x, _)| *x < s);
+            let n = key_hits[first..].partition_point(|(x, _)| *x == s);
             (
-                sizes[s as usize],
-                key_hits[start..start + n].iter().map(|&(_, r)| r),
+                blocks.sizes[s as usize],
+                key_hits[first..first + n].iter().map(|&(_, r)| r),
             )
         };
-        let found = probes[batch.clone()]
+        let found = probes[start..end]
             .par_iter()
-            .zip(&keys[batch])
+            .zip(&keys[start..end])
             .map(|(&p, ks)| {
                 let variants = nik_variants(p);
                 let mut stats = BlockStats::default();
@@ -779,6 +706,112 @@ pub fn candidates_in_batches(
             .collect();
         each(start, found);
         start = end;
+    }
+}
+
+/// The register blocks the probes' keys name: a slot per distinct key, each block's size
+/// (one scan of the register), and whether it is used (not skipped for its size). A block
+/// too large is skipped by every record holding its key, and holding its rows (millions,
+/// for a common name in a large area) would cost more memory than the rest of the stage.
+struct ProbeBlocks {
+    key_slot: rustc_hash::FxHashMap<u64, u32>,
+    sizes: Vec<usize>,
+    used: Vec<bool>,
+}
+
+impl ProbeBlocks {
+    fn count(register: &Records, keys: &[Vec<(u64, KeyKind)>], limit: &BlockLimit) -> Self {
+        let mut key_slot: rustc_hash::FxHashMap<u64, u32> = Default::default();
+        for ks in keys {
+            for &(k, _) in ks {
+                let next = key_slot.len() as u32;
+                key_slot.entry(k).or_insert(next);
+            }
+        }
+        let mut blocks = ProbeBlocks {
+            key_slot,
+            sizes: Vec::new(),
+            used: Vec::new(),
+        };
+        let sizes: Vec<std::sync::atomic::AtomicU32> = (0..blocks.key_slot.len())
+            .map(|_| std::sync::atomic::AtomicU32::new(0))
+            .collect();
+        register.par_iter().for_each(|p| {
+            blocks.hits_of(p, &mut |slot| {
+                sizes[slot as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })
+        });
+        blocks.sizes = sizes.into_iter().map(|n| n.into_inner() as usize).collect();
+        blocks.used = vec![false; blocks.sizes.len()];
+        for (&k, &slot) in &blocks.key_slot {
+            blocks.used[slot as usize] = !limit.skips(k, blocks.sizes[slot as usize]);
+        }
+        blocks
+    }
+
+    /// The register's distinct keys that some record holds, for register row `p`.
+    fn hits_of(&self, p: Rec<'_>, each: &mut dyn FnMut(u32)) {
+        let mut keys = register_keys(p);
+        keys.sort_unstable();
+        keys.dedup_by_key(|(k, _)| *k);
+        for (k, _) in keys {
+            if let Some(&slot) = self.key_slot.get(&k) {
+                each(slot);
+            }
+        }
+    }
+
+    /// A record's pairs at most: the rows of its blocks in use (a row in two blocks counts
+    /// twice).
+    fn bound(&self, ks: &[(u64, KeyKind)]) -> usize {
+        ks.iter()
+            .map(|(k, _)| self.key_slot[k] as usize)
+            .filter(|&s| self.used[s])
+            .map(|s| self.sizes[s])
+            .sum()
+    }
+
+    /// The end of the batch from `start`: records while their pairs stay within
+    /// `pair_budget` (at least one record).
+    fn batch_end(&self, keys: &[Vec<(u64, KeyKind)>], start: usize, pair_budget: usize) -> usize {
+        let mut end = start;
+        let mut pairs = 0usize;
+        while end < keys.len() {
+            let b = self.bound(&keys[end]);
+            if end > start && pairs.saturating_add(b) > pair_budget {
+                break;
+            }
+            pairs = pairs.saturating_add(b);
+            end += 1;
+        }
+        end
+    }
+
+    /// (slot, row) of every hit of the blocks a batch (`keys`) uses, sorted: each block's
+    /// rows together, in row order. One scan of the register.
+    fn hits(&self, register: &Records, keys: &[Vec<(u64, KeyKind)>]) -> Vec<(u32, u32)> {
+        let mut in_batch = vec![false; self.sizes.len()];
+        for ks in keys {
+            for (k, _) in ks {
+                let s = self.key_slot[k] as usize;
+                in_batch[s] = self.used[s];
+            }
+        }
+        let mut key_hits: Vec<(u32, u32)> = register
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, p)| {
+                let mut hits = Vec::new();
+                self.hits_of(p, &mut |slot| {
+                    if in_batch[slot as usize] {
+                        hits.push((slot, i as u32));
+                    }
+                });
+                hits
+            })
+            .collect();
+        key_hits.par_sort_unstable();
+        key_hits
     }
 }
 
@@ -851,7 +884,7 @@ mod tests {
         let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
         let cells = FieldRows::new(&[Field::Nik, Field::Name], &rows);
         let reg = build_one(&cells, &StatusValues::default(), IdKind::Generic);
-        let index = crate::matching::link::RegisterIndex::build(&reg);
+        let index = crate::matching::register_index::RegisterIndex::build(&reg);
         let rows_of = |id: &str| index.get(&reg, id).collect::<Vec<_>>();
         assert_eq!(rows_of("3201234567890123"), vec![0, 3]);
         assert_eq!(rows_of("A1234"), vec![1]);

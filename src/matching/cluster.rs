@@ -22,6 +22,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use rayon::prelude::*;
 
 use crate::matching::block::{BlockLimit, Blocker};
+use crate::matching::comparisons::{gamma, Cmp};
+use crate::matching::levels::{NameLevel, NikLevel};
 use crate::matching::score::{explain, Model};
 
 use crate::core::config::MatchConfig;
@@ -29,6 +31,7 @@ use crate::core::status::Status;
 use crate::matching::compare;
 use crate::matching::link::Link;
 use crate::matching::record::{Rec, Records};
+use crate::matching::verdicts::PairRules;
 
 /// Disjoint sets over `0..n` with path halving and union by size.
 #[derive(Debug, Clone)]
@@ -130,14 +133,16 @@ fn unlinked(l: &Link) -> bool {
 
 /// Whether two unlinked rows are strongly linked: the match probability reaches
 /// `link_probability`, the names agree, two well-formed NIKs are at most one error apart
-/// (or further, when name, birth date and home all agree: [`crate::matching::link::corroborated`]),
+/// (or further, when name, birth date and home all agree: [`crate::matching::fit::corroborated`]),
 /// and beyond name and birth date at least one more field agrees (NIK, KK or kelurahan):
 /// the same name and birth date alone are weak evidence.
 pub fn strong_pair(a: Rec<'_>, b: Rec<'_>, model: &Model, cfg: &MatchConfig) -> Option<String> {
-    let g = compare::gamma(a, b);
+    let g = gamma(a, b);
     let s = model.score(&g, None);
     let both_valid = a.nik().valid().is_some() && b.nik().valid().is_some();
-    let nik_near = matches!(g.0[2], Some(0..=3));
+    let nik_near = g
+        .nik()
+        .is_some_and(|l| l == NikLevel::Exact || l.one_error());
     // Plain identifiers (`id_kind = "generic"`): no gates, the model decides, as in
     // aid-to-register linking.
     let generic = matches!(
@@ -147,22 +152,21 @@ pub fn strong_pair(a: Rec<'_>, b: Rec<'_>, model: &Model, cfg: &MatchConfig) -> 
             crate::normalize::nik::NikParse::Generic(_)
         )
     );
-    let name_ok = g.0[0].is_some_and(|l| l <= 3) || (generic && !s.near_id_alone(&g));
+    let name_ok = g.name_at_least(NameLevel::Fuzzy) || (generic && !s.near_id_alone(&g));
     // Two NIKs far apart: the same person only when all the rest agrees.
-    let nik_ok =
-        !both_valid || nik_near || generic || crate::matching::link::corroborated(a, b, &g);
-    let more = nik_near || generic || g.0[4] == Some(0) || g.0[5] == Some(0);
+    let nik_ok = !both_valid || nik_near || generic || crate::matching::fit::corroborated(&g);
+    let more = nik_near || generic || g.agrees(Cmp::Kk) || g.agrees(Cmp::Kelurahan);
     (s.probability >= cfg.link_probability && name_ok && nik_ok && more).then(|| explain(&g, &s))
 }
 
 /// Two rows with the same identifier are one person when the personal fields say so, by
-/// the rule that checks a NIK against its holder ([`crate::matching::link::person_fit`]).
+/// the rule that checks a NIK against its holder ([`crate::matching::fit::person_fit`]).
 /// Both rows are the list's: a placeholder date on either side tells only its year (the
 /// rule reads it on its first side), so the pair is taken in both orders.
 fn same_id_person(a: Rec<'_>, b: Rec<'_>, cfg: &MatchConfig) -> bool {
     let s = compare::name(a, b);
-    let fit = |x, y| crate::matching::link::person_fit(x, y, s, cfg.name_threshold);
-    fit(a, b) == crate::matching::link::Fit::Same || fit(b, a) == crate::matching::link::Fit::Same
+    let fit = |x, y| crate::matching::fit::person_fit(x, y, s, cfg.name_threshold);
+    fit(a, b) == crate::matching::fit::Fit::Same || fit(b, a) == crate::matching::fit::Fit::Same
 }
 
 /// Largest group whose star shape is checked (pairs grow with the square of the size);
@@ -259,7 +263,7 @@ pub fn cluster(aid: &Records, links: &[Link], cfg: &MatchConfig, model: Option<&
         links,
         cfg,
         model,
-        &crate::matching::review::PairRules::default(),
+        &PairRules::default(),
         BlockLimit::Size(cfg.max_block),
     )
 }
@@ -272,140 +276,198 @@ pub fn cluster_with(
     links: &[Link],
     cfg: &MatchConfig,
     model: Option<&Model>,
-    rules: &crate::matching::review::PairRules,
+    rules: &PairRules,
     limit: BlockLimit,
 ) -> Groups {
-    let n = aid.len();
-    let mut uf = UnionFind::new(n);
-    let mut first_by_register: HashMap<usize, usize> = HashMap::default();
-    let mut by_unknown_nik: HashMap<&str, Vec<usize>> = HashMap::default();
-    let mut reason_of_root_row: HashMap<usize, GroupReason> = HashMap::default();
-    for (i, link) in links.iter().enumerate() {
-        match (link.status, link.register) {
-            (Status::NameMismatch, _) => {}
-            (_, Some(reg)) => {
-                let first = *first_by_register.entry(reg).or_insert(i);
-                if first != i {
-                    uf.union(first, i);
-                    reason_of_root_row.insert(first, GroupReason::SameRegisterPerson);
-                }
+    let mut j = Joins::new(aid.len());
+    j.same_register_person(links);
+    j.same_unknown_nik(aid, links, cfg);
+    j.reviewed(rules);
+    if let (Some(model), true) = (model, cfg.fuzzy) {
+        j.fuzzy_edges(unlinked_edges(aid, links, model, cfg, limit), rules);
+    }
+    let strong = |a: usize, b: usize| {
+        let same_nik = aid.get(a).nik().valid().is_some()
+            && aid.get(a).nik().valid() == aid.get(b).nik().valid()
+            && same_id_person(aid.get(a), aid.get(b), cfg);
+        !rules.apart(a, b)
+            && (rules.joined(a, b)
+                || same_nik
+                || model.is_some_and(|m| strong_pair(aid.get(a), aid.get(b), m, cfg).is_some()))
+    };
+    let members = j.guard_chains(strong);
+    j.into_groups(members)
+}
+
+/// The rows joined so far: a union-find over aid rows, the reason each group got its first
+/// join, and the fuzzy evidence of the rows joined by fuzzy edges.
+struct Joins {
+    uf: UnionFind,
+    reason_of_root_row: HashMap<usize, GroupReason>,
+    pair_evidence: Vec<Option<String>>,
+    fuzzy_rows: HashSet<usize>,
+}
+
+impl Joins {
+    fn new(n: usize) -> Self {
+        Joins {
+            uf: UnionFind::new(n),
+            reason_of_root_row: HashMap::default(),
+            pair_evidence: vec![None; n],
+            fuzzy_rows: HashSet::default(),
+        }
+    }
+
+    /// Rows linked to one register person are one group (not rows on someone else's NIK).
+    fn same_register_person(&mut self, links: &[Link]) {
+        let mut first_by_register: HashMap<usize, usize> = HashMap::default();
+        for (i, link) in links.iter().enumerate() {
+            let Some(reg) = link
+                .register
+                .filter(|_| link.status != Status::NameMismatch)
+            else {
+                continue;
+            };
+            let first = *first_by_register.entry(reg).or_insert(i);
+            if first != i {
+                self.uf.union(first, i);
+                self.reason_of_root_row
+                    .insert(first, GroupReason::SameRegisterPerson);
             }
-            (Status::NotInRegister, None) => {
+        }
+    }
+
+    /// Rows of one NIK that nobody in the register holds: each joins an earlier row of that
+    /// NIK whose person fits it.
+    fn same_unknown_nik(&mut self, aid: &Records, links: &[Link], cfg: &MatchConfig) {
+        let mut by_unknown_nik: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (i, link) in links.iter().enumerate() {
+            if let (Status::NotInRegister, None) = (link.status, link.register) {
                 if let Some(nik) = aid.get(i).nik().valid() {
                     by_unknown_nik.entry(nik).or_default().push(i);
                 }
             }
-            _ => {}
         }
-    }
-    // Same unknown NIK: join rows whose names agree with an earlier row of that NIK.
-    let mut unknown: Vec<(&str, Vec<usize>)> = by_unknown_nik.into_iter().collect();
-    unknown.sort_unstable();
-    for (_, rows) in unknown {
-        for (k, &b) in rows.iter().enumerate().skip(1) {
-            if let Some(&a) = rows[..k]
-                .iter()
-                .find(|&&a| same_id_person(aid.get(a), aid.get(b), cfg))
-            {
-                uf.union(a, b);
-                reason_of_root_row.entry(a).or_insert(GroupReason::SameNik);
+        let mut unknown: Vec<(&str, Vec<usize>)> = by_unknown_nik.into_iter().collect();
+        unknown.sort_unstable();
+        for (_, rows) in unknown {
+            for (k, &b) in rows.iter().enumerate().skip(1) {
+                if let Some(&a) = rows[..k]
+                    .iter()
+                    .find(|&&a| same_id_person(aid.get(a), aid.get(b), cfg))
+                {
+                    self.uf.union(a, b);
+                    self.reason_of_root_row
+                        .entry(a)
+                        .or_insert(GroupReason::SameNik);
+                }
             }
         }
     }
-    // Fuzzy edges among unlinked rows, then the chain guard on the groups they touch.
-    let mut pair_evidence: Vec<Option<String>> = vec![None; n];
-    let mut fuzzy_rows: HashSet<usize> = HashSet::default();
-    for &(a, b) in &rules.same {
-        if a < n && b < n {
-            uf.union(a, b);
-            fuzzy_rows.extend([a, b]);
-            reason_of_root_row
-                .entry(a)
-                .or_insert(GroupReason::FuzzyMatch);
-            pair_evidence[b].get_or_insert_with(|| format!("review_same_person(row {})", a + 1));
-            pair_evidence[a].get_or_insert_with(|| format!("review_same_person(row {})", b + 1));
+
+    /// Pairs reviewers said are one person.
+    fn reviewed(&mut self, rules: &PairRules) {
+        let n = self.pair_evidence.len();
+        for &(a, b) in &rules.same {
+            if a < n && b < n {
+                self.join_fuzzy(a, b, Some(GroupReason::FuzzyMatch), |o| {
+                    format!("review_same_person(row {})", o + 1)
+                });
+            }
         }
     }
-    if let (Some(model), true) = (model, cfg.fuzzy) {
-        for (a, b, evidence) in unlinked_edges(aid, links, model, cfg, limit).edges {
-            if rules.apart(a, b) {
+
+    /// The model's edges among unlinked rows, except pairs reviewers kept apart.
+    fn fuzzy_edges(&mut self, edges: UnlinkedEdges, rules: &PairRules) {
+        for (a, b, evidence) in edges.edges {
+            if !rules.apart(a, b) {
+                self.join_fuzzy(a, b, None, |o| {
+                    format!("fuzzy_pair(row {});{evidence}", o + 1)
+                });
+            }
+        }
+    }
+
+    /// Join `a` and `b` by fuzzy evidence; each row keeps the first evidence it got (`text`
+    /// of the other row).
+    fn join_fuzzy(
+        &mut self,
+        a: usize,
+        b: usize,
+        reason: Option<GroupReason>,
+        text: impl Fn(usize) -> String,
+    ) {
+        self.uf.union(a, b);
+        self.fuzzy_rows.extend([a, b]);
+        if let Some(reason) = reason {
+            self.reason_of_root_row.entry(a).or_insert(reason);
+        }
+        self.pair_evidence[b].get_or_insert_with(|| text(a));
+        self.pair_evidence[a].get_or_insert_with(|| text(b));
+    }
+
+    /// The chain guard on the groups fuzzy edges touch: a star (one row strongly linked to
+    /// every other: the cleanest copy of a person among damaged ones, which need not match
+    /// each other) is kept whole; any other such group is split by complete linkage.
+    fn guard_chains(&mut self, strong: impl Fn(usize, usize) -> bool) -> Vec<Vec<usize>> {
+        let mut members = Vec::new();
+        for g in self.uf.groups() {
+            if !g.iter().any(|r| self.fuzzy_rows.contains(r)) {
+                members.push(g);
                 continue;
             }
-            uf.union(a, b);
-            fuzzy_rows.extend([a, b]);
-            pair_evidence[b].get_or_insert_with(|| format!("fuzzy_pair(row {});{evidence}", a + 1));
-            pair_evidence[a].get_or_insert_with(|| format!("fuzzy_pair(row {});{evidence}", b + 1));
-        }
-    }
-    let mut members = Vec::new();
-    for g in uf.groups() {
-        if !g.iter().any(|r| fuzzy_rows.contains(r)) {
-            members.push(g);
-            continue;
-        }
-        let same_nik = |a: usize, b: usize| {
-            aid.get(a).nik().valid().is_some()
-                && aid.get(a).nik().valid() == aid.get(b).nik().valid()
-                && same_id_person(aid.get(a), aid.get(b), cfg)
-        };
-        let strong = |a: usize, b: usize| {
-            !rules.apart(a, b)
-                && (rules.joined(a, b)
-                    || same_nik(a, b)
-                    || model.is_some_and(|m| strong_pair(aid.get(a), aid.get(b), m, cfg).is_some()))
-        };
-        // A star is kept whole: one row strongly linked to every other (the cleanest copy
-        // of a person among damaged ones, which need not match each other).
-        if let Some(center) = star_center(&g, strong) {
-            for &r in &g {
-                if r != center {
-                    reason_of_root_row
-                        .entry(r)
-                        .or_insert(GroupReason::FuzzyMatch);
-                }
+            if star_center(&g, &strong).is_some() {
+                self.mark_fuzzy(&g);
+                members.push(g);
+                continue;
             }
-            reason_of_root_row
-                .entry(center)
-                .or_insert(GroupReason::FuzzyMatch);
-            members.push(g);
-            continue;
-        }
-        let split = complete_linkage(&g, strong);
-        for sub in split {
-            if sub.iter().any(|r| fuzzy_rows.contains(r)) {
-                for &r in &sub {
-                    reason_of_root_row
-                        .entry(r)
-                        .or_insert(GroupReason::FuzzyMatch);
+            for sub in complete_linkage(&g, &strong) {
+                if sub.iter().any(|r| self.fuzzy_rows.contains(r)) {
+                    self.mark_fuzzy(&sub);
                 }
+                members.push(sub);
             }
-            members.push(sub);
         }
+        members.sort_unstable_by_key(|g| g[0]);
+        members
     }
-    members.sort_unstable_by_key(|g| g[0]);
-    let mut of_row = vec![None; n];
-    let mut reasons = Vec::with_capacity(members.len());
-    for (g, rows) in members.iter().enumerate() {
+
+    /// The rows of a group kept by fuzzy evidence give it that reason, unless an earlier
+    /// join gave it one.
+    fn mark_fuzzy(&mut self, rows: &[usize]) {
         for &r in rows {
-            of_row[r] = Some(g);
-        }
-        let reason = rows
-            .iter()
-            .find_map(|r| reason_of_root_row.get(r).copied())
-            .unwrap_or(GroupReason::SameRegisterPerson);
-        reasons.push(reason);
-    }
-    // Evidence only for rows still in a group after the chain guard.
-    for (e, g) in pair_evidence.iter_mut().zip(&of_row) {
-        if g.is_none() {
-            *e = None;
+            self.reason_of_root_row
+                .entry(r)
+                .or_insert(GroupReason::FuzzyMatch);
         }
     }
-    Groups {
-        members,
-        reasons,
-        of_row,
-        pair_evidence,
+
+    /// The groups with their reasons, and the evidence of rows still in a group.
+    fn into_groups(self, members: Vec<Vec<usize>>) -> Groups {
+        let mut of_row = vec![None; self.pair_evidence.len()];
+        let mut reasons = Vec::with_capacity(members.len());
+        for (g, rows) in members.iter().enumerate() {
+            for &r in rows {
+                of_row[r] = Some(g);
+            }
+            let reason = rows
+                .iter()
+                .find_map(|r| self.reason_of_root_row.get(r).copied())
+                .unwrap_or(GroupReason::SameRegisterPerson);
+            reasons.push(reason);
+        }
+        let mut pair_evidence = self.pair_evidence;
+        for (e, g) in pair_evidence.iter_mut().zip(&of_row) {
+            if g.is_none() {
+                *e = None;
+            }
+        }
+        Groups {
+            members,
+            reasons,
+            of_row,
+            pair_evidence,
+        }
     }
 }
 

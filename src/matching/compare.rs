@@ -5,6 +5,7 @@
 //! address-agreement score used to choose which row of a duplicate group is kept.
 //! Every comparison is symmetric.
 
+use crate::matching::levels::{DateLevel, NameLevel, NikLevel, StreetLevel};
 use crate::matching::record::Rec;
 use crate::normalize::name::name_similarity;
 
@@ -119,76 +120,21 @@ pub fn evidence(a: Rec<'_>, b: Rec<'_>, name_score: f64) -> String {
     )
 }
 
-/// Number of fields in a comparison vector.
-pub const N_FIELDS: usize = 9;
-
-/// The fields of a comparison vector, in order.
-pub const FIELDS: [&str; N_FIELDS] = [
-    "name",
-    "birth_date",
-    "nik",
-    "sex",
-    "kk",
-    "kelurahan",
-    "rt",
-    "street",
-    "birth_place",
-];
-
-/// Level names per field (level 0 is the strongest agreement).
-pub const LEVELS: [&[&str]; N_FIELDS] = [
-    &["exact", "strong", "phonetic", "fuzzy", "weak", "differs"],
-    &[
-        "exact",
-        "exact_placeholder",
-        "day_month_swapped",
-        "one_part_differs",
-        "differs",
-    ],
-    &[
-        "exact",
-        "one_substitution",
-        "adjacent_swap",
-        "damaged_agrees",
-        "same_region_and_date",
-        "differs",
-    ],
-    &["agree", "differs"],
-    &["agree", "differs"],
-    &["agree", "differs"],
-    &["agree", "differs"],
-    &["same", "overlaps", "differs"],
-    &["agree", "differs"],
-];
-
-/// The graded comparison of two records: one level per field, `None` where a value is
-/// missing on either side (missing values carry no evidence).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Gamma(pub [Option<u8>; N_FIELDS]);
-
-fn agree_level(a: Agreement) -> Option<u8> {
-    match a {
-        Agreement::Agree => Some(0),
-        Agreement::Differ => Some(1),
-        Agreement::Missing => None,
-    }
-}
-
 /// Name level from the similarity: 1.0, >= 0.95, the same sound key
 /// ([`crate::normalize::name::phonetic_key`]: `ACHMAD`/`AHMAD`, `NUR HAYATI`/`NURHAYATI`),
 /// >= 0.88, >= 0.75, below.
-pub fn name_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
+pub fn name_level(a: Rec<'_>, b: Rec<'_>) -> Option<NameLevel> {
     if a.name().is_empty() || b.name().is_empty() {
         return None;
     }
     let s = name(a, b);
     Some(match s {
-        s if s >= 1.0 => 0,
-        s if s >= 0.95 => 1,
-        _ if same_sound(a, b) => 2,
-        s if s >= 0.88 => 3,
-        s if s >= 0.75 => 4,
-        _ => 5,
+        s if s >= 1.0 => NameLevel::Exact,
+        s if s >= 0.95 => NameLevel::Strong,
+        _ if same_sound(a, b) => NameLevel::Phonetic,
+        s if s >= 0.88 => NameLevel::Fuzzy,
+        s if s >= 0.75 => NameLevel::Weak,
+        _ => NameLevel::Differs,
     })
 }
 
@@ -200,28 +146,46 @@ pub fn same_sound(a: Rec<'_>, b: Rec<'_>) -> bool {
     a.sound().full == b.sound().full
 }
 
-/// Birth-date level: exact, exact on a placeholder date (weak), day and month swapped,
-/// one of day/month/year differs, differs.
-pub fn date_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
+/// Birth-date level, a placeholder read for its year: exact; a placeholder date (1 July,
+/// 31 December, 1 January: the clerk did not know the day) on either side and the same
+/// year (weak evidence); day and month swapped; one of day, month and year differs;
+/// differs. The model's comparison.
+pub fn date_level(a: Rec<'_>, b: Rec<'_>) -> Option<DateLevel> {
+    use chrono::Datelike;
+    let level = date_parts(a, b)?;
+    let (x, y) = (a.birth?, b.birth?);
+    let placeholder_year = (x.weak || y.weak) && x.date.year() == y.date.year();
+    Some(if level > DateLevel::ExactPlaceholder && placeholder_year {
+        DateLevel::ExactPlaceholder
+    } else {
+        level
+    })
+}
+
+/// Birth-date level by the dates' parts, a placeholder taken at its word: exact, exact on
+/// a placeholder date (weak), day and month swapped, one of day/month/year differs,
+/// differs. The rules behind a NIK read a placeholder on the list's side only
+/// ([`crate::matching::fit`]).
+pub fn date_parts(a: Rec<'_>, b: Rec<'_>) -> Option<DateLevel> {
     use chrono::Datelike;
     let (x, y) = (a.birth?, b.birth?);
     let (dx, dy) = (x.date, y.date);
     Some(if dx == dy {
         if x.weak || y.weak {
-            1
+            DateLevel::ExactPlaceholder
         } else {
-            0
+            DateLevel::Exact
         }
     } else if dx.year() == dy.year() && dx.day() == dy.month() && dx.month() == dy.day() {
-        2
+        DateLevel::DayMonthSwapped
     } else {
         let same = usize::from(dx.year() == dy.year())
             + usize::from(dx.month() == dy.month())
             + usize::from(dx.day() == dy.day());
         if same == 2 {
-            3
+            DateLevel::OnePartDiffers
         } else {
-            4
+            DateLevel::Differs
         }
     })
 }
@@ -258,12 +222,12 @@ fn one_deletion(short: &[u8], long: &[u8]) -> bool {
 /// shortened NIK that agrees with the other as far as it goes (scientific-notation prefix,
 /// rounding of the 16th digit, one digit dropped); same region and date segment (the first
 /// 12 digits, e.g. people born the same day in the same kecamatan); differs.
-pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
+pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<NikLevel> {
     let (x, x_damaged) = nik_digits(a)?;
     let (y, y_damaged) = nik_digits(b)?;
     let (xb, yb) = (x.as_bytes(), y.as_bytes());
     if x == y && !x_damaged && !y_damaged {
-        return Some(0);
+        return Some(NikLevel::Exact);
     }
     if xb.len() == yb.len() {
         let n = xb.len();
@@ -281,9 +245,15 @@ pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
             [_] if !x_damaged && !y_damaged => {
                 // The 16th digit of a NIK rounded by a spreadsheet counts as damage.
                 let rounded = n == 16 && diff[0] == 15 && (xb[15] == b'0' || yb[15] == b'0');
-                return Some(if rounded { 3 } else { 1 });
+                return Some(if rounded {
+                    NikLevel::DamagedAgrees
+                } else {
+                    NikLevel::OneSubstitution
+                });
             }
-            [i, j] if *j == i + 1 && xb[*i] == yb[*j] && xb[*j] == yb[*i] => return Some(2),
+            [i, j] if *j == i + 1 && xb[*i] == yb[*j] && xb[*j] == yb[*i] => {
+                return Some(NikLevel::AdjacentSwap)
+            }
             _ => {}
         }
     }
@@ -292,7 +262,7 @@ pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
             // Float precision loss keeps 15 digits.
             let n = 15;
             if xb[..n] == yb[..n] {
-                return Some(3);
+                return Some(NikLevel::DamagedAgrees);
             }
         }
         // Rounded to 15 significant digits: within 5 of each other, one ending in 0 (the
@@ -300,7 +270,7 @@ pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
         if xb[15] == b'0' || yb[15] == b'0' {
             if let (Ok(p), Ok(q)) = (x.parse::<i64>(), y.parse::<i64>()) {
                 if (p - q).abs() <= 5 {
-                    return Some(3);
+                    return Some(NikLevel::DamagedAgrees);
                 }
             }
         }
@@ -311,16 +281,16 @@ pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
             (yb, xb, y_damaged)
         };
         if short_damaged && short.len() >= 6 && long.starts_with(short) {
-            return Some(3);
+            return Some(NikLevel::DamagedAgrees);
         }
         if !short_damaged && one_deletion(short, long) {
-            return Some(3);
+            return Some(NikLevel::DamagedAgrees);
         }
     }
     if xb.len() >= 12 && yb.len() >= 12 && xb[..12] == yb[..12] {
-        return Some(4);
+        return Some(NikLevel::SameRegionAndDate);
     }
-    Some(5)
+    Some(NikLevel::Differs)
 }
 
 /// True when both NIKs are well-formed, of one length, and differ in exactly two digits
@@ -340,17 +310,17 @@ pub fn nik_two_substitutions(a: Rec<'_>, b: Rec<'_>) -> bool {
 /// joined differently and one-letter slips, the same letters: `3 LIGHT SETREET` and
 /// `3 LIGHT STREET`, `IRONBARKCRESCENT` and `IRONBARK CRESCENT`), some tokens in common,
 /// none.
-pub fn street_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
+pub fn street_level(a: Rec<'_>, b: Rec<'_>) -> Option<StreetLevel> {
     if a.street().is_empty() || b.street().is_empty() {
         return None;
     }
     let j = street(a, b);
     Some(if j >= 0.5 || same_letters(a.street(), b.street()) {
-        0
+        StreetLevel::Same
     } else if j > 0.0 {
-        1
+        StreetLevel::Overlaps
     } else {
-        2
+        StreetLevel::Differs
     })
 }
 
@@ -367,182 +337,7 @@ fn same_letters(a: &[String], b: &[String]) -> bool {
     strsim::osa_distance(&x, &y) <= allowed
 }
 
-/// Compare two records field by field.
-pub fn gamma(a: Rec<'_>, b: Rec<'_>) -> Gamma {
-    let same_kel = kelurahan(a, b) == Agreement::Agree;
-    Gamma([
-        name_level(a, b),
-        date_level(a, b),
-        nik_level(a, b),
-        agree_level(sex(a, b)),
-        agree_level(kk(a, b)),
-        agree_level(kelurahan(a, b)),
-        // RT numbers and street names repeat across kelurahan: they count only inside the
-        // same one.
-        if same_kel {
-            agree_level(rt(a, b))
-        } else {
-            None
-        },
-        if same_kel { street_level(a, b) } else { None },
-        agree_level(cmp_area(a, b, |r| r.birth_place, |r| r.birth_place())),
-    ])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::config::Field;
-    use crate::matching::record::{testing::records, Records};
-
-    const FIELDS: [Field; 9] = [
-        Field::Nik,
-        Field::Name,
-        Field::BirthDate,
-        Field::Sex,
-        Field::Kk,
-        Field::Kelurahan,
-        Field::Rt,
-        Field::Address,
-        Field::BirthPlace,
-    ];
-
-    fn person(cells: [&str; 9]) -> Records {
-        records(&FIELDS, &[&cells])
-    }
-
-    const BASE: [&str; 9] = [
-        "6471054507890003",
-        "Siti Aminah",
-        "05-07-1989",
-        "P",
-        "6471051203100005",
-        "Sepinggan",
-        "3",
-        "Jl. Mawar No. 5",
-        "Balikpapan",
-    ];
-
-    fn with(i: usize, v: &str) -> Records {
-        let mut c = BASE;
-        c[i] = v;
-        person(c)
-    }
-
-    fn level(field: usize, other: &Records) -> Option<u8> {
-        let base = person(BASE);
-        let g = gamma(base.get(0), other.get(0)).0[field];
-        assert_eq!(g, gamma(other.get(0), base.get(0)).0[field], "symmetric");
-        g
-    }
-
-    #[test]
-    fn street_levels() {
-        let cases = [
-            ("Jl. Mawar No. 5", Some(0)),
-            ("JLMAWAR NO5", Some(0)),
-            ("Jl. Mawra No. 5", Some(0)),
-            ("Jln Mawar Nmr 5 Blok", Some(0)),
-            ("Jl. Melati No. 12", Some(1)),
-            ("Gg. Kenari", Some(2)),
-            ("", None),
-        ];
-        for (v, want) in cases {
-            assert_eq!(level(7, &with(7, v)), want, "{v:?}");
-        }
-    }
-
-    #[test]
-    fn two_substituted_nik_digits() {
-        let cases = [
-            ("6471054507890003", false),
-            ("6471054507890093", false),
-            ("6471054507810093", true),
-            ("6471054507890030", true),
-            ("6471054507819993", false),
-            ("", false),
-        ];
-        for (v, want) in cases {
-            let other = with(0, v);
-            let (a, b) = (person(BASE), other);
-            assert_eq!(nik_two_substitutions(a.get(0), b.get(0)), want, "{v:?}");
-        }
-    }
-
-    #[test]
-    fn name_levels() {
-        let cases = [
-            ("SITI AMINAH", Some(0)),
-            ("Siti", Some(1)),
-            ("Siti Aminh", Some(1)),
-            ("Siti Rahma", Some(4)),
-            ("Sitti Aminah", Some(1)),
-            ("Ziti Aminah", Some(2)),
-            ("Budi Santoso", Some(5)),
-            ("", None),
-        ];
-        for (v, want) in cases {
-            assert_eq!(level(0, &with(1, v)), want, "{v:?}");
-        }
-    }
-
-    #[test]
-    fn date_levels() {
-        let cases = [
-            ("1989-07-05", Some(0)),
-            ("07-05-1989", Some(2)),
-            ("05-07-1988", Some(3)),
-            ("12-12-1970", Some(4)),
-            ("", None),
-        ];
-        for (v, want) in cases {
-            assert_eq!(level(1, &with(2, v)), want, "{v:?}");
-        }
-        // Both on the placeholder 1 July: weak.
-        let a = with(2, "01-07-1970");
-        assert_eq!(gamma(a.get(0), a.get(0)).0[1], Some(1));
-    }
-
-    #[test]
-    fn nik_levels() {
-        let cases = [
-            ("6471054507890003", Some(0)),
-            ("6471054507890008", Some(1)),
-            ("6471054507890030", Some(2)),
-            ("6471045507890003", Some(2)),
-            ("6.471054507E+15", Some(3)),
-            ("6471054507890000", Some(3)),
-            ("647105450789003", Some(3)),
-            ("6471054507890117", Some(4)),
-            ("3171054507890003", Some(5)),
-            ("", None),
-        ];
-        for (v, want) in cases {
-            assert_eq!(level(2, &with(0, v)), want, "{v:?}");
-        }
-    }
-
-    #[test]
-    fn other_levels() {
-        assert_eq!(level(3, &with(3, "L")), Some(1));
-        assert_eq!(level(3, &with(3, "PEREMPUAN")), Some(0));
-        assert_eq!(level(4, &with(4, "")), None);
-        assert_eq!(level(4, &with(4, "6471051203100006")), Some(1));
-        assert_eq!(level(5, &with(5, "SEPINGGAN")), Some(0));
-        assert_eq!(level(5, &with(5, "Damai")), Some(1));
-        assert_eq!(level(6, &with(6, "003")), Some(0));
-        assert_eq!(level(6, &with(6, "4")), Some(1));
-        assert_eq!(level(7, &with(7, "JALAN MAWAR NOMOR 5")), Some(0));
-        assert_eq!(level(7, &with(7, "Gg. Mawar No. 9")), Some(1));
-        assert_eq!(level(7, &with(7, "Jl. Sudirman")), Some(1));
-        assert_eq!(level(7, &with(7, "Komp. Griya Indah")), Some(2));
-        assert_eq!(level(8, &with(8, "BALIKPAPAN")), Some(0));
-        assert_eq!(level(8, &with(8, "Samarinda")), Some(1));
-        assert_eq!(level(8, &with(8, "")), None);
-        // RT and street in another kelurahan carry no evidence.
-        let mut c = BASE;
-        c[5] = "Damai";
-        assert_eq!(level(6, &person(c)), None);
-        assert_eq!(level(7, &person(c)), None);
-    }
+/// Birth places: by id within one pool, by text otherwise.
+pub fn birth_place(a: Rec<'_>, b: Rec<'_>) -> Agreement {
+    cmp_area(a, b, |r| r.birth_place, |r| r.birth_place())
 }

@@ -29,8 +29,9 @@
 use rustc_hash::FxHashMap;
 
 use crate::matching::cluster::UnionFind;
-use crate::matching::link::{Link, RegisterIndex};
-use crate::matching::record::Records;
+use crate::matching::link::Link;
+use crate::matching::record::{Rec, Records};
+use crate::matching::register_index::RegisterIndex;
 use crate::normalize::nik::NikParse;
 
 /// Where every row goes.
@@ -106,89 +107,139 @@ pub fn plan(
 ) -> Plan {
     let parts = parts.max(1);
     let len = prefix_len(register, parts);
+    let places = Places::spread(aid, register, len, parts);
+    let home: Vec<u32> = aid.iter().map(|p| places.home(p, parts)).collect();
+    let aid_part = route_together(aid, links, edges, &home);
+    let mut reach = Reach::new(register.len(), parts);
+    let mut candidates = candidates.into_iter();
+    for (i, p) in aid.iter().enumerate() {
+        let row_candidates = candidates.next().unwrap_or_default();
+        reach.of_row(
+            aid_part[i] as usize,
+            p,
+            &links[i],
+            row_candidates,
+            register,
+            index,
+        );
+    }
+    reach.every_area(register);
+    Plan {
+        parts,
+        prefix_len: len,
+        aid_part,
+        register_rows: reach.rows(),
+    }
+}
 
-    // Regions by weight (register rows and aid rows). A region heavier than half a part's
-    // share is split by kelurahan, so that one large kecamatan does not make one large
-    // part (any split is correct: what a part's rows can reach comes with them).
-    let mut weight: FxHashMap<&str, u64> = FxHashMap::default();
-    for p in register.iter().chain(aid.iter()) {
-        if let Some(r) = region(p.nik(), len) {
-            *weight.entry(r).or_default() += 1;
-        }
-    }
-    let share = weight.values().sum::<u64>().div_ceil(parts as u64);
-    let big: rustc_hash::FxHashSet<&str> = weight
-        .iter()
-        .filter(|(_, &w)| parts > 1 && w > share / 2)
-        .map(|(&r, _)| r)
-        .collect();
-    fn place_of<'a>(
-        p: crate::matching::record::Rec<'a>,
-        len: usize,
-        big: &rustc_hash::FxHashSet<&str>,
-    ) -> Option<(&'a str, u32)> {
-        let r = region(p.nik(), len)?;
-        Some((r, if big.contains(r) { p.kelurahan } else { 0 }))
-    }
-    let place = |p| place_of(p, len, &big);
-    // Places spread greedily onto the lightest part, heaviest first; ties by region text
-    // and kelurahan id, so the plan does not depend on row order.
-    let mut weight: FxHashMap<(&str, u32), u64> = FxHashMap::default();
-    for p in register.iter().chain(aid.iter()) {
-        if let Some(k) = place(p) {
-            *weight.entry(k).or_default() += 1;
-        }
-    }
-    let mut places: Vec<((&str, u32), u64)> = weight.into_iter().collect();
-    places.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut load = vec![0u64; parts];
-    let mut part_of: FxHashMap<(&str, u32), u32> = FxHashMap::default();
-    for (r, w) in places {
-        let k = (0..parts).min_by_key(|&k| (load[k], k)).unwrap_or(0);
-        load[k] += w;
-        part_of.insert(r, k as u32);
-    }
+/// Where rows go by their region (and, in a region heavier than half a part's share, by
+/// kelurahan, so that one large kecamatan does not make one large part; any split is
+/// correct: what a part's rows can reach comes with them).
+struct Places<'r> {
+    len: usize,
+    big: rustc_hash::FxHashSet<&'r str>,
+    part_of: FxHashMap<(&'r str, u32), u32>,
+    /// A kelurahan's part: the one most of its register residents' NIKs name.
+    kel_part: FxHashMap<(u32, u32), u32>,
+}
 
-    // A kelurahan's region: the one most of its register residents' NIKs name.
-    let mut kel_votes: FxHashMap<(u32, u32), FxHashMap<u32, u32>> = FxHashMap::default();
-    for p in register.iter() {
-        if p.kelurahan == 0 {
-            continue;
-        }
-        if let Some(k) = place(p).and_then(|r| part_of.get(&r)) {
-            *kel_votes
-                .entry((p.kecamatan, p.kelurahan))
-                .or_default()
-                .entry(*k)
-                .or_default() += 1;
-        }
-    }
-    let kel_part: FxHashMap<(u32, u32), u32> = kel_votes
-        .into_iter()
-        .map(|(kel, votes)| {
-            let best = votes
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map_or(0, |(k, _)| k);
-            (kel, best)
-        })
-        .collect();
-
-    // Each aid row's own part.
-    let home: Vec<u32> = aid
-        .iter()
-        .map(|p| {
-            if let Some(&k) = place(p).and_then(|r| part_of.get(&r)) {
-                return k;
+impl<'r> Places<'r> {
+    /// Places spread greedily onto the lightest part, heaviest first (register rows and
+    /// aid rows weigh one each); ties by region text and kelurahan id, so the plan does not
+    /// depend on row order.
+    fn spread(aid: &'r Records, register: &'r Records, len: usize, parts: usize) -> Self {
+        let mut weight: FxHashMap<&str, u64> = FxHashMap::default();
+        for p in register.iter().chain(aid.iter()) {
+            if let Some(r) = region(p.nik(), len) {
+                *weight.entry(r).or_default() += 1;
             }
-            if let Some(&k) = kel_part.get(&(p.kecamatan, p.kelurahan)) {
-                return k;
+        }
+        let share = weight.values().sum::<u64>().div_ceil(parts as u64);
+        let big = weight
+            .iter()
+            .filter(|(_, &w)| parts > 1 && w > share / 2)
+            .map(|(&r, _)| r)
+            .collect();
+        let mut places = Places {
+            len,
+            big,
+            part_of: FxHashMap::default(),
+            kel_part: FxHashMap::default(),
+        };
+        let mut weight: FxHashMap<(&str, u32), u64> = FxHashMap::default();
+        for p in register.iter().chain(aid.iter()) {
+            if let Some(k) = places.place(p) {
+                *weight.entry(k).or_default() += 1;
             }
-            (mix(fnv(p.name().join(" ").as_bytes())) % parts as u64) as u32
-        })
-        .collect();
+        }
+        let mut by_weight: Vec<((&str, u32), u64)> = weight.into_iter().collect();
+        by_weight.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut load = vec![0u64; parts];
+        for (r, w) in by_weight {
+            let k = (0..parts).min_by_key(|&k| (load[k], k)).unwrap_or(0);
+            load[k] += w;
+            places.part_of.insert(r, k as u32);
+        }
+        places.kel_part = places.kelurahan_parts(register);
+        places
+    }
 
-    // Rows that may be one person: the same NIK, name and birth date, or linked person.
+    fn place(&self, p: Rec<'r>) -> Option<(&'r str, u32)> {
+        let r = region(p.nik(), self.len)?;
+        Some((r, if self.big.contains(r) { p.kelurahan } else { 0 }))
+    }
+
+    fn part(&self, p: Rec<'r>) -> Option<u32> {
+        self.place(p).and_then(|r| self.part_of.get(&r)).copied()
+    }
+
+    /// Each kelurahan's part by its register residents' votes (the lower part on a tie).
+    fn kelurahan_parts(&self, register: &'r Records) -> FxHashMap<(u32, u32), u32> {
+        let mut kel_votes: FxHashMap<(u32, u32), FxHashMap<u32, u32>> = FxHashMap::default();
+        for p in register.iter() {
+            if p.kelurahan == 0 {
+                continue;
+            }
+            if let Some(k) = self.part(p) {
+                *kel_votes
+                    .entry((p.kecamatan, p.kelurahan))
+                    .or_default()
+                    .entry(k)
+                    .or_default() += 1;
+            }
+        }
+        kel_votes
+            .into_iter()
+            .map(|(kel, votes)| {
+                let best = votes
+                    .into_iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .map_or(0, |(k, _)| k);
+                (kel, best)
+            })
+            .collect()
+    }
+
+    /// An aid row's own part: its region's, else its kelurahan's, else spread by its name.
+    fn home(&self, p: Rec<'r>, parts: usize) -> u32 {
+        if let Some(k) = self.part(p) {
+            return k;
+        }
+        if let Some(&k) = self.kel_part.get(&(p.kecamatan, p.kelurahan)) {
+            return k;
+        }
+        (mix(fnv(p.name().join(" ").as_bytes())) % parts as u64) as u32
+    }
+}
+
+/// Rows that may be one person (the same NIK, name and birth date, or linked person, and
+/// the pairs of `edges`) are one group, and a group goes where its first row goes.
+fn route_together(
+    aid: &Records,
+    links: &[Link],
+    edges: &[(usize, usize)],
+    home: &[u32],
+) -> Vec<u32> {
     let mut uf = UnionFind::new(aid.len());
     let mut first: FxHashMap<(u8, u64, u64), usize> = FxHashMap::default();
     for (i, p) in aid.iter().enumerate() {
@@ -198,11 +249,8 @@ pub fn plan(
             keys.push((0, fnv(n.as_bytes()), n.len() as u64));
         }
         if let (Some(b), true) = (p.birth, p.name != 0) {
-            keys.push((
-                1,
-                u64::from(p.name),
-                chrono::Datelike::num_days_from_ce(&b.date) as u64,
-            ));
+            let day = chrono::Datelike::num_days_from_ce(&b.date) as u64;
+            keys.push((1, u64::from(p.name), day));
         }
         if let Some(r) = links[i].register {
             keys.push((2, r as u64, 0));
@@ -223,79 +271,100 @@ pub fn plan(
             uf.union(a, b);
         }
     }
-    // A group goes where its first row goes.
     let mut group_part: FxHashMap<usize, u32> = FxHashMap::default();
-    let aid_part: Vec<u32> = (0..aid.len())
+    (0..aid.len())
         .map(|i| *group_part.entry(uf.find(i)).or_insert(home[i]))
-        .collect();
+        .collect()
+}
 
-    // What each part's rows can reach in the register: a bit per register row and part
-    // (20 M rows in 8 parts: 20 MB), so that rows reached many times (households, shared
-    // blocks) cost nothing more, and the rows come out sorted and distinct.
-    let words = register.len().div_ceil(64);
-    let mut reach: Vec<Vec<u64>> = vec![vec![0u64; words]; parts];
-    let set = |bits: &mut Vec<u64>, r: usize| {
+/// What each part's rows can reach in the register: a bit per register row and part (20 M
+/// rows in 8 parts: 20 MB), so that rows reached many times (households, shared blocks)
+/// cost nothing more, and the rows come out sorted and distinct.
+struct Reach(Vec<Vec<u64>>);
+
+impl Reach {
+    fn new(register_rows: usize, parts: usize) -> Self {
+        Reach(vec![vec![0u64; register_rows.div_ceil(64)]; parts])
+    }
+
+    fn set(bits: &mut [u64], r: usize) {
         if let Some(w) = bits.get_mut(r / 64) {
             *w |= 1u64 << (r % 64);
         }
-    };
-    let mut candidates = candidates.into_iter();
-    for (i, p) in aid.iter().enumerate() {
-        let k = aid_part[i] as usize;
-        let out = &mut reach[k];
+    }
+
+    /// What aid row `p` of part `k` reaches: the holders of its NIK and their households,
+    /// its own household, its link, candidate and runner-up, and its blocking candidates.
+    fn of_row(
+        &mut self,
+        k: usize,
+        p: Rec<'_>,
+        link: &Link,
+        candidates: Vec<u32>,
+        register: &Records,
+        index: &RegisterIndex,
+    ) {
+        let out = &mut self.0[k];
         if let Some(n) = p.nik().valid() {
             for r in index.get(register, n) {
-                set(out, r);
+                Self::set(out, r);
                 if let Some(kk) = register.get(r).kk.map(std::num::NonZeroU64::get) {
-                    index.household(register, kk).for_each(|m| set(out, m));
+                    index
+                        .household(register, kk)
+                        .for_each(|m| Self::set(out, m));
                 }
             }
         }
         if let Some(kk) = p.kk.map(std::num::NonZeroU64::get) {
-            index.household(register, kk).for_each(|m| set(out, m));
+            index
+                .household(register, kk)
+                .for_each(|m| Self::set(out, m));
         }
-        for r in [links[i].register, links[i].candidate, links[i].runner_up]
+        for r in [link.register, link.candidate, link.runner_up]
             .into_iter()
             .flatten()
         {
-            set(out, r);
+            Self::set(out, r);
         }
-        for r in candidates.next().unwrap_or_default() {
-            set(out, r as usize);
-        }
-    }
-    // One resident of every area pair and birthplace: the whole register's spellings.
-    let mut seen_area: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
-    let mut seen_place: rustc_hash::FxHashSet<u32> = Default::default();
-    for (r, p) in register.people.iter().enumerate() {
-        let new_area =
-            (p.kecamatan != 0 || p.kelurahan != 0) && seen_area.insert((p.kecamatan, p.kelurahan));
-        let new_place = p.birth_place != 0 && seen_place.insert(p.birth_place);
-        if new_area || new_place {
-            for bits in &mut reach {
-                set(bits, r);
-            }
+        for r in candidates {
+            Self::set(out, r as usize);
         }
     }
-    let reach: Vec<Vec<u32>> = reach
-        .into_iter()
-        .map(|bits| {
-            let mut rows = Vec::with_capacity(bits.iter().map(|w| w.count_ones() as usize).sum());
-            for (wi, &w) in bits.iter().enumerate() {
-                let mut w = w;
-                while w != 0 {
-                    rows.push((wi * 64) as u32 + w.trailing_zeros());
-                    w &= w - 1;
+
+    /// One resident of every area pair and birthplace, in every part: the whole register's
+    /// spellings.
+    fn every_area(&mut self, register: &Records) {
+        let mut seen_area: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
+        let mut seen_place: rustc_hash::FxHashSet<u32> = Default::default();
+        for (r, p) in register.people.iter().enumerate() {
+            let new_area = (p.kecamatan != 0 || p.kelurahan != 0)
+                && seen_area.insert((p.kecamatan, p.kelurahan));
+            let new_place = p.birth_place != 0 && seen_place.insert(p.birth_place);
+            if new_area || new_place {
+                for bits in &mut self.0 {
+                    Self::set(bits, r);
                 }
             }
-            rows
-        })
-        .collect();
-    Plan {
-        parts,
-        prefix_len: len,
-        aid_part,
-        register_rows: reach,
+        }
+    }
+
+    /// Each part's register rows, sorted.
+    fn rows(self) -> Vec<Vec<u32>> {
+        self.0
+            .into_iter()
+            .map(|bits| {
+                let mut rows =
+                    Vec::with_capacity(bits.iter().map(|w| w.count_ones() as usize).sum());
+                for (wi, &w) in bits.iter().enumerate() {
+                    let mut w = w;
+                    while w != 0 {
+                        rows.push((wi * 64) as u32 + w.trailing_zeros());
+                        w &= w - 1;
+                    }
+                }
+                rows
+            })
+            .collect()
     }
 }
 

@@ -403,6 +403,87 @@ pub struct RecordBuilder {
     id_kind: IdKind,
 }
 
+/// One table's columns before interning: each distinct cell normalized once (ids into the
+/// distinct values), or by row where values are small.
+#[derive(Default)]
+struct Prepared {
+    nik: Vec<NikParse>,
+    name: (Vec<u32>, Vec<Vec<String>>),
+    /// The name cell marks its holder deceased (ALM.).
+    marked: Vec<bool>,
+    street: (Vec<u32>, Vec<(Vec<String>, RtRw)>),
+    kel: (Vec<u32>, Vec<String>),
+    kec: (Vec<u32>, Vec<String>),
+    place: (Vec<u32>, Vec<String>),
+    kk: Vec<Option<std::num::NonZeroU64>>,
+    birth: Vec<Option<BirthDate>>,
+    sex: Vec<Option<Sex>>,
+    rt: Vec<RtRw>,
+    rw: Vec<RtRw>,
+    life: Vec<Life>,
+    dead: Vec<bool>,
+}
+
+impl Prepared {
+    /// The fields prepared side by side, in parallel.
+    fn of(cells: &impl Cells, id_kind: IdKind, status: &StatusValues) -> Prepared {
+        let c: &dyn CellsDyn = cells;
+        let n = cells.n_rows();
+        let kind = cells.kind(Field::Nik);
+        let mut p = Prepared::default();
+        rayon::scope(|s| {
+            s.spawn(|_| {
+                // NIKs are (nearly) all distinct: parsed row by row, without a lookup.
+                p.nik = (0..n)
+                    .into_par_iter()
+                    .map(|row| {
+                        let v = c.cell_dyn(Field::Nik, row);
+                        match id_kind {
+                            IdKind::Nik => parse_nik(&v, kind),
+                            IdKind::Generic => parse_generic_id(&v),
+                        }
+                    })
+                    .collect();
+            });
+            s.spawn(|_| {
+                // The tokens, and whether the cell marks its holder deceased (ALM.).
+                let (ids, values) = prepare(c, Field::Name, |v| {
+                    (normalize_name(v), crate::normalize::name::marks_deceased(v))
+                });
+                let (tokens, marks): (Vec<Vec<String>>, Vec<bool>) = values.into_iter().unzip();
+                p.marked = by_row(&ids, &marks);
+                p.name = (ids, tokens);
+            });
+            s.spawn(|_| {
+                p.street = prepare(c, Field::Address, |v| {
+                    (normalize_street(v), rt_rw_in_street(v))
+                })
+            });
+            s.spawn(|_| p.kel = prepare(c, Field::Kelurahan, area_key));
+            s.spawn(|_| p.kec = prepare(c, Field::Kecamatan, area_key));
+            s.spawn(|_| p.place = prepare(c, Field::BirthPlace, area_key));
+            s.spawn(|_| {
+                p.kk = expand(prepare(c, Field::Kk, |v| {
+                    normalize_kk(v)
+                        .and_then(|k| k.parse::<u64>().ok())
+                        .and_then(std::num::NonZeroU64::new)
+                }))
+            });
+            s.spawn(|_| p.birth = expand(prepare(c, Field::BirthDate, parse_date)));
+            s.spawn(|_| p.sex = expand(prepare(c, Field::Sex, parse_sex)));
+            s.spawn(|_| p.rt = expand(prepare(c, Field::Rt, parse_rt_rw)));
+            s.spawn(|_| p.rw = expand(prepare(c, Field::Rw, parse_rt_rw)));
+            s.spawn(|_| {
+                p.life = expand(prepare(c, Field::Status, |v| {
+                    status_life(&squash(v), status)
+                }))
+            });
+            s.spawn(|_| p.dead = expand(prepare(c, Field::DeathDate, is_death_date)));
+        });
+        p
+    }
+}
+
 impl RecordBuilder {
     pub fn new(status: &StatusValues, id_kind: IdKind) -> Self {
         RecordBuilder {
@@ -428,136 +509,50 @@ impl RecordBuilder {
 
     /// [`RecordBuilder::add`] for rows that start at data row `row0` of their table.
     fn add_at(&mut self, cells: &impl Cells, row0: usize) -> Vec<Person> {
-        let c: &dyn CellsDyn = cells;
-        let n = cells.n_rows();
-        let kind = cells.kind(Field::Nik);
         let id_kind = if cells.plain_id() {
             IdKind::Generic
         } else {
             self.id_kind
         };
-        let status = &self.status;
-        let mut nik = None;
-        let mut name = None;
-        let mut street = None;
-        let mut kel = None;
-        let mut kec = None;
-        let mut place = None;
-        let mut kk = None;
-        let mut birth = None;
-        let mut sex = None;
-        let mut rt = None;
-        let mut rw = None;
-        let mut life = None;
-        let mut dead = None;
-        let mut marked = None;
-        rayon::scope(|s| {
-            s.spawn(|_| {
-                // NIKs are (nearly) all distinct: parsed row by row, without a lookup.
-                let parsed: Vec<NikParse> = (0..n)
-                    .into_par_iter()
-                    .map(|row| {
-                        let v = c.cell_dyn(Field::Nik, row);
-                        match id_kind {
-                            IdKind::Nik => parse_nik(&v, kind),
-                            IdKind::Generic => parse_generic_id(&v),
-                        }
-                    })
-                    .collect();
-                nik = Some(parsed)
-            });
-            s.spawn(|_| {
-                // The tokens, and whether the cell marks its holder deceased (ALM.).
-                let (ids, values) = prepare(c, Field::Name, |v| {
-                    (normalize_name(v), crate::normalize::name::marks_deceased(v))
-                });
-                let (tokens, marks): (Vec<Vec<String>>, Vec<bool>) = values.into_iter().unzip();
-                marked = Some(by_row(&ids, &marks));
-                name = Some((ids, tokens));
-            });
-            s.spawn(|_| {
-                street = Some(prepare(c, Field::Address, |v| {
-                    (normalize_street(v), rt_rw_in_street(v))
-                }))
-            });
-            s.spawn(|_| kel = Some(prepare(c, Field::Kelurahan, area_key)));
-            s.spawn(|_| kec = Some(prepare(c, Field::Kecamatan, area_key)));
-            s.spawn(|_| place = Some(prepare(c, Field::BirthPlace, area_key)));
-            s.spawn(|_| {
-                kk = Some(expand(prepare(c, Field::Kk, |v| {
-                    normalize_kk(v)
-                        .and_then(|k| k.parse::<u64>().ok())
-                        .and_then(std::num::NonZeroU64::new)
-                })))
-            });
-            s.spawn(|_| birth = Some(expand(prepare(c, Field::BirthDate, parse_date))));
-            s.spawn(|_| sex = Some(expand(prepare(c, Field::Sex, parse_sex))));
-            s.spawn(|_| rt = Some(expand(prepare(c, Field::Rt, parse_rt_rw))));
-            s.spawn(|_| rw = Some(expand(prepare(c, Field::Rw, parse_rt_rw))));
-            s.spawn(|_| {
-                life = Some(expand(prepare(c, Field::Status, |v| {
-                    status_life(&squash(v), status)
-                })))
-            });
-            s.spawn(|_| dead = Some(expand(prepare(c, Field::DeathDate, is_death_date))));
-        });
-        // Every slot was filled by its task above.
-        let parsed = nik.unwrap_or_default();
+        let p = Prepared::of(cells, id_kind, &self.status);
+        let n = p.nik.len();
         let base = self.niks.len() as u32;
-        self.niks.extend(parsed);
-        let name = intern_all(&mut self.names, name.unwrap_or_default());
-        let (street_ids, street_values) = street.unwrap_or_default();
+        self.niks.extend(p.nik);
+        let name = intern_all(&mut self.names, p.name);
+        let (street_ids, street_values) = p.street;
         let (tokens, street_rt): (Vec<Vec<String>>, Vec<RtRw>) = street_values.into_iter().unzip();
         let street_rt: Vec<RtRw> = street_ids.iter().map(|&i| street_rt[i as usize]).collect();
         let street = intern_all(&mut self.streets, (street_ids, tokens));
-        let (kel, kec, place) = (
-            kel.unwrap_or_default(),
-            kec.unwrap_or_default(),
-            place.unwrap_or_default(),
-        );
         let (kelurahan, kecamatan, birth_place) = match self.split_areas.as_deref_mut() {
             Some([kel_ids, kec_ids, place_ids]) => (
-                intern_all(kel_ids, kel),
-                intern_all(kec_ids, kec),
-                intern_all(place_ids, place),
+                intern_all(kel_ids, p.kel),
+                intern_all(kec_ids, p.kec),
+                intern_all(place_ids, p.place),
             ),
             None => (
-                intern_all(&mut self.areas, kel),
-                intern_all(&mut self.areas, kec),
-                intern_all(&mut self.areas, place),
+                intern_all(&mut self.areas, p.kel),
+                intern_all(&mut self.areas, p.kec),
+                intern_all(&mut self.areas, p.place),
             ),
         };
-        let (kk, birth, sex) = (
-            kk.unwrap_or_default(),
-            birth.unwrap_or_default(),
-            sex.unwrap_or_default(),
-        );
-        let (rt, rw, life, dead, marked) = (
-            rt.unwrap_or_default(),
-            rw.unwrap_or_default(),
-            life.unwrap_or_default(),
-            dead.unwrap_or_default(),
-            marked.unwrap_or_default(),
-        );
         (0..n)
             .map(|row| Person {
                 row: (row0 + row) as u32,
                 nik: base + row as u32,
-                kk: kk[row],
+                kk: p.kk[row],
                 name: name[row],
-                birth: birth[row],
-                sex: sex[row],
+                birth: p.birth[row],
+                sex: p.sex[row],
                 street: street[row],
-                rtrw: merge_rt_rw(rt[row], rw[row], street_rt[row]),
+                rtrw: merge_rt_rw(p.rt[row], p.rw[row], street_rt[row]),
                 kelurahan: kelurahan[row],
                 kecamatan: kecamatan[row],
                 birth_place: birth_place[row],
                 // A death date, or a name marked ALM./ALMH.: deceased.
-                life: combine_life(dead[row] || marked[row], life[row]),
+                life: combine_life(p.dead[row] || p.marked[row], p.life[row]),
             })
             .collect()
     }
-
     /// The pool, once every table is added.
     pub fn finish(self) -> Arc<Pool> {
         let name_sounds = {
@@ -608,6 +603,49 @@ impl RecordBuilder {
     }
 }
 
+/// The messy cells of [`rules_fingerprint`].
+const FINGERPRINT_NAMES: [&str; 10] = [
+    "HJ. SITI AMINAH, S.Pd",
+    "Moch. Fadjar bin Soedjono",
+    "TJAHJO KOESOEMO",
+    "NUR HAYATI",
+    "Nurhayati binti Achmad",
+    "YUSUP",
+    "dr. Muhammad Yusuf, S.H., M.H.",
+    "NY. SITTI",
+    "I GUSTI AYU",
+    "",
+];
+const FINGERPRINT_PLACES: [&str; 9] = [
+    "JL. MAWAR NO 3 RT 04 RW 02",
+    "GG. DAMAI",
+    "Kel. Sepinggan",
+    "GN. SAMARINDA",
+    "SEI KAPIH",
+    "TJ. LAUT",
+    "KOMPLEK BDS II BLOK C",
+    "r t",
+    "-",
+];
+const FINGERPRINT_DATES: [&str; 8] = [
+    "05-07-1989",
+    "1989/07/05",
+    "32874",
+    "17 Agustus 1945",
+    "0000-00-00",
+    "1990-12-31 00:00:00",
+    "010790",
+    "NULL",
+];
+const FINGERPRINT_NIKS: [&str; 6] = [
+    "6471054507890003",
+    "6.47101E+15",
+    "'6471054507890003",
+    "6471054507890003.0",
+    "647105 450789 0003",
+    "6471000000000000",
+];
+
 /// A fingerprint of the normalization rules: a hash of what the record builder's
 /// normalizers make of a fixed set of messy cells (names with titles and old spellings,
 /// addresses, area names, dates in many forms, NIKs damaged by spreadsheets, sex, RT/RW,
@@ -615,54 +653,13 @@ impl RecordBuilder {
 /// built under other rules is refused even when the version number is the same.
 pub fn rules_fingerprint() -> String {
     use sha2::{Digest, Sha256};
-    const NAMES: [&str; 10] = [
-        "HJ. SITI AMINAH, S.Pd",
-        "Moch. Fadjar bin Soedjono",
-        "TJAHJO KOESOEMO",
-        "NUR HAYATI",
-        "Nurhayati binti Achmad",
-        "YUSUP",
-        "dr. Muhammad Yusuf, S.H., M.H.",
-        "NY. SITTI",
-        "I GUSTI AYU",
-        "",
-    ];
-    const PLACES: [&str; 9] = [
-        "JL. MAWAR NO 3 RT 04 RW 02",
-        "GG. DAMAI",
-        "Kel. Sepinggan",
-        "GN. SAMARINDA",
-        "SEI KAPIH",
-        "TJ. LAUT",
-        "KOMPLEK BDS II BLOK C",
-        "r t",
-        "-",
-    ];
-    const DATES: [&str; 8] = [
-        "05-07-1989",
-        "1989/07/05",
-        "32874",
-        "17 Agustus 1945",
-        "0000-00-00",
-        "1990-12-31 00:00:00",
-        "010790",
-        "NULL",
-    ];
-    const NIKS: [&str; 6] = [
-        "6471054507890003",
-        "6.47101E+15",
-        "'6471054507890003",
-        "6471054507890003.0",
-        "647105 450789 0003",
-        "6471000000000000",
-    ];
     let mut out = String::new();
     use std::fmt::Write as _;
-    for n in NAMES {
+    for n in FINGERPRINT_NAMES {
         let tokens = normalize_name(n);
         let _ = write!(out, "{tokens:?}{:?};", NameSound::of(&tokens));
     }
-    for p in PLACES {
+    for p in FINGERPRINT_PLACES {
         let _ = write!(
             out,
             "{:?}{:?}{:?}{:?};",
@@ -672,10 +669,10 @@ pub fn rules_fingerprint() -> String {
             parse_rt_rw(p)
         );
     }
-    for d in DATES {
+    for d in FINGERPRINT_DATES {
         let _ = write!(out, "{:?};", parse_date(d));
     }
-    for n in NIKS {
+    for n in FINGERPRINT_NIKS {
         for kind in [CellKind::Text, CellKind::Float, CellKind::Integer] {
             let _ = write!(out, "{:?};", parse_nik(n, kind));
         }

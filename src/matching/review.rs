@@ -1,10 +1,9 @@
-//! Clerical review: the rows whose decision a person should look at, and the decisions a
-//! person made, applied to the links and groups of the next run.
+//! Clerical review: the rows whose decision a person should look at.
 //!
 //! In: aid and register [`Records`], the [`Link`]s, the duplicate [`Groups`] and the review
 //! thresholds. Out: the review queue ([`queue`]: one [`ReviewItem`] per row to look at,
-//! with the candidates to compare it with and how much doubt it carries), and
-//! [`apply`]: reviewers' decisions ([`Verdict`]) applied to the links before grouping.
+//! with the candidates to compare it with and how much doubt it carries). Reviewers'
+//! decisions are applied by [`crate::matching::verdicts`].
 //!
 //! What goes to the queue:
 //! * `AMBIGUOUS`: a strong register candidate not clearly ahead of the runner-up (both are
@@ -24,8 +23,10 @@ use crate::core::config::ReviewConfig;
 use crate::core::status::Status;
 use crate::matching::cluster::{GroupReason, Groups};
 use crate::matching::compare;
+use crate::matching::levels::DateLevel;
 use crate::matching::link::Link;
 use crate::matching::record::Records;
+use crate::matching::verdicts::Candidate;
 
 /// Why a row is in the review queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -58,15 +59,6 @@ impl ReviewKind {
             ReviewKind::FuzzyGroup => "FUZZY_GROUP",
         }
     }
-}
-
-/// Whom a row is compared with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Candidate {
-    /// A register row (0-based).
-    Register(usize),
-    /// Another aid row (0-based), for rows grouped by fuzzy matching.
-    Aid(usize),
 }
 
 /// One row to review.
@@ -122,7 +114,7 @@ pub fn queue(
         } else if l.status == Status::NameMismatch {
             if let Some(h) = l.candidate {
                 let (a, b) = (aid.get(row), register.get(h));
-                let date = matches!(compare::date_level(a, b), Some(0 | 2));
+                let date = compare::date_level(a, b).is_some_and(DateLevel::agrees);
                 let kk = compare::kk(a, b) == compare::Agreement::Agree;
                 if date || kk || l.reason == "PERSON_DIFFERS" {
                     let doubt = if date { 0.8 } else { 0.6 };
@@ -151,160 +143,4 @@ pub fn queue(
     }
     items.sort_by(|a, b| a.row.cmp(&b.row).then(a.kind.cmp(&b.kind)));
     items
-}
-
-/// A reviewer's decision about an aid row and one candidate.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
-    /// 0-based aid row.
-    pub row: usize,
-    pub candidate: Candidate,
-    /// True: the same person; false: different people.
-    pub same: bool,
-}
-
-/// Whom a decision names, as a decisions file writes it: `register:NIK` or `aid:ROW`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CandidateRef {
-    RegisterNik(String),
-    /// 0-based aid row.
-    AidRow(usize),
-}
-
-impl CandidateRef {
-    /// Read `register:NIK` or `aid:ROW` (1-based row); None for anything else.
-    pub fn parse(text: &str) -> Option<CandidateRef> {
-        match text.split_once(':')? {
-            ("register", nik) if !nik.is_empty() => Some(CandidateRef::RegisterNik(nik.into())),
-            ("aid", r) => match r.parse::<usize>() {
-                Ok(r) if r >= 1 => Some(CandidateRef::AidRow(r - 1)),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-}
-
-/// A decision as read from a file, the register person named by NIK (resolved against the
-/// register by [`resolve`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decided {
-    /// 0-based aid row.
-    pub row: usize,
-    pub candidate: CandidateRef,
-    pub same: bool,
-}
-
-/// Resolve decisions to register rows. Returns the verdicts and how many named a register
-/// NIK or aid row that this run does not have.
-pub fn resolve(
-    decided: &[Decided],
-    aid: &Records,
-    register: &Records,
-    index: &crate::matching::link::RegisterIndex,
-) -> (Vec<Verdict>, usize) {
-    let mut out = Vec::new();
-    let mut unknown = 0;
-    for d in decided {
-        let candidate = match &d.candidate {
-            CandidateRef::RegisterNik(nik) => {
-                index.get(register, nik).next().map(Candidate::Register)
-            }
-            CandidateRef::AidRow(r) => (*r < aid.len()).then_some(Candidate::Aid(*r)),
-        };
-        match candidate {
-            Some(candidate) if d.row < aid.len() => out.push(Verdict {
-                row: d.row,
-                candidate,
-                same: d.same,
-            }),
-            _ => unknown += 1,
-        }
-    }
-    (out, unknown)
-}
-
-/// Aid-row pairs that reviewers joined or kept apart, for grouping: (lower row, higher
-/// row), sorted and without repeats (as [`apply`] makes them).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PairRules {
-    pub same: Vec<(usize, usize)>,
-    pub different: Vec<(usize, usize)>,
-}
-
-impl PairRules {
-    /// Whether reviewers said the two rows are the same person.
-    pub fn joined(&self, a: usize, b: usize) -> bool {
-        self.same.binary_search(&(a.min(b), a.max(b))).is_ok()
-    }
-
-    /// Whether reviewers said the two rows are different people.
-    pub fn apart(&self, a: usize, b: usize) -> bool {
-        self.different.binary_search(&(a.min(b), a.max(b))).is_ok()
-    }
-}
-
-/// Apply reviewers' decisions to the links (after fuzzy linking, before grouping): "same
-/// person" links the row to the register person even where the model would not;
-/// "different person" unlinks a row linked to that person (its status is then what its NIK
-/// alone says: someone else's, not found, invalid or damaged). Decisions about two aid rows become
-/// [`PairRules`] for grouping.
-pub fn apply(
-    aid: &Records,
-    register: &Records,
-    links: &mut [Link],
-    verdicts: &[Verdict],
-) -> PairRules {
-    let mut rules = PairRules::default();
-    for v in verdicts {
-        let Some(l) = links.get_mut(v.row) else {
-            continue;
-        };
-        match (v.candidate, v.same) {
-            (Candidate::Register(r), true) if r < register.len() => {
-                let (status, _) =
-                    crate::matching::link::life_status_as(register.get(r), "REVIEW_SAME_PERSON");
-                *l = Link::new(
-                    status,
-                    "REVIEW_SAME_PERSON",
-                    Some(r),
-                    l.name_score,
-                    format!("review;{}", l.evidence),
-                );
-            }
-            (Candidate::Register(r), false) if l.register == Some(r) => {
-                // What the NIK alone says once the person is ruled out.
-                use crate::normalize::nik::NikParse;
-                let status = match aid.get(v.row).nik() {
-                    n if n.valid().is_some() && n.valid() == register.get(r).nik().valid() => {
-                        Status::NameMismatch
-                    }
-                    NikParse::Valid { .. } | NikParse::Generic(_) => Status::NotInRegister,
-                    NikParse::Damaged { .. } => Status::NikDamaged,
-                    NikParse::Invalid { .. } => Status::InvalidNik,
-                };
-                *l = Link::new(
-                    status,
-                    "REVIEW_DIFFERENT_PERSON",
-                    None,
-                    l.name_score,
-                    format!("review;{}", l.evidence),
-                );
-            }
-            (Candidate::Aid(o), same) if o != v.row => {
-                let key = (o.min(v.row), o.max(v.row));
-                if same {
-                    rules.same.push(key);
-                } else {
-                    rules.different.push(key);
-                }
-            }
-            _ => {}
-        }
-    }
-    rules.same.sort_unstable();
-    rules.same.dedup();
-    rules.different.sort_unstable();
-    rules.different.dedup();
-    rules
 }

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::error::ConfigError;
 
-use crate::matching::compare::{Gamma, FIELDS, LEVELS, N_FIELDS};
+use crate::matching::comparisons::{Cmp, Gamma, COMPARISONS, MAX_LEVELS, N_FIELDS};
+use crate::matching::levels::NikLevel;
 
 /// m and u per field and level, and the prior match probability of a candidate pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,48 +60,31 @@ impl Score {
     /// same person. Similar identifiers are weak evidence alone: in 5,000 random 7-digit
     /// identifiers, one in thirty has another a single digit away.
     pub fn near_id_alone(&self, g: &Gamma) -> bool {
-        const ID: usize = 2;
-        let others: f64 = (0..N_FIELDS)
-            .filter(|&f| f != ID)
-            .map(|f| self.parts[f])
+        let others: f64 = Cmp::ALL
+            .iter()
+            .filter(|&&c| c != Cmp::Nik)
+            .map(|&c| self.part(c))
             .sum();
-        matches!(g.0[ID], Some(1..=3)) && others < NEAR_ID_SUPPORT
+        g.nik().is_some_and(NikLevel::one_error) && others < NEAR_ID_SUPPORT
+    }
+
+    /// Field `c`'s contribution in bits.
+    pub fn part(&self, c: Cmp) -> f64 {
+        self.parts[c as usize]
     }
 }
 
 impl Default for Model {
-    /// Priors that work without training data.
+    /// The priors the comparison library declares: they work without training data.
     fn default() -> Self {
-        let m: Vec<Vec<f64>> = vec![
-            vec![0.80, 0.10, 0.03, 0.03, 0.02, 0.02],
-            vec![0.78, 0.08, 0.02, 0.06, 0.06],
-            vec![0.85, 0.03, 0.02, 0.04, 0.01, 0.05],
-            vec![0.98, 0.02],
-            vec![0.90, 0.10],
-            vec![0.75, 0.25],
-            vec![0.75, 0.25],
-            vec![0.75, 0.15, 0.10],
-            vec![0.90, 0.10],
-        ];
-        let u: Vec<Vec<f64>> = vec![
-            vec![0.0005, 0.0005, 0.0005, 0.002, 0.02, 0.9765],
-            vec![0.00005, 0.0002, 0.00001, 0.004, 0.99574],
-            vec![1e-9, 1e-8, 1e-9, 1e-7, 1e-5, 0.99998988],
-            vec![0.5, 0.5],
-            vec![1e-5, 0.99999],
-            vec![0.03, 0.97],
-            vec![0.03, 0.97],
-            vec![0.05, 0.15, 0.80],
-            vec![0.10, 0.90],
-        ];
         Model {
-            fields: FIELDS.iter().map(|s| s.to_string()).collect(),
-            levels: LEVELS
+            fields: COMPARISONS.iter().map(|c| c.name.to_string()).collect(),
+            levels: COMPARISONS
                 .iter()
-                .map(|l| l.iter().map(|s| s.to_string()).collect())
+                .map(|c| c.levels.iter().map(|s| s.to_string()).collect())
                 .collect(),
-            m,
-            u,
+            m: COMPARISONS.iter().map(|c| c.m.to_vec()).collect(),
+            u: COMPARISONS.iter().map(|c| c.u.to_vec()).collect(),
             lambda: 0.3,
             em_iterations: 0,
             candidate_pairs: 0,
@@ -109,7 +93,40 @@ impl Default for Model {
     }
 }
 
-fn normalize(v: &mut [f64]) {
+/// One field's m or u: a probability above 0 and at most 1 per level, summing to 1.
+fn check_distribution(
+    key: &str,
+    c: &crate::matching::comparisons::Comparison,
+    row: &[f64],
+) -> Result<(), String> {
+    if row.len() != c.levels.len() {
+        return Err(format!(
+            "{key} of {}: expected {} values",
+            c.name,
+            c.levels.len()
+        ));
+    }
+    if let Some((l, p)) = row
+        .iter()
+        .enumerate()
+        .find(|(_, p)| !(**p > 0.0 && **p <= 1.0))
+    {
+        return Err(format!(
+            "{key} of {}.{} = {p}: give a probability above 0 and at most 1",
+            c.name, c.levels[l]
+        ));
+    }
+    let sum: f64 = row.iter().sum();
+    if (sum - 1.0).abs() > 1e-3 {
+        return Err(format!(
+            "{key} of {} sums to {sum}: its levels must sum to 1",
+            c.name
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn normalize(v: &mut [f64]) {
     let s: f64 = v.iter().sum();
     if s > 0.0 {
         v.iter_mut().for_each(|x| *x = (*x / s).max(FLOOR));
@@ -122,8 +139,9 @@ impl Model {
     /// levels summing to 1 (within 0.001), and 0 < lambda < 1. The error names the value.
     pub fn validate(&self) -> Result<(), String> {
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        if self.fields != names(&FIELDS) {
-            return Err(format!("fields {:?}: expected {FIELDS:?}", self.fields));
+        let fields: Vec<&str> = COMPARISONS.iter().map(|c| c.name).collect();
+        if self.fields != names(&fields) {
+            return Err(format!("fields {:?}: expected {fields:?}", self.fields));
         }
         let lens = [self.levels.len(), self.m.len(), self.u.len()];
         if lens != [N_FIELDS; 3] {
@@ -131,33 +149,12 @@ impl Model {
                 "{lens:?} levels, m and u rows: expected {N_FIELDS} of each, one per field"
             ));
         }
-        for (f, field) in FIELDS.iter().enumerate() {
-            if self.levels[f] != names(LEVELS[f]) {
-                return Err(format!("levels of {field}: expected {:?}", LEVELS[f]));
+        for (f, c) in COMPARISONS.iter().enumerate() {
+            if self.levels[f] != names(c.levels) {
+                return Err(format!("levels of {}: expected {:?}", c.name, c.levels));
             }
             for (key, row) in [("m", &self.m[f]), ("u", &self.u[f])] {
-                if row.len() != LEVELS[f].len() {
-                    return Err(format!(
-                        "{key} of {field}: expected {} values",
-                        LEVELS[f].len()
-                    ));
-                }
-                if let Some((l, p)) = row
-                    .iter()
-                    .enumerate()
-                    .find(|(_, p)| !(**p > 0.0 && **p <= 1.0))
-                {
-                    return Err(format!(
-                        "{key} of {field}.{} = {p}: give a probability above 0 and at most 1",
-                        LEVELS[f][l]
-                    ));
-                }
-                let sum: f64 = row.iter().sum();
-                if (sum - 1.0).abs() > 1e-3 {
-                    return Err(format!(
-                        "{key} of {field} sums to {sum}: its levels must sum to 1"
-                    ));
-                }
+                check_distribution(key, c, row)?;
             }
         }
         if !(self.lambda > 0.0 && self.lambda < 1.0) {
@@ -169,114 +166,6 @@ impl Model {
         Ok(())
     }
 
-    /// Estimate u from random pairs (Laplace-smoothed counts).
-    pub fn estimate_u(&mut self, random: &[Gamma]) {
-        for (f, levels) in LEVELS.iter().enumerate() {
-            let mut counts = vec![1.0; levels.len()];
-            for g in random {
-                if let Some(l) = g.0[f] {
-                    counts[l as usize] += 1.0;
-                }
-            }
-            // Keep the prior where random pairs cannot see rare levels.
-            let total: f64 = counts.iter().sum();
-            for (l, c) in counts.iter().enumerate() {
-                let observed = c / total;
-                self.u[f][l] = if *c > 1.0 {
-                    observed
-                } else {
-                    self.u[f][l].min(observed)
-                };
-            }
-            normalize(&mut self.u[f]);
-        }
-        self.random_pairs = random.len();
-    }
-
-    /// EM for m and lambda with u fixed. Sums run in input order: deterministic.
-    pub fn estimate_m(&mut self, pairs: &[Gamma], iterations: usize) {
-        if pairs.len() < 100 {
-            return;
-        }
-        for _ in 0..iterations {
-            let mut num: Vec<Vec<f64>> = LEVELS.iter().map(|l| vec![0.0; l.len()]).collect();
-            let mut total_p = 0.0;
-            let scorer = Scorer::new(self);
-            for g in pairs {
-                let p = scorer.probability_without_tf(g);
-                total_p += p;
-                for (f, level) in g.0.iter().enumerate() {
-                    if let Some(l) = level {
-                        num[f][*l as usize] += p;
-                    }
-                }
-            }
-            for (f, mut row) in num.into_iter().enumerate() {
-                if row.iter().sum::<f64>() > 0.0 {
-                    normalize(&mut row);
-                    self.m[f] = row;
-                }
-            }
-            self.lambda = (total_p / pairs.len() as f64).clamp(1e-6, 0.999_999);
-            self.em_iterations += 1;
-        }
-        self.candidate_pairs = pairs.len();
-    }
-
-    /// One EM session on pairs found by a blocking rule (Splink's method): the fields of
-    /// the rule (`fixed`), on which every pair agrees by construction, are left out; m of
-    /// the other fields is estimated with u fixed. Returns the estimated m rows (None for
-    /// fixed fields) without changing the model.
-    pub fn em_session(
-        &self,
-        pairs: &[Gamma],
-        fixed: &[usize],
-        iterations: usize,
-    ) -> Vec<Option<Vec<f64>>> {
-        let mut work = self.clone();
-        let mut out: Vec<Option<Vec<f64>>> = vec![None; FIELDS.len()];
-        if pairs.len() < 100 {
-            return out;
-        }
-        let masked: Vec<Gamma> = pairs
-            .iter()
-            .map(|g| {
-                let mut g = *g;
-                for &f in fixed {
-                    g.0[f] = None;
-                }
-                g
-            })
-            .collect();
-        work.lambda = 0.5;
-        work.estimate_m(&masked, iterations);
-        for (f, row) in out.iter_mut().enumerate() {
-            if !fixed.contains(&f) {
-                *row = Some(work.m[f].clone());
-            }
-        }
-        out
-    }
-
-    /// Combine EM sessions: each field's m is the mean of the sessions that estimated it.
-    pub fn combine_sessions(&mut self, sessions: &[Vec<Option<Vec<f64>>>], pairs: usize) {
-        for f in 0..FIELDS.len() {
-            let rows: Vec<&Vec<f64>> = sessions.iter().filter_map(|s| s[f].as_ref()).collect();
-            if rows.is_empty() {
-                continue;
-            }
-            let mut m = vec![0.0; LEVELS[f].len()];
-            for r in &rows {
-                for (l, x) in r.iter().enumerate() {
-                    m[l] += x / rows.len() as f64;
-                }
-            }
-            normalize(&mut m);
-            self.m[f] = m;
-        }
-        self.candidate_pairs = pairs;
-    }
-
     /// Score a pair. `name_u` replaces the u of an exact name match with the name's
     /// frequency in the register (term-frequency adjustment). Scoring many pairs with one
     /// model: [`Scorer`], which gives the same bits faster.
@@ -284,9 +173,6 @@ impl Model {
         Scorer::new(self).score(g, name_u)
     }
 }
-
-/// Most levels in any field.
-const MAX_LEVELS: usize = 6;
 
 /// A model with its per-level weights (log2 m/u) computed once: scores many pairs with the
 /// same results, bit for bit, as [`Model::score`].
@@ -301,7 +187,7 @@ impl<'m> Scorer<'m> {
     pub fn new(model: &'m Model) -> Self {
         let mut weights = [[0.0; MAX_LEVELS]; N_FIELDS];
         for (f, row) in weights.iter_mut().enumerate() {
-            for (l, w) in row.iter_mut().enumerate().take(LEVELS[f].len()) {
+            for (l, w) in row.iter_mut().enumerate().take(COMPARISONS[f].levels.len()) {
                 *w = (model.m[f][l].max(FLOOR) / model.u[f][l].max(FLOOR)).log2();
             }
         }
@@ -315,12 +201,12 @@ impl<'m> Scorer<'m> {
     /// [`Model::score`].
     pub fn score(&self, g: &Gamma, name_u: Option<f64>) -> Score {
         let mut parts = [0.0; N_FIELDS];
-        for (f, level) in g.0.iter().enumerate() {
+        for (c, level) in g.fields() {
             if let Some(l) = level {
-                let l = *l as usize;
+                let (f, l) = (c as usize, usize::from(l));
                 parts[f] = match name_u {
-                    Some(tf) if f == 0 && l == 0 => {
-                        (self.model.m[f][l].max(FLOOR) / tf.max(FLOOR).max(FLOOR)).log2()
+                    Some(tf) if c.decl().term_frequency && l == 0 => {
+                        (self.model.m[f][l].max(FLOOR) / tf.max(FLOOR)).log2()
                     }
                     _ => self.weights[f][l],
                 };
@@ -334,7 +220,7 @@ impl<'m> Scorer<'m> {
         }
     }
 
-    fn probability_without_tf(&self, g: &Gamma) -> f64 {
+    pub(crate) fn probability_without_tf(&self, g: &Gamma) -> f64 {
         let w = self.score(g, None).weight;
         1.0 / (1.0 + (-w).exp2())
     }
@@ -353,15 +239,15 @@ pub fn explain_after(prefix: &str, g: &Gamma, s: &Score) -> String {
     push_fixed(&mut out, s.weight, 1, false);
     out.push_str(";p=");
     push_fixed(&mut out, s.probability, 4, false);
-    for (f, level) in g.0.iter().enumerate() {
+    for (c, level) in g.fields() {
         out.push(';');
-        out.push_str(FIELDS[f]);
+        out.push_str(c.name());
         match level {
             Some(l) => {
                 out.push('=');
-                push_fixed(&mut out, s.parts[f], 1, true);
+                push_fixed(&mut out, s.part(c), 1, true);
                 out.push('(');
-                out.push_str(LEVELS[f][*l as usize]);
+                out.push_str(c.decl().levels[usize::from(l)]);
                 out.push(')');
             }
             None => out.push_str("=0(missing)"),
@@ -507,17 +393,12 @@ mod tests {
             probability: 0.99,
         };
         let gamma = |id: u8| {
-            Gamma([
-                Some(5),
-                Some(4),
-                Some(id),
-                None,
-                None,
-                Some(1),
-                None,
-                Some(2),
-                None,
-            ])
+            Gamma::NONE
+                .with(Cmp::Name, Some(5))
+                .with(Cmp::BirthDate, Some(4))
+                .with(Cmp::Nik, Some(id))
+                .with(Cmp::Kelurahan, Some(1))
+                .with(Cmp::Street, Some(2))
         };
         let strangers = score([-5.6, -4.1, 21.5, 0.0, 0.0, -2.0, 0.0, -1.0, 0.0]);
         let same_home = score([-5.6, 0.0, 21.5, 0.0, 0.0, 4.6, 0.0, 6.0, 0.0]);
@@ -561,104 +442,26 @@ mod tests {
         }
     }
     use super::*;
-    use crate::core::rng::Rng;
-
-    /// Draw comparison vectors from known m (matches) and u (non-matches).
-    fn simulate(rng: &mut Rng, m: &[Vec<f64>], u: &[Vec<f64>], n: usize, share: f64) -> Vec<Gamma> {
-        let draw = |rng: &mut Rng, p: &[f64]| {
-            let r = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-            let mut acc = 0.0;
-            for (i, x) in p.iter().enumerate() {
-                acc += x;
-                if r < acc {
-                    return i as u8;
-                }
-            }
-            (p.len() - 1) as u8
-        };
-        (0..n)
-            .map(|_| {
-                let table = if rng.chance(share) { m } else { u };
-                let mut g = [None; N_FIELDS];
-                for (f, slot) in g.iter_mut().enumerate() {
-                    *slot = Some(draw(rng, &table[f]));
-                }
-                Gamma(g)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn em_recovers_known_m_and_u() {
-        let true_m: Vec<Vec<f64>> = vec![
-            vec![0.7, 0.15, 0.08, 0.05, 0.02],
-            vec![0.75, 0.1, 0.05, 0.05, 0.05],
-            vec![0.6, 0.1, 0.1, 0.1, 0.05, 0.05],
-            vec![0.95, 0.05],
-            vec![0.85, 0.15],
-            vec![0.7, 0.3],
-            vec![0.8, 0.2],
-            vec![0.6, 0.25, 0.15],
-            vec![0.9, 0.1],
-        ];
-        let true_u: Vec<Vec<f64>> = vec![
-            vec![0.01, 0.01, 0.03, 0.15, 0.8],
-            vec![0.01, 0.01, 0.01, 0.07, 0.9],
-            vec![0.001, 0.004, 0.005, 0.01, 0.08, 0.9],
-            vec![0.5, 0.5],
-            vec![0.05, 0.95],
-            vec![0.2, 0.8],
-            vec![0.25, 0.75],
-            vec![0.1, 0.2, 0.7],
-            vec![0.15, 0.85],
-        ];
-        let mut rng = Rng::new(42);
-        let pairs = simulate(&mut rng, &true_m, &true_u, 60_000, 0.3);
-        let random = simulate(&mut rng, &true_m, &true_u, 60_000, 0.0);
-        let mut model = Model::default();
-        model.estimate_u(&random);
-        model.estimate_m(&pairs, 40);
-        assert!((model.lambda - 0.3).abs() < 0.02, "lambda {}", model.lambda);
-        for f in 0..N_FIELDS {
-            for l in 0..true_m[f].len() {
-                assert!(
-                    (model.m[f][l] - true_m[f][l]).abs() < 0.03,
-                    "m[{f}][{l}] {} vs {}",
-                    model.m[f][l],
-                    true_m[f][l]
-                );
-                assert!(
-                    (model.u[f][l] - true_u[f][l]).abs() < 0.01,
-                    "u[{f}][{l}] {} vs {}",
-                    model.u[f][l],
-                    true_u[f][l]
-                );
-            }
-        }
-    }
 
     #[test]
     fn weights_order_and_term_frequency() {
         let model = Model::default();
-        let strong = Gamma([Some(0); N_FIELDS]);
-        let weak = Gamma([
-            Some(0),
-            Some(1),
-            Some(5),
-            Some(0),
-            None,
-            Some(1),
-            None,
-            None,
-            None,
-        ]);
-        let none = Gamma([None; N_FIELDS]);
+        let strong = Cmp::ALL
+            .iter()
+            .fold(Gamma::NONE, |g, &c| g.with(c, Some(0)));
+        let weak = Gamma::NONE
+            .with(Cmp::Name, Some(0))
+            .with(Cmp::BirthDate, Some(1))
+            .with(Cmp::Nik, Some(5))
+            .with(Cmp::Sex, Some(0))
+            .with(Cmp::Kelurahan, Some(1));
+        let none = Gamma::NONE;
         let (s, w) = (model.score(&strong, None), model.score(&weak, None));
         assert!(s.weight > w.weight && s.probability > 0.999);
         assert_eq!(model.score(&none, None).parts, [0.0; N_FIELDS]);
         // A common name counts for less than a rare one.
-        let common = model.score(&strong, Some(0.01)).parts[0];
-        let rare = model.score(&strong, Some(0.000_01)).parts[0];
+        let common = model.score(&strong, Some(0.01)).part(Cmp::Name);
+        let rare = model.score(&strong, Some(0.000_01)).part(Cmp::Name);
         assert!(rare > common + 9.0, "{rare} vs {common}");
         assert!(explain(&weak, &w).contains("kk=0(missing)"));
     }

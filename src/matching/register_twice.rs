@@ -1,0 +1,370 @@
+//! People the register holds twice: one person under two NIKs ("tercatat di dua tempat").
+//!
+//! In: the register [`Records`], the links of the aid rows, and the model. Out: the pairs
+//! of register records that are one person ([`RegisterPair`], each with its current record
+//! and its posterior), and the links of rows under a superseded record moved to the
+//! person's current record (`NIK_SUPERSEDED`), so that rows under either NIK are one
+//! duplicate group.
+//!
+//! People who move to another regency and register there get a new KK and NIK; the old
+//! record often stays open (HIDUP) or says moved out (PINDAH). For every register record an
+//! aid row is linked to, the other records of the same name sound key and birth date (or
+//! birth year and place) are looked up over the whole register (one pass, keeping only the
+//! keys the aid list reaches), and each pair is scored on the hypothesis "one person
+//! registered again":
+//!
+//! * the personal fields through the model's own comparisons and weights (name with its
+//!   term frequency, birth date, sex, birth place); the household and address fields are
+//!   left out: a new registration has a new KK and address by design;
+//! * where the two records are ([`REGENCY`]): a new registration is made in another
+//!   regency (NIK digits 1-4);
+//! * the records' life status ([`CLOSED`]): an old record that says moved out is what a
+//!   move leaves behind, and its KK is the older one ([`KK_LATER`]: the KK's issue date,
+//!   digits 7-12).
+//!
+//! The prior is the share of people registered twice ([`TWICE_SHARE`]) over the pairs of
+//! the register. A pair is one person when its posterior reaches `link_probability`.
+//! Twins (one household), a father and son of one name (other dates: another block) and
+//! namesakes born the same day (another birth place, the same regency) fall below it.
+//!
+//! The current record is the one that does not say moved out; of two open records, the
+//! one whose KK was issued later (KK digits 7-12, DDMMYY); without that, none is preferred
+//! and the pair is reported only.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::core::config::MatchConfig;
+use crate::matching::comparisons::{gamma, Cmp};
+use crate::matching::link::{life_status_as, Link};
+use crate::matching::record::{Life, Rec, Records};
+use crate::matching::score::{Model, Scorer};
+
+/// Share of the register's people recorded twice: the prior of the hypothesis.
+pub const TWICE_SHARE: f64 = 0.005;
+
+/// (m, u) of "the two records are in one regency": a new registration is made in another
+/// regency (m); u is measured on the register (the share of random pairs in one regency).
+pub const REGENCY: f64 = 0.1;
+
+/// m of "one record says moved out": about half of the old records of people registered
+/// again say PINDAH, the other half were left open; u is measured on the register.
+pub const CLOSED: f64 = 0.5;
+
+/// m of "the open record's KK was issued after the moved-out record's" (a new KK is made
+/// at the new registration; some KK numbers are reissued); u: one or the other, even.
+pub const KK_LATER: f64 = 0.95;
+
+/// Two register records that are one person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisterPair {
+    /// Register rows: the current record and the other (superseded) one. When neither is
+    /// preferred (both open, no KK issue date), `current` is the lower row.
+    pub current: usize,
+    pub other: usize,
+    /// Whether `current` was chosen by the rule (a moved-out record, or KK issue dates).
+    pub current_known: bool,
+    pub probability: f64,
+    /// The model's weights of the hypothesis, as text.
+    pub evidence: String,
+}
+
+impl RegisterPair {
+    /// Both records open: a duplicate in the register (NIK ganda) for Disdukcapil to close.
+    pub fn both_open(&self, register: &Records) -> bool {
+        register.get(self.current).life == Life::Active
+            && register.get(self.other).life == Life::Active
+    }
+}
+
+/// What [`find_and_relink`] found and changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegisterTwice {
+    /// Pairs of records of one person, ordered by (current, other).
+    pub pairs: Vec<RegisterPair>,
+    /// Aid rows moved from a superseded record to the current one.
+    pub rows_superseded: usize,
+    /// Register records looked at (those the aid list is linked to).
+    pub records_checked: usize,
+}
+
+/// Find the register records of the people the aid list reaches that are held twice, and
+/// link rows under a superseded record to the current one.
+pub fn find_and_relink(
+    register: &Records,
+    links: &mut [Link],
+    model: &Model,
+    cfg: &MatchConfig,
+) -> RegisterTwice {
+    let reached: FxHashSet<usize> = links.iter().filter_map(|l| l.register).collect();
+    let mut reached: Vec<usize> = reached.into_iter().collect();
+    reached.sort_unstable();
+    let hypothesis = Hypothesis::new(register, model);
+    let blocks = blocks_of(register, &reached);
+    let mut pairs = Vec::new();
+    for &r in &reached {
+        let mut others: Vec<u32> = keys(register.get(r))
+            .filter_map(|k| blocks.get(&k))
+            // A block too large (a common name on a placeholder date) is skipped, as
+            // blocking skips it.
+            .filter(|rows| rows.len() <= cfg.max_block)
+            .flatten()
+            .copied()
+            .filter(|&s| s as usize != r)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        for s in others.into_iter().map(|s| s as usize) {
+            let (a, b) = (register.get(r), register.get(s));
+            if !apart(a, b) {
+                continue;
+            }
+            let (probability, evidence) = hypothesis.posterior(a, b);
+            if probability >= cfg.link_probability {
+                pairs.push(pair(register, (r, s), probability, evidence));
+            }
+        }
+    }
+    pairs.sort_by_key(|p| (p.current, p.other));
+    pairs.dedup_by_key(|p| (p.current, p.other));
+    let rows_superseded = relink(register, links, &pairs);
+    RegisterTwice {
+        pairs,
+        rows_superseded,
+        records_checked: reached.len(),
+    }
+}
+
+/// A blocking key: (kind, the name's sound key, the birth date or the birth year with the
+/// birth place).
+type Key = (u8, u64, i64);
+
+/// The blocking keys of a record: its name's sound key with the birth date, and with the
+/// birth year and place (a re-registration with a corrected day or month).
+fn keys(p: Rec<'_>) -> impl Iterator<Item = Key> {
+    use chrono::Datelike;
+    let sound = (p.name != 0).then(|| p.sound().full);
+    let dated = sound.zip(p.birth);
+    let by_date = dated.map(|(s, b)| (0, s, i64::from(b.date.num_days_from_ce())));
+    let by_place = dated.filter(|_| p.birth_place != 0).map(|(s, b)| {
+        (
+            1,
+            s,
+            i64::from(b.date.year()) << 32 | i64::from(p.birth_place),
+        )
+    });
+    by_date.into_iter().chain(by_place)
+}
+
+/// The register rows of every key a reached record holds: one pass over the register.
+fn blocks_of(register: &Records, reached: &[usize]) -> FxHashMap<Key, Vec<u32>> {
+    let mut blocks: FxHashMap<Key, Vec<u32>> = reached
+        .iter()
+        .flat_map(|&r| keys(register.get(r)))
+        .map(|k| (k, Vec::new()))
+        .collect();
+    for (row, p) in register.iter().enumerate() {
+        for k in keys(p) {
+            if let Some(rows) = blocks.get_mut(&k) {
+                rows.push(row as u32);
+            }
+        }
+    }
+    blocks
+}
+
+/// Two records that can be one person registered twice: two NIKs, not one household, and
+/// neither says the person died.
+fn apart(a: Rec<'_>, b: Rec<'_>) -> bool {
+    let niks = match (a.nik().valid(), b.nik().valid()) {
+        (Some(x), Some(y)) => x != y,
+        _ => false,
+    };
+    let households = !matches!((a.kk, b.kk), (Some(x), Some(y)) if x == y);
+    niks && households && a.life != Life::Deceased && b.life != Life::Deceased
+}
+
+/// The hypothesis "one person registered again", with the weights measured on this
+/// register.
+struct Hypothesis<'m> {
+    scorer: Scorer<'m>,
+    freq: Vec<u32>,
+    rows: f64,
+    /// Prior log2-odds of a pair of the register being one person.
+    prior: f64,
+    /// log2 m/u of one regency, of two.
+    regency: [f64; 2],
+    /// log2 m/u of one record moved out, of both open.
+    closed: [f64; 2],
+}
+
+impl<'m> Hypothesis<'m> {
+    fn new(register: &Records, model: &'m Model) -> Self {
+        let n = register.len().max(2) as f64;
+        let pairs = n * (n - 1.0) / 2.0;
+        let prior = (TWICE_SHARE * n / pairs).min(0.5);
+        let mut regions: FxHashMap<&str, f64> = FxHashMap::default();
+        let mut moved = 0.0;
+        for p in register.iter() {
+            if let Some(nik) = p.nik().valid().filter(|n| n.len() >= 4) {
+                *regions.entry(&nik[..4]).or_default() += 1.0;
+            }
+            moved += f64::from(u8::from(p.life == Life::MovedOut));
+        }
+        let with_region: f64 = regions.values().sum::<f64>().max(1.0);
+        let same_regency = regions
+            .values()
+            .map(|c| (c / with_region).powi(2))
+            .sum::<f64>()
+            .clamp(1e-6, 1.0 - 1e-6);
+        let share_moved = moved / n;
+        let one_closed = (2.0 * share_moved * (1.0 - share_moved)).clamp(1e-6, 1.0 - 1e-6);
+        Hypothesis {
+            scorer: Scorer::new(model),
+            freq: crate::matching::fuzzy::name_frequencies(register),
+            rows: n,
+            prior: (prior / (1.0 - prior)).log2(),
+            regency: [
+                (REGENCY / same_regency).log2(),
+                ((1.0 - REGENCY) / (1.0 - same_regency)).log2(),
+            ],
+            closed: [
+                (CLOSED / one_closed).log2(),
+                ((1.0 - CLOSED) / (1.0 - one_closed)).log2(),
+            ],
+        }
+    }
+
+    /// The posterior of the hypothesis for records `a` and `b`, and its weights as text.
+    fn posterior(&self, a: Rec<'_>, b: Rec<'_>) -> (f64, String) {
+        const PERSONAL: [Cmp; 4] = [Cmp::Name, Cmp::BirthDate, Cmp::Sex, Cmp::BirthPlace];
+        let g = gamma(a, b);
+        let tf = self
+            .freq
+            .get(b.name as usize)
+            .filter(|&&c| c > 0)
+            .map(|&c| f64::from(c) / self.rows);
+        let s = self.scorer.score(&g, tf);
+        let one_regency = matches!(
+            (a.nik().valid(), b.nik().valid()),
+            (Some(x), Some(y)) if x.get(..4) == y.get(..4)
+        );
+        let one_closed = (a.life == Life::MovedOut) != (b.life == Life::MovedOut);
+        let regency = self.regency[usize::from(!one_regency)];
+        let closed = self.closed[usize::from(!one_closed)];
+        let order = kk_order(a, b);
+        let personal: f64 = PERSONAL.iter().map(|&c| s.part(c)).sum();
+        let weight = self.prior + personal + regency + closed + order.map_or(0.0, |w| w.0);
+        let mut evidence = format!("registered_twice;weight={weight:.1}");
+        for c in PERSONAL {
+            let level = g
+                .level(c)
+                .map_or("missing", |l| c.decl().levels[usize::from(l)]);
+            evidence.push_str(&format!(";{}={:+.1}({level})", c.name(), s.part(c)));
+        }
+        let where_ = if one_regency { "same" } else { "other" };
+        let life = if one_closed {
+            "one_moved_out"
+        } else {
+            "both_open"
+        };
+        evidence.push_str(&format!(
+            ";regency={regency:+.1}({where_});life={closed:+.1}({life})"
+        ));
+        if let Some((w, word)) = order {
+            evidence.push_str(&format!(";kk_order={w:+.1}({word})"));
+        }
+        (1.0 / (1.0 + (-weight).exp2()), evidence)
+    }
+}
+
+/// With one record moved out and both KKs dated: the weight of the open record's KK being
+/// the later one (as a new registration makes it), or the earlier.
+fn kk_order(a: Rec<'_>, b: Rec<'_>) -> Option<(f64, &'static str)> {
+    let (open, moved) = match (a.life == Life::MovedOut, b.life == Life::MovedOut) {
+        (false, true) => (a, b),
+        (true, false) => (b, a),
+        _ => return None,
+    };
+    let (o, m) = (kk_issued(open)?, kk_issued(moved)?);
+    Some(if o > m {
+        ((KK_LATER / 0.5).log2(), "open_later")
+    } else {
+        (((1.0 - KK_LATER) / 0.5).log2(), "open_earlier")
+    })
+}
+
+/// The pair of rows `r` and `s` with its current record chosen.
+fn pair(
+    register: &Records,
+    (r, s): (usize, usize),
+    probability: f64,
+    evidence: String,
+) -> RegisterPair {
+    let (x, y) = (register.get(r), register.get(s));
+    let moved = |p: Rec<'_>| p.life == Life::MovedOut;
+    let later = match (kk_issued(x), kk_issued(y)) {
+        (Some(dx), Some(dy)) if dx != dy => Some(dx > dy),
+        _ => None,
+    };
+    let current = match (moved(x), moved(y)) {
+        (false, true) => Some(true),
+        (true, false) => Some(false),
+        (false, false) => later,
+        (true, true) => None,
+    };
+    let (current, other) = match current {
+        Some(true) => (r, s),
+        Some(false) => (s, r),
+        None => (r.min(s), r.max(s)),
+    };
+    RegisterPair {
+        current,
+        other,
+        current_known: matches!((moved(x), moved(y)), (false, true) | (true, false))
+            || (!moved(x) && !moved(y) && later.is_some()),
+        probability,
+        evidence,
+    }
+}
+
+/// The issue date of a record's KK (digits 7-12, DDMMYY), as a comparable number.
+fn kk_issued(p: Rec<'_>) -> Option<u32> {
+    let kk = p.kk?.get().to_string();
+    if kk.len() != 16 {
+        return None;
+    }
+    let num = |i: usize| kk.get(i..i + 2).and_then(|s| s.parse::<u32>().ok());
+    let (d, m, y) = (num(6)?, num(8)?, num(10)?);
+    if !(1..=31).contains(&d) || !(1..=12).contains(&m) {
+        return None;
+    }
+    // Two-digit years: from 1970 (the register's KK numbers are later than that).
+    let year = if y >= 70 { 1900 + y } else { 2000 + y };
+    Some(year * 10_000 + m * 100 + d)
+}
+
+/// Move the links of rows under a superseded record to the current one; returns how many
+/// moved. A row linked to a record whose person's current record is known is linked to
+/// that record, with reason `NIK_SUPERSEDED` when the current record is open.
+fn relink(register: &Records, links: &mut [Link], pairs: &[RegisterPair]) -> usize {
+    let current_of: FxHashMap<usize, usize> = pairs
+        .iter()
+        .filter(|p| p.current_known)
+        .map(|p| (p.other, p.current))
+        .collect();
+    let mut moved = 0;
+    for l in links.iter_mut() {
+        let Some(c) = l.register.and_then(|r| current_of.get(&r).copied()) else {
+            continue;
+        };
+        let old = l.register;
+        let (status, reason) = life_status_as(register.get(c), "NIK_SUPERSEDED");
+        l.status = status;
+        l.reason = reason;
+        l.candidate = old;
+        l.register = Some(c);
+        l.evidence = format!("superseded;{}", l.evidence);
+        moved += 1;
+    }
+    moved
+}

@@ -1,0 +1,253 @@
+//! Training: the model's m- and u-probabilities estimated from the data, as Splink does.
+//!
+//! In: comparison vectors ([`Gamma`]) of random aid x register pairs and of the pairs exact
+//! NIK linking found. Out: the [`Model`] with u from the random pairs, m and the prior by
+//! EM (u held fixed), the NIK's own m kept at its declared prior.
+
+use rayon::prelude::*;
+
+use crate::matching::comparisons::{gamma, Cmp, Gamma, COMPARISONS, N_FIELDS};
+use crate::matching::levels::NikLevel;
+use crate::matching::record::Records;
+use crate::matching::score::{normalize, Model};
+
+impl Model {
+    /// Estimate u from random pairs (Laplace-smoothed counts).
+    pub fn estimate_u(&mut self, random: &[Gamma]) {
+        for (f, c) in COMPARISONS.iter().enumerate() {
+            let mut counts = vec![1.0; c.levels.len()];
+            for g in random {
+                if let Some(l) = g.level(c.field) {
+                    counts[usize::from(l)] += 1.0;
+                }
+            }
+            // Keep the prior where random pairs cannot see rare levels.
+            let total: f64 = counts.iter().sum();
+            for (l, c) in counts.iter().enumerate() {
+                let observed = c / total;
+                self.u[f][l] = if *c > 1.0 {
+                    observed
+                } else {
+                    self.u[f][l].min(observed)
+                };
+            }
+            normalize(&mut self.u[f]);
+        }
+        self.random_pairs = random.len();
+    }
+
+    /// EM for m and lambda with u fixed. Sums run in input order: deterministic.
+    pub fn estimate_m(&mut self, pairs: &[Gamma], iterations: usize) {
+        if pairs.len() < 100 {
+            return;
+        }
+        for _ in 0..iterations {
+            let mut num: Vec<Vec<f64>> = COMPARISONS
+                .iter()
+                .map(|c| vec![0.0; c.levels.len()])
+                .collect();
+            let mut total_p = 0.0;
+            let scorer = crate::matching::score::Scorer::new(self);
+            for g in pairs {
+                let p = scorer.probability_without_tf(g);
+                total_p += p;
+                for (c, level) in g.fields() {
+                    if let Some(l) = level {
+                        num[c as usize][usize::from(l)] += p;
+                    }
+                }
+            }
+            for (f, mut row) in num.into_iter().enumerate() {
+                if row.iter().sum::<f64>() > 0.0 {
+                    normalize(&mut row);
+                    self.m[f] = row;
+                }
+            }
+            self.lambda = (total_p / pairs.len() as f64).clamp(1e-6, 0.999_999);
+            self.em_iterations += 1;
+        }
+        self.candidate_pairs = pairs.len();
+    }
+
+    /// One EM session on pairs found by a blocking rule (Splink's method): the fields of
+    /// the rule (`fixed`), on which every pair agrees by construction, are left out; m of
+    /// the other fields is estimated with u fixed. Returns the estimated m rows (None for
+    /// fixed fields) without changing the model.
+    pub fn em_session(
+        &self,
+        pairs: &[Gamma],
+        fixed: &[Cmp],
+        iterations: usize,
+    ) -> Vec<Option<Vec<f64>>> {
+        let mut work = self.clone();
+        let mut out: Vec<Option<Vec<f64>>> = vec![None; N_FIELDS];
+        if pairs.len() < 100 {
+            return out;
+        }
+        let masked: Vec<Gamma> = pairs
+            .iter()
+            .map(|g| fixed.iter().fold(*g, |g, &c| g.with(c, None)))
+            .collect();
+        work.lambda = 0.5;
+        work.estimate_m(&masked, iterations);
+        for (c, row) in Cmp::ALL.iter().zip(out.iter_mut()) {
+            if !fixed.contains(c) {
+                let f = *c as usize;
+                *row = Some(work.m[f].clone());
+            }
+        }
+        out
+    }
+
+    /// Combine EM sessions: each field's m is the mean of the sessions that estimated it.
+    pub fn combine_sessions(&mut self, sessions: &[Vec<Option<Vec<f64>>>], pairs: usize) {
+        for (f, c) in COMPARISONS.iter().enumerate() {
+            let rows: Vec<&Vec<f64>> = sessions.iter().filter_map(|s| s[f].as_ref()).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let mut m = vec![0.0; c.levels.len()];
+            for r in &rows {
+                for (l, x) in r.iter().enumerate() {
+                    m[l] += x / rows.len() as f64;
+                }
+            }
+            normalize(&mut m);
+            self.m[f] = m;
+        }
+        self.candidate_pairs = pairs;
+    }
+
+    /// Level `l` of field `c` made neutral (m = u), the field's m renormalized: a level
+    /// that is evidence only together with other fields that carry their own weight.
+    pub fn make_neutral(&mut self, c: Cmp, l: u8) {
+        let (f, l) = (c as usize, usize::from(l));
+        self.m[f][l] = self.u[f][l];
+        let total: f64 = self.m[f].iter().sum();
+        self.m[f].iter_mut().for_each(|x| *x /= total);
+    }
+}
+
+/// The comparison of every exactly linked aid row with its register person (None for
+/// rows without a link), in aid order.
+pub fn exact_gammas(
+    aid: &Records,
+    register: &Records,
+    links: &[crate::matching::link::Link],
+) -> Vec<Option<Gamma>> {
+    links
+        .par_iter()
+        .enumerate()
+        .map(|(a, l)| l.register.map(|r| gamma(aid.get(a), register.get(r))))
+        .collect()
+}
+
+/// Estimate the model: u from random aid x register pairs; m by EM on the pairs that exact
+/// NIK linking found, with the NIK field left out (the fields of a blocking rule cannot be
+/// estimated from the pairs it finds, as in Splink). The NIK's m keeps its documented prior:
+/// its error rates cannot be learnt from NIK-blocked pairs, and EM over name-and-date blocks
+/// mixes in people born the same day in the same kecamatan (namesakes, twins), whose NIKs
+/// differ only in the serial. For the same reason the level "same region and date" is made
+/// neutral (m = u): a NIK that agrees but for its serial is evidence only together with
+/// name, birth date and place, which carry their own weight.
+///
+/// `exact`: the comparison of each exactly linked aid row with its register person
+/// ([`exact_gammas`]), made once for the model and the links' evidence.
+pub fn estimate_model(aid: &Records, register: &Records, exact: &[Option<Gamma>]) -> Model {
+    let mut model = Model::default();
+    if aid.is_empty() || register.is_empty() {
+        return model;
+    }
+    let mut rng = crate::core::rng::Rng::new(0x5EED_D3D0);
+    let random: Vec<(usize, usize)> = (0..50_000)
+        .map(|_| (rng.below(aid.len()), rng.below(register.len())))
+        .collect();
+    let random: Vec<Gamma> = random
+        .par_iter()
+        .map(|&(a, r)| gamma(aid.get(a), register.get(r)))
+        .collect();
+    model.estimate_u(&random);
+    let exact: Vec<Gamma> = exact.iter().flatten().copied().collect();
+    let sessions = [model.em_session(&exact, &[Cmp::Nik], 25)];
+    model.combine_sessions(&sessions, exact.len());
+    model.make_neutral(Cmp::Nik, NikLevel::SameRegionAndDate as u8);
+    model
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::rng::Rng;
+
+    /// Draw comparison vectors from known m (matches) and u (non-matches).
+    fn simulate(rng: &mut Rng, m: &[Vec<f64>], u: &[Vec<f64>], n: usize, share: f64) -> Vec<Gamma> {
+        let draw = |rng: &mut Rng, p: &[f64]| {
+            let r = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+            let mut acc = 0.0;
+            for (i, x) in p.iter().enumerate() {
+                acc += x;
+                if r < acc {
+                    return i as u8;
+                }
+            }
+            (p.len() - 1) as u8
+        };
+        (0..n)
+            .map(|_| {
+                let table = if rng.chance(share) { m } else { u };
+                Cmp::ALL.iter().fold(Gamma::NONE, |g, &c| {
+                    g.with(c, Some(draw(rng, &table[c as usize])))
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn em_recovers_known_m_and_u() {
+        let true_m: Vec<Vec<f64>> = vec![
+            vec![0.7, 0.15, 0.08, 0.05, 0.02],
+            vec![0.75, 0.1, 0.05, 0.05, 0.05],
+            vec![0.6, 0.1, 0.1, 0.1, 0.05, 0.05],
+            vec![0.95, 0.05],
+            vec![0.85, 0.15],
+            vec![0.7, 0.3],
+            vec![0.8, 0.2],
+            vec![0.6, 0.25, 0.15],
+            vec![0.9, 0.1],
+        ];
+        let true_u: Vec<Vec<f64>> = vec![
+            vec![0.01, 0.01, 0.03, 0.15, 0.8],
+            vec![0.01, 0.01, 0.01, 0.07, 0.9],
+            vec![0.001, 0.004, 0.005, 0.01, 0.08, 0.9],
+            vec![0.5, 0.5],
+            vec![0.05, 0.95],
+            vec![0.2, 0.8],
+            vec![0.25, 0.75],
+            vec![0.1, 0.2, 0.7],
+            vec![0.15, 0.85],
+        ];
+        let mut rng = Rng::new(42);
+        let pairs = simulate(&mut rng, &true_m, &true_u, 60_000, 0.3);
+        let random = simulate(&mut rng, &true_m, &true_u, 60_000, 0.0);
+        let mut model = Model::default();
+        model.estimate_u(&random);
+        model.estimate_m(&pairs, 40);
+        assert!((model.lambda - 0.3).abs() < 0.02, "lambda {}", model.lambda);
+        for f in 0..N_FIELDS {
+            for l in 0..true_m[f].len() {
+                assert!(
+                    (model.m[f][l] - true_m[f][l]).abs() < 0.03,
+                    "m[{f}][{l}] {} vs {}",
+                    model.m[f][l],
+                    true_m[f][l]
+                );
+                assert!(
+                    (model.u[f][l] - true_u[f][l]).abs() < 0.01,
+                    "u[{f}][{l}] {} vs {}",
+                    model.u[f][l],
+                    true_u[f][l]
+                );
+            }
+        }
+    }
+}

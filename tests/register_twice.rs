@@ -1,0 +1,241 @@
+//! People the register holds twice, as a table: each case is a register of a few records,
+//! one aid row under the first record's NIK, whether the register's two records are found
+//! to be one person, and the row's status, reason and register link.
+
+use dedupe::commands::run::match_tables_with_model;
+use dedupe::core::config::FileConfig;
+use dedupe::core::progress::Progress;
+use dedupe::io::load::Table;
+use dedupe::matching::score::Model;
+
+const HEADER: [&str; 9] = [
+    "NIK",
+    "NO_KK",
+    "NAMA_LGKP",
+    "TGL_LHR",
+    "JENIS_KLMIN",
+    "ALAMAT",
+    "KELURAHAN",
+    "TMPT_LHR",
+    "STATUS",
+];
+const AID_HEADER: [&str; 6] = [
+    "NIK",
+    "NAMA",
+    "TGL_LAHIR",
+    "JENIS_KELAMIN",
+    "ALAMAT",
+    "KELURAHAN",
+];
+
+/// (NIK, KK, name, birth date, sex, street, kelurahan, birth place, status)
+type Record = [&'static str; 9];
+
+/// People who make the register a register (its priors: few records closed, most people
+/// in the first regency): 120 households, 100 in the city and 20 in the other regency.
+fn others() -> Vec<Record> {
+    const FIRST: [&str; 10] = [
+        "BUDI", "SRI", "AGUS", "DEWI", "RUDI", "NUR", "EKO", "SITI", "JOKO", "RINA",
+    ];
+    const LAST: [&str; 12] = [
+        "SANTOSO", "WAHYUNI", "SALIM", "LESTARI", "HARTONO", "HAYATI", "PRASETYO", "AMINAH",
+        "SUSILO", "MARLINA", "GUNAWAN", "PURNAMA",
+    ];
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    (0..120)
+        .map(|k| {
+            let (region, kel) = if k < 100 {
+                ("647105", "SEPINGGAN")
+            } else {
+                ("647201", "SUNGAI PINANG")
+            };
+            let day = 1 + k % 28;
+            [
+                leak(format!("{region}{day:02}03{:02}{:04}", 60 + k % 40, k + 1)),
+                leak(format!("{region}0101{:02}{:04}", 10 + k % 10, k + 1)),
+                leak(format!("{} {}", FIRST[k % 10], LAST[k / 10])),
+                leak(format!("{day:02}-03-19{:02}", 60 + k % 40)),
+                if k % 2 == 0 { "L" } else { "P" },
+                "JL. MAWAR NO. 1",
+                kel,
+                "BALIKPAPAN",
+                "HIDUP",
+            ]
+        })
+        .collect()
+}
+
+const OLD: &str = "6471051508750001";
+const OLD_KK: &str = "6471050101100001";
+const NEW: &str = "6472011508750002";
+const NEW_KK: &str = "6472011506200003";
+
+/// What must come of a case: the pair found, and the aid row's (status, reason, NIK).
+type Want = (bool, (&'static str, &'static str, &'static str));
+
+fn cases() -> Vec<(&'static str, Vec<Record>, Want)> {
+    let old = |name, date, status| {
+        [
+            OLD,
+            OLD_KK,
+            name,
+            date,
+            "L",
+            "JL. MELATI NO. 3",
+            "SEPINGGAN",
+            "SURABAYA",
+            status,
+        ]
+    };
+    let new = |name, date| {
+        [
+            NEW,
+            NEW_KK,
+            name,
+            date,
+            "L",
+            "JL. KENARI NO. 9",
+            "SUNGAI PINANG",
+            "SURABAYA",
+            "HIDUP",
+        ]
+    };
+    let superseded = (true, ("VERIFIED", "NIK_SUPERSEDED", NEW));
+    vec![
+        (
+            "moved and registered again, the old record closed",
+            vec![
+                old("HENDRA WIJAYA", "15-08-1975", "PINDAH"),
+                new("HENDRA WIJAYA", "15-08-1975"),
+            ],
+            superseded,
+        ),
+        (
+            "registered again under a name spelt otherwise, both records open",
+            vec![
+                old("SOEKARNO HADI", "15-08-1975", "HIDUP"),
+                new("SUKARNO HADI", "15-08-1975"),
+            ],
+            superseded,
+        ),
+        (
+            "registered again with the birth date corrected, the old record closed",
+            vec![
+                old("HENDRA WIJAYA", "15-08-1975", "PINDAH"),
+                new("HENDRA WIJAYA", "25-08-1975"),
+            ],
+            superseded,
+        ),
+        (
+            "twins: one household, one birth date, other names",
+            vec![
+                old("HENDRA WIJAYA", "15-08-1975", "HIDUP"),
+                [
+                    "6471051508750003",
+                    OLD_KK,
+                    "HENDRI WIJAYA",
+                    "15-08-1975",
+                    "L",
+                    "JL. MELATI NO. 3",
+                    "SEPINGGAN",
+                    "SURABAYA",
+                    "HIDUP",
+                ],
+            ],
+            (false, ("VERIFIED", "NIK_AND_NAME_MATCH", OLD)),
+        ),
+        (
+            "a father and his son of one name, other birth dates",
+            vec![
+                old("HENDRA WIJAYA", "15-08-1975", "HIDUP"),
+                [
+                    NEW,
+                    NEW_KK,
+                    "HENDRA WIJAYA",
+                    "02-02-2001",
+                    "L",
+                    "JL. KENARI NO. 9",
+                    "SUNGAI PINANG",
+                    "SURABAYA",
+                    "HIDUP",
+                ],
+            ],
+            (false, ("VERIFIED", "NIK_AND_NAME_MATCH", OLD)),
+        ),
+        (
+            "namesakes born the same day in another kecamatan of the regency, born elsewhere",
+            vec![
+                old("HENDRA WIJAYA", "15-08-1975", "HIDUP"),
+                [
+                    "6471031508750004",
+                    "6471030101120004",
+                    "HENDRA WIJAYA",
+                    "15-08-1975",
+                    "L",
+                    "JL. ANGGREK NO. 7",
+                    "DAMAI",
+                    "MEDAN",
+                    "HIDUP",
+                ],
+            ],
+            (false, ("VERIFIED", "NIK_AND_NAME_MATCH", OLD)),
+        ),
+        (
+            "both records open: the one whose KK was issued later is in force",
+            vec![
+                new("HENDRA WIJAYA", "15-08-1975"),
+                old("HENDRA WIJAYA", "15-08-1975", "HIDUP"),
+            ],
+            (true, ("VERIFIED", "NIK_AND_NAME_MATCH", NEW)),
+        ),
+        (
+            "the row under the NIK in force while the old record says moved out",
+            vec![
+                new("HENDRA WIJAYA", "15-08-1975"),
+                old("HENDRA WIJAYA", "15-08-1975", "PINDAH"),
+            ],
+            (true, ("VERIFIED", "NIK_AND_NAME_MATCH", NEW)),
+        ),
+    ]
+}
+
+#[test]
+fn register_records_of_one_person_are_found_and_the_row_goes_to_the_nik_in_force() {
+    let mut wrong = Vec::new();
+    for (what, records, (found, want)) in cases() {
+        let first = records[0];
+        let mut rows: Vec<Vec<&str>> = records.iter().map(|r| r.to_vec()).collect();
+        rows.extend(others().iter().map(|r| r.to_vec()));
+        let register = Table::from_rows("register.csv", &HEADER, &rows);
+        let aid_row = vec![first[0], first[2], first[3], first[4], first[5], first[6]];
+        let aid = Table::from_rows("aid.csv", &AID_HEADER, &[aid_row]);
+        let out = match_tables_with_model(
+            &aid,
+            &register,
+            &FileConfig::default(),
+            Some(Model::default()),
+            &Progress::hidden(),
+        )
+        .expect("columns found");
+        let pairs = out.register_twice.as_ref().map_or(0, |t| t.pairs.len());
+        let d = &out.decisions[0];
+        let linked = d.register.map_or("", |r| rows[r][0]);
+        let got = (d.status.code(), d.reason, linked);
+        if (pairs > 0) != found || got != want {
+            let evidence = out
+                .register_twice
+                .as_ref()
+                .and_then(|t| t.pairs.first())
+                .map(|p| p.evidence.clone());
+            wrong.push(format!(
+                "{what}: pairs {pairs}, got {got:?}, want {found} {want:?} ({evidence:?})"
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
