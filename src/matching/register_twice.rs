@@ -31,10 +31,11 @@
 //! one whose KK was issued later (KK digits 7-12, DDMMYY); without that, none is preferred
 //! and the pair is reported only.
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::core::config::MatchConfig;
-use crate::matching::comparisons::{gamma, Cmp};
+use crate::matching::comparisons::{Cmp, Gamma};
 use crate::matching::link::{life_status_as, Link};
 use crate::matching::record::{Life, Rec, Records};
 use crate::matching::score::{Model, Scorer};
@@ -100,30 +101,33 @@ pub fn find_and_relink(
     reached.sort_unstable();
     let hypothesis = Hypothesis::new(register, model);
     let blocks = blocks_of(register, &reached);
-    let mut pairs = Vec::new();
-    for &r in &reached {
-        let mut others: Vec<u32> = keys(register.get(r))
-            .filter_map(|k| blocks.get(&k))
-            // A block too large (a common name on a placeholder date) is skipped, as
-            // blocking skips it.
-            .filter(|rows| rows.len() <= cfg.max_block)
-            .flatten()
-            .copied()
-            .filter(|&s| s as usize != r)
-            .collect();
-        others.sort_unstable();
-        others.dedup();
-        for s in others.into_iter().map(|s| s as usize) {
-            let (a, b) = (register.get(r), register.get(s));
-            if !apart(a, b) {
-                continue;
-            }
-            let (probability, evidence) = hypothesis.posterior(a, b);
-            if probability >= cfg.link_probability {
-                pairs.push(pair(register, (r, s), probability, evidence));
-            }
-        }
-    }
+    let mut pairs: Vec<RegisterPair> = reached
+        .par_iter()
+        .flat_map_iter(|&r| {
+            let mut others: Vec<u32> = keys(register.get(r))
+                .filter_map(|k| blocks.get(&k))
+                // A block too large (a common name on a placeholder date) is skipped, as
+                // blocking skips it.
+                .filter(|rows| rows.len() <= cfg.max_block)
+                .flatten()
+                .copied()
+                .filter(|&s| s as usize != r)
+                .collect();
+            others.sort_unstable();
+            others.dedup();
+            let hypothesis = &hypothesis;
+            others.into_iter().filter_map(move |s| {
+                let s = s as usize;
+                let (a, b) = (register.get(r), register.get(s));
+                if !apart(a, b) {
+                    return None;
+                }
+                let (probability, evidence) = hypothesis.posterior(a, b);
+                (probability >= cfg.link_probability)
+                    .then(|| pair(register, (r, s), probability, evidence))
+            })
+        })
+        .collect();
     pairs.sort_by_key(|p| (p.current, p.other));
     pairs.dedup_by_key(|p| (p.current, p.other));
     let rows_superseded = relink(register, links, &pairs);
@@ -162,11 +166,19 @@ fn blocks_of(register: &Records, reached: &[usize]) -> FxHashMap<Key, Vec<u32>> 
         .flat_map(|&r| keys(register.get(r)))
         .map(|k| (k, Vec::new()))
         .collect();
-    for (row, p) in register.iter().enumerate() {
-        for k in keys(p) {
-            if let Some(rows) = blocks.get_mut(&k) {
-                rows.push(row as u32);
-            }
+    // The register's hits, found in parallel and gathered in row order.
+    let hits: Vec<(Key, u32)> = register
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(row, p)| {
+            keys(p)
+                .filter(|k| blocks.contains_key(k))
+                .map(move |k| (k, row as u32))
+        })
+        .collect();
+    for (k, row) in hits {
+        if let Some(rows) = blocks.get_mut(&k) {
+            rows.push(row);
         }
     }
     blocks
@@ -202,21 +214,14 @@ impl<'m> Hypothesis<'m> {
         let n = register.len().max(2) as f64;
         let pairs = n * (n - 1.0) / 2.0;
         let prior = (TWICE_SHARE * n / pairs).min(0.5);
-        let mut regions: FxHashMap<&str, f64> = FxHashMap::default();
-        let mut moved = 0.0;
-        for p in register.iter() {
-            if let Some(nik) = p.nik().valid().filter(|n| n.len() >= 4) {
-                *regions.entry(&nik[..4]).or_default() += 1.0;
-            }
-            moved += f64::from(u8::from(p.life == Life::MovedOut));
-        }
-        let with_region: f64 = regions.values().sum::<f64>().max(1.0);
+        let (regions, moved) = regency_counts(register);
+        let with_region = f64::from(regions.iter().sum::<u32>().max(1));
         let same_regency = regions
-            .values()
-            .map(|c| (c / with_region).powi(2))
+            .iter()
+            .map(|&c| (f64::from(c) / with_region).powi(2))
             .sum::<f64>()
             .clamp(1e-6, 1.0 - 1e-6);
-        let share_moved = moved / n;
+        let share_moved = moved as f64 / n;
         let one_closed = (2.0 * share_moved * (1.0 - share_moved)).clamp(1e-6, 1.0 - 1e-6);
         Hypothesis {
             scorer: Scorer::new(model),
@@ -237,7 +242,10 @@ impl<'m> Hypothesis<'m> {
     /// The posterior of the hypothesis for records `a` and `b`, and its weights as text.
     fn posterior(&self, a: Rec<'_>, b: Rec<'_>) -> (f64, String) {
         const PERSONAL: [Cmp; 4] = [Cmp::Name, Cmp::BirthDate, Cmp::Sex, Cmp::BirthPlace];
-        let g = gamma(a, b);
+        // The personal fields only: the others would say nothing of this hypothesis.
+        let g = PERSONAL
+            .iter()
+            .fold(Gamma::NONE, |g, &c| g.with(c, (c.decl().level)(a, b)));
         let tf = self
             .freq
             .get(b.name as usize)
@@ -275,6 +283,35 @@ impl<'m> Hypothesis<'m> {
         }
         (1.0 / (1.0 + (-weight).exp2()), evidence)
     }
+}
+
+/// Register records per regency (the NIK's first four digits, as a number) and the records
+/// that say moved out.
+fn regency_counts(register: &Records) -> (Vec<u32>, u64) {
+    let regency = |nik: &str| -> Option<usize> {
+        let d = nik.as_bytes().get(..4)?;
+        d.iter().try_fold(0usize, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + usize::from(b - b'0'))
+        })
+    };
+    register
+        .par_iter()
+        .fold(
+            || (vec![0u32; 10_000], 0u64),
+            |(mut counts, moved), p| {
+                if let Some(r) = p.nik().valid().and_then(regency) {
+                    counts[r] += 1;
+                }
+                (counts, moved + u64::from(p.life == Life::MovedOut))
+            },
+        )
+        .reduce(
+            || (vec![0u32; 10_000], 0u64),
+            |(mut a, m), (b, n)| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                (a, m + n)
+            },
+        )
 }
 
 /// With one record moved out and both KKs dated: the weight of the open record's KK being
