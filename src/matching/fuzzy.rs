@@ -214,9 +214,21 @@ struct Decider<'a> {
 impl Decider<'_> {
     /// Every candidate of row `i` scored by the model, best first (the lowest register row
     /// on a tie).
+    ///
+    /// A plain identifier's holder (`id_kind = "generic"`) whom the exact stage found
+    /// unlike the row is one of them: the identifier is one field among others there, and
+    /// the model weighs it against the rest. (Behind a NIK the exact stage's judgement of
+    /// the holder stands: [`crate::matching::fit`].)
     fn hypotheses(&self, i: usize, cands: &mut dyn Iterator<Item = u32>) -> Vec<Hypothesis> {
         let a = self.aid.get(i);
+        let l = &self.links[i];
+        let holder = l
+            .candidate
+            .filter(|_| l.status == Status::NameMismatch)
+            .filter(|_| matches!(a.nik(), NikParse::Generic(_)))
+            .map(|r| r as u32);
         let mut h: Vec<Hypothesis> = cands
+            .chain(holder)
             .map(|row| {
                 let b = self.register.get(row as usize);
                 let gamma = gamma(a, b);
@@ -229,6 +241,8 @@ impl Decider<'_> {
                 .total_cmp(&x.score.weight)
                 .then(x.row.cmp(&y.row))
         });
+        // The holder may be a blocking candidate too: one hypothesis a person.
+        h.dedup_by_key(|x| x.row);
         h
     }
 
