@@ -239,3 +239,85 @@ fn register_records_of_one_person_are_found_and_the_row_goes_to_the_nik_in_force
         wrong.join("\n")
     );
 }
+
+/// A run on files: the pair is in `register-duplicates.csv`, the officials' report counts
+/// it without a NIK, and `dedupe explain` shows it for the row under the old NIK.
+#[test]
+fn the_pair_reaches_the_work_list_the_report_and_explain() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let old = [
+        OLD,
+        OLD_KK,
+        "HENDRA WIJAYA",
+        "15-08-1975",
+        "L",
+        "JL. MELATI NO. 3",
+        "SEPINGGAN",
+        "SURABAYA",
+        "PINDAH",
+    ];
+    let new = [
+        NEW,
+        NEW_KK,
+        "HENDRA WIJAYA",
+        "15-08-1975",
+        "L",
+        "JL. KENARI NO. 9",
+        "SUNGAI PINANG",
+        "SURABAYA",
+        "HIDUP",
+    ];
+    let mut register = HEADER.join(";") + "\n";
+    for r in [old, new].into_iter().chain(others()) {
+        register += &(r.join(";") + "\n");
+    }
+    let aid = format!(
+        "{}\n{};HENDRA WIJAYA;15-08-1975;L;JL. MELATI NO. 3;SEPINGGAN\n",
+        AID_HEADER.join(";"),
+        OLD
+    );
+    std::fs::write(d.join("register.csv"), register).expect("write");
+    std::fs::write(d.join("aid.csv"), aid).expect("write");
+    let out = d.join("out");
+    assert_cmd::Command::cargo_bin("dedupe")
+        .expect("binary")
+        .arg(d.join("aid.csv"))
+        .arg(d.join("register.csv"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let list = std::fs::read_to_string(out.join("register-duplicates.csv")).expect("list");
+    let line = list.lines().nth(1).expect("one pair");
+    assert!(
+        line.starts_with(&format!("REGISTERED_AGAIN,{NEW},{OLD},")),
+        "{line}"
+    );
+    assert!(
+        line.contains(",1,registered_twice;"),
+        "the aid row and the weights: {line}"
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).expect("report");
+    assert!(
+        report.contains("Penduduk tercatat di dua tempat"),
+        "report section"
+    );
+    assert!(
+        !report.contains(OLD) && !report.contains(NEW),
+        "no whole NIK in the report"
+    );
+    let explain = assert_cmd::Command::cargo_bin("dedupe")
+        .expect("binary")
+        .args(["explain"])
+        .arg(&out)
+        .arg("1")
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&explain.get_output().stdout).into_owned();
+    assert!(
+        text.contains("NIK_SUPERSEDED") && text.contains("holds this person twice"),
+        "{text}"
+    );
+}

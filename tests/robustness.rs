@@ -73,6 +73,11 @@ fn awkward_aid_files_run_or_stop_with_a_clear_message() {
             Want::Rows(2),
         ),
         (
+            "two columns of one header (nik of zeros beside NIK): which is the NIK is asked",
+            b"nik,NIK,NAMA\n0,6471054507890003,Siti Aminah\n".to_vec(),
+            Want::Error("columns \"nik\" and \"NIK\" are both `nik`"),
+        ),
+        (
             "tab",
             b"NIK\tNAMA\n6471054507890003\tSiti Aminah\n".to_vec(),
             Want::Rows(1),

@@ -199,3 +199,92 @@ fn a_hidden_first_sheet_is_passed_over_for_the_first_visible_one() {
         "the visible sheet gives the named sheet's decisions"
     );
 }
+
+/// The fixture list as a workbook, `edit` applied to its data sheet before saving (the
+/// header on row 0, the data from row 1, as in the CSV).
+fn workbook_edited(
+    path: &Path,
+    edit: impl FnOnce(&mut rust_xlsxwriter::Worksheet, &[String], &[Vec<String>]),
+) {
+    let (headers, mut r) = common::fixture_aid();
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .map(|rec| rec.expect("row").iter().map(String::from).collect())
+        .collect();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, h).expect("write");
+    }
+    for (i, rec) in rows.iter().enumerate() {
+        for (c, v) in rec.iter().enumerate() {
+            ws.write_string(1 + i as u32, c as u16, v).expect("write");
+        }
+    }
+    edit(ws, &headers, &rows);
+    wb.save(path).expect("save");
+}
+
+/// The out folder of the CSV's run, the workbook's path and its run's out folder.
+fn beside_the_csv(dir: &Path, workbook: &str) -> (PathBuf, PathBuf, PathBuf) {
+    (dir.join("csv"), dir.join(workbook), dir.join("xlsx"))
+}
+
+fn decisions_of(out: &Path) -> String {
+    std::fs::read_to_string(out.join("decisions.csv")).expect("decisions")
+}
+
+#[test]
+fn a_value_typed_in_the_last_cell_costs_one_cell_not_the_area_it_spans() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (csv_out, xlsx, xlsx_out) = beside_the_csv(dir.path(), "far.xlsx");
+    workbook_edited(&xlsx, |ws, _, _| {
+        ws.write_string(1_048_575, 16_383, "x").expect("XFD1048576");
+    });
+    run(&fixture("aid.csv"), &csv_out, &[]).success();
+    run(&xlsx, &xlsx_out, &[]).success();
+    let (a, b) = (decisions_of(&csv_out), decisions_of(&xlsx_out));
+    // The same rows, decided alike (the far cell is a row of its own, not a recipient).
+    let rows = |t: &str| {
+        t.lines()
+            .map(|l| l.split(',').take(6).collect::<Vec<_>>().join(","))
+            .collect::<Vec<_>>()
+    };
+    let (ra, rb) = (rows(&a), rows(&b));
+    assert_eq!(ra[..], rb[..ra.len()], "the list's rows");
+    assert!(rb.len() <= ra.len() + 1, "at most the far cell's row more");
+}
+
+#[test]
+fn a_kelurahan_merged_over_its_rows_is_read_on_every_row() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (csv_out, xlsx, xlsx_out) = beside_the_csv(dir.path(), "merged.xlsx");
+    let mut merges = 0;
+    workbook_edited(&xlsx, |ws, headers, rows| {
+        let kel = headers
+            .iter()
+            .position(|h| h == "KELURAHAN")
+            .expect("KELURAHAN") as u16;
+        let plain = rust_xlsxwriter::Format::new();
+        let mut i = 0;
+        while i < rows.len() {
+            let mut j = i + 1;
+            while j < rows.len() && rows[j][kel as usize] == rows[i][kel as usize] {
+                j += 1;
+            }
+            if j - i > 1 {
+                let (first, last) = (1 + i as u32, j as u32);
+                ws.merge_range(first, kel, last, kel, &rows[i][kel as usize], &plain)
+                    .expect("merge");
+                merges += 1;
+            }
+            i = j;
+        }
+    });
+    assert!(merges > 0, "the fixture has rows of one kelurahan together");
+    run(&fixture("aid.csv"), &csv_out, &[]).success();
+    let assert = run(&xlsx, &xlsx_out, &[]).success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert_eq!(decisions_of(&csv_out), decisions_of(&xlsx_out));
+    assert!(stderr.contains("merged"), "the filling is said: {stderr}");
+}

@@ -550,6 +550,27 @@ pub fn match_records(
     }
 }
 
+/// The files a run writes: every output, the officials' reports only when written, in a
+/// part its review rows instead of the review files, and the register's duplicates when
+/// they were searched (`twice`).
+fn outputs_written(cfg: &Config, twice: bool) -> Vec<String> {
+    output::OUTPUTS
+        .into_iter()
+        .chain([crate::io::review::REVIEW_ROWS])
+        .chain(twice.then_some(crate::io::register_duplicates::REGISTER_DUPLICATES))
+        .filter(|name| cfg.write_reports || !name.starts_with("report."))
+        .filter(|name| {
+            let review_files =
+                name.starts_with("review") && *name != crate::io::review::REVIEW_ROWS;
+            match cfg.whole_path {
+                Some(_) => !review_files,
+                None => *name != crate::io::review::REVIEW_ROWS,
+            }
+        })
+        .map(String::from)
+        .collect()
+}
+
 /// People the register holds twice, scored with the run's model (the declared priors when
 /// fuzzy linking is off).
 fn register_twice(
@@ -933,28 +954,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         },
         threads: rayon::current_num_threads(),
         out_dir: cfg.out_dir.display().to_string(),
-        outputs: output::OUTPUTS
-            .into_iter()
-            .chain([crate::io::review::REVIEW_ROWS])
-            .chain(
-                outcome
-                    .register_twice
-                    .as_ref()
-                    .map(|_| crate::io::register_duplicates::REGISTER_DUPLICATES),
-            )
-            // The officials' reports only when written; in a part, its review rows instead of
-            // the review files.
-            .filter(|name| cfg.write_reports || !name.starts_with("report."))
-            .filter(|name| {
-                let review_files =
-                    name.starts_with("review") && *name != crate::io::review::REVIEW_ROWS;
-                match cfg.whole_path {
-                    Some(_) => !review_files,
-                    None => *name != crate::io::review::REVIEW_ROWS,
-                }
-            })
-            .map(String::from)
-            .collect(),
+        outputs: outputs_written(cfg, outcome.register_twice.is_some()),
         config: cfg.file.clone(),
         fuzzy: outcome.fuzzy.clone(),
         area_spellings_recognised: outcome.areas.clone(),

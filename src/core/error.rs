@@ -72,6 +72,18 @@ pub enum LoadError {
         found: String,
     },
     #[error(
+        "{path}: columns {first:?} and {second:?} are both `{field}`, and which holds it cannot \
+         be told; name one in the config: [{section}.columns] {field} = \"{first}\" (or \
+         rename or remove the other column)"
+    )]
+    AmbiguousColumns {
+        path: PathBuf,
+        field: &'static str,
+        first: String,
+        second: String,
+        section: &'static str,
+    },
+    #[error(
         "{path}: the config maps `{field}` to column {header:?}, which is not in the file; \
          headers found: {found}. Fix [{section}.columns] {field} in the config file"
     )]

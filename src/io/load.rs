@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::core::config::{header_key, Field, InputConfig};
 use crate::core::error::LoadError;
+use crate::io::workbook::format_float;
 use crate::normalize::nik::CellKind;
 
 pub use crate::core::config::FileFormat;
@@ -153,6 +154,11 @@ pub struct Layout {
     /// Hidden (or very hidden) sheets of a workbook passed over for the first visible
     /// one, when no sheet was named.
     pub hidden_sheets: usize,
+    /// Cells of a workbook under a merged range, filled with its first cell's value.
+    pub merged_cells_filled: usize,
+    /// Workbook formulas saved without their computed value (written by a script), read
+    /// as their constant or their text.
+    pub formulas_without_value: usize,
 }
 
 impl Layout {
@@ -188,6 +194,18 @@ impl Layout {
                 "{} hidden sheet(s) before the first visible one passed over: the visible \
                  sheet was read (read another with --sheet NAME)",
                 self.hidden_sheets
+            ));
+        }
+        if self.merged_cells_filled > 0 {
+            said.push(format!(
+                "{} cell(s) under merged ranges were read as the merged range's value",
+                self.merged_cells_filled
+            ));
+        }
+        if self.formulas_without_value > 0 {
+            said.push(format!(
+                "{} formula cell(s) were saved without a computed value (a script wrote the                  workbook) and were read as the formula's constant or text; open and save                  the workbook in Excel to compute them",
+                self.formulas_without_value
             ));
         }
         (!said.is_empty()).then(|| format!("{}: {}", path.display(), said.join("; ")))
@@ -465,6 +483,31 @@ impl Table {
         }
     }
 
+    /// Column `i` is the only one of its header, or the others of its header hold the same
+    /// values; else the field is ambiguous (exit 2, naming both columns and the config key).
+    fn one_column_of(
+        &self,
+        i: usize,
+        keys: &[String],
+        field: Field,
+        section: &'static str,
+    ) -> Result<(), LoadError> {
+        let same = |j: usize| {
+            (0..self.n_rows).all(|r| self.columns[i].get(r).trim() == self.columns[j].get(r).trim())
+        };
+        let other = (i + 1..keys.len()).find(|&j| keys[j] == keys[i] && !same(j));
+        match other {
+            Some(j) => Err(LoadError::AmbiguousColumns {
+                path: self.path.clone(),
+                field: field.key(),
+                first: self.columns[i].header.clone(),
+                second: self.columns[j].header.clone(),
+                section,
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Find the columns of every field: the config's mapping first, then known header names.
     pub fn resolve(
         &self,
@@ -505,6 +548,11 @@ impl Table {
                     .find_map(|alias| keys.iter().position(|k| k == alias))
             };
             if let Some(i) = find(field.aliases()) {
+                // Two NIK columns of one header (`nik` and `NIK`) that disagree: which holds
+                // the NIK cannot be told, and taking the first may pay by the wrong one.
+                if field == Field::Nik {
+                    self.one_column_of(i, &keys, field, section)?;
+                }
                 map.insert(field, vec![i]);
                 continue;
             }
@@ -1253,83 +1301,59 @@ pub fn read_spreadsheet_for(
     sheet: Option<&str>,
     fields: Option<(&InputConfig, &'static str)>,
 ) -> Result<Table, LoadError> {
-    use calamine::{open_workbook_auto, Data, Reader};
+    use calamine::{open_workbook_auto, Reader};
     let err = |message: String| LoadError::Spreadsheet {
         path: path.to_path_buf(),
         message,
     };
     let mut book = open_workbook_auto(path).map_err(|e| err(e.to_string()))?;
     let (name, hidden_sheets) = choose_sheet(path, book.sheets_metadata(), sheet)?;
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| err(e.to_string()))?;
-    let cell = |d: &Data| -> (String, bool) {
-        match d {
-            Data::Empty => (String::new(), false),
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), false),
-            Data::Int(i) => (i.to_string(), false),
-            Data::Float(f) => (format_float(*f), true),
-            Data::Bool(b) => (b.to_string(), false),
-            Data::DateTime(dt) => (format_float(dt.as_f64().floor()), false),
-            Data::Error(e) => (format!("#{e}"), false),
-        }
+    let sheet = crate::io::workbook::read_sheet(&mut book, &name).map_err(err)?;
+    let texts = |r: &[(String, bool)]| -> Vec<String> {
+        r.iter().map(|c| c.0.trim().to_string()).collect()
     };
-    let empty = |r: &[Data]| r.iter().all(|c| matches!(c, Data::Empty));
-    let texts =
-        |r: &[Data]| -> Vec<String> { r.iter().map(|c| cell(c).0.trim().to_string()).collect() };
     // The header: the first row that holds something, or under a title the first of the
     // next rows that names the fields.
-    let filled: Vec<usize> = range
-        .rows()
-        .enumerate()
-        .filter(|(_, r)| !empty(r))
-        .map(|(i, _)| i)
-        .take(HEADER_SEARCH_LINES + 1)
-        .collect();
-    let Some(&first) = filled.first() else {
+    if sheet.rows.is_empty() {
         return Err(LoadError::Empty {
             path: path.to_path_buf(),
         });
-    };
-    let accepts = |i: usize| {
+    }
+    let accepts = |k: usize| {
         fields.is_some_and(|(input, section)| {
-            let row = range.rows().nth(i).map(texts).unwrap_or_default();
-            header_map(path, &row, input, section).is_some()
+            header_map(path, &texts(&sheet.rows[k].1), input, section).is_some()
         })
     };
-    let (titles, at) = if fields.is_some() {
-        filled
-            .iter()
-            .position(|&i| accepts(i))
-            .map_or((0, first), |k| (k, filled[k]))
+    let searched = sheet.rows.len().min(HEADER_SEARCH_LINES + 1);
+    let titles = if fields.is_some() {
+        (0..searched).find(|&k| accepts(k)).unwrap_or(0)
     } else {
-        (0, first)
+        0
     };
     let mut layout = Layout {
-        header_line: at + 1,
+        header_line: sheet.rows[titles].0 as usize + 1,
         title_lines: titles,
         hidden_sheets,
+        merged_cells_filled: sheet.merged_filled,
+        formulas_without_value: sheet.formulas_without_value,
         ..Layout::default()
     };
-    let mut rows = range.rows().skip(at);
-    let header: Vec<String> = rows.next().map(texts).unwrap_or_default();
+    let mut rows = sheet.rows.iter().skip(titles);
+    let header: Vec<String> = rows.next().map(|r| texts(&r.1)).unwrap_or_default();
     let mut columns: Vec<TextColumn> = header
         .iter()
         .map(|h| TextColumn::new(h, CellKind::Text))
         .collect();
     let mut n_rows = 0;
-    for r in rows {
-        if empty(r) {
-            continue;
-        }
+    for (_, r) in rows {
         if n_rows == 0 {
-            let cells: Vec<String> = r.iter().map(|c| cell(c).0).collect();
+            let cells: Vec<String> = r.iter().map(|c| c.0.clone()).collect();
             if skips_under_header(path, &cells, &header, &mut columns, fields, &mut layout) {
                 continue;
             }
         }
         for (i, col) in columns.iter_mut().enumerate() {
-            let (text, float) = r.get(i).map(cell).unwrap_or_default();
+            let (text, float) = r.get(i).cloned().unwrap_or_default();
             if float {
                 col.kind = CellKind::Float;
             }
@@ -1345,15 +1369,6 @@ pub fn read_spreadsheet_for(
         multiline: None,
         layout,
     })
-}
-
-/// Whole floats print as integers (`6471054507890001`, not `6.471054507890001e15`).
-fn format_float(v: f64) -> String {
-    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e17 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
-    }
 }
 
 #[cfg(test)]

@@ -18,3 +18,4 @@ pub mod parts;
 pub mod register_duplicates;
 pub mod review;
 pub mod strings;
+pub mod workbook;

@@ -715,6 +715,7 @@ pub fn html(f: &Facts, lang: Lang) -> String {
         areas => areas,
         quality => quality,
         review => f.summary.get("review").cloned().unwrap_or(serde_json::Value::Null),
+        twice => f.summary.get("register_twice").cloned().unwrap_or(serde_json::Value::Null),
         duplicates => duplicates,
         meta => minijinja::context! {
             version => text(&sm["version"]),

@@ -234,28 +234,29 @@ fn date_area_keys(p: Rec<'_>, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
 /// the last name token (for a given name replaced), each with the wider area (the
 /// kecamatan, or the kelurahan without one).
 fn no_id_keys(p: Rec<'_>, out: &mut Vec<(u64, KeyKind)>) {
-    let area = match p.kecamatan() {
-        "" => p.kelurahan(),
-        kec => kec,
-    };
-    if area.is_empty() {
-        return;
-    }
+    // The wider area (the kecamatan, or a postcode read as one), and the kelurahan (a
+    // suburb) as well: either may be the one mistyped.
+    let (kec, kel) = (p.kecamatan(), p.kelurahan());
+    let areas = [kec, kel];
+    let areas = areas
+        .iter()
+        .filter(|a| !a.is_empty())
+        .take(if kec == kel { 1 } else { 2 });
     let number = p
         .street()
         .iter()
         .find(|t| t.bytes().all(|b| b.is_ascii_digit()))
         .map(|t| t.trim_start_matches('0'))
         .filter(|n| !n.is_empty());
-    if let Some(number) = number {
-        out.push((
-            fnv(&[b"ha", number.as_bytes(), area.as_bytes()]),
-            KeyKind::NumberArea,
-        ));
-    }
-    if !p.name().is_empty() {
-        let sound = p.sound();
-        for t in [sound.first, sound.last] {
+    let sound = (!p.name().is_empty()).then(|| p.sound());
+    for area in areas {
+        if let Some(number) = number {
+            out.push((
+                fnv(&[b"ha", number.as_bytes(), area.as_bytes()]),
+                KeyKind::NumberArea,
+            ));
+        }
+        for t in sound.iter().flat_map(|s| [s.first, s.last]) {
             out.push((
                 fnv(&[b"ta", &t.to_le_bytes(), area.as_bytes()]),
                 KeyKind::NumberArea,
@@ -652,7 +653,10 @@ fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     if let (Some(d), false) = (digits, dated) {
         keys.extend(prefix_key(d, p));
     }
-    if !has_identifier(p) {
+    // A plain identifier being placed here was not found as it is (or is a holder's
+    // whose name differs): like a row without one, its house number and name sounds in
+    // the wider area look for the person.
+    if !has_identifier(p) || matches!(p.nik(), NikParse::Generic(_)) {
         no_id_keys(p, &mut keys);
     }
     keys.sort_unstable();
