@@ -234,14 +234,16 @@ fn date_area_keys(p: Rec<'_>, variants: bool, out: &mut Vec<(u64, KeyKind)>) {
 /// the last name token (for a given name replaced), each with the wider area (the
 /// kecamatan, or the kelurahan without one).
 fn no_id_keys(p: Rec<'_>, out: &mut Vec<(u64, KeyKind)>) {
-    // The wider area (the kecamatan, or a postcode read as one), and the kelurahan (a
-    // suburb) as well: either may be the one mistyped.
+    // The wider area: the kecamatan (reconciled with the register's spellings before
+    // blocking), or the kelurahan without one. Records of other countries read a postcode
+    // as the kecamatan and a suburb as the kelurahan, either of them mistyped: both.
     let (kec, kel) = (p.kecamatan(), p.kelurahan());
+    let both = matches!(p.nik(), NikParse::Generic(_)) && kec != kel;
     let areas = [kec, kel];
     let areas = areas
         .iter()
         .filter(|a| !a.is_empty())
-        .take(if kec == kel { 1 } else { 2 });
+        .take(if both { 2 } else { 1 });
     let number = p
         .street()
         .iter()

@@ -36,6 +36,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::core::config::MatchConfig;
 use crate::matching::comparisons::{Cmp, Gamma};
+use crate::matching::levels::NameLevel;
 use crate::matching::link::{life_status_as, Link};
 use crate::matching::record::{Life, Rec, Records};
 use crate::matching::score::{Model, Scorer};
@@ -100,6 +101,8 @@ pub fn find_and_relink(
     let mut reached: Vec<usize> = reached.into_iter().collect();
     reached.sort_unstable();
     let hypothesis = Hypothesis::new(register, model);
+    // The weight `link_probability` asks for (log2 of its odds).
+    let min_weight = (cfg.link_probability / (1.0 - cfg.link_probability)).log2();
     let blocks = blocks_of(register, &reached);
     let mut pairs: Vec<RegisterPair> = reached
         .par_iter()
@@ -122,9 +125,10 @@ pub fn find_and_relink(
                 if !apart(a, b) {
                     return None;
                 }
-                let (probability, evidence) = hypothesis.posterior(a, b);
+                let w = hypothesis.weigh(a, b, min_weight)?;
+                let probability = w.probability();
                 (probability >= cfg.link_probability)
-                    .then(|| pair(register, (r, s), probability, evidence))
+                    .then(|| pair(register, (r, s), probability, w.evidence()))
             })
         })
         .collect();
@@ -239,11 +243,12 @@ impl<'m> Hypothesis<'m> {
         }
     }
 
-    /// The posterior of the hypothesis for records `a` and `b`, and its weights as text.
-    fn posterior(&self, a: Rec<'_>, b: Rec<'_>) -> (f64, String) {
-        const PERSONAL: [Cmp; 4] = [Cmp::Name, Cmp::BirthDate, Cmp::Sex, Cmp::BirthPlace];
-        // The personal fields only: the others would say nothing of this hypothesis.
-        let g = PERSONAL
+    /// The weights of the hypothesis for records `a` and `b`; None when they cannot reach
+    /// `min_weight` whatever the names (the name, the dearest comparison, is compared
+    /// last, and only when it could decide).
+    fn weigh(&self, a: Rec<'_>, b: Rec<'_>, min_weight: f64) -> Option<Weighed> {
+        const REST: [Cmp; 3] = [Cmp::BirthDate, Cmp::Sex, Cmp::BirthPlace];
+        let g = REST
             .iter()
             .fold(Gamma::NONE, |g, &c| g.with(c, (c.decl().level)(a, b)));
         let tf = self
@@ -251,37 +256,90 @@ impl<'m> Hypothesis<'m> {
             .get(b.name as usize)
             .filter(|&&c| c > 0)
             .map(|&c| f64::from(c) / self.rows);
-        let s = self.scorer.score(&g, tf);
         let one_regency = matches!(
             (a.nik().valid(), b.nik().valid()),
             (Some(x), Some(y)) if x.get(..4) == y.get(..4)
         );
         let one_closed = (a.life == Life::MovedOut) != (b.life == Life::MovedOut);
-        let regency = self.regency[usize::from(!one_regency)];
-        let closed = self.closed[usize::from(!one_closed)];
         let order = kk_order(a, b);
-        let personal: f64 = PERSONAL.iter().map(|&c| s.part(c)).sum();
-        let weight = self.prior + personal + regency + closed + order.map_or(0.0, |w| w.0);
-        let mut evidence = format!("registered_twice;weight={weight:.1}");
+        let known = self.scorer.score(&g, tf);
+        let rest = self.prior
+            + REST.iter().map(|&c| known.part(c)).sum::<f64>()
+            + self.regency[usize::from(!one_regency)]
+            + self.closed[usize::from(!one_closed)]
+            + order.map_or(0.0, |w| w.0);
+        let best_name = (0..NameLevel::NAMES.len() as u8)
+            .map(|l| {
+                self.scorer
+                    .score(&Gamma::NONE.with(Cmp::Name, Some(l)), tf)
+                    .part(Cmp::Name)
+            })
+            .fold(f64::NEG_INFINITY, f64::max);
+        if rest + best_name < min_weight {
+            return None;
+        }
+        let g = g.with(Cmp::Name, (Cmp::Name.decl().level)(a, b));
+        let score = self.scorer.score(&g, tf);
+        let name = score.part(Cmp::Name);
+        Some(Weighed {
+            gamma: g,
+            score,
+            weight: rest + name,
+            regency: self.regency[usize::from(!one_regency)],
+            closed: self.closed[usize::from(!one_closed)],
+            one_regency,
+            one_closed,
+            order,
+        })
+    }
+}
+
+/// The weights of the hypothesis for one pair of records.
+struct Weighed {
+    gamma: Gamma,
+    score: crate::matching::score::Score,
+    weight: f64,
+    regency: f64,
+    closed: f64,
+    one_regency: bool,
+    one_closed: bool,
+    order: Option<(f64, &'static str)>,
+}
+
+impl Weighed {
+    fn probability(&self) -> f64 {
+        1.0 / (1.0 + (-self.weight).exp2())
+    }
+
+    /// The weights as text, for the work list and `dedupe explain`.
+    fn evidence(&self) -> String {
+        const PERSONAL: [Cmp; 4] = [Cmp::Name, Cmp::BirthDate, Cmp::Sex, Cmp::BirthPlace];
+        let mut evidence = format!("registered_twice;weight={:.1}", self.weight);
         for c in PERSONAL {
-            let level = g
+            let level = self
+                .gamma
                 .level(c)
                 .map_or("missing", |l| c.decl().levels[usize::from(l)]);
-            evidence.push_str(&format!(";{}={:+.1}({level})", c.name(), s.part(c)));
+            evidence.push_str(&format!(
+                ";{}={:+.1}({level})",
+                c.name(),
+                self.score.part(c)
+            ));
         }
-        let where_ = if one_regency { "same" } else { "other" };
-        let life = if one_closed {
+        let where_ = if self.one_regency { "same" } else { "other" };
+        let life = if self.one_closed {
             "one_moved_out"
         } else {
             "both_open"
         };
         evidence.push_str(&format!(
-            ";regency={regency:+.1}({where_});life={closed:+.1}({life})"
+            ";regency={:+.1}({where_});life={:+.1}({life})",
+            self.regency, self.closed
         ));
-        if let Some((w, word)) = order {
+        if let Some((w, word)) = self.order {
             evidence.push_str(&format!(";kk_order={w:+.1}({word})"));
         }
-        (1.0 / (1.0 + (-weight).exp2()), evidence)
+        evidence
     }
 }
 
