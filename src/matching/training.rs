@@ -155,7 +155,10 @@ pub fn exact_gammas(
 /// ([`exact_gammas`]), made once for the model and the links' evidence.
 pub fn estimate_model(aid: &Records, register: &Records, exact: &[Option<Gamma>]) -> Model {
     let mut model = Model::default();
-    if aid.is_empty() || register.is_empty() {
+    if register.is_empty() {
+        return estimate_alone(aid);
+    }
+    if aid.is_empty() {
         return model;
     }
     let mut rng = crate::core::rng::Rng::new(0x5EED_D3D0);
@@ -170,6 +173,50 @@ pub fn estimate_model(aid: &Records, register: &Records, exact: &[Option<Gamma>]
     let exact: Vec<Gamma> = exact.iter().flatten().copied().collect();
     let sessions = [model.em_session(&exact, &[Cmp::Nik], 25)];
     model.combine_sessions(&sessions, exact.len());
+    model.make_neutral(Cmp::Nik, NikLevel::SameRegionAndDate as u8);
+    model
+}
+
+/// Candidate pairs EM reads at most on a list deduplicated alone (the first ones, in row
+/// order: deterministic).
+const MAX_ALONE_PAIRS: usize = 500_000;
+
+/// The model of a list deduplicated alone, against no register (as Splink's
+/// `dedupe_only`): u from random pairs of its rows, m and the prior by EM on the pairs its
+/// blocking finds, the identifier's m kept at its declared prior. Without enough pairs
+/// (fewer than 100), the declared priors.
+fn estimate_alone(aid: &Records) -> Model {
+    use crate::matching::block::{BlockLimit, BlockStats, Blocker};
+    let mut model = Model::default();
+    let n = aid.len();
+    if n < 2 {
+        return model;
+    }
+    let mut rng = crate::core::rng::Rng::new(0x5EED_D3D0);
+    let random: Vec<(usize, usize)> = (0..50_000)
+        .map(|_| (rng.below(n), rng.below(n)))
+        .filter(|(a, b)| a != b)
+        .collect();
+    let random: Vec<Gamma> = random
+        .par_iter()
+        .map(|&(a, b)| gamma(aid.get(a), aid.get(b)))
+        .collect();
+    model.estimate_u(&random);
+    let blocker = Blocker::build_with(aid, BlockLimit::Size(300));
+    let mut pairs: Vec<Gamma> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|k| {
+            let mut stats = BlockStats::default();
+            let found = blocker.candidates(aid.get(k), &mut stats);
+            found
+                .into_iter()
+                .filter(move |&(j, _)| j as usize > k)
+                .map(move |(j, _)| gamma(aid.get(k), aid.get(j as usize)))
+        })
+        .collect();
+    pairs.truncate(MAX_ALONE_PAIRS);
+    let sessions = [model.em_session(&pairs, &[Cmp::Nik], 25)];
+    model.combine_sessions(&sessions, pairs.len());
     model.make_neutral(Cmp::Nik, NikLevel::SameRegionAndDate as u8);
     model
 }
