@@ -253,3 +253,39 @@ fn decimal_niks_empty_tables_and_truncated_files() {
     assert!(stderr.contains("truncated.parquet"), "{stderr}");
     assert!(stderr.starts_with("dedupe: "), "{stderr}");
 }
+
+#[test]
+fn a_nik_column_of_lists_is_refused_naming_it_not_read_as_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("population.parquet");
+    people_with_death_dates(&reg, 3, |_| "");
+    let aid = dir.path().join("aid.parquet");
+    // The NIK exported as a list of strings (one each), as a groupby leaves it.
+    let niks = Series::new(
+        "NIK".into(),
+        [
+            Series::new("".into(), ["6471054507890001"]),
+            Series::new("".into(), ["6471054507890002"]),
+        ],
+    );
+    write_register(
+        &aid,
+        vec![
+            niks.into(),
+            Column::new("NAMA".into(), ["Orang 0", "Orang 1"]),
+        ],
+    );
+    let assert = Command::cargo_bin("dedupe")
+        .unwrap()
+        .args([&aid, &reg])
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .arg("--quiet")
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("\"NIK\"") && stderr.contains("flattened"),
+        "{stderr}"
+    );
+}

@@ -55,6 +55,16 @@ pub enum LoadError {
     },
     #[error("{path}: not a readable Parquet file ({message})")]
     Parquet { path: PathBuf, message: String },
+    #[error(
+        "{path}: column {column:?} holds {dtype} (several values a cell), not one value a \
+         row; export it flattened (one value a row), or map the field to another column in \
+         the config"
+    )]
+    NestedColumn {
+        path: PathBuf,
+        column: String,
+        dtype: String,
+    },
     #[error("{path}: column {column:?} has type {dtype}, which cannot be read as text")]
     ColumnType {
         path: PathBuf,

@@ -36,6 +36,8 @@ pub struct TextColumn {
     data: String,
     ends: Vec<usize>,
     arrow: Option<polars::prelude::StringChunked>,
+    /// A Parquet column of lists or structs (its type): no field may be read from it.
+    pub nested: Option<String>,
 }
 
 impl TextColumn {
@@ -56,6 +58,7 @@ impl TextColumn {
             data: String::with_capacity(bytes),
             ends: Vec::with_capacity(rows),
             arrow: None,
+            nested: None,
         }
     }
 
@@ -71,6 +74,7 @@ impl TextColumn {
             data: String::new(),
             ends: Vec::new(),
             arrow: Some(strings.rechunk().into_owned()),
+            nested: None,
         }
     }
 
@@ -483,6 +487,23 @@ impl Table {
         }
     }
 
+    /// A field found in a column of lists or structs would read as empty cells (a NIK list
+    /// exported without flattening): refused, naming the column and its type.
+    fn none_nested(&self, map: &BTreeMap<Field, Vec<usize>>) -> Result<(), LoadError> {
+        match map
+            .values()
+            .flatten()
+            .find_map(|&c| self.columns.get(c).filter(|col| col.nested.is_some()))
+        {
+            Some(c) => Err(LoadError::NestedColumn {
+                path: self.path.clone(),
+                column: c.header.clone(),
+                dtype: c.nested.clone().unwrap_or_default(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Column `i` is the only one of its header, or the others of its header hold the same
     /// values; else the field is ambiguous (exit 2, naming both columns and the config key).
     fn one_column_of(
@@ -602,6 +623,7 @@ impl Table {
                 map.entry(field).or_insert_with(|| vec![c]);
             }
         }
+        self.none_nested(&map)?;
         for field in Field::ALL {
             if field.required() && !map.contains_key(&field) {
                 return Err(LoadError::MissingColumn {
@@ -1235,6 +1257,7 @@ fn column_text(path: &Path, series: &polars::prelude::Series) -> Result<TextColu
         for _ in 0..series.len() {
             out.push("");
         }
+        out.nested = Some(dtype.to_string());
     } else {
         let kind = if matches!(dtype, DataType::Decimal(..)) {
             CellKind::Integer
