@@ -77,13 +77,29 @@ pub fn write(
 ) -> std::io::Result<()> {
     let mut out = CsvOut::new(w, excel)?;
     out.row(&HEADER).map_err(to_io)?;
+    // The aid rows (1-based, in row order) of every register record a pair names: one pass
+    // over the decisions, not one a pair.
+    let mut rows_of: rustc_hash::FxHashMap<usize, Vec<usize>> = twice
+        .pairs
+        .iter()
+        .flat_map(|p| [p.current, p.other])
+        .map(|r| (r, Vec::new()))
+        .collect();
+    for d in decisions {
+        if let Some(rows) = d.register.and_then(|r| rows_of.get_mut(&r)) {
+            rows.push(d.row + 1);
+        }
+    }
     for p in &twice.pairs {
         let (c, o) = (register.get(p.current), register.get(p.other));
-        let rows: Vec<String> = decisions
+        let mut rows: Vec<usize> = [p.current, p.other]
             .iter()
-            .filter(|d| d.register == Some(p.current) || d.register == Some(p.other))
-            .map(|d| (d.row + 1).to_string())
+            .filter_map(|r| rows_of.get(r))
+            .flatten()
+            .copied()
             .collect();
+        rows.sort_unstable();
+        let rows: Vec<String> = rows.iter().map(usize::to_string).collect();
         let kk = |r: Rec<'_>| r.kk.map(|k| k.get().to_string()).unwrap_or_default();
         let finding = if p.both_open(register) {
             "NIK_GANDA"

@@ -32,7 +32,7 @@
 //! and the pair is reported only.
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::core::config::MatchConfig;
 use crate::matching::comparisons::{Cmp, Gamma};
@@ -97,9 +97,9 @@ pub fn find_and_relink(
     model: &Model,
     cfg: &MatchConfig,
 ) -> RegisterTwice {
-    let reached: FxHashSet<usize> = links.iter().filter_map(|l| l.register).collect();
-    let mut reached: Vec<usize> = reached.into_iter().collect();
+    let mut reached: Vec<usize> = links.iter().filter_map(|l| l.register).collect();
     reached.sort_unstable();
+    reached.dedup();
     let hypothesis = Hypothesis::new(register, model);
     // The weight `link_probability` asks for (log2 of its odds).
     let min_weight = (cfg.link_probability / (1.0 - cfg.link_probability)).log2();
@@ -262,11 +262,13 @@ impl<'m> Hypothesis<'m> {
         );
         let one_closed = (a.life == Life::MovedOut) != (b.life == Life::MovedOut);
         let order = kk_order(a, b);
+        let regency = self.regency[usize::from(!one_regency)];
+        let closed = self.closed[usize::from(!one_closed)];
         let known = self.scorer.score(&g, tf);
         let rest = self.prior
             + REST.iter().map(|&c| known.part(c)).sum::<f64>()
-            + self.regency[usize::from(!one_regency)]
-            + self.closed[usize::from(!one_closed)]
+            + regency
+            + closed
             + order.map_or(0.0, |w| w.0);
         let best_name = (0..NameLevel::NAMES.len() as u8)
             .map(|l| {
@@ -285,8 +287,8 @@ impl<'m> Hypothesis<'m> {
             gamma: g,
             score,
             weight: rest + name,
-            regency: self.regency[usize::from(!one_regency)],
-            closed: self.closed[usize::from(!one_closed)],
+            regency,
+            closed,
             one_regency,
             one_closed,
             order,
@@ -401,13 +403,14 @@ fn pair(
         (Some(dx), Some(dy)) if dx != dy => Some(dx > dy),
         _ => None,
     };
-    let current = match (moved(x), moved(y)) {
+    // Whether `r` is the record in force: the open one, or of two open ones the later.
+    let r_in_force = match (moved(x), moved(y)) {
         (false, true) => Some(true),
         (true, false) => Some(false),
         (false, false) => later,
         (true, true) => None,
     };
-    let (current, other) = match current {
+    let (current, other) = match r_in_force {
         Some(true) => (r, s),
         Some(false) => (s, r),
         None => (r.min(s), r.max(s)),
@@ -415,8 +418,7 @@ fn pair(
     RegisterPair {
         current,
         other,
-        current_known: matches!((moved(x), moved(y)), (false, true) | (true, false))
-            || (!moved(x) && !moved(y) && later.is_some()),
+        current_known: r_in_force.is_some(),
         probability,
         evidence,
     }
