@@ -188,6 +188,52 @@ fn unknown_config_key_exits_2_naming_the_key() {
 }
 
 #[test]
+fn one_column_mapped_to_two_fields_exits_2_naming_both() {
+    // `kk = "NIK"` beside the NIK found by its header: the holder's NIK would be read as
+    // the household's number too, and every row would "share a household" with its holder.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("two.toml");
+    std::fs::write(&config, "[aid.columns]\nkk = \"NIK\"\n").expect("write");
+    let aid = dir.path().join("aid.csv");
+    std::fs::write(&aid, "NIK;NAMA\n6471054507890001;SITI AMINAH\n").expect("write");
+    let out = dir.path().join("out");
+    dedupe()
+        .arg(&aid)
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-c")
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("aid.csv: column \"NIK\""))
+        .stderr(predicate::str::contains("both `nik` and `kk`"))
+        .stderr(predicate::str::contains("[aid.columns]"));
+    assert!(!out.join("decisions.csv").exists());
+    // A TTL cell read as birth place and date, and RT/RW from one cell, stay allowed.
+    std::fs::write(
+        &config,
+        "[aid.columns]\nbirth_place = \"TTL\"\nbirth_date = \"TTL\"\nrt = \"RTRW\"\nrw = \"RTRW\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        &aid,
+        "NIK;NAMA;TTL;RTRW\n6471054507890001;SITI AMINAH;BALIKPAPAN, 05-07-1989;001/002\n",
+    )
+    .expect("write");
+    dedupe()
+        .arg(&aid)
+        .arg(fixture("population.parquet"))
+        .arg("-o")
+        .arg(&out)
+        .arg("-c")
+        .arg(&config)
+        .arg("-q")
+        .assert()
+        .success();
+}
+
+#[test]
 fn explain_masks_niks_and_shows_weights() {
     let dir = tempfile::tempdir().expect("tempdir");
     dedupe()

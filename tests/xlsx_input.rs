@@ -288,3 +288,73 @@ fn a_kelurahan_merged_over_its_rows_is_read_on_every_row() {
     assert_eq!(decisions_of(&csv_out), decisions_of(&xlsx_out));
     assert!(stderr.contains("merged"), "the filling is said: {stderr}");
 }
+
+#[test]
+fn nik_formulas_saved_without_a_value_are_read_as_their_constant_or_as_damaged() {
+    // A script (openpyxl, rust_xlsxwriter without a result) writes `="6471..."` with an
+    // empty cached value: the constant is the NIK. A formula that computes the NIK from
+    // other cells cannot be read without Excel: the row is one with a damaged NIK, never a
+    // row without one.
+    let dir = tempfile::tempdir().expect("tmp");
+    let (csv_out, xlsx, xlsx_out) = beside_the_csv(dir.path(), "formulas.xlsx");
+    run(&fixture("aid.csv"), &csv_out, &[]).success();
+    // The rows the CSV's run pays on their own NIK: those the formulas are put in.
+    let verified: Vec<usize> = common::read_maps(&csv_out.join("decisions.csv"))
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d["reason"] == "NIK_AND_NAME_MATCH")
+        .map(|(i, _)| i)
+        .collect();
+    let mut nik_col = 0;
+    let mut computed_row = 0;
+    workbook_edited(&xlsx, |ws, headers, rows| {
+        nik_col = headers.iter().position(|h| h == "NIK").expect("NIK") as u16;
+        let niks: Vec<usize> = verified.iter().copied().take(11).collect();
+        for &i in &niks[..10] {
+            let row = 1 + i as u32;
+            let formula = format!("=\"{}\"", rows[i][nik_col as usize]);
+            ws.write_formula(row, nik_col, formula.as_str())
+                .expect("formula");
+            ws.set_formula_result(row, nik_col, "");
+        }
+        computed_row = niks[10];
+        let row = 1 + computed_row as u32;
+        ws.write_formula(row, nik_col, "=TEXT(Z1,\"0\")")
+            .expect("formula");
+        ws.set_formula_result(row, nik_col, "");
+    });
+    let assert = run(&xlsx, &xlsx_out, &[]).success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("11 formula cell(s) were saved without a computed value"),
+        "{stderr}"
+    );
+    let first = format!("the first in {}", (b'A' + nik_col as u8) as char);
+    assert!(stderr.contains(&first), "the first cell named: {stderr}");
+    let (a, b) = (decisions_of(&csv_out), decisions_of(&xlsx_out));
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    assert_eq!(a.len(), b.len());
+    for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+        if i == computed_row + 1 {
+            // decisions.csv: row, aid_id, nik_normalized, status, reason, register_nik, ...
+            let cells = |l: &str| {
+                csv::Reader::from_reader(format!("{}\n{l}\n", a[0]).as_bytes())
+                    .records()
+                    .next()
+                    .expect("line")
+                    .expect("csv")
+            };
+            let (x, y) = (cells(x), cells(y));
+            assert!(y[2].contains("TEXT(Z1"), "the formula's text kept: {y:?}");
+            assert_ne!(&y[4], "NIK_EMPTY", "not read as a row without a NIK: {y:?}");
+            // Placed by its other fields, as a row with a damaged NIK is.
+            assert_eq!((&y[3], &y[5]), (&x[3], &x[5]), "{y:?}");
+            assert_ne!(&y[4], "NIK_AND_NAME_MATCH", "{y:?}");
+        } else {
+            // The decision; the evidence's weights move with the one row's NIK (the model
+            // is trained on the list).
+            let decision = |l: &str| l.split(',').take(10).collect::<Vec<_>>().join(",");
+            assert_eq!(decision(x), decision(y), "decisions.csv line {i}");
+        }
+    }
+}

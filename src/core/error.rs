@@ -94,6 +94,18 @@ pub enum LoadError {
         section: &'static str,
     },
     #[error(
+        "{path}: column {column:?} would be read as both `{first}` and `{second}`; one column \
+         holds one field: map them to different columns in the config ([{section}.columns] \
+         {first} = \"...\", {second} = \"...\") or remove one of the two mappings"
+    )]
+    ColumnTwoFields {
+        path: PathBuf,
+        column: String,
+        first: &'static str,
+        second: &'static str,
+        section: &'static str,
+    },
+    #[error(
         "{path}: the config maps `{field}` to column {header:?}, which is not in the file; \
          headers found: {found}. Fix [{section}.columns] {field} in the config file"
     )]

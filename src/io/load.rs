@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::core::config::{header_key, Field, InputConfig};
 use crate::core::error::LoadError;
-use crate::io::workbook::format_float;
+use crate::io::workbook::{cell_name, format_float};
 use crate::normalize::nik::CellKind;
 
 pub use crate::core::config::FileFormat;
@@ -163,6 +163,8 @@ pub struct Layout {
     /// Workbook formulas saved without their computed value (written by a script), read
     /// as their constant or their text.
     pub formulas_without_value: usize,
+    /// The first of them, as (0-based row, 0-based column) of the sheet.
+    pub first_formula_cell: Option<(u32, u32)>,
 }
 
 impl Layout {
@@ -207,8 +209,15 @@ impl Layout {
             ));
         }
         if self.formulas_without_value > 0 {
+            let first = self
+                .first_formula_cell
+                .map(|(r, c)| format!(", the first in {}", cell_name(r, c)))
+                .unwrap_or_default();
             said.push(format!(
-                "{} formula cell(s) were saved without a computed value (a script wrote the                  workbook) and were read as the formula's constant or text; open and save                  the workbook in Excel to compute them",
+                "{} formula cell(s) were saved without a computed value (a script wrote the \
+                 workbook){first}: read as the formula's constant, or as the formula's text \
+                 (a NIK cell then counts as damaged); open and save the workbook in Excel to \
+                 compute them",
                 self.formulas_without_value
             ));
         }
@@ -504,6 +513,44 @@ impl Table {
         }
     }
 
+    /// Each column serves one field, except the pairs one cell can hold both of (a TTL
+    /// cell's birth place and date, an RT/RW cell, an address with its RT and RW): `NIK`
+    /// read as both NIK and KK would pass the holder's NIK off as a household's number.
+    fn one_field_per_column(
+        &self,
+        map: &BTreeMap<Field, Vec<usize>>,
+        section: &'static str,
+    ) -> Result<(), LoadError> {
+        let shares = |a: Field, b: Field| {
+            use Field::*;
+            matches!(
+                (a, b),
+                (BirthDate, BirthPlace) | (Address, Rt) | (Address, Rw) | (Rt, Rw)
+            )
+        };
+        let mut owner: BTreeMap<usize, Field> = BTreeMap::new();
+        for (&field, cols) in map {
+            for &c in cols {
+                match owner.get(&c) {
+                    Some(&first) if !shares(first, field) => {
+                        return Err(LoadError::ColumnTwoFields {
+                            path: self.path.clone(),
+                            column: self.columns[c].header.clone(),
+                            first: first.key(),
+                            second: field.key(),
+                            section,
+                        })
+                    }
+                    Some(_) => {}
+                    None => {
+                        owner.insert(c, field);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Column `i` is the only one of its header, or the others of its header hold the same
     /// values; else the field is ambiguous (exit 2, naming both columns and the config key).
     fn one_column_of(
@@ -624,6 +671,7 @@ impl Table {
             }
         }
         self.none_nested(&map)?;
+        self.one_field_per_column(&map, section)?;
         for field in Field::ALL {
             if field.required() && !map.contains_key(&field) {
                 return Err(LoadError::MissingColumn {
@@ -1359,6 +1407,7 @@ pub fn read_spreadsheet_for(
         hidden_sheets,
         merged_cells_filled: sheet.merged_filled,
         formulas_without_value: sheet.formulas_without_value,
+        first_formula_cell: sheet.first_formula_cell,
         ..Layout::default()
     };
     let mut rows = sheet.rows.iter().skip(titles);

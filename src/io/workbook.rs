@@ -32,6 +32,8 @@ pub struct SheetRows {
     pub merged_filled: usize,
     /// Formulas without a computed value, read as their constant or text.
     pub formulas_without_value: usize,
+    /// The first of them in sheet order, as (0-based row, 0-based column).
+    pub first_formula_cell: Option<(u32, u32)>,
 }
 
 /// A cell's text and whether it held a float (the caller keeps floats apart: a NIK
@@ -95,9 +97,10 @@ fn read_xlsx<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str) -> Result<SheetRo
             }
         }
     }
-    let mut formulas_without_value = 0;
+    let (mut formulas_without_value, mut first_formula_cell) = (0, None);
     if empty_cells {
-        formulas_without_value = formulas_of_empty_cells(book, name, &mut cells)?;
+        (formulas_without_value, first_formula_cell) =
+            formulas_of_empty_cells(book, name, &mut cells)?;
     }
     let merged = match book.worksheet_merge_cells(name) {
         Some(Ok(m)) => m,
@@ -109,22 +112,23 @@ fn read_xlsx<RS: Read + Seek>(book: &mut Xlsx<RS>, name: &str) -> Result<SheetRo
         rows: into_rows(cells),
         merged_filled,
         formulas_without_value,
+        first_formula_cell,
     })
 }
 
 /// The formulas of cells saved without a value, added as their constant or text; returns
-/// how many.
+/// how many, and the first in sheet order.
 fn formulas_of_empty_cells<RS: Read + Seek>(
     book: &mut Xlsx<RS>,
     name: &str,
     cells: &mut Vec<Sparse>,
-) -> Result<usize, String> {
+) -> Result<(usize, Option<(u32, u32)>), String> {
     let mut have: rustc_hash::FxHashSet<(u32, u32)> =
         cells.iter().map(|&(r, c, _, _)| (r, c)).collect();
     let mut reader = book
         .worksheet_cells_reader(name)
         .map_err(|e| e.to_string())?;
-    let mut n = 0;
+    let (mut n, mut first) = (0, None::<(u32, u32)>);
     while let Some(f) = reader.next_formula().map_err(|e| e.to_string())? {
         let (row, col) = f.get_position();
         if f.get_value().is_empty() || col >= MAX_COLUMNS || !have.insert((row, col)) {
@@ -132,8 +136,23 @@ fn formulas_of_empty_cells<RS: Read + Seek>(
         }
         cells.push((row, col, formula_value(f.get_value()), false));
         n += 1;
+        first = Some(first.map_or((row, col), |c| c.min((row, col))));
     }
-    Ok(n)
+    Ok((n, first))
+}
+
+/// A cell's name as a spreadsheet shows it (0-based row and column): `(1, 2)` is `C2`,
+/// `(0, 26)` is `AA1`.
+pub fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = col as u64 + 1;
+    while c > 0 {
+        c -= 1;
+        letters.push(b'A' + (c % 26) as u8);
+        c /= 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row as u64 + 1)
 }
 
 /// A formula's constant (`"6471..."` or `6471...`), else `=` and its text.
@@ -231,6 +250,21 @@ fn read_dense<RS: Read + Seek>(book: &mut Sheets<RS>, name: &str) -> Result<Shee
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_named_as_a_spreadsheet_names_them() {
+        for (row, col, want) in [
+            (0, 0, "A1"),
+            (1, 2, "C2"),
+            (0, 25, "Z1"),
+            (0, 26, "AA1"),
+            (9, 51, "AZ10"),
+            (0, 702, "AAA1"),
+            (1_048_575, 16_383, "XFD1048576"),
+        ] {
+            assert_eq!(cell_name(row, col), want, "{row},{col}");
+        }
+    }
 
     #[test]
     fn formulas_without_a_value_read_as_their_constant_or_text() {
