@@ -437,6 +437,10 @@ pub struct MatchConfig {
     /// Fuzzy linking: the match probability the best register candidate needs.
     #[serde(default = "default_link_probability")]
     pub link_probability: f64,
+    /// Behind an identifier: the posterior (under the holder path's model) at which a row
+    /// is the identifier's holder rather than someone else written on it.
+    #[serde(default = "default_holder_probability")]
+    pub holder_probability: f64,
     /// Fuzzy linking: how many bits of match weight the best candidate must be ahead of
     /// the runner-up.
     #[serde(default = "default_margin_bits")]
@@ -457,6 +461,10 @@ fn default_link_probability() -> f64 {
     0.99
 }
 
+fn default_holder_probability() -> f64 {
+    0.5
+}
+
 fn default_margin_bits() -> f64 {
     5.0
 }
@@ -474,6 +482,7 @@ impl Default for MatchConfig {
         MatchConfig {
             name_threshold: default_name_threshold(),
             link_probability: default_link_probability(),
+            holder_probability: default_holder_probability(),
             margin_bits: default_margin_bits(),
             max_block: default_max_block(),
             fuzzy: default_fuzzy(),
@@ -694,6 +703,10 @@ fn check_ranges(cfg: &FileConfig) -> Result<(), String> {
         }
     };
     probability("[match] link_probability", cfg.matching.link_probability)?;
+    probability(
+        "[match] holder_probability",
+        cfg.matching.holder_probability,
+    )?;
     bits("[match] margin_bits", cfg.matching.margin_bits)?;
     probability("[review] probability", cfg.review.probability)?;
     bits("[review] margin_bits", cfg.review.margin_bits)?;

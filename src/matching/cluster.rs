@@ -165,7 +165,7 @@ pub fn strong_pair(a: Rec<'_>, b: Rec<'_>, model: &Model, cfg: &MatchConfig) -> 
 /// rule reads it on its first side), so the pair is taken in both orders.
 fn same_id_person(a: Rec<'_>, b: Rec<'_>, cfg: &MatchConfig) -> bool {
     let s = compare::name(a, b);
-    let fit = |x, y| crate::matching::fit::person_fit(x, y, s, cfg.name_threshold);
+    let fit = |x, y| crate::matching::fit::person_fit(x, y, s, cfg);
     fit(a, b) == crate::matching::fit::Fit::Same || fit(b, a) == crate::matching::fit::Fit::Same
 }
 

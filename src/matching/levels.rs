@@ -18,9 +18,11 @@ macro_rules! levels {
         impl $ty {
             /// The levels' names, in order.
             pub const NAMES: &'static [&'static str] = &[$($name),+];
+            #[allow(dead_code)]
             const ALL: &'static [$ty] = &[$($ty::$var),+];
 
             /// The level stored as `l` in a [`Gamma`].
+            #[allow(dead_code)]
             pub(crate) fn from_index(l: u8) -> Self {
                 Self::ALL[usize::from(l).min(Self::ALL.len() - 1)]
             }
@@ -114,5 +116,57 @@ impl NikLevel {
             self,
             NikLevel::OneSubstitution | NikLevel::AdjacentSwap | NikLevel::DamagedAgrees
         )
+    }
+}
+
+levels! {
+    /// A row's name against the holder's, on the identifier's path
+    /// ([`crate::matching::holder`]).
+    HolderName {
+        /// The same name.
+        Exact = "exact",
+        /// At least the name threshold, or the same sound key (a slip, a spelling).
+        Agrees = "agrees",
+        /// Similarity at least 0.75 (one part replaced or mistyped), with a part shared.
+        Weak = "weak",
+        /// Less alike, but a part in common (a token, a slip of one, an initial, a sound).
+        SharesPart = "shares_a_part",
+        /// No part in common, or no name on either side: another person's name.
+        NoPartShared = "no_part_shared",
+    }
+}
+
+levels! {
+    /// Two birth dates on the identifier's path ([`crate::matching::holder`]).
+    HolderDate {
+        /// The same day, or day and month swapped.
+        Agrees = "agrees",
+        /// No evidence either way: a date missing, a placeholder date (1 July, 31
+        /// December, 1 January) of the same year or a year's slip away, one part differing
+        /// by a slip of the year.
+        Unknown = "unknown",
+        /// Another day.
+        Differs = "differs",
+    }
+}
+
+levels! {
+    /// Two sex codes on the identifier's path (often mistyped: weak evidence).
+    HolderSex {
+        Agrees = "agrees",
+        Unknown = "unknown",
+        Differs = "differs",
+    }
+}
+
+levels! {
+    /// Two homes on the identifier's path: the street within the kelurahan.
+    Home {
+        /// The same street in the same kelurahan.
+        Same = "same",
+        /// Neither the same nor clearly another (a value missing, a street that overlaps).
+        Other = "other",
+        /// Another kelurahan and another street.
+        Differs = "differs",
     }
 }

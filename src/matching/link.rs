@@ -132,7 +132,7 @@ pub fn link_one(
         };
     };
     let holder = register.get(reg);
-    let fit = person_fit(aid, holder, score, cfg.name_threshold);
+    let fit = person_fit(aid, holder, score, cfg);
     // The row may be another member of the holder's household written on the holder's
     // NIK (a form filled from the first line of the KK): unless the holder fits exactly
     // (same name, birth date not against it), a member whose own name and birth date fit
@@ -371,7 +371,7 @@ mod tests {
             let (a, b) = (other.get(0), base.get(0));
             let s = compare::name(a, b);
             assert_eq!(
-                person_fit(a, b, s, cfg.name_threshold),
+                person_fit(a, b, s, &cfg),
                 want,
                 "{} {:?} {:?} (name {s:.2})",
                 a.name().join(" "),

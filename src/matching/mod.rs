@@ -9,7 +9,8 @@
 //! * candidates: [`block`] (blocking keys), [`register_index`] (the register by NIK and by
 //!   household), [`areas`] (area spellings reconciled with the register's);
 //! * the register's own duplicates: [`register_twice`] (one person under two NIKs);
-//! * decisions: [`link`] (exact NIK linking), [`fit`] (behind a NIK: the holder, a
+//! * decisions: [`link`] (exact NIK linking), [`holder`] (behind an identifier: the
+//!   holder or someone else on it, by the holder path's model), [`fit`] (the holder, a
 //!   household member, another person), [`fuzzy`] (rows placed over their candidates);
 //! * clustering and after: [`cluster`] (duplicate groups), [`review`] (the clerical work
 //!   list), [`verdicts`] (reviewers' decisions applied), [`verify`] (one decision per row);
@@ -24,6 +25,7 @@ pub mod compare;
 pub mod comparisons;
 pub mod fit;
 pub mod fuzzy;
+pub mod holder;
 pub mod levels;
 pub mod link;
 pub mod partition;
