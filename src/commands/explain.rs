@@ -70,7 +70,7 @@ pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, Load
             .filter(|h| h.contains('='))
             .chain(parts)
         {
-            let _ = writeln!(s, "    {p}");
+            holder_line(&mut s, p);
         }
     }
     twice(&mut s, out_dir, row)?;
@@ -101,6 +101,28 @@ pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, Load
         }
     }
     Ok(s)
+}
+
+/// One part of the evidence; the holder path's (`holder=p0.9999[name=+8.7(exact),...]`)
+/// as the hypothesis it weighs: the NIK's holder against someone else written on it.
+fn holder_line(s: &mut String, part: &str) {
+    let Some(rest) = part.strip_prefix("holder=p") else {
+        let _ = writeln!(s, "    {part}");
+        return;
+    };
+    let (p, fields) = rest.split_once('[').unwrap_or((rest, ""));
+    let _ = writeln!(
+        s,
+        "  the NIK's holder, against someone else written on the NIK (household member, \
+         borrowed card, slip): p={p}"
+    );
+    for f in fields
+        .trim_end_matches(']')
+        .split(',')
+        .filter(|f| !f.is_empty())
+    {
+        let _ = writeln!(s, "    {f}");
+    }
 }
 
 /// The register's two records of the row's person, from `register-duplicates.csv` (absent

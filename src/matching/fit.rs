@@ -23,6 +23,27 @@ pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, cfg: &MatchConfig) ->
     HOLDER_MODEL.fit(&g, cfg.holder_probability)
 }
 
+/// [`person_fit`] with the holder path's own explanation of it, to add to the evidence:
+/// `holder=p0.0000[name=-22.8(no_part_shared),birth_date=+1.5(agrees),...]`.
+pub fn person_fit_explained(
+    a: Rec<'_>,
+    b: Rec<'_>,
+    name_score: f64,
+    cfg: &MatchConfig,
+) -> (Fit, String) {
+    let g = HolderGamma::of(a, b, name_score, cfg.name_threshold);
+    (
+        HOLDER_MODEL.fit(&g, cfg.holder_probability),
+        HOLDER_MODEL.explain(&g),
+    )
+}
+
+/// Where the holder path's part of a row's evidence begins (None: the row was not
+/// compared with an identifier's holder).
+pub fn holder_part(evidence: &str) -> Option<&str> {
+    evidence.find(";holder=").map(|i| &evidence[i..])
+}
+
 /// The holder path's evidence of `a` against `b`, for the explanation.
 pub fn holder_evidence(a: Rec<'_>, b: Rec<'_>, name_score: f64, cfg: &MatchConfig) -> String {
     HOLDER_MODEL.explain(&HolderGamma::of(a, b, name_score, cfg.name_threshold))

@@ -436,7 +436,10 @@ impl Decider<'_> {
                     "exact_nik;"
                 };
                 let s = self.scorer.score(&g, tf(&self.freq, b, self.n));
-                Some(explain_after(prefix, &g, &s))
+                let mut e = explain_after(prefix, &g, &s);
+                // The holder path's part: why the row is the NIK's holder.
+                e.push_str(crate::matching::fit::holder_part(&l.evidence).unwrap_or(""));
+                Some(e)
             })
             .collect()
     }

@@ -355,7 +355,7 @@ impl HolderModel {
         }
     }
 
-    /// The evidence of the holder path: `holder=p0.9990(name=+8.7(exact),...)`.
+    /// The evidence of the holder path: `holder=p0.9990[name=+8.7(exact),...]`.
     pub fn explain(&self, g: &HolderGamma) -> String {
         let model = self.path(g.path);
         let parts: Vec<String> = HOLDER_COMPARISONS
@@ -363,7 +363,7 @@ impl HolderModel {
             .zip(model.weights(g))
             .map(|(c, w)| format!("{}={w:+.1}({})", c.name, c.levels[g.level(c.field)]))
             .collect();
-        format!("holder=p{:.4}({})", model.posterior(g), parts.join(","))
+        format!("holder=p{:.4}[{}]", model.posterior(g), parts.join(","))
     }
 }
 

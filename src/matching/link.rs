@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use crate::core::config::MatchConfig;
 use crate::core::status::Status;
 use crate::matching::compare;
-use crate::matching::fit::{date_fits, household_member, person_fit, Fit};
+use crate::matching::fit::{date_fits, household_member, person_fit_explained, Fit};
 use crate::matching::record::{Life, Rec, Records};
 use crate::matching::register_index::RegisterIndex;
 use crate::matching::whole::WholeRun;
@@ -132,7 +132,7 @@ pub fn link_one(
         };
     };
     let holder = register.get(reg);
-    let fit = person_fit(aid, holder, score, cfg);
+    let (fit, holder_evidence) = person_fit_explained(aid, holder, score, cfg);
     // The row may be another member of the holder's household written on the holder's
     // NIK (a form filled from the first line of the KK): unless the holder fits exactly
     // (same name, birth date not against it), a member whose own name and birth date fit
@@ -152,7 +152,10 @@ pub fn link_one(
                     reason,
                     Some(member),
                     Some(member_score),
-                    compare::evidence(aid, m, member_score),
+                    format!(
+                        "{};{holder_evidence}",
+                        compare::evidence(aid, m, member_score)
+                    ),
                 )
             };
         }
@@ -171,7 +174,10 @@ pub fn link_one(
             // The NIK's holder is someone else: this row is linked to nobody.
             (!mismatch).then_some(reg),
             Some(score),
-            compare::evidence(aid, holder, score),
+            format!(
+                "{};{holder_evidence}",
+                compare::evidence(aid, holder, score)
+            ),
         )
     }
 }
