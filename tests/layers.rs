@@ -96,3 +96,157 @@ fn no_layer_imports_a_layer_above_it() {
     assert!(checked >= 20, "only {checked} files checked");
     assert!(violations.is_empty(), "{}", violations.join("\n"));
 }
+
+/// The module paths a source text names through `crate::` (a `use` line's braces
+/// expanded one level: `crate::io::{files, output}` names both).
+fn module_paths(text: &str) -> Vec<Vec<String>> {
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        let mut rest = code;
+        while let Some(at) = rest.find("crate::") {
+            let before = rest[..at].chars().last();
+            rest = &rest[at + "crate::".len()..];
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let mut path = Vec::new();
+            let mut tail = rest;
+            loop {
+                let name = ident(tail);
+                if name.is_empty() {
+                    break;
+                }
+                tail = &tail[name.len()..];
+                path.push(name);
+                match tail.strip_prefix("::") {
+                    Some(t) => tail = t,
+                    None => break,
+                }
+            }
+            if let Some(group) = tail.strip_prefix('{') {
+                let inner = group.split('}').next().unwrap_or("");
+                for item in inner.split(',') {
+                    let mut p = path.clone();
+                    p.extend(item.trim().split("::").map(ident).filter(|s| !s.is_empty()));
+                    out.push(p);
+                }
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// The source file a module path lives in: its longest prefix that is a file.
+fn file_of(src: &Path, path: &[String]) -> Option<PathBuf> {
+    (1..=path.len()).rev().find_map(|n| {
+        let dir = path[..n].iter().fold(src.to_path_buf(), |d, p| d.join(p));
+        [dir.with_extension("rs"), dir.join("mod.rs")]
+            .into_iter()
+            .find(|f| f.is_file())
+    })
+}
+
+/// A cycle in `graph`, as the files along it.
+fn find_cycle(graph: &std::collections::BTreeMap<PathBuf, Vec<PathBuf>>) -> Option<Vec<PathBuf>> {
+    fn visit(
+        node: &PathBuf,
+        graph: &std::collections::BTreeMap<PathBuf, Vec<PathBuf>>,
+        state: &mut std::collections::BTreeMap<PathBuf, u8>,
+        stack: &mut Vec<PathBuf>,
+    ) -> Option<Vec<PathBuf>> {
+        state.insert(node.clone(), 1);
+        stack.push(node.clone());
+        for next in graph.get(node).into_iter().flatten() {
+            match state.get(next).copied().unwrap_or(0) {
+                1 => {
+                    let from = stack.iter().position(|n| n == next).unwrap_or(0);
+                    let mut cycle = stack[from..].to_vec();
+                    cycle.push(next.clone());
+                    return Some(cycle);
+                }
+                0 => {
+                    if let Some(c) = visit(next, graph, state, stack) {
+                        return Some(c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        stack.pop();
+        state.insert(node.clone(), 2);
+        None
+    }
+    let mut state = std::collections::BTreeMap::new();
+    for node in graph.keys() {
+        if state.get(node).copied().unwrap_or(0) == 0 {
+            if let Some(c) = visit(node, graph, &mut state, &mut Vec::new()) {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn module_paths_are_read_with_their_braces() {
+    let paths = module_paths(
+        "use crate::io::{files, output::Summary};\nlet x = crate::core::rng::Rng::new(1);\n",
+    );
+    let want: Vec<Vec<&str>> = vec![
+        vec!["io", "files"],
+        vec!["io", "output", "Summary"],
+        vec!["core", "rng", "Rng", "new"],
+    ];
+    assert_eq!(
+        paths,
+        want.iter()
+            .map(|p| p.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    );
+    let mut graph = std::collections::BTreeMap::new();
+    let (a, b, c) = (PathBuf::from("a"), PathBuf::from("b"), PathBuf::from("c"));
+    graph.insert(a.clone(), vec![b.clone()]);
+    graph.insert(b.clone(), vec![c.clone()]);
+    assert_eq!(find_cycle(&graph), None);
+    graph.insert(c.clone(), vec![a.clone()]);
+    assert_eq!(find_cycle(&graph), Some(vec![a.clone(), b, c, a]));
+}
+
+#[test]
+fn no_import_cycle_between_files() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut graph = std::collections::BTreeMap::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable");
+        // A file's unit tests (its last `#[cfg(test)]` module) may use a sibling that
+        // uses the file: that is no cycle of the program.
+        let code = text.split("\n#[cfg(test)]").next().unwrap_or("");
+        let mut to: Vec<PathBuf> = module_paths(code)
+            .iter()
+            .filter_map(|p| file_of(&src, p))
+            // A folder's mod.rs names its files; they are below it, not beside it.
+            .filter(|t| t != file && !file.ends_with("mod.rs"))
+            .collect();
+        to.sort();
+        to.dedup();
+        graph.insert(file.clone(), to);
+    }
+    assert!(graph.len() >= 20, "only {} files read", graph.len());
+    if let Some(cycle) = find_cycle(&graph) {
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|f| f.strip_prefix(&src).unwrap_or(f).display().to_string())
+            .collect();
+        panic!("import cycle between files: {}", names.join(" -> "));
+    }
+}

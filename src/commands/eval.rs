@@ -295,7 +295,7 @@ fn column<'a>(path: &Path, row: &'a OutputRow, key: &str) -> Result<&'a str, Loa
 
 /// Read a run's `decisions.csv` and a truth file and evaluate.
 pub fn evaluate_files(out_dir: &Path, truth_path: &Path) -> Result<EvalReport, LoadError> {
-    let decisions_path = out_dir.join(crate::io::output::DECISIONS);
+    let decisions_path = out_dir.join(crate::io::files::DECISIONS);
     let decisions = read_rows(&decisions_path)?;
     let truth_rows = read_rows(truth_path)?;
     if decisions.len() != truth_rows.len() {
@@ -332,7 +332,7 @@ pub fn evaluate_files(out_dir: &Path, truth_path: &Path) -> Result<EvalReport, L
         });
     }
     let mut report = evaluate(&pred, &truth);
-    let review_path = out_dir.join(crate::io::review::REVIEW_CSV);
+    let review_path = out_dir.join(crate::io::files::REVIEW_CSV);
     if review_path.is_file() {
         let queued: std::collections::BTreeSet<usize> = read_rows(&review_path)?
             .iter()

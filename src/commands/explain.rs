@@ -24,7 +24,7 @@ fn get<'a>(r: &'a OutputRow, k: &str) -> &'a str {
 
 /// Explain one row (1-based) of a run.
 pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, LoadError> {
-    let decisions_path = out_dir.join(crate::io::output::DECISIONS);
+    let decisions_path = out_dir.join(crate::io::files::DECISIONS);
     let decisions = rows(&decisions_path)?;
     let d = decisions
         .iter()
@@ -76,7 +76,7 @@ pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, Load
     twice(&mut s, out_dir, row)?;
     let group = get(d, "group_id");
     if !group.is_empty() {
-        let dup_path = out_dir.join(crate::io::output::DUPLICATES);
+        let dup_path = out_dir.join(crate::io::files::DUPLICATES);
         let members = rows(&dup_path)?;
         let _ = writeln!(
             s,
@@ -128,7 +128,7 @@ fn holder_line(s: &mut String, part: &str) {
 /// The register's two records of the row's person, from `register-duplicates.csv` (absent
 /// in runs before it was written, and in partitioned runs).
 fn twice(s: &mut String, out_dir: &Path, row: usize) -> Result<(), LoadError> {
-    let path = out_dir.join(crate::io::register_duplicates::REGISTER_DUPLICATES);
+    let path = out_dir.join(crate::io::files::REGISTER_DUPLICATES);
     if !path.is_file() {
         return Ok(());
     }

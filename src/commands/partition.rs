@@ -259,7 +259,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         Ok::<(), Error>(())
     })?;
     if let Some(model) = &model {
-        parts::write_json(&cfg.dir, crate::io::output::MODEL, model)?;
+        parts::write_json(&cfg.dir, crate::io::files::MODEL, model)?;
     }
     pb.finish_and_clear();
 
@@ -306,7 +306,7 @@ fn write_part_decisions(
 ) -> Result<(), Error> {
     use crate::matching::verdicts::CandidateRef;
     let part_row = |r: usize| rows.binary_search(&(r as u32)).ok();
-    crate::core::fsio::write_atomic(dir, parts::DECISIONS, |w| {
+    crate::core::fsio::write_atomic(dir, parts::PART_DECISIONS, |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(["row", "aid_id", "row_hash", "candidate", "decision"])?;
         for d in decided {
@@ -388,10 +388,10 @@ pub fn run_part(p: &PartRunConfig) -> Result<Summary, Error> {
         p.quiet,
     )?;
     cfg.file = m.config;
-    let model = p.dir.join(crate::io::output::MODEL);
+    let model = p.dir.join(crate::io::files::MODEL);
     cfg.model_path = model.is_file().then_some(model);
     cfg.whole_path = Some(dir.join(parts::PART));
-    let decisions = dir.join(parts::DECISIONS);
+    let decisions = dir.join(parts::PART_DECISIONS);
     cfg.decisions_path = decisions.is_file().then_some(decisions);
     // The officials' reports are written once, by `merge`.
     cfg.write_reports = false;
@@ -436,9 +436,9 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
     let dir = staging.path();
     let (merged, mut files) =
         parts::merge(&cfg.dir, dir, &cfg.out_dir, &m, cfg.lang, cfg.csv_excel)?;
-    let model = cfg.dir.join(crate::io::output::MODEL);
+    let model = cfg.dir.join(crate::io::files::MODEL);
     if model.is_file() {
-        let to = dir.join(crate::io::output::MODEL);
+        let to = dir.join(crate::io::files::MODEL);
         std::fs::copy(&model, &to)
             .map_err(|source| crate::core::error::WriteError::Io { path: to, source })?;
     }
@@ -447,7 +447,7 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
     let facts = files.facts(&m.config.benefits);
     crate::io::official::write_reports_with(dir, &facts, &files, cfg.lang)?;
     files.summary["savings"] = serde_json::json!(facts.savings());
-    parts::write_json(dir, crate::io::output::SUMMARY, &files.summary)?;
+    parts::write_json(dir, crate::io::files::SUMMARY, &files.summary)?;
     let outputs: Vec<String> =
         serde_json::from_value(files.summary["outputs"].clone()).unwrap_or_default();
     crate::core::publish::publish(dir, &cfg.out_dir, &outputs, None)?;

@@ -554,17 +554,16 @@ pub fn match_records(
 /// part its review rows instead of the review files, and the register's duplicates when
 /// they were searched (`twice`).
 fn outputs_written(cfg: &Config, twice: bool) -> Vec<String> {
-    output::OUTPUTS
+    crate::io::files::OUTPUTS
         .into_iter()
-        .chain([crate::io::review::REVIEW_ROWS])
-        .chain(twice.then_some(crate::io::register_duplicates::REGISTER_DUPLICATES))
+        .chain([crate::io::files::REVIEW_ROWS])
+        .chain(twice.then_some(crate::io::files::REGISTER_DUPLICATES))
         .filter(|name| cfg.write_reports || !name.starts_with("report."))
         .filter(|name| {
-            let review_files =
-                name.starts_with("review") && *name != crate::io::review::REVIEW_ROWS;
+            let review_files = name.starts_with("review") && *name != crate::io::files::REVIEW_ROWS;
             match cfg.whole_path {
                 Some(_) => !review_files,
-                None => *name != crate::io::review::REVIEW_ROWS,
+                None => *name != crate::io::files::REVIEW_ROWS,
             }
         })
         .map(String::from)
@@ -1001,7 +1000,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             let t = Instant::now();
             let tables = output.write_tables(dir).and_then(|mut written| {
                 if let Some(twice) = &outcome.register_twice {
-                    let name = crate::io::register_duplicates::REGISTER_DUPLICATES;
+                    let name = crate::io::files::REGISTER_DUPLICATES;
                     written.push(crate::core::fsio::write_atomic(dir, name, |w| {
                         crate::io::register_duplicates::write(
                             w,
@@ -1020,7 +1019,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             // A part of a partitioned run keeps its review rows for `dedupe merge`, which
             // writes the review files of the whole list.
             let review = if cfg.whole_path.is_some() {
-                crate::io::parts::write_json(dir, crate::io::review::REVIEW_ROWS, &review_rows)
+                crate::io::parts::write_json(dir, crate::io::files::REVIEW_ROWS, &review_rows)
                     .map(|_| ())
             } else {
                 crate::io::review::write_all(dir, &review_rows, cfg.lang, &run_id)
@@ -1075,7 +1074,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         .stage_seconds
         .insert("write.reports".to_string(), reports_secs);
     if let Some(model) = &outcome.model {
-        output::write_atomic(dir, output::MODEL, |w| {
+        output::write_atomic(dir, crate::io::files::MODEL, |w| {
             serde_json::to_writer_pretty(&mut *w, model)?;
             writeln!(w)
         })?;

@@ -10,6 +10,7 @@
 
 pub mod cells;
 pub mod csv_out;
+pub mod files;
 pub mod index;
 pub mod load;
 pub mod official;
@@ -19,3 +20,4 @@ pub mod register_duplicates;
 pub mod review;
 pub mod strings;
 pub mod workbook;
+pub mod xlsx;

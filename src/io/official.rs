@@ -26,6 +26,7 @@ pub use crate::core::config::Lang;
 use crate::io::output::{
     OutputRow as Row, OutputTable, RunOutput, DUPLICATES_HEADER, REJECTED_LEAD,
 };
+use crate::io::xlsx::{xlsx_cell, XLSX_LAST_ROW, XLSX_ZIP_LEVEL};
 
 /// The rows of the workbook's row sheets, from memory (a run) or from a run's files.
 pub trait SheetRows: Sync {
@@ -289,7 +290,7 @@ pub struct RunFiles {
 
 impl RunFiles {
     pub fn read(out_dir: &Path) -> Result<RunFiles, LoadError> {
-        let summary_path = out_dir.join(crate::io::output::SUMMARY);
+        let summary_path = out_dir.join(crate::io::files::SUMMARY);
         let summary: Value = std::fs::read_to_string(&summary_path)
             .map_err(|source| LoadError::Open {
                 path: summary_path.clone(),
@@ -306,14 +307,14 @@ impl RunFiles {
         let ((decisions, verified), (rejected, duplicates)) = rayon::join(
             || {
                 rayon::join(
-                    || read(crate::io::output::DECISIONS),
-                    || read(crate::io::output::VERIFIED),
+                    || read(crate::io::files::DECISIONS),
+                    || read(crate::io::files::VERIFIED),
                 )
             },
             || {
                 rayon::join(
-                    || read(crate::io::output::REJECTED),
-                    || read(crate::io::output::DUPLICATES),
+                    || read(crate::io::files::REJECTED),
+                    || read(crate::io::files::DUPLICATES),
                 )
             },
         );
@@ -741,11 +742,6 @@ pub fn html(f: &Facts, lang: Lang) -> String {
     }
 }
 
-/// Deflate level for the workbooks' zip container. Level 1 writes the city's
-/// 150 MB of sheet XML about three times faster than the default 6 for a file
-/// about a third larger; the sheets are rows of text that Excel opens either way.
-pub const XLSX_ZIP_LEVEL: u8 = 1;
-
 /// The workbook, ready to save.
 pub fn xlsx(
     f: &Facts,
@@ -878,9 +874,6 @@ fn fill_sheet(
     Ok(())
 }
 
-/// Excel's last row (0-based).
-pub const XLSX_LAST_ROW: u32 = 1_048_575;
-
 /// The reports' view of a run's results in memory.
 pub trait RunFacts {
     /// What the officials' reports need of every row, in input order.
@@ -944,27 +937,6 @@ impl SheetRows for RunOutput<'_> {
             Sheet::Duplicates => self.each_duplicate(0..usize::MAX, f),
         }
     }
-}
-
-/// Excel's limit on the characters of one cell.
-pub const XLSX_CELL_MAX: usize = 32_767;
-
-/// A cell cut to Excel's limit, with a marker, so that an oversized cell never fails the
-/// workbook.
-pub fn xlsx_cell(v: &str) -> std::borrow::Cow<'_, str> {
-    if v.len() <= XLSX_CELL_MAX {
-        return v.into();
-    }
-    const MARK: &str = " [...]";
-    let keep = XLSX_CELL_MAX - MARK.len();
-    let cut = v
-        .char_indices()
-        .map(|(i, c)| i + c.len_utf8())
-        .take_while(|&end| end <= keep)
-        .last()
-        .unwrap_or(0);
-    // Characters, not bytes, are what Excel counts; bytes are never fewer.
-    format!("{}{MARK}", &v[..cut]).into()
 }
 
 /// Write `report.html` and `report.xlsx` into the out folder (the two in parallel).
@@ -1083,22 +1055,6 @@ mod tests {
         assert_eq!(rupiah_words(45_600_000, Lang::Id), "Rp 45,6 juta");
         assert_eq!(rupiah_words(2_000_000_000, Lang::En), "Rp 2 billion");
         assert_eq!(rupiah_words(500_000, Lang::Id), "Rp 500.000");
-    }
-
-    #[test]
-    fn oversized_cells_are_cut_with_a_marker() {
-        for big in [
-            "x".repeat(1_000_000),
-            "é".repeat(40_000),
-            "9".repeat(32_768),
-        ] {
-            let cut = xlsx_cell(&big);
-            assert!(cut.chars().count() <= XLSX_CELL_MAX, "{}", cut.len());
-            assert!(cut.ends_with(" [...]"));
-        }
-        let fits = "y".repeat(XLSX_CELL_MAX);
-        assert_eq!(xlsx_cell(&fits), fits.as_str());
-        assert_eq!(xlsx_cell("SITI"), "SITI");
     }
 
     #[test]

@@ -22,33 +22,11 @@ use serde::{Deserialize, Serialize};
 use crate::core::config::{Field, FileConfig};
 use crate::core::error::WriteError;
 use crate::core::status::{reason_id, Status};
+use crate::io::files::{DECISIONS, DUPLICATES, REJECTED, SUMMARY, VERIFIED};
 use crate::io::load::{FieldMap, Table};
 use crate::matching::cluster::Groups;
 use crate::matching::record::Records;
 use crate::matching::verify::Decision;
-
-/// Output file names.
-pub const DECISIONS: &str = "decisions.csv";
-pub const VERIFIED: &str = "verified.csv";
-pub const DUPLICATES: &str = "duplicates.csv";
-pub const REJECTED: &str = "rejected.csv";
-pub const SUMMARY: &str = "summary.json";
-pub const MODEL: &str = "model.json";
-
-/// Every file a run writes into its out folder (the reviewers' files among them).
-pub const OUTPUTS: [&str; 11] = [
-    DECISIONS,
-    VERIFIED,
-    DUPLICATES,
-    REJECTED,
-    SUMMARY,
-    MODEL,
-    "report.html",
-    "report.xlsx",
-    crate::io::review::REVIEW_CSV,
-    crate::io::review::REVIEW_HTML,
-    crate::io::review::REVIEW_XLSX,
-];
 
 /// One input file in the summary (a register index stores its register's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

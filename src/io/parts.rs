@@ -37,7 +37,7 @@ pub const AID: &str = "aid.csv";
 pub const REGISTER: &str = "register.idx";
 pub const OUT: &str = "out";
 /// A part's share of the reviewers' decisions, its rows renumbered.
-pub const DECISIONS: &str = "keputusan.csv";
+pub const PART_DECISIONS: &str = "keputusan.csv";
 
 /// The folder of part `k`.
 pub fn part_dir(dir: &Path, k: usize) -> PathBuf {
@@ -151,17 +151,17 @@ impl PartOut {
         let pdir = part_dir(dir, k);
         let part: PartFile = read_json(&pdir.join(PART))?;
         let out = pdir.join(OUT);
-        if !out.join(output::SUMMARY).is_file() {
+        if !out.join(crate::io::files::SUMMARY).is_file() {
             return Err(LoadError::Part {
                 path: out.clone(),
                 message: format!(
                     "part {k} has not run (no {}); run it with `dedupe part {} {k}`",
-                    output::SUMMARY,
+                    crate::io::files::SUMMARY,
                     dir.display()
                 ),
             });
         }
-        let summary: serde_json::Value = read_json(&out.join(output::SUMMARY))?;
+        let summary: serde_json::Value = read_json(&out.join(crate::io::files::SUMMARY))?;
         // The outputs must come from the part's files as they are now (a partition written
         // again after the part ran leaves outputs of other rows).
         // (A part's register is an index: its runs report the whole register's SHA-256.)
@@ -170,7 +170,7 @@ impl PartOut {
         for (name, side, now) in [(AID, "aid", aid_sha), (REGISTER, "register", register_sha)] {
             if summary[side]["sha256"].as_str() != Some(now.as_str()) {
                 return Err(LoadError::Part {
-                    path: out.join(output::SUMMARY),
+                    path: out.join(crate::io::files::SUMMARY),
                     message: format!(
                         "these outputs were made from another {name} than the part's; run \
                          the part again with `dedupe part {} {k}`",
@@ -179,10 +179,10 @@ impl PartOut {
                 });
             }
         }
-        let decisions = OutputTable::read(&out.join(output::DECISIONS))?;
+        let decisions = OutputTable::read(&out.join(crate::io::files::DECISIONS))?;
         if decisions.rows.len() != part.aid_rows.len() {
             return Err(LoadError::Part {
-                path: out.join(output::DECISIONS),
+                path: out.join(crate::io::files::DECISIONS),
                 message: format!(
                     "{} rows for the part's {} aid rows; run the part again with `dedupe part {} {k}`",
                     decisions.rows.len(),
@@ -196,10 +196,10 @@ impl PartOut {
             rows: part.aid_rows,
             register_rows: part.register_rows,
             decisions,
-            verified: OutputTable::read(&out.join(output::VERIFIED))?,
-            rejected: OutputTable::read(&out.join(output::REJECTED))?,
-            duplicates: OutputTable::read(&out.join(output::DUPLICATES))?,
-            review: read_json(&out.join(crate::io::review::REVIEW_ROWS))?,
+            verified: OutputTable::read(&out.join(crate::io::files::VERIFIED))?,
+            rejected: OutputTable::read(&out.join(crate::io::files::REJECTED))?,
+            duplicates: OutputTable::read(&out.join(crate::io::files::DUPLICATES))?,
+            review: read_json(&out.join(crate::io::files::REVIEW_ROWS))?,
             summary,
             out,
         })
@@ -244,7 +244,7 @@ impl GroupIds {
     fn new(parts: &[PartOut]) -> Result<GroupIds, LoadError> {
         let mut first: BTreeMap<(usize, String), u32> = BTreeMap::new();
         for p in parts {
-            let path = &p.path(output::DECISIONS);
+            let path = &p.path(crate::io::files::DECISIONS);
             let c_row = column(&p.decisions, "row", path)?;
             let c_group = column(&p.decisions, "group_id", path)?;
             for rec in &p.decisions.rows {
@@ -369,7 +369,7 @@ pub fn merge(
             std::mem::take(&mut p.duplicates),
         );
         let p = &*p;
-        let path = &p.path(output::DECISIONS);
+        let path = &p.path(crate::io::files::DECISIONS);
         let d = &tables.0;
         let (c_row, c_status, c_group, c_dup, c_evidence, c_register) = (
             column(d, "row", path)?,
@@ -412,7 +412,7 @@ pub fn merge(
         }
         // rejected.csv: row, status, reason, alasan, group_id, register_nik, originals.
         let r = &tables.2;
-        let rpath = p.path(output::REJECTED);
+        let rpath = p.path(crate::io::files::REJECTED);
         let (r_row, r_status, r_alasan, r_group) = (
             column(r, "row", &rpath)?,
             column(r, "status", &rpath)?,
@@ -448,7 +448,7 @@ pub fn merge(
         }
         // duplicates.csv: by group, then row.
         let g = &tables.3;
-        let gpath = p.path(output::DUPLICATES);
+        let gpath = p.path(crate::io::files::DUPLICATES);
         let (g_group, g_row, g_evidence) = (
             column(g, "group_id", &gpath)?,
             column(g, "row", &gpath)?,
@@ -514,21 +514,35 @@ pub fn merge(
                         || {
                             output::write_output_table(
                                 out_dir,
-                                output::DECISIONS,
+                                crate::io::files::DECISIONS,
                                 &decisions,
                                 excel,
                             )
                         },
-                        || output::write_output_table(out_dir, output::VERIFIED, &verified, excel),
+                        || {
+                            output::write_output_table(
+                                out_dir,
+                                crate::io::files::VERIFIED,
+                                &verified,
+                                excel,
+                            )
+                        },
                     )
                 },
                 || {
                     rayon::join(
-                        || output::write_output_table(out_dir, output::REJECTED, &rejected, excel),
                         || {
                             output::write_output_table(
                                 out_dir,
-                                output::DUPLICATES,
+                                crate::io::files::REJECTED,
+                                &rejected,
+                                excel,
+                            )
+                        },
+                        || {
+                            output::write_output_table(
+                                out_dir,
+                                crate::io::files::DUPLICATES,
                                 &duplicates,
                                 excel,
                             )
@@ -649,7 +663,7 @@ fn merge_summaries(parts: &[PartOut], m: &Manifest, out_dir: &Path) -> serde_jso
     s["out_dir"] = json!(out_dir.display().to_string());
     s["parts"] = json!(m.parts);
     s["config"] = json!(m.run_config);
-    s["outputs"] = json!(output::OUTPUTS);
+    s["outputs"] = json!(crate::io::files::OUTPUTS);
     // The savings are those of the reports built from the merged files.
     s["savings"] = Value::Null;
     s

@@ -15,9 +15,6 @@ use crate::matching::record::{Life, Rec, Records};
 use crate::matching::register_twice::RegisterTwice;
 use crate::matching::verify::Decision;
 
-/// The file's name.
-pub const REGISTER_DUPLICATES: &str = "register-duplicates.csv";
-
 /// What `summary.json` says of the search (`register_twice`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterTwiceSummary {

@@ -20,16 +20,11 @@ use sha2::{Digest, Sha256};
 
 use crate::core::config::{Benefits, Field, Lang};
 use crate::core::error::WriteError;
+use crate::io::files::{REVIEW_CSV, REVIEW_HTML, REVIEW_XLSX};
 use crate::io::load::{FieldMap, Table};
 use crate::matching::record::{Rec, Records};
 use crate::matching::review::{ReviewItem, ReviewKind};
 use crate::matching::verdicts::Candidate;
-
-pub const REVIEW_CSV: &str = "review.csv";
-pub const REVIEW_HTML: &str = "review.html";
-pub const REVIEW_XLSX: &str = "review-rt.xlsx";
-/// What the review page exports (and `--decisions` reads).
-pub const DECISIONS_FILE: &str = "keputusan.csv";
 
 /// The hash of an aid row's key cells (16 hex digits of SHA-256).
 pub fn row_hash(table: &Table, map: &FieldMap, row: usize) -> String {
@@ -214,9 +209,6 @@ pub fn rank(rows: &mut [ReviewRow]) {
         r.rank = i + 1;
     }
 }
-
-/// The review rows of a part of a partitioned run, for `dedupe merge`.
-pub const REVIEW_ROWS: &str = "review-rows.json";
 
 /// The candidate reference a decision names: `register:NIK` or `aid:ROW` (1-based).
 pub fn candidate_ref(c: &Shown) -> String {
@@ -578,7 +570,7 @@ pub fn worklists(
         // Excel holds 1,048,576 rows; review.csv holds them all.
         for (i, r) in list
             .iter()
-            .take(crate::io::official::XLSX_LAST_ROW as usize)
+            .take(crate::io::xlsx::XLSX_LAST_ROW as usize)
             .enumerate()
         {
             let y = i as u32 + 1;
@@ -599,7 +591,7 @@ pub fn worklists(
                 String::new(),
             ];
             for (c, v) in cells.iter().enumerate() {
-                ws.write_string(y, c as u16, crate::io::official::xlsx_cell(v))?;
+                ws.write_string(y, c as u16, crate::io::xlsx::xlsx_cell(v))?;
             }
         }
         ws.set_column_width(5, 28)?;

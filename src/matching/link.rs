@@ -94,7 +94,8 @@ fn unlinked(status: Status, reason: &'static str) -> Link {
     Link::new(status, reason, None, None, String::new())
 }
 
-/// Link one aid row.
+/// Link one aid row: find the holder of its identifier, then decide whether the row is
+/// the holder, a member of the holder's household, or someone else.
 pub fn link_one(
     aid: Rec<'_>,
     register: &Records,
@@ -102,18 +103,33 @@ pub fn link_one(
     cfg: &MatchConfig,
     damage_seen: bool,
 ) -> Link {
+    match holder_of(aid, register, index, damage_seen) {
+        Ok((reg, score)) => decide_holder(aid, reg, score, register, index, cfg),
+        Err(link) => link,
+    }
+}
+
+/// The register person whose identifier the row carries (the one whose name agrees best
+/// when the register holds it twice) and their name score; or, for a row whose identifier
+/// is not usable or not in the register, its link.
+fn holder_of(
+    aid: Rec<'_>,
+    register: &Records,
+    index: &RegisterIndex,
+    damage_seen: bool,
+) -> Result<(usize, f64), Link> {
     let nik = match aid.nik() {
         // Serial 0000 is what rounding makes of serials 0001-0004.
         NikParse::Invalid {
             issue: NikIssue::NikSerial,
             ..
-        } if damage_seen => return unlinked(Status::NikDamaged, NikIssue::NikRounded.code()),
-        NikParse::Invalid { issue, .. } => return unlinked(Status::InvalidNik, issue.code()),
-        NikParse::Damaged { issue, .. } => return unlinked(Status::NikDamaged, issue.code()),
+        } if damage_seen => return Err(unlinked(Status::NikDamaged, NikIssue::NikRounded.code())),
+        NikParse::Invalid { issue, .. } => return Err(unlinked(Status::InvalidNik, issue.code())),
+        NikParse::Damaged { issue, .. } => return Err(unlinked(Status::NikDamaged, issue.code())),
         NikParse::Valid { nik, .. } => nik.as_str(),
         // No identifier: the row is placed by its other fields, if at all.
         NikParse::Generic(id) if id.is_empty() => {
-            return unlinked(Status::NotInRegister, NikIssue::NikEmpty.code())
+            return Err(unlinked(Status::NotInRegister, NikIssue::NikEmpty.code()))
         }
         NikParse::Generic(id) => id,
     };
@@ -124,13 +140,25 @@ pub fn link_one(
             Some((_, bs)) if bs >= s => best,
             _ => Some((r, s)),
         });
-    let Some((reg, score)) = best else {
-        return if damage_seen && nik.ends_with('0') && matches!(aid.nik(), NikParse::Valid { .. }) {
+    best.ok_or_else(|| {
+        if damage_seen && nik.ends_with('0') && matches!(aid.nik(), NikParse::Valid { .. }) {
             unlinked(Status::NikDamaged, NikIssue::NikRounded.code())
         } else {
             unlinked(Status::NotInRegister, "NIK_NOT_FOUND")
-        };
-    };
+        }
+    })
+}
+
+/// A row against the holder of its identifier (`reg`, name score `score`): the holder, a
+/// member of the holder's household, or someone else.
+fn decide_holder(
+    aid: Rec<'_>,
+    reg: usize,
+    score: f64,
+    register: &Records,
+    index: &RegisterIndex,
+    cfg: &MatchConfig,
+) -> Link {
     let holder = register.get(reg);
     let (fit, holder_evidence) = person_fit_explained(aid, holder, score, cfg);
     // The row may be another member of the holder's household written on the holder's
