@@ -23,5 +23,5 @@ fn main() {
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
-    std::process::exit(dedupe::commands::cli::main());
+    std::process::exit(dedupe::commands::cli::main().code());
 }

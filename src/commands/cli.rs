@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::core::config::Config;
+use crate::core::exit::Exit;
 use crate::io::output::Summary;
 
 const EXAMPLES: &str = "\
@@ -485,7 +486,7 @@ pub fn human_summary(s: &Summary) -> String {
     )
 }
 
-fn synth(o: &SynthOpts) -> anyhow::Result<i32> {
+fn synth(o: &SynthOpts) -> anyhow::Result<Exit> {
     if o.persons == 0 {
         anyhow::bail!("--persons 0: give at least one person");
     }
@@ -505,10 +506,10 @@ fn synth(o: &SynthOpts) -> anyhow::Result<i32> {
         s.seed,
         o.out.display()
     );
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn index(o: &IndexOpts) -> anyhow::Result<i32> {
+fn index(o: &IndexOpts) -> anyhow::Result<Exit> {
     use crate::core::config::FileFormat;
     if FileFormat::from_path(&o.out).ok() != Some(FileFormat::Index) {
         anyhow::bail!(
@@ -545,10 +546,10 @@ fn index(o: &IndexOpts) -> anyhow::Result<i32> {
             start.elapsed().as_secs_f64()
         );
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn partition(o: &PartitionOpts) -> anyhow::Result<i32> {
+fn partition(o: &PartitionOpts) -> anyhow::Result<Exit> {
     if o.parts == 0 {
         anyhow::bail!("--parts 0: give at least one part");
     }
@@ -588,10 +589,10 @@ fn partition(o: &PartitionOpts) -> anyhow::Result<i32> {
             m.register_rows
         );
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn eval(o: &EvalOpts) -> anyhow::Result<i32> {
+fn eval(o: &EvalOpts) -> anyhow::Result<Exit> {
     let report =
         crate::commands::eval::evaluate_files(&o.out_dir, &o.truth).with_context(|| {
             format!(
@@ -609,11 +610,11 @@ fn eval(o: &EvalOpts) -> anyhow::Result<i32> {
     } else {
         print!("{}", crate::commands::eval::render(&report));
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 /// Run the parsed command; the exit code on success.
-pub fn run(opts: &Opts) -> anyhow::Result<i32> {
+pub fn run(opts: &Opts) -> anyhow::Result<Exit> {
     match &opts.command {
         Some(Command::Synth(o)) => return synth(o),
         Some(Command::Eval(o)) => return eval(o),
@@ -640,7 +641,7 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
                     s.out_dir
                 );
             }
-            return Ok(0);
+            return Ok(Exit::Success);
         }
         Some(Command::Merge(o)) => {
             let cfg = crate::commands::partition::MergeConfig {
@@ -658,7 +659,7 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
                 crate::io::official::rupiah(facts.savings_total, o.lang.into()),
                 o.out.display()
             );
-            return Ok(0);
+            return Ok(Exit::Success);
         }
         Some(Command::Report(o)) => {
             let file = match &o.config {
@@ -675,13 +676,13 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
                 facts.months,
                 o.out_dir.display()
             );
-            return Ok(0);
+            return Ok(Exit::Success);
         }
         Some(Command::Explain(o)) => {
             let text = crate::commands::explain::explain(&o.out_dir, o.row, o.en)
                 .with_context(|| format!("explaining row {} of {}", o.row, o.out_dir.display()))?;
             print!("{text}");
-            return Ok(0);
+            return Ok(Exit::Success);
         }
         None => {}
     }
@@ -733,15 +734,23 @@ pub fn run(opts: &Opts) -> anyhow::Result<i32> {
         Some(FailOn::Rejected) => rejected,
         Some(FailOn::Any) => duplicates || rejected,
     };
-    Ok(i32::from(failed))
+    Ok(if failed {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
 }
 
 /// Parse the process arguments, run, and return the exit code.
-pub fn main() -> i32 {
+pub fn main() -> Exit {
     let opts = match Opts::try_parse() {
         Ok(o) => o,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+            let code = if e.use_stderr() {
+                Exit::Error
+            } else {
+                Exit::Success
+            };
             let _ = e.print();
             return code;
         }
@@ -759,9 +768,9 @@ pub fn main() -> i32 {
                 "error",
                 "error",
                 &format!("{err:#}"),
-                serde_json::json!({"exit_code": 2}),
+                serde_json::json!({"exit_code": Exit::Error.code()}),
             );
-            2
+            Exit::Error
         }
         Err(panic) => {
             let message = panic
@@ -779,9 +788,9 @@ pub fn main() -> i32 {
                      data (never its NIKs).",
                     env!("CARGO_PKG_VERSION")
                 ),
-                serde_json::json!({"exit_code": 3, "version": env!("CARGO_PKG_VERSION")}),
+                serde_json::json!({"exit_code": Exit::Bug.code(), "version": env!("CARGO_PKG_VERSION")}),
             );
-            3
+            Exit::Bug
         }
     }
 }
