@@ -1,21 +1,11 @@
 //! The command line: help, errors and exit codes, config mapping, JSON summary.
 
 mod common;
+use common::{dedupe, fixture};
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
-fn dedupe() -> Command {
-    Command::cargo_bin("dedupe").expect("binary")
-}
 
 const REGISTER_CSV: &str = "NIK;NAMA_LGKP;TGL_LHR;JENIS_KLMIN;STATUS\n\
 6471054507890001;SITI AMINAH;1989-07-05;2;HIDUP\n\

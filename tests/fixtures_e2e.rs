@@ -1,21 +1,13 @@
 //! End-to-end: the binary on the fixtures, compared with `fixtures/expected.csv`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
+use std::path::Path;
 
 mod common;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
+use common::fixture;
 
 fn run(out: &Path, threads: &str) {
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    common::dedupe()
         .arg(fixture("aid.csv"))
         .arg(fixture("population.parquet"))
         .arg("-o")
@@ -212,8 +204,7 @@ fn a_ttl_column_of_birth_place_and_date_gives_the_decisions_of_two_columns() {
     w.flush().expect("flush");
     let (base, ttl) = (dir.path().join("base"), dir.path().join("ttl"));
     run(&base, "2");
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    common::dedupe()
         .arg(&aid)
         .arg(fixture("population.parquet"))
         .arg("-o")

@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
 mod common;
 use dedupe::commands::synth::Rng;
 
@@ -96,7 +94,7 @@ fn run_with(
     write(&aid, list);
     write(&register, people);
     let out = dir.join(if config { "out" } else { "out-auto" });
-    let mut cmd = Command::cargo_bin("dedupe").expect("binary");
+    let mut cmd = common::dedupe();
     cmd.arg(&aid).arg(&register).arg("-o").arg(&out).arg("-q");
     if config {
         cmd.arg("-c").arg(generic_config(dir));
@@ -262,7 +260,7 @@ fn plain_identifiers_with_letters_spread_over_parts_and_merge_to_one_runs_decisi
     write(&aid, &list);
     write(&register, &people);
     let config = generic_config(d);
-    let dedupe = || Command::cargo_bin("dedupe").expect("binary");
+    let dedupe = || common::dedupe();
     dedupe()
         .args(["partition", "-q", "--parts", "3", "-o"])
         .arg(d.join("parts"))
@@ -396,8 +394,7 @@ fn records_without_any_identifier_link_on_their_other_fields() {
         "NAMA DEPAN;NAMA BELAKANG\nSITI;AMINAH\n",
     ] {
         std::fs::write(&aid, text).expect("write");
-        Command::cargo_bin("dedupe")
-            .expect("binary")
+        common::dedupe()
             .arg(&aid)
             .arg(&register)
             .arg("-o")

@@ -6,7 +6,6 @@
 use std::path::Path;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use dedupe::io::output::read_output_csv;
 
 mod common;
@@ -65,7 +64,7 @@ fn hostile_list(dir: &Path, path: &Path) -> usize {
 
 fn run(aid: &Path, out: &Path, excel: bool) {
     let register = aid.with_file_name("population.parquet");
-    let mut cmd = Command::cargo_bin("dedupe").expect("binary");
+    let mut cmd = common::dedupe();
     cmd.arg(aid).arg(register).arg("-o").arg(out).arg("-q");
     if excel {
         cmd.arg("--csv-excel");
@@ -119,12 +118,7 @@ fn formula_cells_are_text_in_every_csv_output_and_read_back_the_same() {
         }
         let (_, verified) = read_output_csv(&out.join("verified.csv")).expect("verified");
         assert!(verified.iter().all(|v| v["PROGRAM"] == PROGRAM));
-        Command::cargo_bin("dedupe")
-            .expect("binary")
-            .arg("report")
-            .arg(&out)
-            .assert()
-            .success();
+        common::dedupe().arg("report").arg(&out).assert().success();
     }
 }
 
@@ -181,8 +175,7 @@ fn control_characters_of_a_cell_are_escaped_in_messages() {
     .expect("write");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     for format in ["human", "json"] {
-        let out = Command::cargo_bin("dedupe")
-            .expect("binary")
+        let out = common::dedupe()
             .arg(root.join("aid.csv"))
             .arg(root.join("population.parquet"))
             .arg("-o")

@@ -3,15 +3,11 @@
 //! exit code 2 and a message naming the fix.
 
 mod common;
+use common::dedupe;
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn dedupe() -> Command {
-    Command::cargo_bin("dedupe").expect("binary")
-}
 
 fn index(register: &Path, idx: &Path) {
     dedupe()

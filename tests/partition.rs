@@ -4,15 +4,12 @@
 //! of other runs is refused with exit code 2.
 
 mod common;
+use common::dedupe;
 
 use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn dedupe() -> Command {
-    Command::cargo_bin("dedupe").expect("binary")
-}
 
 use common::RUN_OUTPUTS as OUTPUTS;
 

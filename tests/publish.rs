@@ -18,12 +18,6 @@ const OUTPUTS: [&str; 7] = [
     "review.csv",
 ];
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
 /// The fixtures' aid list cut to its first `rows` rows, as `dir/aid-ROWS.csv`.
 fn list_of(dir: &Path, rows: usize) -> PathBuf {
     let text = std::fs::read_to_string(fixture("aid.csv")).expect("aid.csv");
@@ -33,8 +27,8 @@ fn list_of(dir: &Path, rows: usize) -> PathBuf {
     path
 }
 
-fn dedupe(aid: &Path, out: &Path, extra: &[&str]) -> Command {
-    let mut cmd = Command::cargo_bin("dedupe").expect("binary");
+fn run_into(aid: &Path, out: &Path, extra: &[&str]) -> Command {
+    let mut cmd = common::dedupe();
     cmd.arg(aid)
         .arg(fixture("population.parquet"))
         .arg("-o")
@@ -63,10 +57,10 @@ fn a_run_killed_between_two_renames_is_finished_by_the_next_and_refused_by_reade
         let tmp = tempfile::tempdir().expect("tmp");
         let out = tmp.path().join("out");
         let (all, part) = (fixture("aid.csv"), list_of(tmp.path(), 150));
-        dedupe(&all, &out, &[]).assert().success();
+        run_into(&all, &out, &[]).assert().success();
         assert_eq!(rows_of(&out), (301, 301));
         let n = renamed.to_string();
-        let killed = dedupe(&part, &out, &["--internal-test-abort-in-publish", &n])
+        let killed = run_into(&part, &out, &["--internal-test-abort-in-publish", &n])
             .assert()
             .failure();
         assert!(
@@ -74,8 +68,7 @@ fn a_run_killed_between_two_renames_is_finished_by_the_next_and_refused_by_reade
             "killed by a signal"
         );
         // Readers see the cut-off publish and refuse the folder.
-        Command::cargo_bin("dedupe")
-            .expect("binary")
+        common::dedupe()
             .arg("report")
             .arg(&out)
             .assert()
@@ -83,12 +76,12 @@ fn a_run_killed_between_two_renames_is_finished_by_the_next_and_refused_by_reade
             .stderr(predicates::str::contains("stopped while publishing"));
         // The next run into the folder finishes the cut-off publish before anything else:
         // even when it then fails itself, the folder holds one run's outputs, whole.
-        dedupe(&all, &out, &["--internal-test-report-error"])
+        run_into(&all, &out, &["--internal-test-report-error"])
             .assert()
             .code(2);
         assert_eq!(rows_of(&out), (150, 150), "after {renamed} renames");
         assert!(!out.join(".dedupe-publishing").exists());
-        dedupe(&all, &out, &[]).assert().success();
+        run_into(&all, &out, &[]).assert().success();
         assert_eq!(rows_of(&out), (301, 301));
     }
 }
@@ -118,7 +111,7 @@ fn a_second_run_into_a_busy_folder_stops_and_names_the_first() {
             std::thread::sleep(Duration::from_millis(20));
         }
         let pid = format!("pid {}", first.id());
-        dedupe(&part, &out, &[])
+        run_into(&part, &out, &[])
             .assert()
             .code(2)
             .stderr(predicates::str::contains(pid).and(predicates::str::contains("-o/--out")));
@@ -132,7 +125,7 @@ fn a_second_run_into_a_busy_folder_stops_and_names_the_first() {
 fn a_folder_where_an_output_goes_is_found_before_anything_is_replaced() {
     let tmp = tempfile::tempdir().expect("tmp");
     let out = tmp.path().join("out");
-    dedupe(&fixture("aid.csv"), &out, &[]).assert().success();
+    run_into(&fixture("aid.csv"), &out, &[]).assert().success();
     let before: Vec<Vec<u8>> = OUTPUTS
         .iter()
         .filter(|n| **n != "review.csv")
@@ -141,7 +134,7 @@ fn a_folder_where_an_output_goes_is_found_before_anything_is_replaced() {
     std::fs::remove_file(out.join("review.csv")).expect("rm");
     std::fs::create_dir(out.join("review.csv")).expect("a folder in the way");
     let part = list_of(tmp.path(), 150);
-    dedupe(&part, &out, &[]).assert().code(2).stderr(
+    run_into(&part, &out, &[]).assert().code(2).stderr(
         predicates::str::contains("review.csv").and(predicates::str::contains("move it away")),
     );
     let after: Vec<Vec<u8>> = OUTPUTS
@@ -153,3 +146,6 @@ fn a_folder_where_an_output_goes_is_found_before_anything_is_replaced() {
 }
 
 use predicates::prelude::PredicateBooleanExt;
+
+mod common;
+use common::fixture;

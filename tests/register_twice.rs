@@ -8,6 +8,8 @@ use dedupe::core::progress::Progress;
 use dedupe::io::load::Table;
 use dedupe::matching::score::Model;
 
+mod common;
+
 const HEADER: [&str; 9] = [
     "NIK",
     "NO_KK",
@@ -280,8 +282,7 @@ fn the_pair_reaches_the_work_list_the_report_and_explain() {
     std::fs::write(d.join("register.csv"), register).expect("write");
     std::fs::write(d.join("aid.csv"), aid).expect("write");
     let out = d.join("out");
-    assert_cmd::Command::cargo_bin("dedupe")
-        .expect("binary")
+    common::dedupe()
         .arg(d.join("aid.csv"))
         .arg(d.join("register.csv"))
         .arg("-o")
@@ -308,8 +309,7 @@ fn the_pair_reaches_the_work_list_the_report_and_explain() {
         !report.contains(OLD) && !report.contains(NEW),
         "no whole NIK in the report"
     );
-    let explain = assert_cmd::Command::cargo_bin("dedupe")
-        .expect("binary")
+    let explain = common::dedupe()
         .args(["explain"])
         .arg(&out)
         .arg("1")

@@ -1,17 +1,13 @@
 //! Reports for officials: totals in report.html and report.xlsx agree with decisions.csv and
 //! the benefit amounts; NIKs are text in the workbook and masked in the page.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use dedupe::io::official::{rupiah, Lang};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
+mod common;
+use common::fixture;
 
 /// Savings computed here from the files, independently of the report code.
 fn expected_savings(out: &Path, months: u64, amount: impl Fn(&str) -> u64) -> u64 {
@@ -56,8 +52,7 @@ fn report_totals_match_decisions_and_config() {
     let config = dir.path().join("benefits.toml");
     std::fs::write(&config, "[benefits]\nmonths = 6\ndefault = 100000\n[benefits.programs]\nPKH = 300000\nBPNT = 150000\n").expect("write");
     let out = dir.path().join("out");
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    common::dedupe()
         .arg(fixture("aid.csv"))
         .arg(fixture("population.parquet"))
         .arg("-o")
@@ -179,8 +174,7 @@ fn summary_sheet_row(sheet: &calamine::Range<Data>, label: &str) -> Vec<Data> {
 
 /// A run on the fixtures with the default config, outputs in `out`.
 fn run_fixtures(out: &std::path::Path) {
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    common::dedupe()
         .arg(fixture("aid.csv"))
         .arg(fixture("population.parquet"))
         .arg("-o")
@@ -201,8 +195,7 @@ fn report_command_rebuilds_with_new_amounts_in_english() {
         "[benefits]\nmonths = 3\ndefault = 50000\nprograms = {}\n",
     )
     .expect("write");
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    common::dedupe()
         .args([
             "report",
             out.to_str().expect("utf-8"),
@@ -242,8 +235,7 @@ fn reports_from_memory_equal_reports_rebuilt_from_the_files() {
             .collect::<Vec<_>>()
     };
     let book_from_memory = sheets(&out.join("report.xlsx"));
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    common::dedupe()
         .args(["report", out.to_str().expect("utf-8")])
         .assert()
         .success();
@@ -270,8 +262,7 @@ fn a_megabyte_cell_is_cut_in_the_workbook_and_never_fails_the_run() {
     let aid = dir.path().join("aid.csv");
     std::fs::write(&aid, lines.join("\n") + "\n").expect("write");
     let out = dir.path().join("out");
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    common::dedupe()
         .arg(&aid)
         .arg(fixture("population.parquet"))
         .arg("-o")

@@ -10,8 +10,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use assert_cmd::Command;
-
 /// Hosts Chromium contacts on its own, whatever page it shows.
 const BROWSER_HOSTS: &[&str] = &[
     "clients2.google.com",
@@ -45,8 +43,7 @@ fn report_renders_offline_without_console_messages() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    common::dedupe()
         .arg(fixtures.join("aid.csv"))
         .arg(fixtures.join("population.parquet"))
         .arg("-o")

@@ -4,14 +4,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use assert_cmd::Command;
-
 mod common;
+use common::dedupe;
 use common::{read_maps as read, run_city as run, small_city};
-
-fn dedupe() -> Command {
-    Command::cargo_bin("dedupe").expect("binary")
-}
 
 #[test]
 fn the_queue_is_written_and_decisions_are_applied_or_reported_stale() {

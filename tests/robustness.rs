@@ -4,8 +4,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
 mod common;
 
 /// A register of three people, `;`-separated as SIAK exports are.
@@ -31,8 +29,7 @@ fn run(aid: &[u8], register: &[u8]) -> (i32, String, Option<Vec<String>>) {
     std::fs::write(&aid_path, aid).expect("write");
     std::fs::write(&reg_path, register).expect("write");
     let out = dir.path().join("out");
-    let output = Command::cargo_bin("dedupe")
-        .expect("binary")
+    let output = common::dedupe()
         .arg(&aid_path)
         .arg(&reg_path)
         .arg("-o")
@@ -224,8 +221,7 @@ fn an_output_folder_holding_an_input_is_refused() {
     let reg = dir.path().join("register.csv");
     std::fs::write(&aid, "NIK;NAMA\n6471054507890003;Siti Aminah\n").unwrap();
     std::fs::write(&reg, REGISTER).unwrap();
-    let assert = Command::cargo_bin("dedupe")
-        .expect("binary")
+    let assert = common::dedupe()
         .arg(&aid)
         .arg(&reg)
         .arg("-o")

@@ -8,12 +8,7 @@ use predicates::prelude::*;
 use rust_xlsxwriter::Workbook;
 
 mod common;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
+use common::fixture;
 
 /// The fixtures' aid list as a workbook: a notes sheet first, the data on sheet "Data".
 fn workbook(path: &Path, numeric_nik_rows: usize) {
@@ -107,8 +102,7 @@ fn workbook_with(path: &Path, numeric_nik_rows: usize, titled: bool, hide_notes:
 }
 
 fn run(aid: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    common::dedupe()
         .arg(aid)
         .arg(fixture("population.parquet"))
         .arg("-o")

@@ -244,7 +244,7 @@ pub enum Command {
     /// weight per field, the other rows of its group. NIKs are masked.
     Explain(ExplainOpts),
     /// Rebuild report.html and report.xlsx from a run's files without matching again, for
-    /// example after the benefit amounts ([benefits] in the config) changed.
+    /// example after the benefit amounts (`[benefits]` in the config) changed.
     Report(ReportOpts),
     /// Normalize a register once and store it as an index (.idx) for scheduled runs:
     /// `dedupe AID REGISTER.idx` then reads no register file and normalizes only the aid
@@ -351,7 +351,7 @@ pub struct IndexOpts {
     /// The index file to write; its name ends in .idx.
     #[arg(short, long, value_name = "FILE")]
     pub out: PathBuf,
-    /// TOML config: its [register] columns, [status] values and id_kind shape the index,
+    /// TOML config: its `[register]` columns, `[status]` values and id_kind shape the index,
     /// and runs on the index must use the same.
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -364,7 +364,7 @@ pub struct IndexOpts {
 pub struct ReportOpts {
     /// The out folder of a run.
     pub out_dir: PathBuf,
-    /// TOML config with the [benefits] amounts (defaults when absent).
+    /// TOML config with the `[benefits]` amounts (defaults when absent).
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Report language.

@@ -355,7 +355,7 @@ pub struct SynthConfig {
     pub seed: u64,
     pub out_dir: PathBuf,
     /// Regencies the register covers (1: the city alone). With more, 0.4% of the people
-    /// moved to another regency and registered there again ([`register_twice`]).
+    /// moved to another regency and registered there again (see `register_twice`).
     pub regencies: usize,
 }
 

@@ -93,7 +93,7 @@ fn ids_of(used: &[bool]) -> impl Iterator<Item = u32> + '_ {
 }
 
 /// Which searches a reconciliation made (each is skipped when it would compare more than
-/// [`MAX_COMPARISONS`] pairs): a part of a partitioned run makes the whole run's choices,
+/// `MAX_COMPARISONS` pairs): a part of a partitioned run makes the whole run's choices,
 /// since its own counts are smaller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AreaSearch {

@@ -2,7 +2,7 @@
 //!
 //! In: raw text cells (and the kind of column they came from).
 //! Out: normalized NIKs ([`nik`]), names ([`name`]), birth dates ([`date`]), sex ([`sex`]) and
-//! addresses ([`address`]), plus [`normalize_record`], which applies all of them to one row.
+//! addresses ([`address`]). The matching layer's record builder applies them to each row.
 //! Every rule is documented in `docs/normalization.md`.
 
 pub mod address;

@@ -35,6 +35,18 @@ pub const HEADLESS: [&str; 8] = [
     "--virtual-time-budget=5000",
 ];
 
+/// The `dedupe` binary as a command, the one builder every test starts from.
+pub fn dedupe() -> Command {
+    Command::cargo_bin("dedupe").expect("the dedupe binary is built")
+}
+
+/// A file of the repository's `fixtures/` folder.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
 /// Chromium (Debian's `chromium`, or another name for it) on PATH.
 pub fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
@@ -86,8 +98,7 @@ pub fn read_maps(path: &Path) -> Vec<HashMap<String, String>> {
 /// `dedupe synth` of a small city (20,000 residents, 4,000 aid rows, seed 4) into `dir`:
 /// its review queue holds rows of several kinds.
 pub fn small_city(dir: &Path) {
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    dedupe()
         .args([
             "synth",
             "--persons",
@@ -106,7 +117,7 @@ pub fn small_city(dir: &Path) {
 /// A run of `aid` against `dir/population.parquet` into `dir/out`, with reviewers'
 /// decisions if given; its `summary.json`.
 pub fn run_city(dir: &Path, aid: &Path, out: &str, decisions: Option<&Path>) -> serde_json::Value {
-    let mut cmd = Command::cargo_bin("dedupe").expect("binary");
+    let mut cmd = dedupe();
     cmd.arg(aid)
         .arg(dir.join("population.parquet"))
         .arg("-o")
@@ -139,8 +150,7 @@ pub fn fixture_aid() -> (Vec<String>, csv::Reader<std::fs::File>) {
 
 /// Run `dedupe AID REGISTER -o OUT -q` and expect success.
 pub fn run_ok(aid: &Path, register: &Path, out: &Path) {
-    Command::cargo_bin("dedupe")
-        .expect("binary")
+    dedupe()
         .arg(aid)
         .arg(register)
         .arg("-o")
