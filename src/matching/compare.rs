@@ -82,6 +82,10 @@ pub fn kelurahan(a: Rec<'_>, b: Rec<'_>) -> Agreement {
     cmp_area(a, b, |r| r.kelurahan, |r| r.kelurahan())
 }
 
+pub fn kecamatan(a: Rec<'_>, b: Rec<'_>) -> Agreement {
+    cmp_area(a, b, |r| r.kecamatan, |r| r.kecamatan())
+}
+
 pub fn rt(a: Rec<'_>, b: Rec<'_>) -> Agreement {
     cmp_opt(a.rtrw.rt, b.rtrw.rt)
 }

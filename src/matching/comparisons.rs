@@ -11,7 +11,7 @@
 //! declarations; adding a field means a [`Cmp`] variant and its entry in [`COMPARISONS`].
 
 use crate::matching::compare;
-use crate::matching::levels::{Agree, DateLevel, NameLevel, NikLevel, StreetLevel};
+use crate::matching::levels::{Agree, AreaLevel, DateLevel, NameLevel, NikLevel, StreetLevel};
 use crate::matching::record::Rec;
 
 /// A field of the comparison vector.
@@ -85,6 +85,20 @@ fn agree(a: compare::Agreement) -> Option<u8> {
     }
 }
 
+/// The kelurahan's level, the kecamatan's when the kelurahan does not agree (a kelurahan
+/// typed as heard, a suburb mistyped, in the same kecamatan or postcode): nested areas
+/// counted once, not twice.
+fn area_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
+    use compare::Agreement::{Agree, Differ, Missing};
+    let level = match (compare::kelurahan(a, b), compare::kecamatan(a, b)) {
+        (Agree, _) => AreaLevel::Agree,
+        (_, Agree) => AreaLevel::SameKecamatan,
+        (Differ, _) | (Missing, Differ) => AreaLevel::Differs,
+        (Missing, Missing) => return None,
+    };
+    Some(level as u8)
+}
+
 /// RT numbers and street names repeat across kelurahan: they count only inside the same
 /// one.
 fn same_kelurahan(a: Rec<'_>, b: Rec<'_>) -> bool {
@@ -141,10 +155,10 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
     Comparison {
         field: Cmp::Kelurahan,
         name: "kelurahan",
-        levels: Agree::NAMES,
-        level: |a, b| agree(compare::kelurahan(a, b)),
-        m: &[0.75, 0.25],
-        u: &[0.03, 0.97],
+        levels: AreaLevel::NAMES,
+        level: area_level,
+        m: &[0.75, 0.15, 0.10],
+        u: &[0.03, 0.12, 0.85],
         term_frequency: false,
     },
     Comparison {
@@ -439,13 +453,45 @@ mod field_tests {
     }
 
     #[test]
+    fn a_kelurahan_typed_otherwise_counts_as_its_kecamatan_once() {
+        let fields = [Field::Nik, Field::Name, Field::Kelurahan, Field::Kecamatan];
+        let area =
+            |kel: &str, kec: &str| records(&fields, &[&["6471054507890003", "Siti", kel, kec]]);
+        let base = area("SEPINGGAN", "BALIKPAPAN SELATAN");
+        let cases = [
+            (
+                area("Sepinggan", "Balikpapan Selatan"),
+                Some(AreaLevel::Agree),
+            ),
+            // The kelurahan agreeing is counted once: the kecamatan is not asked.
+            (area("Sepinggan", "Balikpapan Kota"), Some(AreaLevel::Agree)),
+            (
+                area("Sepinggan Baru", "Balikpapan Selatan"),
+                Some(AreaLevel::SameKecamatan),
+            ),
+            (
+                area("", "Balikpapan Selatan"),
+                Some(AreaLevel::SameKecamatan),
+            ),
+            (area("Damai", "Balikpapan Kota"), Some(AreaLevel::Differs)),
+            (area("", "Balikpapan Kota"), Some(AreaLevel::Differs)),
+            (area("", ""), None),
+        ];
+        for (other, want) in cases {
+            let got = gamma(base.get(0), other.get(0)).level(Cmp::Kelurahan);
+            assert_eq!(got, want.map(|l| l as u8), "{:?}", other.get(0).kelurahan());
+        }
+    }
+
+    #[test]
     fn other_levels() {
         assert_eq!(level(Cmp::Sex, &with(3, "L")), Some(1));
         assert_eq!(level(Cmp::Sex, &with(3, "PEREMPUAN")), Some(0));
         assert_eq!(level(Cmp::Kk, &with(4, "")), None);
         assert_eq!(level(Cmp::Kk, &with(4, "6471051203100006")), Some(1));
         assert_eq!(level(Cmp::Kelurahan, &with(5, "SEPINGGAN")), Some(0));
-        assert_eq!(level(Cmp::Kelurahan, &with(5, "Damai")), Some(1));
+        // Another kelurahan, no kecamatan to say more: differs.
+        assert_eq!(level(Cmp::Kelurahan, &with(5, "Damai")), Some(2));
         assert_eq!(level(Cmp::Rt, &with(6, "003")), Some(0));
         assert_eq!(level(Cmp::Rt, &with(6, "4")), Some(1));
         assert_eq!(level(Cmp::Street, &with(7, "JALAN MAWAR NOMOR 5")), Some(0));

@@ -88,6 +88,18 @@ levels! {
 }
 
 levels! {
+    /// Where two records live: the kelurahan, else the kecamatan (a postcode, for records
+    /// laid out in English) when the kelurahan was typed otherwise or not at all.
+    AreaLevel {
+        /// The same kelurahan.
+        Agree = "agree",
+        /// Another (or no) kelurahan, the same kecamatan.
+        SameKecamatan = "same_kecamatan",
+        Differs = "differs",
+    }
+}
+
+levels! {
     /// How two streets compare ([`crate::matching::compare::street_level`]).
     StreetLevel {
         /// Most tokens in common, or the same letters split otherwise.
