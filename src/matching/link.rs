@@ -105,31 +105,31 @@ pub fn link_one(
 ) -> Link {
     match holder_of(aid, register, index, damage_seen) {
         Ok((reg, score)) => decide_holder(aid, reg, score, register, index, cfg),
-        Err(link) => link,
+        Err((status, reason)) => unlinked(status, reason),
     }
 }
 
 /// The register person whose identifier the row carries (the one whose name agrees best
 /// when the register holds it twice) and their name score; or, for a row whose identifier
-/// is not usable or not in the register, its link.
+/// is not usable or not in the register, the status and reason of its link.
 fn holder_of(
     aid: Rec<'_>,
     register: &Records,
     index: &RegisterIndex,
     damage_seen: bool,
-) -> Result<(usize, f64), Link> {
+) -> Result<(usize, f64), (Status, &'static str)> {
     let nik = match aid.nik() {
         // Serial 0000 is what rounding makes of serials 0001-0004.
         NikParse::Invalid {
             issue: NikIssue::NikSerial,
             ..
-        } if damage_seen => return Err(unlinked(Status::NikDamaged, NikIssue::NikRounded.code())),
-        NikParse::Invalid { issue, .. } => return Err(unlinked(Status::InvalidNik, issue.code())),
-        NikParse::Damaged { issue, .. } => return Err(unlinked(Status::NikDamaged, issue.code())),
+        } if damage_seen => return Err((Status::NikDamaged, NikIssue::NikRounded.code())),
+        NikParse::Invalid { issue, .. } => return Err((Status::InvalidNik, issue.code())),
+        NikParse::Damaged { issue, .. } => return Err((Status::NikDamaged, issue.code())),
         NikParse::Valid { nik, .. } => nik.as_str(),
         // No identifier: the row is placed by its other fields, if at all.
         NikParse::Generic(id) if id.is_empty() => {
-            return Err(unlinked(Status::NotInRegister, NikIssue::NikEmpty.code()))
+            return Err((Status::NotInRegister, NikIssue::NikEmpty.code()))
         }
         NikParse::Generic(id) => id,
     };
@@ -142,9 +142,9 @@ fn holder_of(
         });
     best.ok_or_else(|| {
         if damage_seen && nik.ends_with('0') && matches!(aid.nik(), NikParse::Valid { .. }) {
-            unlinked(Status::NikDamaged, NikIssue::NikRounded.code())
+            (Status::NikDamaged, NikIssue::NikRounded.code())
         } else {
-            unlinked(Status::NotInRegister, "NIK_NOT_FOUND")
+            (Status::NotInRegister, "NIK_NOT_FOUND")
         }
     })
 }
