@@ -187,13 +187,17 @@ fn one_column_mapped_to_two_fields_exits_2_naming_both() {
     let aid = dir.path().join("aid.csv");
     std::fs::write(&aid, "NIK;NAMA\n6471054507890001;SITI AMINAH\n").expect("write");
     let out = dir.path().join("out");
-    dedupe()
-        .arg(&aid)
-        .arg(fixture("population.parquet"))
-        .arg("-o")
-        .arg(&out)
-        .arg("-c")
-        .arg(&config)
+    let run = || {
+        let mut cmd = dedupe();
+        cmd.arg(&aid)
+            .arg(fixture("population.parquet"))
+            .arg("-o")
+            .arg(&out)
+            .arg("-c")
+            .arg(&config);
+        cmd
+    };
+    run()
         .assert()
         .code(2)
         .stderr(predicate::str::contains("aid.csv: column \"NIK\""))
@@ -211,16 +215,7 @@ fn one_column_mapped_to_two_fields_exits_2_naming_both() {
         "NIK;NAMA;TTL;RTRW\n6471054507890001;SITI AMINAH;BALIKPAPAN, 05-07-1989;001/002\n",
     )
     .expect("write");
-    dedupe()
-        .arg(&aid)
-        .arg(fixture("population.parquet"))
-        .arg("-o")
-        .arg(&out)
-        .arg("-c")
-        .arg(&config)
-        .arg("-q")
-        .assert()
-        .success();
+    run().arg("-q").assert().success();
 }
 
 #[test]

@@ -25,25 +25,14 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The layers a source text refers to through `crate::NAME`, with line numbers.
 fn crate_refs(text: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let code = line.split("//").next().unwrap_or("");
-        let mut rest = code;
-        while let Some(at) = rest.find("crate::") {
-            let before = rest[..at].chars().last();
-            rest = &rest[at + "crate::".len()..];
-            // `dedupe_crate::x` or `my_crate::x` are other names, not this crate's root.
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-                continue;
-            }
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            out.push((i + 1, name));
-        }
-    }
-    out
+    text.lines()
+        .enumerate()
+        .flat_map(|(i, line)| {
+            line_paths(line)
+                .into_iter()
+                .map(move |p| (i + 1, p.into_iter().next().unwrap_or_default()))
+        })
+        .collect()
 }
 
 #[test]
@@ -100,45 +89,49 @@ fn no_layer_imports_a_layer_above_it() {
 /// The module paths a source text names through `crate::` (a `use` line's braces
 /// expanded one level: `crate::io::{files, output}` names both).
 fn module_paths(text: &str) -> Vec<Vec<String>> {
+    text.lines().flat_map(line_paths).collect()
+}
+
+/// The paths one line names through `crate::`, comments left out; `dedupe_crate::x` or
+/// `my_crate::x` are other names, not this crate's root.
+fn line_paths(line: &str) -> Vec<Vec<String>> {
     let ident = |s: &str| -> String {
         s.chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect()
     };
     let mut out = Vec::new();
-    for line in text.lines() {
-        let code = line.split("//").next().unwrap_or("");
-        let mut rest = code;
-        while let Some(at) = rest.find("crate::") {
-            let before = rest[..at].chars().last();
-            rest = &rest[at + "crate::".len()..];
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-                continue;
+    let mut rest = line.split("//").next().unwrap_or("");
+    while let Some(at) = rest.find("crate::") {
+        let before = rest[..at].chars().last();
+        rest = &rest[at + "crate::".len()..];
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let mut path = Vec::new();
+        let mut tail = rest;
+        loop {
+            let name = ident(tail);
+            if name.is_empty() {
+                break;
             }
-            let mut path = Vec::new();
-            let mut tail = rest;
-            loop {
-                let name = ident(tail);
-                if name.is_empty() {
-                    break;
-                }
-                tail = &tail[name.len()..];
-                path.push(name);
-                match tail.strip_prefix("::") {
-                    Some(t) => tail = t,
-                    None => break,
-                }
+            tail = &tail[name.len()..];
+            path.push(name);
+            match tail.strip_prefix("::") {
+                Some(t) => tail = t,
+                None => break,
             }
-            if let Some(group) = tail.strip_prefix('{') {
+        }
+        match tail.strip_prefix('{') {
+            Some(group) => {
                 let inner = group.split('}').next().unwrap_or("");
                 for item in inner.split(',') {
                     let mut p = path.clone();
                     p.extend(item.trim().split("::").map(ident).filter(|s| !s.is_empty()));
                     out.push(p);
                 }
-            } else {
-                out.push(path);
             }
+            None => out.push(path),
         }
     }
     out

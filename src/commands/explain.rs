@@ -106,7 +106,7 @@ pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, Load
 /// One part of the evidence; the holder path's (`holder=p0.9999[name=+8.7(exact),...]`)
 /// as the hypothesis it weighs: the NIK's holder against someone else written on it.
 fn holder_line(s: &mut String, part: &str) {
-    let Some(rest) = part.strip_prefix("holder=p") else {
+    let Some(rest) = part.strip_prefix(crate::matching::holder::EVIDENCE_KEY) else {
         let _ = writeln!(s, "    {part}");
         return;
     };

@@ -306,7 +306,7 @@ fn write_part_decisions(
 ) -> Result<(), Error> {
     use crate::matching::verdicts::CandidateRef;
     let part_row = |r: usize| rows.binary_search(&(r as u32)).ok();
-    crate::core::fsio::write_atomic(dir, parts::PART_DECISIONS, |w| {
+    crate::core::fsio::write_atomic(dir, crate::io::files::REVIEWER_DECISIONS, |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(["row", "aid_id", "row_hash", "candidate", "decision"])?;
         for d in decided {
@@ -391,7 +391,7 @@ pub fn run_part(p: &PartRunConfig) -> Result<Summary, Error> {
     let model = p.dir.join(crate::io::files::MODEL);
     cfg.model_path = model.is_file().then_some(model);
     cfg.whole_path = Some(dir.join(parts::PART));
-    let decisions = dir.join(parts::PART_DECISIONS);
+    let decisions = dir.join(crate::io::files::REVIEWER_DECISIONS);
     cfg.decisions_path = decisions.is_file().then_some(decisions);
     // The officials' reports are written once, by `merge`.
     cfg.write_reports = false;

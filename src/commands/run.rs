@@ -1058,7 +1058,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         Some(TestFault::Abort) => std::process::abort(),
         Some(TestFault::ReportError) => {
             return Err(crate::core::error::WriteError::Other {
-                path: cfg.out_dir.join("report.xlsx"),
+                path: cfg.out_dir.join(crate::io::files::REPORT_XLSX),
                 message: "test failure of the report step (--internal-test-report-error)"
                     .to_string(),
             }

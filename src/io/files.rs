@@ -15,7 +15,8 @@ pub const REPORT_XLSX: &str = "report.xlsx";
 pub const REVIEW_CSV: &str = "review.csv";
 pub const REVIEW_HTML: &str = "review.html";
 pub const REVIEW_XLSX: &str = "review-rt.xlsx";
-/// What the review page exports (and `--decisions` reads): the reviewers' decisions.
+/// What the review page exports (and `--decisions` reads): the reviewers' decisions; in
+/// a part's folder, the part's share of them, its rows renumbered.
 pub const REVIEWER_DECISIONS: &str = "keputusan.csv";
 /// The review rows of a part of a partitioned run, for `dedupe merge`.
 pub const REVIEW_ROWS: &str = "review-rows.json";

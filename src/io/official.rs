@@ -23,6 +23,7 @@ use crate::normalize::nik::mask;
 
 pub use crate::core::config::Lang;
 
+use crate::io::files::{REPORT_HTML, REPORT_XLSX};
 use crate::io::output::{
     OutputRow as Row, OutputTable, RunOutput, DUPLICATES_HEADER, REJECTED_LEAD,
 };
@@ -949,10 +950,10 @@ pub fn write_reports_with(
     let (page, book) = rayon::join(
         || {
             let page = html(facts, lang);
-            write_atomic(out_dir, "report.html", |w| w.write_all(page.as_bytes()))
+            write_atomic(out_dir, REPORT_HTML, |w| w.write_all(page.as_bytes()))
         },
         || {
-            let path = out_dir.join("report.xlsx");
+            let path = out_dir.join(REPORT_XLSX);
             let err = |e: rust_xlsxwriter::XlsxError| WriteError::Other {
                 path: path.clone(),
                 message: e.to_string(),
@@ -960,7 +961,7 @@ pub fn write_reports_with(
             let mut book = xlsx(facts, source, lang).map_err(err)?;
             // Streamed into the file: the workbook of a large run is hundreds of MB.
             let mut failure = None;
-            let written = write_atomic(out_dir, "report.xlsx", |w| {
+            let written = write_atomic(out_dir, REPORT_XLSX, |w| {
                 book.save_to_writer(w).map_err(|e| {
                     let message = e.to_string();
                     failure = Some(e);

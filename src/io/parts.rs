@@ -36,8 +36,6 @@ pub const PART: &str = "part.json";
 pub const AID: &str = "aid.csv";
 pub const REGISTER: &str = "register.idx";
 pub const OUT: &str = "out";
-/// A part's share of the reviewers' decisions, its rows renumbered.
-pub const PART_DECISIONS: &str = "keputusan.csv";
 
 /// The folder of part `k`.
 pub fn part_dir(dir: &Path, k: usize) -> PathBuf {

@@ -144,15 +144,8 @@ fn formulas_of_empty_cells<RS: Read + Seek>(
 /// A cell's name as a spreadsheet shows it (0-based row and column): `(1, 2)` is `C2`,
 /// `(0, 26)` is `AA1`.
 pub fn cell_name(row: u32, col: u32) -> String {
-    let mut letters = Vec::new();
-    let mut c = col as u64 + 1;
-    while c > 0 {
-        c -= 1;
-        letters.push(b'A' + (c % 26) as u8);
-        c /= 26;
-    }
-    letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), row as u64 + 1)
+    // A sheet has 16,384 columns: a column number past u16 is not one of them.
+    rust_xlsxwriter::utility::row_col_to_cell(row, u16::try_from(col).unwrap_or(u16::MAX))
 }
 
 /// A formula's constant (`"6471..."` or `6471...`), else `=` and its text.

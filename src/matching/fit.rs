@@ -1,15 +1,17 @@
 //! Behind a NIK: is the row the NIK's holder, or a member of the holder's household?
 //!
 //! In: an aid row and the register person whose NIK it carries (and, for the household,
-//! the [`RegisterIndex`]). Out: a [`Fit`] (the same person, a name that differs, or a
-//! person who differs), the household member who fits better, and the tests of a shared
-//! home that the fuzzy stage and duplicate clustering read from a comparison vector.
+//! the [`RegisterIndex`]). Out: a [`Fit`] under the holder path's model
+//! ([`crate::matching::holder`]: the same person, a name that differs, or a person who
+//! differs) with its explanation, the household member who fits better, and the tests of
+//! a shared home that the fuzzy stage and duplicate clustering read from a comparison
+//! vector.
 
 use crate::core::config::MatchConfig;
 use crate::matching::compare;
 use crate::matching::comparisons::{Cmp, Gamma};
 pub use crate::matching::holder::Fit;
-use crate::matching::holder::{HolderGamma, HolderModel};
+use crate::matching::holder::{agreeing, HolderGamma, HolderModel};
 use crate::matching::levels::{Agree, DateLevel, NameLevel, StreetLevel};
 use crate::matching::record::{Rec, Records};
 use crate::matching::register_index::RegisterIndex;
@@ -41,22 +43,8 @@ pub fn person_fit_explained(
 /// Where the holder path's part of a row's evidence begins (None: the row was not
 /// compared with an identifier's holder).
 pub fn holder_part(evidence: &str) -> Option<&str> {
-    evidence.find(";holder=").map(|i| &evidence[i..])
-}
-
-/// The holder path's evidence of `a` against `b`, for the explanation.
-pub fn holder_evidence(a: Rec<'_>, b: Rec<'_>, name_score: f64, cfg: &MatchConfig) -> String {
-    HOLDER_MODEL.explain(&HolderGamma::of(a, b, name_score, cfg.name_threshold))
-}
-
-/// A name score below the threshold counts as agreeing when the names share their sound
-/// key (`ACHMAD FAUZI` / `AHMAD FAUSI`).
-fn agreeing(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) -> f64 {
-    if name_score < name_threshold && compare::same_sound(a, b) {
-        name_threshold
-    } else {
-        name_score
-    }
+    let key = format!(";{}", crate::matching::holder::EVIDENCE_KEY);
+    evidence.find(&key).map(|i| &evidence[i..])
 }
 
 /// The holder path's model: the declared priors.

@@ -142,6 +142,10 @@ pub static HOLDER_COMPARISONS: [HolderComparison; 4] = [
     },
 ];
 
+/// The key of the holder path's part of a row's evidence
+/// (`holder=p0.9999[name=+8.7(exact),...]`).
+pub const EVIDENCE_KEY: &str = "holder=p";
+
 /// The prior probability that a row is the holder of the NIK it carries.
 pub const NIK_PRIOR: f64 = 0.865714;
 
@@ -202,7 +206,8 @@ fn name_level(a: Rec<'_>, b: Rec<'_>, score: f64, threshold: f64, path: IdPath) 
     if score >= 1.0 {
         return HolderName::Exact;
     }
-    if score >= threshold || compare::same_sound(a, b) {
+    let score = agreeing(a, b, score, threshold);
+    if score >= threshold {
         return HolderName::Agrees;
     }
     let shares = crate::normalize::name::share_a_part(a.name(), b.name());
@@ -210,6 +215,16 @@ fn name_level(a: Rec<'_>, b: Rec<'_>, score: f64, threshold: f64, path: IdPath) 
         (true, true, _) | (true, false, IdPath::Generic) => HolderName::Weak,
         (_, true, _) => HolderName::SharesPart,
         _ => HolderName::NoPartShared,
+    }
+}
+
+/// A name score below the threshold counts as agreeing when the names share their sound
+/// key (`ACHMAD FAUZI` / `AHMAD FAUSI`).
+pub(crate) fn agreeing(a: Rec<'_>, b: Rec<'_>, name_score: f64, name_threshold: f64) -> f64 {
+    if name_score < name_threshold && compare::same_sound(a, b) {
+        name_threshold
+    } else {
+        name_score
     }
 }
 
@@ -246,7 +261,7 @@ fn home_level(a: Rec<'_>, b: Rec<'_>) -> Home {
 
 /// True when two birth years are equal or one typing slip apart: one digit differs, or two
 /// adjacent digits are swapped (1985/1986, 1985/1958). A year 25 apart is another person.
-pub(crate) fn year_typo(a: Rec<'_>, b: Rec<'_>) -> bool {
+fn year_typo(a: Rec<'_>, b: Rec<'_>) -> bool {
     use chrono::Datelike;
     let (Some(x), Some(y)) = (a.birth, b.birth) else {
         return true;
@@ -363,7 +378,11 @@ impl HolderModel {
             .zip(model.weights(g))
             .map(|(c, w)| format!("{}={w:+.1}({})", c.name, c.levels[g.level(c.field)]))
             .collect();
-        format!("holder=p{:.4}[{}]", model.posterior(g), parts.join(","))
+        format!(
+            "{EVIDENCE_KEY}{:.4}[{}]",
+            model.posterior(g),
+            parts.join(",")
+        )
     }
 }
 
