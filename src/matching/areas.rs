@@ -41,6 +41,14 @@ fn allowed_edits(len: usize) -> usize {
     }
 }
 
+/// Whether two different area keys are one typing slip apart: within the edits their
+/// length allows ([`allowed_edits`], of the shorter key), as a clerk types a name heard.
+pub fn slip_apart(a: &str, b: &str) -> bool {
+    let (n, m) = (a.chars().count(), b.chars().count());
+    let k = allowed_edits(n.min(m));
+    k > 0 && n.abs_diff(m) <= k && strsim::osa_distance(a, b) <= k
+}
+
 /// The register key among `vocab` that `key` is a typing slip of: the one within the
 /// allowed edits, when exactly one is at the smallest distance.
 fn closest(key: &str, vocab: &[(u32, &str)]) -> Option<u32> {

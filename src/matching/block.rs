@@ -251,6 +251,16 @@ fn no_id_keys(p: Rec<'_>, out: &mut Vec<(u64, KeyKind)>) {
         .map(|t| t.trim_start_matches('0'))
         .filter(|n| !n.is_empty());
     let sound = (!p.name().is_empty()).then(|| p.sound());
+    // The house number with a name token, wherever the row's area was typed: an address
+    // whose suburb and postcode are both mistyped still names its number.
+    if let Some(number) = number {
+        for t in sound.iter().flat_map(|s| [s.first, s.last]) {
+            out.push((
+                fnv(&[b"tn", &t.to_le_bytes(), number.as_bytes()]),
+                KeyKind::NumberArea,
+            ));
+        }
+    }
     for area in areas {
         if let Some(number) = number {
             out.push((
@@ -1188,11 +1198,21 @@ mod tests {
         );
         // (what, aid row, register rows found first through number_area)
         type Case<'a> = (&'a str, [&'a str; 5], &'a [u32]);
-        let cases: [Case; 7] = [
+        let cases: [Case; 9] = [
             (
                 "name, street and kelurahan mistyped, no NIK",
                 ["", "LAUR A HEFORD", "3 PARTRIDGQE STREET", "6530", "BANSIA"],
                 &[0],
+            ),
+            (
+                "kelurahan and postcode both mistyped: a name token with the house number",
+                ["", "HEFFORD LAURA", "3 PARTRIDGE STREET", "6350", "BANKSAI"],
+                &[0],
+            ),
+            (
+                "areas mistyped and the name too: not found by the house number",
+                ["", "LOURA HAFORT", "3 PARTRIDGE STREET", "6350", "BANKSAI"],
+                &[],
             ),
             (
                 "no kecamatan: the kelurahan",

@@ -5,6 +5,7 @@
 //! address-agreement score used to choose which row of a duplicate group is kept.
 //! Every comparison is symmetric.
 
+use crate::matching::areas::slip_apart;
 use crate::matching::levels::{DateLevel, NameLevel, NikLevel, StreetLevel};
 use crate::matching::record::Rec;
 use crate::normalize::name::name_similarity;
@@ -80,6 +81,18 @@ pub fn kk(a: Rec<'_>, b: Rec<'_>) -> Agreement {
 
 pub fn kelurahan(a: Rec<'_>, b: Rec<'_>) -> Agreement {
     cmp_area(a, b, |r| r.kelurahan, |r| r.kelurahan())
+}
+
+/// Kelurahan as the model weighs them: the same, or spelled one typing slip apart
+/// ([`crate::matching::areas::slip_apart`]: `SALISBRUYEAST` for `SALISBURYEAST`, a
+/// spelling the register does not hold and reconciliation could not place). As two equal
+/// names agree whatever the kecamatan (the kelurahan is compared by its name), so do two
+/// names a slip apart: a postcode is mistyped as often as a suburb.
+pub fn kelurahan_alike(a: Rec<'_>, b: Rec<'_>) -> Agreement {
+    match kelurahan(a, b) {
+        Agreement::Differ if slip_apart(a.kelurahan(), b.kelurahan()) => Agreement::Agree,
+        other => other,
+    }
 }
 
 pub fn kecamatan(a: Rec<'_>, b: Rec<'_>) -> Agreement {

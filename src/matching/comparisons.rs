@@ -90,7 +90,7 @@ fn agree(a: compare::Agreement) -> Option<u8> {
 /// counted once, not twice.
 fn area_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
     use compare::Agreement::{Agree, Differ, Missing};
-    let level = match (compare::kelurahan(a, b), compare::kecamatan(a, b)) {
+    let level = match (compare::kelurahan_alike(a, b), compare::kecamatan(a, b)) {
         (Agree, _) => AreaLevel::Agree,
         (_, Agree) => AreaLevel::SameKecamatan,
         (Differ, _) | (Missing, Differ) => AreaLevel::Differs,
@@ -102,7 +102,7 @@ fn area_level(a: Rec<'_>, b: Rec<'_>) -> Option<u8> {
 /// RT numbers and street names repeat across kelurahan: they count only inside the same
 /// one.
 fn same_kelurahan(a: Rec<'_>, b: Rec<'_>) -> bool {
-    compare::kelurahan(a, b) == compare::Agreement::Agree
+    compare::kelurahan_alike(a, b) == compare::Agreement::Agree
 }
 
 /// The library, in the vector's order ([`Cmp::ALL`]).
@@ -474,6 +474,26 @@ mod field_tests {
                 Some(AreaLevel::SameKecamatan),
             ),
             (area("Damai", "Balikpapan Kota"), Some(AreaLevel::Differs)),
+            // Typed as heard: one slip for a key of
+            // 5 to 8 letters, two from 9.
+            (
+                area("Sepingan", "Balikpapan Selatan"),
+                Some(AreaLevel::Agree),
+            ),
+            (area("Sepinggna", ""), Some(AreaLevel::Agree)),
+            (
+                area("Spinggan", "Balikpapan Selatan"),
+                Some(AreaLevel::Agree),
+            ),
+            (area("Sepinggaan", ""), Some(AreaLevel::Agree)),
+            // Two slips in a key of seven letters: another kelurahan of the kecamatan.
+            (
+                area("Spingan", "Balikpapan Selatan"),
+                Some(AreaLevel::SameKecamatan),
+            ),
+            // As the same name in another kecamatan agrees, so does one a slip away.
+            (area("Sepingan", "Balikpapan Kota"), Some(AreaLevel::Agree)),
+            (area("Sepinggan Baru", ""), Some(AreaLevel::Differs)),
             (area("", "Balikpapan Kota"), Some(AreaLevel::Differs)),
             (area("", ""), None),
         ];
@@ -506,5 +526,14 @@ mod field_tests {
         c[5] = "Damai";
         assert_eq!(level(Cmp::Rt, &person(c)), None);
         assert_eq!(level(Cmp::Street, &person(c)), None);
+        // In the same kelurahan typed with a slip, they do.
+        c[5] = "Sepingan";
+        assert_eq!(level(Cmp::Rt, &person(c)), Some(0));
+        assert_eq!(level(Cmp::Street, &person(c)), Some(0));
+        // Keys of four letters allow no slip: `DAMAI` has five, `KUTA` and `KOTA` four.
+        let (mut d, mut e) = (BASE, BASE);
+        (d[5], e[5]) = ("Kuta", "Kota");
+        let g = gamma(person(d).get(0), person(e).get(0));
+        assert_eq!(g.level(Cmp::Kelurahan), Some(AreaLevel::Differs as u8));
     }
 }
