@@ -2,6 +2,7 @@
 //! one aid row under the first record's NIK, whether the register's two records are found
 //! to be one person, and the row's status, reason and register link.
 
+use calamine::{open_workbook, Data, Reader, Xlsx};
 use dedupe::commands::run::match_tables_with_model;
 use dedupe::core::config::FileConfig;
 use dedupe::core::progress::Progress;
@@ -308,6 +309,27 @@ fn the_pair_reaches_the_work_list_the_report_and_explain() {
     assert!(
         !report.contains(OLD) && !report.contains(NEW),
         "no whole NIK in the report"
+    );
+    // The workbook's summary sheet counts the pair and the row moved to the NIK in force.
+    let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).expect("xlsx");
+    let sheet = book.worksheet_range("Ringkasan").expect("Ringkasan");
+    let count = |label: &str| {
+        sheet
+            .rows()
+            .find(|r| matches!(r.first(), Some(Data::String(s)) if s.starts_with(label)))
+            .and_then(|r| r.get(1).cloned())
+    };
+    assert!(
+        sheet
+            .rows()
+            .any(|r| matches!(r.first(), Some(Data::String(s)) if s.starts_with("Penduduk tercatat di dua tempat"))),
+        "the section's title"
+    );
+    assert_eq!(count("penduduk dengan dua NIK"), Some(Data::Float(1.0)));
+    assert_eq!(count("kedua NIK masih aktif"), Some(Data::Float(0.0)));
+    assert_eq!(
+        count("baris bantuan dengan NIK lama"),
+        Some(Data::Float(1.0))
     );
     let explain = common::dedupe()
         .args(["explain"])

@@ -236,23 +236,7 @@ pub fn build_register_by(
             })
         });
         let sha = s.spawn(|| sha256_file(path));
-        let mut failed = None;
-        for table in rx {
-            match table.resolve(&file.register, "register") {
-                Ok(map) => {
-                    let people = builder.add(&Mapped {
-                        table: &table,
-                        map: &map,
-                    });
-                    tally.add(&table, &map, people);
-                    columns.get_or_insert_with(|| map.describe(&table));
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            }
-        }
+        let failed = normalize_slices(rx, file, &mut builder, &mut tally, &mut columns);
         let read = match (failed, reader.join()) {
             (Some(e), _) => Err(e),
             (None, Ok(read)) => read,
@@ -292,6 +276,32 @@ pub fn build_register_by(
         multiline,
         records: builder.finish(),
     })
+}
+
+/// Each slice read (`rx`) resolved against `[register.columns]` and added to the stored
+/// records, its life statuses tallied and the first slice's columns described; the first
+/// error stops it (the reader then stops too, its channel closed).
+fn normalize_slices(
+    rx: std::sync::mpsc::Receiver<Table>,
+    file: &FileConfig,
+    builder: &mut crate::matching::record::StoredBuilder,
+    tally: &mut LifeTally,
+    columns: &mut Option<std::collections::BTreeMap<String, Vec<String>>>,
+) -> Option<LoadError> {
+    for table in rx {
+        match table.resolve(&file.register, "register") {
+            Ok(map) => {
+                let people = builder.add(&Mapped {
+                    table: &table,
+                    map: &map,
+                });
+                tally.add(&table, &map, people);
+                columns.get_or_insert_with(|| map.describe(&table));
+            }
+            Err(e) => return Some(e),
+        }
+    }
+    None
 }
 
 /// The register file's rows a slice at a time, by its format: Parquet by row groups,
@@ -439,6 +449,68 @@ pub fn index_header(
     })
 }
 
+/// What the fuzzy stage of a run is given besides the records: the model (estimated when
+/// absent), the whole run's facts in a part, the register's index (dropped once the
+/// candidates are found) and the memory the candidates may take.
+struct FuzzyStage<'a> {
+    model: Option<crate::matching::score::Model>,
+    whole: Option<&'a crate::matching::whole::WholeRun>,
+    index: RegisterIndex,
+    memory_limit: Option<u64>,
+}
+
+/// The fuzzy stage, when `[match] fuzzy` is on: the rows exact linking left placed by the
+/// model, under a spinner, its time in `secs`; returns its counts and the model it used.
+fn fuzzy_stage(
+    aid: &Records,
+    register: &Records,
+    links: &mut [crate::matching::link::Link],
+    cfg: &FileConfig,
+    stage: FuzzyStage<'_>,
+    progress: &Progress,
+    secs: &mut BTreeMap<String, f64>,
+) -> (
+    Option<crate::matching::fuzzy::FuzzyStats>,
+    Option<crate::matching::score::Model>,
+) {
+    if !cfg.matching.fuzzy {
+        return (None, None);
+    }
+    let t = Instant::now();
+    let pb = progress.spinner("fuzzy linking");
+    let input = crate::matching::fuzzy::FuzzyInput {
+        model: stage.model,
+        whole: stage.whole,
+        candidates: crate::matching::fuzzy::Candidates::Scan {
+            index: stage.index,
+            pair_budget: pair_budget(stage.memory_limit),
+        },
+        explain_exact: true,
+    };
+    let (stats, model) =
+        crate::matching::fuzzy::link_fuzzy_given(aid, register, links, &cfg.matching, input);
+    pb.finish_and_clear();
+    secs.insert("fuzzy".to_string(), t.elapsed().as_secs_f64());
+    (Some(stats), Some(model))
+}
+
+/// The cluster stage: aid rows grouped by person, with the reviewers' pair rules; a part
+/// skips the blocks the whole run skipped.
+fn cluster_stage(
+    aid: &Records,
+    links: &[crate::matching::link::Link],
+    cfg: &FileConfig,
+    model: Option<&crate::matching::score::Model>,
+    rules: &crate::matching::verdicts::PairRules,
+    whole: Option<&crate::matching::whole::WholeRun>,
+) -> Groups {
+    let limit = whole.map_or(
+        crate::matching::block::BlockLimit::Size(cfg.matching.max_block),
+        crate::matching::whole::WholeRun::aid_limit,
+    );
+    crate::matching::cluster::cluster_with(aid, links, &cfg.matching, model, rules, limit)
+}
+
 /// Link, fuzzy-link, cluster and decide, on prepared records.
 /// With `memory_limit`, the fuzzy stage gathers its candidates in batches that fit in
 /// what the process has left under it (the links are the same).
@@ -471,58 +543,28 @@ pub fn match_records(
     let (verdicts, decisions_unknown) =
         crate::matching::verdicts::resolve(&decided, &aid, &register, &index);
 
-    let (fuzzy, model) = if cfg.matching.fuzzy {
-        let t = Instant::now();
-        let pb = progress.spinner("fuzzy linking");
-        let candidates = crate::matching::fuzzy::Candidates::Scan {
-            index,
-            pair_budget: pair_budget(memory_limit),
-        };
-        let input = crate::matching::fuzzy::FuzzyInput {
-            model,
-            whole,
-            candidates,
-            explain_exact: true,
-        };
-        let (stats, model) = crate::matching::fuzzy::link_fuzzy_given(
-            &aid,
-            &register,
-            &mut links,
-            &cfg.matching,
-            input,
-        );
-        pb.finish_and_clear();
-        secs.insert("fuzzy".to_string(), t.elapsed().as_secs_f64());
-        (Some(stats), Some(model))
-    } else {
-        drop(index);
-        (None, None)
+    let stage = FuzzyStage {
+        model,
+        whole,
+        index,
+        memory_limit,
     };
+    let (fuzzy, model) = fuzzy_stage(&aid, &register, &mut links, cfg, stage, progress, &mut secs);
 
     // Reviewers' decisions overrule the model, after it linked and before grouping.
     let rules = crate::matching::verdicts::apply(&aid, &register, &mut links, &verdicts);
     // People the register holds twice: rows under a superseded NIK go to the NIK in force,
     // so rows under either NIK are one group. Not in a part: its register is a part's.
-    let register_twice = whole.is_none().then(|| {
-        let t = Instant::now();
-        let twice = register_twice(&register, &mut links, model.as_ref(), &cfg.matching);
+    let t = Instant::now();
+    let register_twice = whole
+        .is_none()
+        .then(|| register_twice(&register, &mut links, model.as_ref(), &cfg.matching));
+    if register_twice.is_some() {
         secs.insert("register_twice".to_string(), t.elapsed().as_secs_f64());
-        twice
-    });
+    }
 
     let t = Instant::now();
-    let limit = whole.map_or(
-        crate::matching::block::BlockLimit::Size(cfg.matching.max_block),
-        crate::matching::whole::WholeRun::aid_limit,
-    );
-    let groups = crate::matching::cluster::cluster_with(
-        &aid,
-        &links,
-        &cfg.matching,
-        model.as_ref(),
-        &rules,
-        limit,
-    );
+    let groups = cluster_stage(&aid, &links, cfg, model.as_ref(), &rules, whole);
     secs.insert("cluster".to_string(), t.elapsed().as_secs_f64());
     let review = crate::matching::review::queue(&aid, &register, &links, &groups, &cfg.review);
 

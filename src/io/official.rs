@@ -753,41 +753,7 @@ pub fn xlsx(
     wb.set_zip_compression_level(XLSX_ZIP_LEVEL);
     let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
-    // Ringkasan
-    let ws = wb.add_worksheet();
-    ws.set_name("Ringkasan")?;
-    ws.write_string_with_format(0, 0, t(lang, "item"), &bold)?;
-    ws.write_string_with_format(0, 1, t(lang, "rows"), &bold)?;
-    ws.write_string_with_format(0, 2, t(lang, "savings_rp"), &bold)?;
-    let mut r = 1;
-    ws.write_string(r, 0, t(lang, "rows_checked"))?;
-    ws.write_number(r, 1, f.rows as f64)?;
-    for (k, n) in &f.status_counts {
-        r += 1;
-        ws.write_string(r, 0, status_label(k, lang))?;
-        ws.write_number(r, 1, *n as f64)?;
-        ws.write_number(
-            r,
-            2,
-            f.savings_by_status.get(k).copied().unwrap_or(0) as f64,
-        )?;
-    }
-    r += 1;
-    ws.write_string_with_format(r, 0, t(lang, "total_savings"), &bold)?;
-    ws.write_number_with_format(r, 2, f.savings_total as f64, &bold)?;
-    r += 1;
-    ws.write_string(r, 0, t(lang, "savings_confirmed"))?;
-    ws.write_number(r, 2, f.savings_confirmed as f64)?;
-    r += 1;
-    ws.write_string(r, 0, t(lang, "savings_pending"))?;
-    ws.write_number(r, 2, f.savings_pending as f64)?;
-    r += 1;
-    ws.write_string(r, 0, t(lang, "months_label"))?;
-    ws.write_number(r, 1, f64::from(f.months))?;
-    ws.set_column_width(0, 34)?;
-    ws.set_column_width(1, 10)?;
-    ws.set_column_width(2, 20)?;
-    ws.set_freeze_panes(1, 0)?;
+    summary_sheet(&mut wb, f, lang, &bold)?;
     // Row sheets: every cell as text, so NIK and KK never become numbers. Written in
     // constant-memory mode (inline strings, rows streamed to a temporary file).
     let aid = source.aid_headers();
@@ -836,6 +802,82 @@ pub fn xlsx(
         f?;
     }
     Ok(wb)
+}
+
+/// The workbook's first sheet, `Ringkasan`: rows by status with their savings, the
+/// totals, and what the register search found (people the register holds twice).
+fn summary_sheet(
+    wb: &mut Workbook,
+    f: &Facts,
+    lang: Lang,
+    bold: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("Ringkasan")?;
+    ws.write_string_with_format(0, 0, t(lang, "item"), bold)?;
+    ws.write_string_with_format(0, 1, t(lang, "rows"), bold)?;
+    ws.write_string_with_format(0, 2, t(lang, "savings_rp"), bold)?;
+    let mut r = 1;
+    ws.write_string(r, 0, t(lang, "rows_checked"))?;
+    ws.write_number(r, 1, f.rows as f64)?;
+    for (k, n) in &f.status_counts {
+        r += 1;
+        ws.write_string(r, 0, status_label(k, lang))?;
+        ws.write_number(r, 1, *n as f64)?;
+        ws.write_number(
+            r,
+            2,
+            f.savings_by_status.get(k).copied().unwrap_or(0) as f64,
+        )?;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, t(lang, "total_savings"), bold)?;
+    ws.write_number_with_format(r, 2, f.savings_total as f64, bold)?;
+    r += 1;
+    ws.write_string(r, 0, t(lang, "savings_confirmed"))?;
+    ws.write_number(r, 2, f.savings_confirmed as f64)?;
+    r += 1;
+    ws.write_string(r, 0, t(lang, "savings_pending"))?;
+    ws.write_number(r, 2, f.savings_pending as f64)?;
+    r += 1;
+    ws.write_string(r, 0, t(lang, "months_label"))?;
+    ws.write_number(r, 1, f64::from(f.months))?;
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 10)?;
+    ws.set_column_width(2, 20)?;
+    ws.set_freeze_panes(1, 0)?;
+    register_twice_rows(ws, r + 2, f, lang, bold)?;
+    Ok(())
+}
+
+/// The counts of the register search (`summary.json`'s `register_twice`), under their
+/// title, from row `r`; nothing when the run made no search (a part of a partition).
+fn register_twice_rows(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    f: &Facts,
+    lang: Lang,
+    bold: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let Some(twice) = f.summary.get("register_twice").filter(|v| v.is_object()) else {
+        return Ok(());
+    };
+    ws.write_string_with_format(r, 0, t(lang, "twice.title"), bold)?;
+    let rows = [
+        ("twice.pairs", "pairs"),
+        ("twice.both_open", "both_open"),
+        ("twice.superseded", "rows_superseded"),
+    ];
+    for (k, (label, key)) in rows.into_iter().enumerate() {
+        let n = twice
+            .get(key)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        ws.write_string(r + 1 + k as u32, 0, t(lang, label))?;
+        ws.write_number(r + 1 + k as u32, 1, n as f64)?;
+    }
+    ws.write_string(r + 4, 0, t(lang, "twice.file"))?;
+    Ok(())
 }
 
 /// Stream one row sheet's rows into its worksheet.
