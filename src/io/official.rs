@@ -171,38 +171,10 @@ impl Facts {
             summary,
             duplicates,
         };
-        let (mut kec, mut kel, mut prog) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-        let mut labels: BTreeMap<String, String> = BTreeMap::new();
-        // Area cells repeat: compute each distinct cell's key and label once.
-        let mut area_cache: std::collections::HashMap<String, (String, String)> =
-            std::collections::HashMap::new();
+        let mut areas = AreaTally::default();
         let mut monthly_cache: std::collections::HashMap<String, u64> =
             std::collections::HashMap::new();
-        // Rows repeat the same few statuses, programs and areas: count each distinct
-        // combination once, then add it up.
-        type Key<'k> = (
-            &'k str,
-            &'k str,
-            std::borrow::Cow<'k, str>,
-            std::borrow::Cow<'k, str>,
-            std::borrow::Cow<'k, str>,
-        );
-        let mut combos: rustc_hash::FxHashMap<Key<'a>, u64> = Default::default();
-        for d in rows {
-            *combos
-                .entry((d.status, d.reason, d.program, d.kecamatan, d.kelurahan))
-                .or_default() += 1;
-        }
-        let mut combos: Vec<(Key<'a>, u64)> = combos.into_iter().collect();
-        combos.sort_unstable();
-        for ((status, reason, program, kecamatan, kelurahan), n) in combos {
-            let d = RowFacts {
-                status,
-                reason,
-                program,
-                kecamatan,
-                kelurahan,
-            };
+        for (d, n) in combinations(rows) {
             facts.rows += n as usize;
             let monthly = match monthly_cache.get(d.program.as_ref()) {
                 Some(&m) => m,
@@ -212,7 +184,7 @@ impl Facts {
                     m
                 }
             };
-            let saved = if status == "VERIFIED" {
+            let saved = if d.status == "VERIFIED" {
                 0
             } else {
                 // Bounded by the config's checks; saturating all the same, never wrapping.
@@ -220,63 +192,150 @@ impl Facts {
                     .saturating_mul(u64::from(benefits.months))
                     .saturating_mul(n)
             };
-            *facts.status_counts.entry(status.to_string()).or_default() += n as usize;
-            *facts.reason_counts.entry(d.reason.to_string()).or_default() += n as usize;
-            *facts
-                .savings_by_status
-                .entry(status.to_string())
-                .or_default() += saved;
-            facts.savings_total += saved;
-            if confirmed_saving(status) {
-                facts.savings_confirmed += saved;
-            } else {
-                facts.savings_pending += saved;
-            }
-            let verified_row = status == "VERIFIED";
-            let mut add = |m: &mut BTreeMap<String, [u64; 4]>, raw: &str, area: bool| {
-                let (key, label) = if area {
-                    if !area_cache.contains_key(raw) {
-                        area_cache.insert(raw.to_string(), area_label(raw));
-                    }
-                    area_cache[raw].clone()
-                } else {
-                    let p = raw.trim().to_uppercase();
-                    (
-                        format!("program:{p}"),
-                        if p.is_empty() { "-".to_string() } else { p },
-                    )
-                };
-                let best = labels.entry(key.clone()).or_insert_with(|| label.clone());
-                if label.matches(' ').count() > best.matches(' ').count() {
-                    *best = label;
-                }
-                let e = m.entry(key).or_insert([0; 4]);
-                e[0] += n;
-                e[if verified_row { 1 } else { 2 }] += n;
-                e[3] += saved;
-            };
-            add(&mut kec, &d.kecamatan, true);
-            add(&mut kel, &d.kelurahan, true);
-            add(&mut prog, &d.program, false);
+            facts.add_rows(&d, n, saved);
+            areas.add(&d, n, saved);
         }
         // Show each area under one label however it was spelled.
-        let relabel = |m: BTreeMap<String, [u64; 4]>| -> BTreeMap<String, [u64; 4]> {
-            let mut out: BTreeMap<String, [u64; 4]> = BTreeMap::new();
-            for (k, v) in m {
-                let e = out
-                    .entry(labels.get(&k).cloned().unwrap_or(k))
-                    .or_insert([0; 4]);
-                for i in 0..4 {
-                    e[i] += v[i];
-                }
-            }
-            out
-        };
-        facts.by_kecamatan = relabel(kec);
-        facts.by_kelurahan = relabel(kel);
-        facts.by_program = relabel(prog);
+        (facts.by_kecamatan, facts.by_kelurahan, facts.by_program) = areas.relabelled();
         facts
     }
+
+    /// `n` rows of one status and reason, and what withholding them saves.
+    fn add_rows(&mut self, d: &RowFacts<'_>, n: u64, saved: u64) {
+        *self.status_counts.entry(d.status.to_string()).or_default() += n as usize;
+        *self.reason_counts.entry(d.reason.to_string()).or_default() += n as usize;
+        *self
+            .savings_by_status
+            .entry(d.status.to_string())
+            .or_default() += saved;
+        self.savings_total += saved;
+        if confirmed_saving(d.status) {
+            self.savings_confirmed += saved;
+        } else {
+            self.savings_pending += saved;
+        }
+    }
+}
+
+/// Rows repeat the same few statuses, programs and areas: each distinct combination with
+/// its count, in a fixed order.
+fn combinations<'a>(rows: impl IntoIterator<Item = RowFacts<'a>>) -> Vec<(RowFacts<'a>, u64)> {
+    type Key<'k> = (
+        &'k str,
+        &'k str,
+        std::borrow::Cow<'k, str>,
+        std::borrow::Cow<'k, str>,
+        std::borrow::Cow<'k, str>,
+    );
+    let mut combos: rustc_hash::FxHashMap<Key<'a>, u64> = Default::default();
+    for d in rows {
+        *combos
+            .entry((d.status, d.reason, d.program, d.kecamatan, d.kelurahan))
+            .or_default() += 1;
+    }
+    let mut combos: Vec<(Key<'a>, u64)> = combos.into_iter().collect();
+    combos.sort_unstable();
+    combos
+        .into_iter()
+        .map(|((status, reason, program, kecamatan, kelurahan), n)| {
+            let d = RowFacts {
+                status,
+                reason,
+                program,
+                kecamatan,
+                kelurahan,
+            };
+            (d, n)
+        })
+        .collect()
+}
+
+/// Rows, rows paid, rows withheld and savings per kecamatan, kelurahan and program, keyed
+/// by the area's key with the fullest spelling seen as its label.
+#[derive(Default)]
+struct AreaTally {
+    kec: BTreeMap<String, [u64; 4]>,
+    kel: BTreeMap<String, [u64; 4]>,
+    prog: BTreeMap<String, [u64; 4]>,
+    labels: BTreeMap<String, String>,
+    /// Area cells repeat: each distinct cell's key and label computed once.
+    area_cache: std::collections::HashMap<String, (String, String)>,
+}
+
+impl AreaTally {
+    fn add(&mut self, d: &RowFacts<'_>, n: u64, saved: u64) {
+        let verified_row = d.status == "VERIFIED";
+        for (which, raw) in [(0, &d.kecamatan), (1, &d.kelurahan), (2, &d.program)] {
+            let (key, label) = if which < 2 {
+                if !self.area_cache.contains_key(raw.as_ref()) {
+                    self.area_cache.insert(raw.to_string(), area_label(raw));
+                }
+                self.area_cache[raw.as_ref()].clone()
+            } else {
+                let p = raw.trim().to_uppercase();
+                (
+                    format!("program:{p}"),
+                    if p.is_empty() { "-".to_string() } else { p },
+                )
+            };
+            let best = self
+                .labels
+                .entry(key.clone())
+                .or_insert_with(|| label.clone());
+            if label.matches(' ').count() > best.matches(' ').count() {
+                *best = label;
+            }
+            let m = match which {
+                0 => &mut self.kec,
+                1 => &mut self.kel,
+                _ => &mut self.prog,
+            };
+            let e = m.entry(key).or_insert([0; 4]);
+            e[0] += n;
+            e[if verified_row { 1 } else { 2 }] += n;
+            e[3] += saved;
+        }
+    }
+
+    /// The kecamatan, kelurahan and program tallies under their labels.
+    #[allow(clippy::type_complexity)] // three tallies of one shape, named at the call
+    fn relabelled(
+        self,
+    ) -> (
+        BTreeMap<String, [u64; 4]>,
+        BTreeMap<String, [u64; 4]>,
+        BTreeMap<String, [u64; 4]>,
+    ) {
+        let AreaTally {
+            kec,
+            kel,
+            prog,
+            labels,
+            ..
+        } = self;
+        (
+            relabel(&labels, kec),
+            relabel(&labels, kel),
+            relabel(&labels, prog),
+        )
+    }
+}
+
+/// One tally under the areas' labels (spellings of one area added up).
+fn relabel(
+    labels: &BTreeMap<String, String>,
+    m: BTreeMap<String, [u64; 4]>,
+) -> BTreeMap<String, [u64; 4]> {
+    let mut out: BTreeMap<String, [u64; 4]> = BTreeMap::new();
+    for (k, v) in m {
+        let e = out
+            .entry(labels.get(&k).cloned().unwrap_or(k))
+            .or_insert([0; 4]);
+        for (x, y) in e.iter_mut().zip(v) {
+            *x += y;
+        }
+    }
+    out
 }
 
 /// A run's files read back: for `dedupe report`, which rebuilds the reports without
@@ -629,36 +688,7 @@ const QUALITY_REASONS: [&str; 13] = [
 /// The HTML report, from the template and the language's string table.
 pub fn html(f: &Facts, lang: Lang) -> String {
     let c = |k: &str| f.status_counts.get(k).copied().unwrap_or(0);
-    let cards = vec![
-        Card {
-            label: t(lang, "rows_checked"),
-            value: f.rows,
-        },
-        Card {
-            label: status_label("VERIFIED", lang),
-            value: c("VERIFIED"),
-        },
-        Card {
-            label: status_label("DUPLICATE", lang),
-            value: c("DUPLICATE"),
-        },
-        Card {
-            label: status_label("DECEASED", lang),
-            value: c("DECEASED"),
-        },
-        Card {
-            label: status_label("NOT_IN_REGISTER", lang),
-            value: c("NOT_IN_REGISTER") + c("MOVED_OUT"),
-        },
-        Card {
-            label: t(lang, "invalid_or_damaged"),
-            value: c("INVALID_NIK") + c("NIK_DAMAGED"),
-        },
-        Card {
-            label: status_label("NAME_MISMATCH", lang),
-            value: c("NAME_MISMATCH"),
-        },
-    ];
+    let cards = cards(f, lang);
     let savings_rows: Vec<SavingsRow> = f
         .savings_by_status
         .iter()
@@ -674,31 +704,8 @@ pub fn html(f: &Facts, lang: Lang) -> String {
         area(t(lang, "kelurahan_top"), &f.by_kelurahan, lang, 30),
         area(t(lang, "program"), &f.by_program, lang, 20),
     ];
-    let aq = &f.summary["aid_quality"];
-    let quality: Vec<Labelled> = crate::io::output::AID_QUALITY_KEYS
-        .iter()
-        .map(|k| Labelled {
-            label: t(lang, &format!("quality.{k}")),
-            rows: aq[k].as_u64().unwrap_or(0),
-        })
-        .chain(QUALITY_REASONS.iter().map(|k| Labelled {
-            label: t(lang, &format!("quality.{k}")),
-            rows: f.reason_counts.get(*k).copied().unwrap_or(0) as u64,
-        }))
-        .collect();
-    let get = |d: &Row, k: &str| d.get(k).cloned().unwrap_or_default();
-    let duplicates: Vec<DupRow> = f
-        .duplicates
-        .iter()
-        .map(|d| DupRow {
-            group: get(d, "group_id"),
-            row: get(d, "row"),
-            nik: mask(&get(d, "nik")),
-            name: get(d, "name"),
-            address: format!("{} {}", get(d, "address"), get(d, "kelurahan")),
-            kept: get(d, "kept") == "true",
-        })
-        .collect();
+    let quality = quality_rows(f, lang);
+    let duplicates = duplicate_rows(f);
     let sm = &f.summary;
     let text = |v: &Value| v.as_str().unwrap_or("").to_string();
     let strings: BTreeMap<&str, &str> = crate::io::strings::table(lang).iter().copied().collect();
@@ -741,6 +748,59 @@ pub fn html(f: &Facts, lang: Lang) -> String {
         // The template is part of the binary and tested: this is a bug, not bad data.
         Err(e) => format!("<!DOCTYPE html><p>report template error: {e}</p>\n"),
     }
+}
+
+/// The page's headline cards: rows checked and the main statuses.
+fn cards(f: &Facts, lang: Lang) -> Vec<Card> {
+    let c = |k: &str| f.status_counts.get(k).copied().unwrap_or(0);
+    let card = |label: &'static str, value| Card { label, value };
+    vec![
+        card(t(lang, "rows_checked"), f.rows),
+        card(status_label("VERIFIED", lang), c("VERIFIED")),
+        card(status_label("DUPLICATE", lang), c("DUPLICATE")),
+        card(status_label("DECEASED", lang), c("DECEASED")),
+        card(
+            status_label("NOT_IN_REGISTER", lang),
+            c("NOT_IN_REGISTER") + c("MOVED_OUT"),
+        ),
+        card(
+            t(lang, "invalid_or_damaged"),
+            c("INVALID_NIK") + c("NIK_DAMAGED"),
+        ),
+        card(status_label("NAME_MISMATCH", lang), c("NAME_MISMATCH")),
+    ]
+}
+
+/// The data-quality table: the aid list's tallies, then the rows of the quality reasons.
+fn quality_rows(f: &Facts, lang: Lang) -> Vec<Labelled> {
+    let aq = &f.summary["aid_quality"];
+    crate::io::output::AID_QUALITY_KEYS
+        .iter()
+        .map(|k| Labelled {
+            label: t(lang, &format!("quality.{k}")),
+            rows: aq[k].as_u64().unwrap_or(0),
+        })
+        .chain(QUALITY_REASONS.iter().map(|k| Labelled {
+            label: t(lang, &format!("quality.{k}")),
+            rows: f.reason_counts.get(*k).copied().unwrap_or(0) as u64,
+        }))
+        .collect()
+}
+
+/// The duplicate groups' rows as the page lists them, NIKs masked.
+fn duplicate_rows(f: &Facts) -> Vec<DupRow> {
+    let get = |d: &Row, k: &str| d.get(k).cloned().unwrap_or_default();
+    f.duplicates
+        .iter()
+        .map(|d| DupRow {
+            group: get(d, "group_id"),
+            row: get(d, "row"),
+            nik: mask(&get(d, "nik")),
+            name: get(d, "name"),
+            address: format!("{} {}", get(d, "address"), get(d, "kelurahan")),
+            kept: get(d, "kept") == "true",
+        })
+        .collect()
 }
 
 /// The workbook, ready to save.
