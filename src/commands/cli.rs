@@ -616,76 +616,92 @@ fn eval(o: &EvalOpts) -> anyhow::Result<Exit> {
 /// Run the parsed command; the exit code on success.
 pub fn run(opts: &Opts) -> anyhow::Result<Exit> {
     match &opts.command {
-        Some(Command::Synth(o)) => return synth(o),
-        Some(Command::Eval(o)) => return eval(o),
-        Some(Command::Index(o)) => return index(o),
-        Some(Command::Partition(o)) => return partition(o),
-        Some(Command::Part(o)) => {
-            let cfg = crate::commands::partition::PartRunConfig {
-                dir: o.dir.clone(),
-                part: o.part,
-                out_dir: None,
-                threads: o.threads,
-                quiet: o.quiet,
-                memory_limit: o.memory_limit,
-            };
-            let s = crate::commands::partition::run_part(&cfg)
-                .with_context(|| format!("running part {} of {}", o.part, o.dir.display()))?;
-            if !o.quiet {
-                eprintln!(
-                    "dedupe part: part {} of {}: {} aid rows, {} verified; outputs in {}",
-                    o.part,
-                    o.dir.display(),
-                    s.rows_in,
-                    s.rows_verified,
-                    s.out_dir
-                );
-            }
-            return Ok(Exit::Success);
-        }
-        Some(Command::Merge(o)) => {
-            let cfg = crate::commands::partition::MergeConfig {
-                dir: o.dir.clone(),
-                out_dir: o.out.clone(),
-                lang: o.lang.into(),
-                csv_excel: o.csv_excel,
-            };
-            let (merged, facts) = crate::commands::partition::merge(&cfg)
-                .with_context(|| format!("merging the parts of {}", o.dir.display()))?;
-            eprintln!(
-                "dedupe merge: {} rows, {} duplicate groups, savings {}; outputs in {}",
-                merged.rows,
-                merged.groups,
-                crate::io::official::rupiah(facts.savings_total, o.lang.into()),
-                o.out.display()
-            );
-            return Ok(Exit::Success);
-        }
-        Some(Command::Report(o)) => {
-            let file = match &o.config {
-                Some(p) => crate::core::config::FileConfig::from_path(p)?,
-                None => crate::core::config::FileConfig::default(),
-            };
-            let facts =
-                crate::io::official::write_reports(&o.out_dir, &file.benefits, o.lang.into())
-                    .with_context(|| format!("writing the reports in {}", o.out_dir.display()))?;
-            eprintln!(
-                "dedupe report: {} rows, savings {} ({} months); report.html and report.xlsx in {}",
-                facts.rows,
-                crate::io::official::rupiah(facts.savings_total, o.lang.into()),
-                facts.months,
-                o.out_dir.display()
-            );
-            return Ok(Exit::Success);
-        }
-        Some(Command::Explain(o)) => {
-            let text = crate::commands::explain::explain(&o.out_dir, o.row, o.en)
-                .with_context(|| format!("explaining row {} of {}", o.row, o.out_dir.display()))?;
-            print!("{text}");
-            return Ok(Exit::Success);
-        }
-        None => {}
+        Some(Command::Synth(o)) => synth(o),
+        Some(Command::Eval(o)) => eval(o),
+        Some(Command::Index(o)) => index(o),
+        Some(Command::Partition(o)) => partition(o),
+        Some(Command::Part(o)) => part(o),
+        Some(Command::Merge(o)) => merge(o),
+        Some(Command::Report(o)) => report(o),
+        Some(Command::Explain(o)) => explain(o),
+        None => check(opts),
     }
+}
+
+/// `dedupe part`: one part of a partitioned run.
+fn part(o: &PartOpts) -> anyhow::Result<Exit> {
+    let cfg = crate::commands::partition::PartRunConfig {
+        dir: o.dir.clone(),
+        part: o.part,
+        out_dir: None,
+        threads: o.threads,
+        quiet: o.quiet,
+        memory_limit: o.memory_limit,
+    };
+    let s = crate::commands::partition::run_part(&cfg)
+        .with_context(|| format!("running part {} of {}", o.part, o.dir.display()))?;
+    if !o.quiet {
+        eprintln!(
+            "dedupe part: part {} of {}: {} aid rows, {} verified; outputs in {}",
+            o.part,
+            o.dir.display(),
+            s.rows_in,
+            s.rows_verified,
+            s.out_dir
+        );
+    }
+    Ok(Exit::Success)
+}
+
+/// `dedupe merge`: the parts' outputs as one run's.
+fn merge(o: &MergeOpts) -> anyhow::Result<Exit> {
+    let cfg = crate::commands::partition::MergeConfig {
+        dir: o.dir.clone(),
+        out_dir: o.out.clone(),
+        lang: o.lang.into(),
+        csv_excel: o.csv_excel,
+    };
+    let (merged, facts) = crate::commands::partition::merge(&cfg)
+        .with_context(|| format!("merging the parts of {}", o.dir.display()))?;
+    eprintln!(
+        "dedupe merge: {} rows, {} duplicate groups, savings {}; outputs in {}",
+        merged.rows,
+        merged.groups,
+        crate::io::official::rupiah(facts.savings_total, o.lang.into()),
+        o.out.display()
+    );
+    Ok(Exit::Success)
+}
+
+/// `dedupe report`: the officials' reports rebuilt from a run's outputs.
+fn report(o: &ReportOpts) -> anyhow::Result<Exit> {
+    let file = match &o.config {
+        Some(p) => crate::core::config::FileConfig::from_path(p)?,
+        None => crate::core::config::FileConfig::default(),
+    };
+    let facts = crate::io::official::write_reports(&o.out_dir, &file.benefits, o.lang.into())
+        .with_context(|| format!("writing the reports in {}", o.out_dir.display()))?;
+    eprintln!(
+        "dedupe report: {} rows, savings {} ({} months); report.html and report.xlsx in {}",
+        facts.rows,
+        crate::io::official::rupiah(facts.savings_total, o.lang.into()),
+        facts.months,
+        o.out_dir.display()
+    );
+    Ok(Exit::Success)
+}
+
+/// `dedupe explain`: one row's decision, as the model weighed it.
+fn explain(o: &ExplainOpts) -> anyhow::Result<Exit> {
+    let text = crate::commands::explain::explain(&o.out_dir, o.row, o.en)
+        .with_context(|| format!("explaining row {} of {}", o.row, o.out_dir.display()))?;
+    print!("{text}");
+    Ok(Exit::Success)
+}
+
+/// A check of an aid list against the register: the run, its warnings and summary, and
+/// the exit code `--fail-on` asks for.
+fn check(opts: &Opts) -> anyhow::Result<Exit> {
     let config = opts.to_config()?;
     let summary = crate::commands::run::run(&config).with_context(|| {
         format!(
@@ -720,6 +736,11 @@ pub fn run(opts: &Opts) -> anyhow::Result<Exit> {
             }),
         );
     }
+    Ok(findings_exit(opts, &summary))
+}
+
+/// [`Exit::Findings`] when the run found what `--fail-on` (or `--fail-on-findings`) names.
+fn findings_exit(opts: &Opts, summary: &Summary) -> Exit {
     let count = |k: &str| summary.status_counts.get(k).copied().unwrap_or(0);
     let duplicates = count("DUPLICATE") > 0;
     let rejected = summary.rows_verified + count("DUPLICATE") < summary.rows_in;
@@ -734,11 +755,11 @@ pub fn run(opts: &Opts) -> anyhow::Result<Exit> {
         Some(FailOn::Rejected) => rejected,
         Some(FailOn::Any) => duplicates || rejected,
     };
-    Ok(if failed {
+    if failed {
         Exit::Findings
     } else {
         Exit::Success
-    })
+    }
 }
 
 /// Parse the process arguments, run, and return the exit code.

@@ -20,7 +20,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use crate::core::config::{header_key, Field, InputConfig};
+use crate::core::config::{header_key, ColumnSpec, Field, InputConfig};
 use crate::core::error::LoadError;
 use crate::io::workbook::{cell_name, format_float};
 use crate::normalize::nik::CellKind;
@@ -576,6 +576,38 @@ impl Table {
         }
     }
 
+    /// The columns the config names for `field` (`[aid.columns]` or `[register.columns]`):
+    /// each header as written, or by its key (case, spaces and punctuation aside).
+    fn configured(
+        &self,
+        field: Field,
+        spec: &ColumnSpec,
+        keys: &[String],
+        section: &'static str,
+    ) -> Result<Vec<usize>, LoadError> {
+        let mut cols = Vec::new();
+        for header in spec.headers() {
+            let exact = self
+                .columns
+                .iter()
+                .position(|c| c.header.trim() == header.trim());
+            let by_key = || keys.iter().position(|k| *k == header_key(header));
+            match exact.or_else(by_key) {
+                Some(i) => cols.push(i),
+                None => {
+                    return Err(LoadError::UnknownHeader {
+                        path: self.path.clone(),
+                        field: field.key().to_string(),
+                        header: header.to_string(),
+                        section,
+                        found: self.headers_list(),
+                    })
+                }
+            }
+        }
+        Ok(cols)
+    }
+
     /// Find the columns of every field: the config's mapping first, then known header names.
     pub fn resolve(
         &self,
@@ -587,27 +619,7 @@ impl Table {
         let mut plain_id = false;
         for field in Field::ALL {
             if let Some(spec) = input.columns.get(field.key()) {
-                let mut cols = Vec::new();
-                for header in spec.headers() {
-                    let exact = self
-                        .columns
-                        .iter()
-                        .position(|c| c.header.trim() == header.trim());
-                    let by_key = || keys.iter().position(|k| *k == header_key(header));
-                    match exact.or_else(by_key) {
-                        Some(i) => cols.push(i),
-                        None => {
-                            return Err(LoadError::UnknownHeader {
-                                path: self.path.clone(),
-                                field: field.key().to_string(),
-                                header: header.to_string(),
-                                section,
-                                found: self.headers_list(),
-                            })
-                        }
-                    }
-                }
-                map.insert(field, cols);
+                map.insert(field, self.configured(field, spec, &keys, section)?);
                 continue;
             }
             let find = |aliases: &[&str]| {
@@ -642,24 +654,11 @@ impl Table {
                 map.insert(field, parts);
             }
         }
-        // No identifier column at all: records laid out in English (their name found by an
-        // English header), or a config that says `id_kind = "generic"`, are matched on
-        // their other fields; a NIK list without its NIK column is a mistake to report.
-        if !map.contains_key(&Field::Nik) {
-            let english_name = !input.columns.contains_key(Field::Name.key())
-                && map.get(&Field::Name).is_some_and(|cols| {
-                    // A whole name, or name parts, under English headers (NAMA DEPAN and
-                    // NAMA BELAKANG are an Indonesian list's).
-                    cols.iter().all(|&c| !keys[c].starts_with("NAMA"))
-                        && (cols.len() > 1
-                            || cols
-                                .iter()
-                                .any(|&c| ENGLISH_NAMES.contains(&keys[c].as_str())))
-                });
-            if input.ids_optional || english_name {
-                plain_id = true;
-                map.insert(Field::Nik, Vec::new());
-            }
+        if !map.contains_key(&Field::Nik)
+            && (input.ids_optional || english_name(input, &map, &keys))
+        {
+            plain_id = true;
+            map.insert(Field::Nik, Vec::new());
         }
         // One column of birth place and date (TTL): both fields from it, split per cell.
         let split_birth = keys
@@ -688,6 +687,21 @@ impl Table {
             split_birth,
         })
     }
+}
+
+/// No identifier column at all: records laid out in English (their name found by an
+/// English header) are matched on their other fields; a NIK list without its NIK column is
+/// a mistake to report. A whole name, or name parts, under English headers (NAMA DEPAN and
+/// NAMA BELAKANG are an Indonesian list's), not mapped by the config.
+fn english_name(input: &InputConfig, map: &BTreeMap<Field, Vec<usize>>, keys: &[String]) -> bool {
+    !input.columns.contains_key(Field::Name.key())
+        && map.get(&Field::Name).is_some_and(|cols| {
+            cols.iter().all(|&c| !keys[c].starts_with("NAMA"))
+                && (cols.len() > 1
+                    || cols
+                        .iter()
+                        .any(|&c| ENGLISH_NAMES.contains(&keys[c].as_str())))
+        })
 }
 
 /// Whole-name headers of records laid out in English (with the name's parts, they make a
@@ -1446,7 +1460,6 @@ pub fn read_spreadsheet_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::ColumnSpec;
 
     #[test]
     fn the_header_is_found_under_a_title_and_after_a_sep_line() {

@@ -503,16 +503,6 @@ pub fn worklists(
     let t = |k: &str| crate::io::strings::get(lang, k);
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
-    let mut by_kel: BTreeMap<&str, Vec<&ReviewRow>> = BTreeMap::new();
-    for r in rows {
-        let k = if r.kelurahan_label.is_empty() {
-            "-"
-        } else {
-            r.kelurahan_label.as_str()
-        };
-        by_kel.entry(k).or_default().push(r);
-    }
-    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
     let header = [
         t("review.rt"),
         t("review.rank"),
@@ -524,42 +514,18 @@ pub fn worklists(
         t("review.candidate"),
         t("review.note"),
     ];
-    // A country's list has thousands of kelurahan: past MAX_SHEETS, one sheet holds them all,
-    // sorted by kelurahan and RT.
-    let by_kel: Vec<(String, Vec<&ReviewRow>)> = if by_kel.len() > MAX_SHEETS {
-        let all: Vec<&ReviewRow> = by_kel.into_values().flatten().collect();
-        vec![(t("review.all_kelurahan").to_string(), all)]
-    } else {
-        by_kel
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect()
-    };
-    for (n, (kel, mut list)) in by_kel.into_iter().enumerate() {
+    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for (n, (kel, mut list)) in by_kelurahan(rows, t("review.all_kelurahan"))
+        .into_iter()
+        .enumerate()
+    {
         list.sort_by(|a, b| {
             a.kelurahan_label
                 .cmp(&b.kelurahan_label)
                 .then(a.rt.cmp(&b.rt))
                 .then(a.rank.cmp(&b.rank))
         });
-        // Sheet names: at most 31 characters, none of []:*?/\, not starting or ending
-        // with an apostrophe, unique; a name Excel still refuses becomes "Kelurahan N".
-        let base: String = kel
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control())
-            .take(28)
-            .collect();
-        let base = base.trim().trim_matches('\'').trim().to_string();
-        let mut name = if base.is_empty() {
-            "-".to_string()
-        } else {
-            base
-        };
-        let mut k = 2;
-        while !used.insert(name.to_lowercase()) {
-            name = format!("{} {k}", name.chars().take(27).collect::<String>());
-            k += 1;
-        }
+        let name = sheet_name(&kel, &mut used);
         let ws = wb.add_worksheet();
         if ws.set_name(&name).is_err() {
             ws.set_name(format!("Kelurahan {}", n + 1))?;
@@ -567,33 +533,7 @@ pub fn worklists(
         for (c, h) in header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &bold)?;
         }
-        // Excel holds 1,048,576 rows; review.csv holds them all.
-        for (i, r) in list
-            .iter()
-            .take(crate::io::xlsx::XLSX_LAST_ROW as usize)
-            .enumerate()
-        {
-            let y = i as u32 + 1;
-            let cand = r
-                .candidates
-                .first()
-                .map(|c| format!("{} ({})", c.name, c.birth_date))
-                .unwrap_or_default();
-            let cells = [
-                r.rt.clone(),
-                r.rank.to_string(),
-                r.row.to_string(),
-                r.aid_id.clone(),
-                t(&format!("review.kind.{}", r.kind)).to_string(),
-                r.aid.name.clone(),
-                r.aid.address.clone(),
-                cand,
-                String::new(),
-            ];
-            for (c, v) in cells.iter().enumerate() {
-                ws.write_string(y, c as u16, crate::io::xlsx::xlsx_cell(v))?;
-            }
-        }
+        worklist_rows(ws, &list, lang)?;
         ws.set_column_width(5, 28)?;
         ws.set_column_width(6, 34)?;
         ws.set_column_width(7, 34)?;
@@ -605,6 +545,88 @@ pub fn worklists(
         ws.write_string(0, 0, t("review.none"))?;
     }
     Ok(wb)
+}
+
+/// The rows by kelurahan (as the aid list writes it, `-` for none), in kelurahan order. A
+/// country's list has thousands of kelurahan: past [`MAX_SHEETS`], one list (`all`) holds
+/// them all.
+fn by_kelurahan<'r>(rows: &'r [ReviewRow], all: &str) -> Vec<(String, Vec<&'r ReviewRow>)> {
+    let mut by_kel: BTreeMap<&str, Vec<&ReviewRow>> = BTreeMap::new();
+    for r in rows {
+        let k = if r.kelurahan_label.is_empty() {
+            "-"
+        } else {
+            r.kelurahan_label.as_str()
+        };
+        by_kel.entry(k).or_default().push(r);
+    }
+    if by_kel.len() > MAX_SHEETS {
+        let all_rows: Vec<&ReviewRow> = by_kel.into_values().flatten().collect();
+        return vec![(all.to_string(), all_rows)];
+    }
+    by_kel
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+}
+
+/// A sheet name for a kelurahan: at most 31 characters, none of `[]:*?/\`, not starting or
+/// ending with an apostrophe, unique (case-insensitively) among `used`; a name Excel still
+/// refuses becomes "Kelurahan N" at the caller.
+fn sheet_name(kel: &str, used: &mut std::collections::HashSet<String>) -> String {
+    let base: String = kel
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control())
+        .take(28)
+        .collect();
+    let base = base.trim().trim_matches('\'').trim().to_string();
+    let mut name = if base.is_empty() {
+        "-".to_string()
+    } else {
+        base
+    };
+    let mut k = 2;
+    while !used.insert(name.to_lowercase()) {
+        name = format!("{} {k}", name.chars().take(27).collect::<String>());
+        k += 1;
+    }
+    name
+}
+
+/// One worklist's rows under its header; Excel holds 1,048,576 rows, `review.csv` them all.
+fn worklist_rows(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    list: &[&ReviewRow],
+    lang: Lang,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let t = |k: &str| crate::io::strings::get(lang, k);
+    for (i, r) in list
+        .iter()
+        .take(crate::io::xlsx::XLSX_LAST_ROW as usize)
+        .enumerate()
+    {
+        let y = i as u32 + 1;
+        let cand = r
+            .candidates
+            .first()
+            .map(|c| format!("{} ({})", c.name, c.birth_date))
+            .unwrap_or_default();
+        let cells = [
+            r.rt.clone(),
+            r.rank.to_string(),
+            r.row.to_string(),
+            r.aid_id.clone(),
+            t(&format!("review.kind.{}", r.kind)).to_string(),
+            r.aid.name.clone(),
+            r.aid.address.clone(),
+            cand,
+            String::new(),
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string(y, c as u16, crate::io::xlsx::xlsx_cell(v))?;
+        }
+    }
+    Ok(())
 }
 
 /// Write `review.csv`, `review.html` and `review-rt.xlsx` into `dir`.
