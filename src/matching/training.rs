@@ -1,15 +1,24 @@
 //! Training: the model's m- and u-probabilities estimated from the data, as Splink does.
 //!
 //! In: comparison vectors ([`Gamma`]) of random aid x register pairs and of the pairs exact
-//! NIK linking found. Out: the [`Model`] with u from the random pairs, m and the prior by
-//! EM (u held fixed), the NIK's own m kept at its declared prior.
+//! NIK linking found (or, without enough of them, of the candidate pairs blocking finds).
+//! Out: the [`Model`] with u from the random pairs, m by EM (u held fixed), the NIK's own m
+//! kept at its declared prior.
 
 use rayon::prelude::*;
 
+use crate::matching::block::{BlockLimit, BlockStats, Blocker};
 use crate::matching::comparisons::{gamma, Cmp, Gamma, COMPARISONS, N_FIELDS};
 use crate::matching::levels::NikLevel;
 use crate::matching::record::Records;
 use crate::matching::score::{normalize, Model};
+
+/// What one EM session estimated: each field's m (None for the blocking rule's fields,
+/// or for all when the pairs were too few) and the iterations run.
+pub struct Session {
+    pub m: Vec<Option<Vec<f64>>>,
+    pub iterations: usize,
+}
 
 impl Model {
     /// Estimate u from random pairs (Laplace-smoothed counts).
@@ -38,7 +47,7 @@ impl Model {
 
     /// EM for m and lambda with u fixed. Sums run in input order: deterministic.
     pub fn estimate_m(&mut self, pairs: &[Gamma], iterations: usize) {
-        if pairs.len() < 100 {
+        if pairs.len() < MIN_EM_PAIRS {
             return;
         }
         for _ in 0..iterations {
@@ -72,17 +81,15 @@ impl Model {
     /// One EM session on pairs found by a blocking rule (Splink's method): the fields of
     /// the rule (`fixed`), on which every pair agrees by construction, are left out; m of
     /// the other fields is estimated with u fixed. Returns the estimated m rows (None for
-    /// fixed fields) without changing the model.
-    pub fn em_session(
-        &self,
-        pairs: &[Gamma],
-        fixed: &[Cmp],
-        iterations: usize,
-    ) -> Vec<Option<Vec<f64>>> {
+    /// fixed fields) and the iterations run, without changing the model.
+    pub fn em_session(&self, pairs: &[Gamma], fixed: &[Cmp], iterations: usize) -> Session {
         let mut work = self.clone();
         let mut out: Vec<Option<Vec<f64>>> = vec![None; N_FIELDS];
-        if pairs.len() < 100 {
-            return out;
+        if pairs.len() < MIN_EM_PAIRS {
+            return Session {
+                m: out,
+                iterations: 0,
+            };
         }
         let masked: Vec<Gamma> = pairs
             .iter()
@@ -96,13 +103,16 @@ impl Model {
                 *row = Some(work.m[f].clone());
             }
         }
-        out
+        Session {
+            m: out,
+            iterations: work.em_iterations,
+        }
     }
 
     /// Combine EM sessions: each field's m is the mean of the sessions that estimated it.
-    pub fn combine_sessions(&mut self, sessions: &[Vec<Option<Vec<f64>>>], pairs: usize) {
+    pub fn combine_sessions(&mut self, sessions: &[Session], pairs: usize) {
         for (f, c) in COMPARISONS.iter().enumerate() {
-            let rows: Vec<&Vec<f64>> = sessions.iter().filter_map(|s| s[f].as_ref()).collect();
+            let rows: Vec<&Vec<f64>> = sessions.iter().filter_map(|s| s.m[f].as_ref()).collect();
             if rows.is_empty() {
                 continue;
             }
@@ -115,6 +125,7 @@ impl Model {
             normalize(&mut m);
             self.m[f] = m;
         }
+        self.em_iterations = sessions.iter().map(|s| s.iterations).max().unwrap_or(0);
         self.candidate_pairs = pairs;
     }
 
@@ -151,6 +162,11 @@ pub fn exact_gammas(
 /// neutral (m = u): a NIK that agrees but for its serial is evidence only together with
 /// name, birth date and place, which carry their own weight.
 ///
+/// Without enough exact links to learn from (a list without identifiers, or with
+/// identifiers the register does not hold), m is estimated by EM on the candidate pairs
+/// blocking finds for the aid rows ([`blocked_pairs`]), as Splink trains: the declared
+/// priors are kept only where no pairs are found.
+///
 /// `exact`: the comparison of each exactly linked aid row with its register person
 /// ([`exact_gammas`]), made once for the model and the links' evidence.
 pub fn estimate_model(aid: &Records, register: &Records, exact: &[Option<Gamma>]) -> Model {
@@ -170,23 +186,54 @@ pub fn estimate_model(aid: &Records, register: &Records, exact: &[Option<Gamma>]
         .map(|&(a, r)| gamma(aid.get(a), register.get(r)))
         .collect();
     model.estimate_u(&random);
-    let exact: Vec<Gamma> = exact.iter().flatten().copied().collect();
-    let sessions = [model.em_session(&exact, &[Cmp::Nik], 25)];
-    model.combine_sessions(&sessions, exact.len());
+    let mut pairs: Vec<Gamma> = exact.iter().flatten().copied().collect();
+    if pairs.len() < MIN_EM_PAIRS {
+        pairs = blocked_pairs(aid, register, MAX_PROBE_ROWS);
+    }
+    let sessions = [model.em_session(&pairs, &[Cmp::Nik], 25)];
+    model.combine_sessions(&sessions, pairs.len());
     model.make_neutral(Cmp::Nik, NikLevel::SameRegionAndDate as u8);
     model
 }
 
-/// Candidate pairs EM reads at most on a list deduplicated alone (the first ones, in row
-/// order: deterministic).
-const MAX_ALONE_PAIRS: usize = 500_000;
+/// Pairs below which EM does not run (the declared priors are kept).
+const MIN_EM_PAIRS: usize = 100;
+
+/// Candidate pairs EM reads at most from blocking (the first ones, in row order:
+/// deterministic).
+const MAX_BLOCKED_PAIRS: usize = 500_000;
+
+/// Aid rows whose blocking candidates train a linkage model at most (the first ones, in
+/// row order), when exact links are too few.
+const MAX_PROBE_ROWS: usize = 50_000;
+
+/// The comparison vectors of the candidate pairs blocking finds for the first `rows` rows
+/// of `probe` among `target`'s rows, in row order, at most [`MAX_BLOCKED_PAIRS`]. When
+/// `probe` and `target` are one list, each pair is read once and no row is paired with
+/// itself.
+fn blocked_pairs(probe: &Records, target: &Records, rows: usize) -> Vec<Gamma> {
+    let same = std::ptr::eq(probe, target);
+    let blocker = Blocker::build_with(target, BlockLimit::Size(300));
+    let mut pairs: Vec<Gamma> = (0..probe.len().min(rows))
+        .into_par_iter()
+        .flat_map_iter(|k| {
+            let mut stats = BlockStats::default();
+            let found = blocker.candidates(probe.get(k), &mut stats);
+            found
+                .into_iter()
+                .filter(move |&(j, _)| !same || j as usize > k)
+                .map(move |(j, _)| gamma(probe.get(k), target.get(j as usize)))
+        })
+        .collect();
+    pairs.truncate(MAX_BLOCKED_PAIRS);
+    pairs
+}
 
 /// The model of a list deduplicated alone, against no register (as Splink's
 /// `dedupe_only`): u from random pairs of its rows, m and the prior by EM on the pairs its
 /// blocking finds, the identifier's m kept at its declared prior. Without enough pairs
-/// (fewer than 100), the declared priors.
+/// (fewer than [`MIN_EM_PAIRS`]), the declared priors.
 fn estimate_alone(aid: &Records) -> Model {
-    use crate::matching::block::{BlockLimit, BlockStats, Blocker};
     let mut model = Model::default();
     let n = aid.len();
     if n < 2 {
@@ -202,19 +249,7 @@ fn estimate_alone(aid: &Records) -> Model {
         .map(|&(a, b)| gamma(aid.get(a), aid.get(b)))
         .collect();
     model.estimate_u(&random);
-    let blocker = Blocker::build_with(aid, BlockLimit::Size(300));
-    let mut pairs: Vec<Gamma> = (0..n)
-        .into_par_iter()
-        .flat_map_iter(|k| {
-            let mut stats = BlockStats::default();
-            let found = blocker.candidates(aid.get(k), &mut stats);
-            found
-                .into_iter()
-                .filter(move |&(j, _)| j as usize > k)
-                .map(move |(j, _)| gamma(aid.get(k), aid.get(j as usize)))
-        })
-        .collect();
-    pairs.truncate(MAX_ALONE_PAIRS);
+    let pairs = blocked_pairs(aid, aid, n);
     let sessions = [model.em_session(&pairs, &[Cmp::Nik], 25)];
     model.combine_sessions(&sessions, pairs.len());
     model.make_neutral(Cmp::Nik, NikLevel::SameRegionAndDate as u8);
@@ -247,6 +282,104 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    /// An aid list without identifiers, a third of its rows under another given name, links
+    /// to the register with a model trained on its blocked candidates: EM runs, and learns
+    /// that a name differing is common among its matches (the declared prior says 0.02).
+    #[test]
+    fn a_list_without_identifiers_trains_on_its_blocked_candidates() {
+        use crate::core::config::Field;
+        use crate::matching::comparisons::COMPARISONS;
+        use crate::matching::levels::NameLevel;
+        use crate::matching::record::testing::records_pair;
+        const GIVEN: [&str; 12] = [
+            "Budi", "Siti", "Agus", "Dewi", "Joko", "Rina", "Hadi", "Wati", "Eko", "Sri", "Yanto",
+            "Lina",
+        ];
+        const FAMILY: [&str; 25] = [
+            "Santoso",
+            "Wijaya",
+            "Hartono",
+            "Kusuma",
+            "Pratama",
+            "Saputra",
+            "Lestari",
+            "Gunawan",
+            "Setiawan",
+            "Susanto",
+            "Halim",
+            "Tanoto",
+            "Rahman",
+            "Hidayat",
+            "Nugroho",
+            "Purnama",
+            "Siregar",
+            "Nasution",
+            "Lubis",
+            "Harahap",
+            "Sinaga",
+            "Simanjuntak",
+            "Pardede",
+            "Manurung",
+            "Sitompul",
+        ];
+        let fields = [
+            Field::Name,
+            Field::BirthDate,
+            Field::Address,
+            Field::Kelurahan,
+        ];
+        let people: Vec<[String; 4]> = (0..300)
+            .map(|i| {
+                [
+                    format!("{} {}", GIVEN[i % 12], FAMILY[i / 12]),
+                    format!("{:02}-{:02}-{}", 1 + i % 28, 1 + i % 12, 1950 + i % 50),
+                    format!("Jl. Mawar No. {}", 1 + i),
+                    format!("Kelurahan {}", i % 20),
+                ]
+            })
+            .collect();
+        let copies: Vec<[String; 4]> = people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut c = p.clone();
+                if i % 3 == 0 {
+                    c[0] = format!("{} {}", GIVEN[(i + 5) % 12], FAMILY[i / 12]);
+                }
+                c
+            })
+            .collect();
+        let text =
+            |v: &[[String; 4]]| -> Vec<Vec<String>> { v.iter().map(|r| r.to_vec()).collect() };
+        let (reg, aid) = (text(&people), text(&copies));
+        let reg: Vec<Vec<&str>> = reg
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        let aid: Vec<Vec<&str>> = aid
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        let reg: Vec<&[&str]> = reg.iter().map(Vec::as_slice).collect();
+        let aid: Vec<&[&str]> = aid.iter().map(Vec::as_slice).collect();
+        let (aid, register) = records_pair(&fields, &aid, &reg);
+        let model = estimate_model(&aid, &register, &vec![None; aid.len()]);
+        assert!(model.em_iterations > 0, "EM ran");
+        assert!(
+            model.candidate_pairs >= MIN_EM_PAIRS,
+            "{}",
+            model.candidate_pairs
+        );
+        let name = Cmp::Name as usize;
+        let differs = NameLevel::Differs as usize;
+        let declared = COMPARISONS[name].m[differs];
+        assert!(
+            model.m[name][differs] > 5.0 * declared,
+            "m(name differs) {} against the declared {declared}",
+            model.m[name][differs]
+        );
     }
 
     #[test]
