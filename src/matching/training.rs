@@ -351,14 +351,11 @@ mod tests {
                 c
             })
             .collect();
-        let text =
-            |v: &[[String; 4]]| -> Vec<Vec<String>> { v.iter().map(|r| r.to_vec()).collect() };
-        let (reg, aid) = (text(&people), text(&copies));
-        let reg: Vec<Vec<&str>> = reg
+        let reg: Vec<Vec<&str>> = people
             .iter()
             .map(|r| r.iter().map(String::as_str).collect())
             .collect();
-        let aid: Vec<Vec<&str>> = aid
+        let aid: Vec<Vec<&str>> = copies
             .iter()
             .map(|r| r.iter().map(String::as_str).collect())
             .collect();
