@@ -31,6 +31,7 @@ use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::matching::comparisons::Cmp;
 use crate::matching::record::{Rec, Records};
 use crate::normalize::nik::{NikIssue, NikParse};
 
@@ -55,6 +56,22 @@ impl KeyKind {
         KeyKind::DateArea,
         KeyKind::NumberArea,
     ];
+
+    /// The fields a key is made of: every pair it finds agrees on them (or on a sound,
+    /// slip or token of them) by construction, so EM cannot learn their m from its pairs
+    /// (Splink leaves a blocking rule's columns out of the session it trains).
+    /// `number_area` holds the house number with a name token, with the area, and a name
+    /// token with the area: all three fields.
+    pub fn fields(self) -> &'static [Cmp] {
+        match self {
+            KeyKind::NikVariant => &[Cmp::Nik],
+            KeyKind::NameDate => &[Cmp::Name, Cmp::BirthDate],
+            KeyKind::NameArea => &[Cmp::Name, Cmp::Kelurahan, Cmp::Rt],
+            KeyKind::NikPrefixName => &[Cmp::Nik, Cmp::Name],
+            KeyKind::DateArea => &[Cmp::BirthDate, Cmp::Kelurahan],
+            KeyKind::NumberArea => &[Cmp::Name, Cmp::Kelurahan, Cmp::Street],
+        }
+    }
 
     pub fn code(self) -> &'static str {
         match self {
@@ -307,6 +324,39 @@ fn register_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     }
     no_id_keys(p, &mut out);
     out
+}
+
+/// A set of blocking keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KeyKinds(u8);
+
+impl KeyKinds {
+    pub fn of(kind: KeyKind) -> Self {
+        KeyKinds(1 << kind as u8)
+    }
+
+    pub fn insert(&mut self, kind: KeyKind) {
+        self.0 |= 1 << kind as u8;
+    }
+
+    pub fn contains(self, kind: KeyKind) -> bool {
+        self.0 & (1 << kind as u8) != 0
+    }
+}
+
+/// Every key by which `probe` finds `target`, given the key the blocker reported for the
+/// pair (`first`, the first in [`KeyKind`] order: a NIK variant is never found otherwise).
+/// The probe's keys are compared with the target's as [`Blocker::candidates`] looks them
+/// up; a block too large to be read still counts (the pair agrees on its fields).
+pub fn kinds_shared(probe: Rec<'_>, target: Rec<'_>, first: KeyKind) -> KeyKinds {
+    let mut set = KeyKinds::of(first);
+    let theirs = register_keys(target);
+    for (key, kind) in probe_keys(probe) {
+        if theirs.iter().any(|&(k, _)| k == key) {
+            set.insert(kind);
+        }
+    }
+    set
 }
 
 /// NIK values one typing or spreadsheet error away from `digits`.
@@ -865,6 +915,62 @@ mod tests {
             want.dedup();
             proptest::prop_assert_eq!(index.get(probe), want.as_slice());
         }
+    }
+
+    /// Every key a pair shares is named, not only the first the blocker reports: the
+    /// training reads each key's pairs with that key's fields left out.
+    #[test]
+    fn a_pair_names_every_key_it_shares() {
+        use KeyKind::*;
+        let base = ["", "SITI AMINAH", "12-05-1980", "SEPINGGAN", "003", "P"];
+        let cases: [([&str; 6], &[KeyKind], &[KeyKind]); 4] = [
+            // The same name, date, kelurahan and RT: name + date, name + area, date + area.
+            (
+                base,
+                &[NameDate, NameArea, DateArea, NumberArea],
+                &[NikVariant],
+            ),
+            // Another birth date: the name in the area only.
+            (
+                ["", "SITI AMINAH", "03-11-1975", "SEPINGGAN", "003", "P"],
+                &[NameArea],
+                &[NameDate, DateArea],
+            ),
+            // Another name, the same date in the same kelurahan.
+            (
+                ["", "RINA WATI", "12-05-1980", "SEPINGGAN", "007", "P"],
+                &[DateArea],
+                &[NameDate, NameArea],
+            ),
+            // The same name and date in another kelurahan.
+            (
+                [
+                    "",
+                    "SITI AMINAH",
+                    "12-05-1980",
+                    "GUNUNG BAHAGIA",
+                    "001",
+                    "P",
+                ],
+                &[NameDate],
+                &[NameArea, DateArea],
+            ),
+        ];
+        for (other, want, not) in cases {
+            let rows = people(&[base, other]);
+            let (a, b) = (rows.get(0), rows.get(1));
+            let first = *want.iter().min().unwrap();
+            let kinds = kinds_shared(a, b, first);
+            for &k in want {
+                assert!(kinds.contains(k), "{other:?}: {k:?} expected");
+            }
+            for &k in not {
+                assert!(!kinds.contains(k), "{other:?}: {k:?} not expected");
+            }
+        }
+        // The NIK variant key is known from the blocker alone.
+        let rows = people(&[base, base]);
+        assert!(kinds_shared(rows.get(0), rows.get(1), NikVariant).contains(NikVariant));
     }
 
     #[test]

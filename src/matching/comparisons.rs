@@ -75,6 +75,10 @@ pub struct Comparison {
     /// An exact agreement is weighed by the value's frequency in the register (a common
     /// name says less than a rare one).
     pub term_frequency: bool,
+    /// Compared only inside one kelurahan (RT numbers and street names repeat across
+    /// kelurahan): its u is the share of random pairs *of one kelurahan* at each level,
+    /// since random pairs of the whole list rarely share one.
+    pub within_kelurahan: bool,
 }
 
 fn agree(a: compare::Agreement) -> Option<u8> {
@@ -115,6 +119,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         m: &[0.80, 0.10, 0.03, 0.03, 0.02, 0.02],
         u: &[0.0005, 0.0005, 0.0005, 0.002, 0.02, 0.9765],
         term_frequency: true,
+        within_kelurahan: false,
     },
     Comparison {
         field: Cmp::BirthDate,
@@ -124,6 +129,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         m: &[0.78, 0.08, 0.02, 0.06, 0.06],
         u: &[0.00005, 0.0002, 0.00001, 0.004, 0.99574],
         term_frequency: false,
+        within_kelurahan: false,
     },
     Comparison {
         field: Cmp::Nik,
@@ -133,6 +139,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         m: &[0.85, 0.03, 0.02, 0.04, 0.01, 0.05],
         u: &[1e-9, 1e-8, 1e-9, 1e-7, 1e-5, 0.99998988],
         term_frequency: false,
+        within_kelurahan: false,
     },
     Comparison {
         field: Cmp::Sex,
@@ -142,6 +149,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         m: &[0.98, 0.02],
         u: &[0.5, 0.5],
         term_frequency: false,
+        within_kelurahan: false,
     },
     Comparison {
         field: Cmp::Kk,
@@ -151,6 +159,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         m: &[0.90, 0.10],
         u: &[1e-5, 0.99999],
         term_frequency: false,
+        within_kelurahan: false,
     },
     Comparison {
         field: Cmp::Kelurahan,
@@ -160,6 +169,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         m: &[0.75, 0.15, 0.10],
         u: &[0.03, 0.12, 0.85],
         term_frequency: false,
+        within_kelurahan: false,
     },
     Comparison {
         field: Cmp::Rt,
@@ -175,6 +185,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         m: &[0.75, 0.25],
         u: &[0.03, 0.97],
         term_frequency: false,
+        within_kelurahan: true,
     },
     Comparison {
         field: Cmp::Street,
@@ -190,6 +201,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         m: &[0.75, 0.15, 0.10],
         u: &[0.05, 0.15, 0.80],
         term_frequency: false,
+        within_kelurahan: true,
     },
     Comparison {
         field: Cmp::BirthPlace,
@@ -199,6 +211,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         m: &[0.90, 0.10],
         u: &[0.10, 0.90],
         term_frequency: false,
+        within_kelurahan: false,
     },
 ];
 

@@ -1,15 +1,18 @@
 //! Training: the model's m- and u-probabilities estimated from the data, as Splink does.
 //!
-//! In: comparison vectors ([`Gamma`]) of random aid x register pairs and of the pairs exact
-//! NIK linking found (or, without enough of them, of the candidate pairs blocking finds).
-//! Out: the [`Model`] with u from the random pairs, m by EM (u held fixed), the NIK's own m
-//! kept at its declared prior.
+//! In: comparison vectors ([`Gamma`]) of random aid x register pairs (and of random pairs
+//! of strangers inside one kelurahan, for the fields compared only there), and of the
+//! pairs exact NIK linking found (or, without enough of them, of the candidate pairs
+//! blocking finds, each with the keys that found it).
+//! Out: the [`Model`] with u from the random pairs, m by EM (u held fixed: one session on
+//! the exact links, or one per blocking key with the key's own fields left out), the
+//! NIK's own m kept at its declared prior.
 
 use rayon::prelude::*;
 
-use crate::matching::block::{BlockLimit, BlockStats, Blocker};
+use crate::matching::block::{kinds_shared, BlockLimit, BlockStats, Blocker, KeyKind, KeyKinds};
 use crate::matching::comparisons::{gamma, Cmp, Gamma, COMPARISONS, N_FIELDS};
-use crate::matching::levels::NikLevel;
+use crate::matching::levels::{DateLevel, NameLevel, NikLevel};
 use crate::matching::record::Records;
 use crate::matching::score::{normalize, Model};
 
@@ -21,11 +24,21 @@ pub struct Session {
 }
 
 impl Model {
-    /// Estimate u from random pairs (Laplace-smoothed counts).
-    pub fn estimate_u(&mut self, random: &[Gamma]) {
+    /// Estimate u from random pairs (Laplace-smoothed counts): `random` pairs of the whole
+    /// list for most fields, `within` (random pairs of one kelurahan) for the fields
+    /// compared only there ([`Comparison::within_kelurahan`]), `random` when `within` is
+    /// empty.
+    ///
+    /// [`Comparison::within_kelurahan`]: crate::matching::comparisons::Comparison::within_kelurahan
+    pub fn estimate_u(&mut self, random: &[Gamma], within: &[Gamma]) {
         for (f, c) in COMPARISONS.iter().enumerate() {
+            let sample = if c.within_kelurahan && !within.is_empty() {
+                within
+            } else {
+                random
+            };
             let mut counts = vec![1.0; c.levels.len()];
-            for g in random {
+            for g in sample {
                 if let Some(l) = g.level(c.field) {
                     counts[usize::from(l)] += 1.0;
                 }
@@ -177,23 +190,77 @@ pub fn estimate_model(aid: &Records, register: &Records, exact: &[Option<Gamma>]
     if aid.is_empty() {
         return model;
     }
+    estimate_u_from(&mut model, aid, register);
+    let pairs: Vec<Gamma> = exact.iter().flatten().copied().collect();
+    if pairs.len() < MIN_EM_PAIRS {
+        train_by_keys(&mut model, &blocked_pairs(aid, register, MAX_PROBE_ROWS));
+    } else {
+        let sessions = [model.em_session(&pairs, &[Cmp::Nik], 25)];
+        model.combine_sessions(&sessions, pairs.len());
+    }
+    model.make_neutral(Cmp::Nik, NikLevel::SameRegionAndDate as u8);
+    model
+}
+
+/// Random pairs drawn for u, of the whole list and of one kelurahan each.
+const RANDOM_PAIRS: usize = 50_000;
+
+/// u from random pairs of `aid` x `register` rows ([`RANDOM_PAIRS`] draws; when both are
+/// one list, a row is never paired with itself), and for the fields compared only inside
+/// a kelurahan from random pairs of rows in one ([`random_within_kelurahan`]). Fixed
+/// seeds: the same data give the same u.
+fn estimate_u_from(model: &mut Model, aid: &Records, register: &Records) {
+    let same = std::ptr::eq(aid, register);
     let mut rng = crate::core::rng::Rng::new(0x5EED_D3D0);
-    let random: Vec<(usize, usize)> = (0..50_000)
+    let random: Vec<(usize, usize)> = (0..RANDOM_PAIRS)
         .map(|_| (rng.below(aid.len()), rng.below(register.len())))
+        .filter(|(a, b)| !same || a != b)
         .collect();
     let random: Vec<Gamma> = random
         .par_iter()
         .map(|&(a, r)| gamma(aid.get(a), register.get(r)))
         .collect();
-    model.estimate_u(&random);
-    let mut pairs: Vec<Gamma> = exact.iter().flatten().copied().collect();
-    if pairs.len() < MIN_EM_PAIRS {
-        pairs = blocked_pairs(aid, register, MAX_PROBE_ROWS);
+    let within = random_within_kelurahan(aid, register);
+    model.estimate_u(&random, &within);
+}
+
+/// Random pairs of strangers in one kelurahan: for each of [`RANDOM_PAIRS`] random aid rows
+/// with a kelurahan, a random register row of the same kelurahan (by its name), kept when
+/// the two are [`strangers`] by name and birth date. RT
+/// numbers and street names are compared only there, and random pairs of a whole city
+/// rarely share a kelurahan: a few dozen pairs would set their u.
+fn random_within_kelurahan(aid: &Records, register: &Records) -> Vec<Gamma> {
+    let same = std::ptr::eq(aid, register);
+    let mut by_area: std::collections::HashMap<&str, Vec<u32>> = Default::default();
+    for r in 0..register.len() {
+        let k = register.get(r).kelurahan();
+        if !k.is_empty() {
+            by_area.entry(k).or_default().push(r as u32);
+        }
     }
-    let sessions = [model.em_session(&pairs, &[Cmp::Nik], 25)];
-    model.combine_sessions(&sessions, pairs.len());
-    model.make_neutral(Cmp::Nik, NikLevel::SameRegionAndDate as u8);
-    model
+    let mut rng = crate::core::rng::Rng::new(0x5EED_0CE1);
+    let picks: Vec<(usize, usize)> = (0..RANDOM_PAIRS)
+        .filter_map(|_| {
+            let a = rng.below(aid.len());
+            let rows = by_area.get(aid.get(a).kelurahan())?;
+            let b = rows[rng.below(rows.len())] as usize;
+            (!same || a != b).then_some((a, b))
+        })
+        .collect();
+    picks
+        .par_iter()
+        .map(|&(a, b)| gamma(aid.get(a), register.get(b)))
+        .filter(strangers)
+        .collect()
+}
+
+/// Whether a pair's name and birth date both differ (or the date is missing): in a small
+/// kelurahan a random row is often the same person's other record, which would count as
+/// a stranger sharing the street; two rows of other names and dates are strangers (a
+/// household's members among them, who share the street and the RT as strangers do).
+fn strangers(g: &Gamma) -> bool {
+    g.name() == Some(NameLevel::Differs)
+        && matches!(g.birth_date(), None | Some(DateLevel::Differs))
 }
 
 /// Pairs below which EM does not run (the declared priors are kept).
@@ -207,14 +274,20 @@ const MAX_BLOCKED_PAIRS: usize = 500_000;
 /// row order), when exact links are too few.
 const MAX_PROBE_ROWS: usize = 50_000;
 
-/// The comparison vectors of the candidate pairs blocking finds for the first `rows` rows
-/// of `probe` among `target`'s rows, in row order, at most [`MAX_BLOCKED_PAIRS`]. When
-/// `probe` and `target` are one list, each pair is read once and no row is paired with
-/// itself.
-fn blocked_pairs(probe: &Records, target: &Records, rows: usize) -> Vec<Gamma> {
+/// A candidate pair blocking found: its comparison and every key that finds it.
+#[derive(Debug, Clone, Copy)]
+struct Blocked {
+    gamma: Gamma,
+    kinds: KeyKinds,
+}
+
+/// The candidate pairs blocking finds for the first `rows` rows of `probe` among
+/// `target`'s rows, in row order, at most [`MAX_BLOCKED_PAIRS`]. When `probe` and `target`
+/// are one list, each pair is read once and no row is paired with itself.
+fn blocked_pairs(probe: &Records, target: &Records, rows: usize) -> Vec<Blocked> {
     let same = std::ptr::eq(probe, target);
     let blocker = Blocker::build_with(target, BlockLimit::Size(300));
-    let mut pairs: Vec<Gamma> = (0..probe.len().min(rows))
+    let mut pairs: Vec<Blocked> = (0..probe.len().min(rows))
         .into_par_iter()
         .flat_map_iter(|k| {
             let mut stats = BlockStats::default();
@@ -222,11 +295,59 @@ fn blocked_pairs(probe: &Records, target: &Records, rows: usize) -> Vec<Gamma> {
             found
                 .into_iter()
                 .filter(move |&(j, _)| !same || j as usize > k)
-                .map(move |(j, _)| gamma(probe.get(k), target.get(j as usize)))
+                .map(move |(j, first)| {
+                    let (a, b) = (probe.get(k), target.get(j as usize));
+                    Blocked {
+                        gamma: gamma(a, b),
+                        kinds: kinds_shared(a, b, first),
+                    }
+                })
         })
         .collect();
     pairs.truncate(MAX_BLOCKED_PAIRS);
     pairs
+}
+
+/// The keys whose pairs train an EM session. `number_area` is left out: its pairs agree
+/// on one of several field pairs (house number and name, house number and area, a name
+/// sound and the wider area), so only the birth date and RT are surely free, and two
+/// fields cannot tell strangers who share a name sound and an area from matches.
+const SESSION_KEYS: [KeyKind; 5] = [
+    KeyKind::NikVariant,
+    KeyKind::NameDate,
+    KeyKind::NameArea,
+    KeyKind::NikPrefixName,
+    KeyKind::DateArea,
+];
+
+/// m trained on blocked candidate pairs as Splink trains: one EM session per blocking
+/// key, on the pairs that key finds, with the key's own fields left out
+/// ([`KeyKind::fields`]: its pairs agree on them by construction, however many are
+/// strangers) and the identifier's too (it keeps its declared prior); each field's m is
+/// the mean of the sessions that estimated it. A key with fewer than [`MIN_EM_PAIRS`]
+/// pairs trains nothing; when no key has enough, one session reads every pair.
+fn train_by_keys(model: &mut Model, pairs: &[Blocked]) {
+    let mut sessions = Vec::new();
+    for kind in SESSION_KEYS {
+        let found: Vec<Gamma> = pairs
+            .iter()
+            .filter(|p| p.kinds.contains(kind))
+            .map(|p| p.gamma)
+            .collect();
+        let mut fixed = kind.fields().to_vec();
+        if !fixed.contains(&Cmp::Nik) {
+            fixed.push(Cmp::Nik);
+        }
+        let session = model.em_session(&found, &fixed, 25);
+        if session.iterations > 0 {
+            sessions.push(session);
+        }
+    }
+    if sessions.is_empty() {
+        let all: Vec<Gamma> = pairs.iter().map(|p| p.gamma).collect();
+        sessions.push(model.em_session(&all, &[Cmp::Nik], 25));
+    }
+    model.combine_sessions(&sessions, pairs.len());
 }
 
 /// The model of a list deduplicated alone, against no register (as Splink's
@@ -239,19 +360,8 @@ fn estimate_alone(aid: &Records) -> Model {
     if n < 2 {
         return model;
     }
-    let mut rng = crate::core::rng::Rng::new(0x5EED_D3D0);
-    let random: Vec<(usize, usize)> = (0..50_000)
-        .map(|_| (rng.below(n), rng.below(n)))
-        .filter(|(a, b)| a != b)
-        .collect();
-    let random: Vec<Gamma> = random
-        .par_iter()
-        .map(|&(a, b)| gamma(aid.get(a), aid.get(b)))
-        .collect();
-    model.estimate_u(&random);
-    let pairs = blocked_pairs(aid, aid, n);
-    let sessions = [model.em_session(&pairs, &[Cmp::Nik], 25)];
-    model.combine_sessions(&sessions, pairs.len());
+    estimate_u_from(&mut model, aid, aid);
+    train_by_keys(&mut model, &blocked_pairs(aid, aid, n));
     model.make_neutral(Cmp::Nik, NikLevel::SameRegionAndDate as u8);
     model
 }
@@ -286,7 +396,7 @@ mod tests {
 
     /// An aid list without identifiers, a third of its rows under another given name, links
     /// to the register with a model trained on its blocked candidates: EM runs, and learns
-    /// that a name differing is common among its matches (the declared prior says 0.02).
+    /// that a name agreeing only weakly is common among its matches.
     #[test]
     fn a_list_without_identifiers_trains_on_its_blocked_candidates() {
         use crate::core::config::Field;
@@ -369,14 +479,130 @@ mod tests {
             "{}",
             model.candidate_pairs
         );
+        // The replaced given names compare `weak` (the family name is kept): the share of
+        // matches whose name is weak or differs is learnt well above the declared one.
         let name = Cmp::Name as usize;
-        let differs = NameLevel::Differs as usize;
-        let declared = COMPARISONS[name].m[differs];
+        let below = |m: &[f64]| m[NameLevel::Weak as usize] + m[NameLevel::Differs as usize];
+        let declared = below(COMPARISONS[name].m);
         assert!(
-            model.m[name][differs] > 5.0 * declared,
-            "m(name differs) {} against the declared {declared}",
-            model.m[name][differs]
+            below(&model.m[name]) > 2.0 * declared,
+            "m(name weak or differs) {} against the declared {declared}",
+            below(&model.m[name])
         );
+    }
+
+    /// A list deduplicated alone in which people of one given name live in one kelurahan
+    /// and RT: the pairs the name + area key finds are mostly strangers born on other
+    /// days. Trained per key, with the key's own fields left out, m of "birth date
+    /// differs" stays near the truth (every copy keeps its date); read as one session, the
+    /// strangers' agreeing name and area pass them for matches whose dates differ.
+    #[test]
+    fn strangers_a_key_finds_do_not_teach_that_matches_differ() {
+        use crate::core::config::Field;
+        use crate::matching::record::testing::records;
+        const GIVEN: [&str; 12] = [
+            "Budi", "Siti", "Agus", "Dewi", "Joko", "Rina", "Hadi", "Wati", "Eko", "Sri", "Yanto",
+            "Lina",
+        ];
+        const FAMILY: [&str; 20] = [
+            "Santoso", "Wijaya", "Hartono", "Kusuma", "Pratama", "Saputra", "Lestari", "Gunawan",
+            "Setiawan", "Susanto", "Halim", "Rahman", "Hidayat", "Nugroho", "Purnama", "Siregar",
+            "Nasution", "Lubis", "Harahap", "Sinaga",
+        ];
+        const STREET: [&str; 7] = [
+            "Mawar",
+            "Melati",
+            "Kenanga",
+            "Anggrek",
+            "Dahlia",
+            "Cempaka",
+            "Flamboyan",
+        ];
+        let fields = [
+            Field::Name,
+            Field::BirthDate,
+            Field::Address,
+            Field::Kelurahan,
+            Field::Rt,
+        ];
+        let person = |i: usize| {
+            [
+                format!("{} {}", GIVEN[i % 12], FAMILY[i / 12]),
+                format!(
+                    "{:02}-{:02}-{}",
+                    1 + i % 28,
+                    1 + (i / 28) % 12,
+                    1950 + i % 40
+                ),
+                format!("Jl. {} No. {}", STREET[i % 7], 1 + i),
+                format!("Kelurahan {}", i % 10),
+                format!("{:03}", 1 + i % 5),
+            ]
+        };
+        let rows: Vec<[String; 5]> = (0..240).flat_map(|i| [person(i), person(i)]).collect();
+        let rows: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        let list = records(&fields, &rows);
+        let model = estimate_alone(&list);
+        assert!(model.em_iterations > 0, "EM ran");
+        let m = model.m[Cmp::BirthDate as usize][DateLevel::Differs as usize];
+        assert!(m < 0.05, "m(birth date differs) {m}");
+    }
+
+    /// Street names are compared only inside a kelurahan, so their u comes from random
+    /// pairs of one kelurahan, and of strangers only: in a list whose kelurahan hold two
+    /// people recorded twice each, a random row of one's kelurahan is the other record of
+    /// the same person one time in three, which would pass a shared street for common.
+    #[test]
+    fn street_u_is_read_from_strangers_of_one_kelurahan() {
+        use crate::core::config::Field;
+        use crate::matching::levels::StreetLevel;
+        use crate::matching::record::testing::records;
+        const GIVEN: [&str; 12] = [
+            "Budi", "Siti", "Agus", "Dewi", "Joko", "Rina", "Hadi", "Wati", "Eko", "Sri", "Yanto",
+            "Lina",
+        ];
+        const FAMILY: [&str; 20] = [
+            "Santoso", "Wijaya", "Hartono", "Kusuma", "Pratama", "Saputra", "Lestari", "Gunawan",
+            "Setiawan", "Susanto", "Halim", "Rahman", "Hidayat", "Nugroho", "Purnama", "Siregar",
+            "Nasution", "Lubis", "Harahap", "Sinaga",
+        ];
+        let fields = [
+            Field::Name,
+            Field::BirthDate,
+            Field::Address,
+            Field::Kelurahan,
+        ];
+        let person = |i: usize| {
+            [
+                format!("{} {}", GIVEN[i % 12], FAMILY[(i * 7) % 20]),
+                format!(
+                    "{:02}-{:02}-{}",
+                    1 + i % 28,
+                    1 + (i / 28) % 12,
+                    1950 + i % 40
+                ),
+                format!("Gang Blok{i} No. {}", 1 + i),
+                format!("Kelurahan {}", i / 2),
+            ]
+        };
+        let rows: Vec<[String; 4]> = (0..200).flat_map(|i| [person(i), person(i)]).collect();
+        let rows: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        let list = records(&fields, &rows);
+        let within = random_within_kelurahan(&list, &list);
+        assert!(within.len() > 10_000, "{} pairs", within.len());
+        assert!(within.iter().all(strangers));
+        let mut model = Model::default();
+        estimate_u_from(&mut model, &list, &list);
+        let same = model.u[Cmp::Street as usize][StreetLevel::Same as usize];
+        assert!(same < 0.01, "u(street same) {same}");
     }
 
     #[test]
@@ -407,7 +633,7 @@ mod tests {
         let pairs = simulate(&mut rng, &true_m, &true_u, 60_000, 0.3);
         let random = simulate(&mut rng, &true_m, &true_u, 60_000, 0.0);
         let mut model = Model::default();
-        model.estimate_u(&random);
+        model.estimate_u(&random, &[]);
         model.estimate_m(&pairs, 40);
         assert!((model.lambda - 0.3).abs() < 0.02, "lambda {}", model.lambda);
         for f in 0..N_FIELDS {
