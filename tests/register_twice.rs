@@ -243,12 +243,10 @@ fn register_records_of_one_person_are_found_and_the_row_goes_to_the_nik_in_force
     );
 }
 
-/// A run on files: the pair is in `register-duplicates.csv`, the officials' report counts
-/// it without a NIK, and `dedupe explain` shows it for the row under the old NIK.
-#[test]
-fn the_pair_reaches_the_work_list_the_report_and_explain() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let d = dir.path();
+/// `register.csv` and `aid.csv` in `d`: HENDRA WIJAYA registered in the city (moved out)
+/// and again in the other regency, among [`others`]; the aid list holds a row under his
+/// old NIK, and with `everyone` a row for each of the others too.
+fn write_pair_files(d: &std::path::Path, everyone: bool) {
     let old = [
         OLD,
         OLD_KK,
@@ -275,13 +273,88 @@ fn the_pair_reaches_the_work_list_the_report_and_explain() {
     for r in [old, new].into_iter().chain(others()) {
         register += &(r.join(";") + "\n");
     }
-    let aid = format!(
+    let mut aid = format!(
         "{}\n{};HENDRA WIJAYA;15-08-1975;L;JL. MELATI NO. 3;SEPINGGAN\n",
         AID_HEADER.join(";"),
         OLD
     );
+    if everyone {
+        for r in others() {
+            aid += &([r[0], r[2], r[3], r[4], r[5], r[6]].join(";") + "\n");
+        }
+    }
     std::fs::write(d.join("register.csv"), register).expect("write");
     std::fs::write(d.join("aid.csv"), aid).expect("write");
+}
+
+/// A partitioned run (4 parts, the regencies routed apart) moves the row under the old
+/// NIK to the record in force and writes the register's pairs, byte for byte as one run.
+#[test]
+fn parts_merged_find_the_pair_as_one_run() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    write_pair_files(d, true);
+    let pdir = d.join("parts");
+    common::dedupe()
+        .args(["partition", "-q", "--parts", "4", "-o"])
+        .arg(&pdir)
+        .arg(d.join("aid.csv"))
+        .arg(d.join("register.csv"))
+        .assert()
+        .success();
+    for k in 0..4 {
+        common::dedupe()
+            .args(["part", "-q"])
+            .arg(&pdir)
+            .arg(k.to_string())
+            .assert()
+            .success();
+    }
+    common::dedupe()
+        .arg("merge")
+        .arg(&pdir)
+        .arg("-o")
+        .arg(d.join("merged"))
+        .assert()
+        .success();
+    common::dedupe()
+        .arg(d.join("aid.csv"))
+        .arg(d.join("register.csv"))
+        .arg("-o")
+        .arg(d.join("one"))
+        .arg("-q")
+        .assert()
+        .success();
+    let read = |dir: &str, f: &str| std::fs::read(d.join(dir).join(f)).expect(f);
+    for f in common::RUN_OUTPUTS
+        .iter()
+        .copied()
+        .chain(["register-duplicates.csv"])
+    {
+        assert!(read("merged", f) == read("one", f), "{f} differs");
+    }
+    let decisions = String::from_utf8(read("merged", "decisions.csv")).expect("utf-8");
+    let row = decisions.lines().nth(1).expect("row 1");
+    assert!(
+        row.contains(",NIK_SUPERSEDED,") && row.contains(NEW),
+        "{row}"
+    );
+    let summary = |dir: &str| -> serde_json::Value {
+        serde_json::from_slice(&read(dir, "summary.json")).expect("json")
+    };
+    let (merged, one) = (summary("merged"), summary("one"));
+    assert_eq!(merged["register_twice"]["pairs"], 1);
+    assert_eq!(merged["register_twice"], one["register_twice"]);
+    assert_eq!(merged["outputs"], one["outputs"]);
+}
+
+/// A run on files: the pair is in `register-duplicates.csv`, the officials' report counts
+/// it without a NIK, and `dedupe explain` shows it for the row under the old NIK.
+#[test]
+fn the_pair_reaches_the_work_list_the_report_and_explain() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    write_pair_files(d, false);
     let out = d.join("out");
     common::dedupe()
         .arg(d.join("aid.csv"))

@@ -157,6 +157,10 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     let (verdicts, _) = crate::matching::verdicts::resolve(&decided, aid, register, &index);
     let rules = crate::matching::verdicts::apply(aid, register, &mut links, &verdicts);
     edges.extend(rules.same.iter().chain(&rules.different).copied());
+    // People the register holds twice, searched over the whole register as a run does:
+    // rows under a superseded record are linked to the current one, and so routed with
+    // its rows; each part is given the pairs whose records it holds.
+    let twice = register_twice(register, &mut links, model.as_ref(), &file.matching);
     if let Some(model) = &model {
         let found = crate::matching::cluster::unlinked_edges(
             aid,
@@ -239,6 +243,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             skip_register: keys(&skip_register),
             skip_aid: keys(&skip_aid),
             areas: Some(area_search),
+            register_pairs: Some(part_pairs(&twice.pairs, reg_rows)),
         };
         let part = PartFile {
             part: k,
@@ -261,6 +266,11 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     if let Some(model) = &model {
         parts::write_json(&cfg.dir, crate::io::files::MODEL, model)?;
     }
+    let twice_file = crate::io::register_duplicates::RegisterTwiceFile {
+        summary: crate::io::register_duplicates::RegisterTwiceSummary::of(&twice, register),
+        lines: crate::io::register_duplicates::lines(&twice, register),
+    };
+    parts::write_json(&cfg.dir, parts::REGISTER_TWICE, &twice_file)?;
     pb.finish_and_clear();
 
     // The parts' aid lists are CSV, whatever the aid list was; their registers are
@@ -293,6 +303,39 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     };
     parts::write_json(&cfg.dir, parts::MANIFEST, &manifest)?;
     Ok(manifest)
+}
+
+/// The register search of a run over the whole register, with the run's model (the
+/// declared priors when fuzzy linking is off), as [`crate::commands::run`] makes it.
+fn register_twice(
+    register: &crate::matching::record::Records,
+    links: &mut [crate::matching::link::Link],
+    model: Option<&crate::matching::score::Model>,
+    cfg: &crate::core::config::MatchConfig,
+) -> crate::matching::register_twice::RegisterTwice {
+    let default_model = crate::matching::score::Model::default();
+    let model = model.unwrap_or(&default_model);
+    crate::matching::register_twice::find_and_relink(register, links, model, cfg)
+}
+
+/// The pairs whose two records are among a part's register rows (`rows`: whole register
+/// rows, ascending), numbered as the part's rows.
+fn part_pairs(
+    pairs: &[crate::matching::register_twice::RegisterPair],
+    rows: &[u32],
+) -> Vec<crate::matching::register_twice::RegisterPair> {
+    let local = |r: usize| rows.binary_search(&(r as u32)).ok();
+    pairs
+        .iter()
+        .filter_map(|p| {
+            let (current, other) = (local(p.current)?, local(p.other)?);
+            Some(crate::matching::register_twice::RegisterPair {
+                current,
+                other,
+                ..p.clone()
+            })
+        })
+        .collect()
 }
 
 /// Write a part's share of the reviewers' decisions: those of its rows, renumbered in the
@@ -436,6 +479,7 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
     let dir = staging.path();
     let (merged, mut files) =
         parts::merge(&cfg.dir, dir, &cfg.out_dir, &m, cfg.lang, cfg.csv_excel)?;
+    parts::merge_register_twice(&cfg.dir, dir, &mut files, cfg.csv_excel)?;
     let model = cfg.dir.join(crate::io::files::MODEL);
     if model.is_file() {
         let to = dir.join(crate::io::files::MODEL);

@@ -554,11 +554,23 @@ pub fn match_records(
     // Reviewers' decisions overrule the model, after it linked and before grouping.
     let rules = crate::matching::verdicts::apply(&aid, &register, &mut links, &verdicts);
     // People the register holds twice: rows under a superseded NIK go to the NIK in force,
-    // so rows under either NIK are one group. Not in a part: its register is a part's.
+    // so rows under either NIK are one group. A part is given the whole run's pairs (its
+    // register is a part's) and reports none: the merge writes the whole run's.
     let t = Instant::now();
-    let register_twice = whole
-        .is_none()
-        .then(|| register_twice(&register, &mut links, model.as_ref(), &cfg.matching));
+    let register_twice = match whole {
+        None => Some(register_twice(
+            &register,
+            &mut links,
+            model.as_ref(),
+            &cfg.matching,
+        )),
+        Some(w) => {
+            if let Some(pairs) = &w.register_pairs {
+                crate::matching::register_twice::relink(&register, &mut links, pairs);
+            }
+            None
+        }
+    };
     if register_twice.is_some() {
         secs.insert("register_twice".to_string(), t.elapsed().as_secs_f64());
     }

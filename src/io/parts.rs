@@ -36,6 +36,9 @@ pub const PART: &str = "part.json";
 pub const AID: &str = "aid.csv";
 pub const REGISTER: &str = "register.idx";
 pub const OUT: &str = "out";
+/// The register search of the whole run, for the merge
+/// ([`crate::io::register_duplicates::RegisterTwiceFile`]).
+pub const REGISTER_TWICE: &str = "register-twice.json";
 
 /// The folder of part `k`.
 pub fn part_dir(dir: &Path, k: usize) -> PathBuf {
@@ -298,6 +301,42 @@ fn with_cells(rec: &csv::StringRecord, at: &[(usize, &str)]) -> csv::StringRecor
         out.push_field(at.iter().find(|(c, _)| *c == i).map_or(cell, |(_, v)| v));
     }
     out
+}
+
+/// The register search of the whole run into the merged outputs, when the partition
+/// step made one (`register-twice.json`): `register-duplicates.csv` in `out_dir`, with the
+/// aid rows the merged decisions link to either record, and `summary.json`'s
+/// `register_twice` and `outputs`, as one run writes them.
+pub fn merge_register_twice(
+    dir: &Path,
+    out_dir: &Path,
+    files: &mut crate::io::official::RunFiles,
+    excel: bool,
+) -> Result<(), crate::core::error::Error> {
+    let path = dir.join(REGISTER_TWICE);
+    if !path.is_file() {
+        return Ok(());
+    }
+    let twice: crate::io::register_duplicates::RegisterTwiceFile = read_json(&path)?;
+    let d = &files.decisions;
+    let dpath = out_dir.join(crate::io::files::DECISIONS);
+    let (c_row, c_register) = (
+        column(d, "row", &dpath)?,
+        column(d, "register_row", &dpath)?,
+    );
+    let one_based = |cell: &str| cell.parse::<usize>().ok().filter(|&n| n > 0);
+    let linked = d.rows.iter().filter_map(|rec| {
+        let register_row = one_based(&rec[c_register])? - 1;
+        Some((register_row, one_based(&rec[c_row])?))
+    });
+    write_atomic(out_dir, crate::io::files::REGISTER_DUPLICATES, |w| {
+        crate::io::register_duplicates::write_lines(w, &twice.lines, linked, excel)
+    })?;
+    files.summary["register_twice"] = serde_json::json!(twice.summary);
+    if let Some(outputs) = files.summary["outputs"].as_array_mut() {
+        outputs.push(serde_json::json!(crate::io::files::REGISTER_DUPLICATES));
+    }
+    Ok(())
 }
 
 /// What merging found.

@@ -64,6 +64,65 @@ fn life_word(p: Rec<'_>) -> &'static str {
     }
 }
 
+/// One line of the file, its aid rows apart: the pair's register rows (0-based) and the
+/// cells in [`HEADER`]'s order, the `aid_rows` cell empty. A partitioned run's partition
+/// step makes these from the whole register; the merge adds the aid rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairLine {
+    pub current: usize,
+    pub other: usize,
+    pub cells: Vec<String>,
+}
+
+/// What a partitioned run's merge needs to write the file and `summary.json`'s counts as
+/// one run does (`register-twice.json` in the partition folder).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterTwiceFile {
+    pub summary: RegisterTwiceSummary,
+    pub lines: Vec<PairLine>,
+}
+
+/// Where the `aid_rows` cell is in a line.
+const AID_ROWS: usize = 11;
+
+/// The lines of the pairs, their aid rows apart.
+pub fn lines(twice: &RegisterTwice, register: &Records) -> Vec<PairLine> {
+    twice
+        .pairs
+        .iter()
+        .map(|p| {
+            let (c, o) = (register.get(p.current), register.get(p.other));
+            let kk = |r: Rec<'_>| r.kk.map(|k| k.get().to_string()).unwrap_or_default();
+            let finding = if p.both_open(register) {
+                "NIK_GANDA"
+            } else {
+                "REGISTERED_AGAIN"
+            };
+            let cells = vec![
+                finding.to_string(),
+                c.nik().valid().unwrap_or("").to_string(),
+                o.nik().valid().unwrap_or("").to_string(),
+                c.name().join(" "),
+                c.birth.map(|b| b.iso()).unwrap_or_default(),
+                life_word(c).to_string(),
+                life_word(o).to_string(),
+                kk(c),
+                kk(o),
+                (if p.current_known { "true" } else { "false" }).to_string(),
+                format!("{:.4}", p.probability),
+                String::new(),
+                p.evidence.clone(),
+                o.name().join(" "),
+            ];
+            PairLine {
+                current: p.current,
+                other: p.other,
+                cells,
+            }
+        })
+        .collect()
+}
+
 /// Write the file: a header and one line per pair (`excel`: for Excel, as `--csv-excel`).
 pub fn write(
     w: &mut dyn Write,
@@ -72,23 +131,36 @@ pub fn write(
     decisions: &[Decision],
     excel: bool,
 ) -> std::io::Result<()> {
+    let linked = decisions
+        .iter()
+        .filter_map(|d| d.register.map(|r| (r, d.row + 1)));
+    write_lines(w, &lines(twice, register), linked, excel)
+}
+
+/// Write the file from its lines and the aid rows' links (`linked`: the register row,
+/// 0-based, and the aid row, 1-based, of every linked aid row, in row order): each line's
+/// `aid_rows` are the rows linked to either of its records.
+pub fn write_lines(
+    w: &mut dyn Write,
+    lines: &[PairLine],
+    linked: impl Iterator<Item = (usize, usize)>,
+    excel: bool,
+) -> std::io::Result<()> {
     let mut out = CsvOut::new(w, excel)?;
     out.row(&HEADER).map_err(to_io)?;
-    // The aid rows (1-based, in row order) of every register record a pair names: one pass
-    // over the decisions, not one a pair.
-    let mut rows_of: rustc_hash::FxHashMap<usize, Vec<usize>> = twice
-        .pairs
+    // The aid rows of every register record a pair names: one pass over the links, not
+    // one a pair.
+    let mut rows_of: rustc_hash::FxHashMap<usize, Vec<usize>> = lines
         .iter()
         .flat_map(|p| [p.current, p.other])
         .map(|r| (r, Vec::new()))
         .collect();
-    for d in decisions {
-        if let Some(rows) = d.register.and_then(|r| rows_of.get_mut(&r)) {
-            rows.push(d.row + 1);
+    for (register_row, aid_row) in linked {
+        if let Some(rows) = rows_of.get_mut(&register_row) {
+            rows.push(aid_row);
         }
     }
-    for p in &twice.pairs {
-        let (c, o) = (register.get(p.current), register.get(p.other));
+    for p in lines {
         let mut rows: Vec<usize> = [p.current, p.other]
             .iter()
             .filter_map(|r| rows_of.get(r))
@@ -97,29 +169,20 @@ pub fn write(
             .collect();
         rows.sort_unstable();
         let rows: Vec<String> = rows.iter().map(usize::to_string).collect();
-        let kk = |r: Rec<'_>| r.kk.map(|k| k.get().to_string()).unwrap_or_default();
-        let finding = if p.both_open(register) {
-            "NIK_GANDA"
-        } else {
-            "REGISTERED_AGAIN"
-        };
-        out.row(&[
-            finding,
-            c.nik().valid().unwrap_or(""),
-            o.nik().valid().unwrap_or(""),
-            &c.name().join(" "),
-            &c.birth.map(|b| b.iso()).unwrap_or_default(),
-            life_word(c),
-            life_word(o),
-            &kk(c),
-            &kk(o),
-            if p.current_known { "true" } else { "false" },
-            &format!("{:.4}", p.probability),
-            &rows.join(" "),
-            &p.evidence,
-            &o.name().join(" "),
-        ])
-        .map_err(to_io)?;
+        let rows = rows.join(" ");
+        let cells: Vec<&str> = p
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == AID_ROWS {
+                    rows.as_str()
+                } else {
+                    c.as_str()
+                }
+            })
+            .collect();
+        out.row(&cells).map_err(to_io)?;
     }
     out.flush()
 }

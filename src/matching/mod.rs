@@ -31,6 +31,7 @@ pub mod link;
 pub mod partition;
 pub mod record;
 pub mod register_index;
+pub mod register_pair;
 pub mod register_twice;
 pub mod review;
 pub mod score;

@@ -39,6 +39,7 @@ use crate::matching::comparisons::{Cmp, Gamma};
 use crate::matching::levels::NameLevel;
 use crate::matching::link::{life_status_as, Link};
 use crate::matching::record::{Life, Rec, Records};
+pub use crate::matching::register_pair::RegisterPair;
 use crate::matching::score::{Model, Scorer};
 
 /// Share of the register's people recorded twice: the prior of the hypothesis.
@@ -55,28 +56,6 @@ pub const CLOSED: f64 = 0.5;
 /// m of "the open record's KK was issued after the moved-out record's" (a new KK is made
 /// at the new registration; some KK numbers are reissued); u: one or the other, even.
 pub const KK_LATER: f64 = 0.95;
-
-/// Two register records that are one person.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegisterPair {
-    /// Register rows: the current record and the other (superseded) one. When neither is
-    /// preferred (both open, no KK issue date), `current` is the lower row.
-    pub current: usize,
-    pub other: usize,
-    /// Whether `current` was chosen by the rule (a moved-out record, or KK issue dates).
-    pub current_known: bool,
-    pub probability: f64,
-    /// The model's weights of the hypothesis, as text.
-    pub evidence: String,
-}
-
-impl RegisterPair {
-    /// Both records open: a duplicate in the register (NIK ganda) for Disdukcapil to close.
-    pub fn both_open(&self, register: &Records) -> bool {
-        register.get(self.current).life == Life::Active
-            && register.get(self.other).life == Life::Active
-    }
-}
 
 /// What [`find_and_relink`] found and changed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -443,7 +422,7 @@ fn kk_issued(p: Rec<'_>) -> Option<u32> {
 /// Move the links of rows under a superseded record to the current one; returns how many
 /// moved. A row linked to a record whose person's current record is known is linked to
 /// that record, with reason `NIK_SUPERSEDED` when the current record is open.
-fn relink(register: &Records, links: &mut [Link], pairs: &[RegisterPair]) -> usize {
+pub fn relink(register: &Records, links: &mut [Link], pairs: &[RegisterPair]) -> usize {
     let current_of: FxHashMap<usize, usize> = pairs
         .iter()
         .filter(|p| p.current_known)

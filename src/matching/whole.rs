@@ -1,7 +1,8 @@
 //! What a part of a partitioned run takes from the whole run.
 //!
 //! In: the whole run's register size, name counts, damage flag, skipped blocks and area
-//! searches (written by the partition step). Out: [`WholeRun`], read by the parts' link
+//! searches, and the register's records of one person that the part holds (written by
+//! the partition step). Out: [`WholeRun`], read by the parts' link
 //! stages so each part decides as the whole run would.
 
 /// What a part of a partitioned run takes from the whole run (see
@@ -22,6 +23,14 @@ pub struct WholeRun {
     pub skip_aid: Vec<u64>,
     /// The area-spelling searches the whole run made.
     pub areas: Option<crate::matching::areas::AreaSearch>,
+    /// The pairs of register records the whole run found to be one person
+    /// ([`crate::matching::register_twice`]) whose two records the part holds, in the
+    /// part's register rows: the part moves its rows under a superseded record to the
+    /// current one as the whole run does (its own register could not show the pair:
+    /// the search's prior and name frequencies are the whole register's). None from a
+    /// partition written before the search was made in parts.
+    #[serde(default)]
+    pub register_pairs: Option<Vec<crate::matching::register_pair::RegisterPair>>,
 }
 
 impl WholeRun {
