@@ -160,7 +160,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     // People the register holds twice, searched over the whole register as a run does:
     // rows under a superseded record are linked to the current one, and so routed with
     // its rows; each part is given the pairs whose records it holds.
-    let twice = register_twice(register, &mut links, model.as_ref(), &file.matching);
+    let twice = run::register_twice(register, &mut links, model.as_ref(), &file.matching);
     if let Some(model) = &model {
         let found = crate::matching::cluster::unlinked_edges(
             aid,
@@ -303,19 +303,6 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     };
     parts::write_json(&cfg.dir, parts::MANIFEST, &manifest)?;
     Ok(manifest)
-}
-
-/// The register search of a run over the whole register, with the run's model (the
-/// declared priors when fuzzy linking is off), as [`crate::commands::run`] makes it.
-fn register_twice(
-    register: &crate::matching::record::Records,
-    links: &mut [crate::matching::link::Link],
-    model: Option<&crate::matching::score::Model>,
-    cfg: &crate::core::config::MatchConfig,
-) -> crate::matching::register_twice::RegisterTwice {
-    let default_model = crate::matching::score::Model::default();
-    let model = model.unwrap_or(&default_model);
-    crate::matching::register_twice::find_and_relink(register, links, model, cfg)
 }
 
 /// The pairs whose two records are among a part's register rows (`rows`: whole register

@@ -553,24 +553,9 @@ pub fn match_records(
 
     // Reviewers' decisions overrule the model, after it linked and before grouping.
     let rules = crate::matching::verdicts::apply(&aid, &register, &mut links, &verdicts);
-    // People the register holds twice: rows under a superseded NIK go to the NIK in force,
-    // so rows under either NIK are one group. A part is given the whole run's pairs (its
-    // register is a part's) and reports none: the merge writes the whole run's.
     let t = Instant::now();
-    let register_twice = match whole {
-        None => Some(register_twice(
-            &register,
-            &mut links,
-            model.as_ref(),
-            &cfg.matching,
-        )),
-        Some(w) => {
-            if let Some(pairs) = &w.register_pairs {
-                crate::matching::register_twice::relink(&register, &mut links, pairs);
-            }
-            None
-        }
-    };
+    let register_twice =
+        register_twice_stage(&register, &mut links, model.as_ref(), &cfg.matching, whole);
     if register_twice.is_some() {
         secs.insert("register_twice".to_string(), t.elapsed().as_secs_f64());
     }
@@ -624,9 +609,30 @@ fn outputs_written(cfg: &Config, twice: bool) -> Vec<String> {
         .collect()
 }
 
+/// People the register holds twice: rows under a superseded NIK go to the NIK in force,
+/// so rows under either NIK are one group. A part (`whole`) is given the whole run's pairs
+/// (its register is a part's) and reports none: the merge writes the whole run's.
+fn register_twice_stage(
+    register: &Records,
+    links: &mut [crate::matching::link::Link],
+    model: Option<&crate::matching::score::Model>,
+    cfg: &crate::core::config::MatchConfig,
+    whole: Option<&crate::matching::whole::WholeRun>,
+) -> Option<crate::matching::register_twice::RegisterTwice> {
+    match whole {
+        None => Some(register_twice(register, links, model, cfg)),
+        Some(w) => {
+            if let Some(pairs) = &w.register_pairs {
+                crate::matching::register_twice::relink(register, links, pairs);
+            }
+            None
+        }
+    }
+}
+
 /// People the register holds twice, scored with the run's model (the declared priors when
 /// fuzzy linking is off).
-fn register_twice(
+pub fn register_twice(
     register: &Records,
     links: &mut [crate::matching::link::Link],
     model: Option<&crate::matching::score::Model>,
