@@ -342,6 +342,115 @@ pub const OLD_SPELLING: &[(&str, &str)] = &[
     ("SUGIYONO", "SOEGIJONO"),
 ];
 
+/// Name elements shared across traditions, most often a second or third element
+/// (`DIAN PUSPITA SARI`, `MUHAMMAD RIZKY PRATAMA`): with them a city's full names are as
+/// varied as a register's, a few people to a name rather than a thousand.
+const MIDDLE_MALE: &[&str] = &[
+    "ADI",
+    "AGUS",
+    "ARIF",
+    "BAYU",
+    "BUDI",
+    "DANI",
+    "DEDI",
+    "DIMAS",
+    "EKO",
+    "FAJAR",
+    "FERRY",
+    "GALIH",
+    "HENDRA",
+    "IRWAN",
+    "JAYA",
+    "KURNIAWAN",
+    "PUTRA",
+    "PRATAMA",
+    "RAMADHAN",
+    "RIZKY",
+    "SAPUTRA",
+    "SETIA",
+    "TRI",
+    "WIJAYA",
+    "YUDA",
+    "ADITYA",
+    "ANGGA",
+    "ARDI",
+    "BAGUS",
+    "CANDRA",
+    "DARMA",
+    "EFENDI",
+    "FIRMANSYAH",
+    "GUNAWAN",
+    "HARDI",
+    "INDRA",
+    "JUNAEDI",
+    "KUSNADI",
+    "MULYADI",
+    "NANDA",
+    "PERMANA",
+    "RIYADI",
+    "SUGENG",
+    "SYAIFUL",
+    "TAUFIQ",
+    "WAHYUDI",
+    "YULIANTO",
+    "ZULKARNAEN",
+    "HERMAWAN",
+    "SUPRIYADI",
+];
+
+const MIDDLE_FEMALE: &[&str] = &[
+    "AYU",
+    "DEWI",
+    "DIAN",
+    "FITRI",
+    "INDAH",
+    "MAYA",
+    "NOVI",
+    "PUSPITA",
+    "PUTRI",
+    "RINA",
+    "SARI",
+    "WULANDARI",
+    "YULIANA",
+    "ANGGRAINI",
+    "CAHYANI",
+    "DAMAYANTI",
+    "EKA",
+    "FEBRIANTI",
+    "HANDAYANI",
+    "IRAWATI",
+    "JULIANTI",
+    "KARTIKA",
+    "LISNAWATI",
+    "MEGAWATI",
+    "NINGSIH",
+    "OKTAVIANI",
+    "PERMATASARI",
+    "RAHAYU",
+    "SEPTIANI",
+    "TRIANA",
+    "UTAMI",
+    "VERONIKA",
+    "WATI",
+    "YANTI",
+    "ZAHRA",
+    "AMALIA",
+    "DESI",
+    "ERNA",
+    "FARIDA",
+    "HARTATI",
+    "KURNIASIH",
+    "MARDIANA",
+    "NURJANAH",
+    "PRATIWI",
+    "SUSANTI",
+    "SURYANI",
+    "WIDYA",
+    "YUNITA",
+    "ANJANI",
+    "MELATI",
+];
+
 /// Regions of first registration outside Balikpapan.
 const OTHER_REGIONS: &[&str] = &[
     "647201", "640201", "737101", "357801", "637101", "127101", "517101", "640301",
@@ -444,17 +553,27 @@ fn birth_date(rng: &mut Rng, from: i32, to: i32) -> (u32, u32, i32) {
     (1 + rng.below(days_in_month(m, y) as usize) as u32, m, y)
 }
 
+/// A name of tradition `t`: a given name, often one or two shared elements after it
+/// ([`MIDDLE_MALE`], [`MIDDLE_FEMALE`]), and the family name unless the tradition goes
+/// without.
 fn person_name(rng: &mut Rng, t: &Tradition, female: bool) -> String {
-    let given = if female {
-        rng.pick(t.female)
+    let (given, middle) = if female {
+        (rng.pick(t.female), MIDDLE_FEMALE)
     } else {
-        rng.pick(t.male)
+        (rng.pick(t.male), MIDDLE_MALE)
     };
-    if t.family.is_empty() || rng.chance(t.single) {
-        given.to_string()
-    } else {
-        format!("{given} {}", rng.pick(t.family))
+    let mut name = given.to_string();
+    for share in [0.8, 0.35] {
+        if rng.chance(share) {
+            name.push(' ');
+            name.push_str(rng.pick::<&str>(middle));
+        }
     }
+    if !t.family.is_empty() && !rng.chance(t.single) {
+        name.push(' ');
+        name.push_str(rng.pick::<&str>(t.family));
+    }
+    name
 }
 
 /// A household member before NIK assignment: (female, birth, role, name).

@@ -293,20 +293,47 @@ fn token_matches(a: &str, b: &str) -> f64 {
     strsim::jaro_winkler(a, b)
 }
 
-/// Whether two normalized names have a part in common: a token that is the same, one
-/// typing slip or a spelling away (Jaro-Winkler at least 0.88), an initial of the other's
-/// token, or the same sound; or the whole names the same letters split otherwise
-/// (`NUR HAYATI` / `NURHAYATI`). Two names without any are two people's, whatever else the
-/// rows share: behind a NIK, the name tells who the row is.
+/// Whether two normalized names have a part in common: a token that is the same, the
+/// same sound ([`phonetic`]), or typing slips apart in tokens long enough to tell
+/// ([`same_part`]); initials where every token of the shorter name is matched by one of
+/// the longer (`B. SANTOSO` / `BUDI SANTOSO`; a lone letter is no part: Balinese `I` is
+/// no initial of `IMAM`); or the whole names the same letters split otherwise
+/// (`NUR HAYATI` / `NURHAYATI`). Two names without any are two people's, whatever else
+/// the rows share: behind a NIK, the name tells who the row is.
 pub fn share_a_part(a: &[String], b: &[String]) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    let tokens = a.iter().any(|x| {
-        b.iter()
-            .any(|y| token_matches(x, y) >= 0.88 || (x.len() > 2 && phonetic(x) == phonetic(y)))
-    });
-    tokens || strsim::normalized_levenshtein(&a.concat(), &b.concat()) >= 0.8
+    let tokens = a.iter().any(|x| b.iter().any(|y| same_part(x, y)));
+    let initials = || {
+        let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        short
+            .iter()
+            .all(|x| long.iter().any(|y| same_part(x, y) || initial_of(x, y)))
+    };
+    tokens || initials() || strsim::normalized_levenshtein(&a.concat(), &b.concat()) >= 0.8
+}
+
+/// Two tokens that are one part: the same, the same sound, or typing slips apart when
+/// both are long enough for a slip to tell ([`share_a_part`]): one edit (a letter
+/// replaced, added, dropped, or two swapped) from five letters, two from eight. Shorter
+/// tokens a letter apart are other names (`ADI` / `ARDI`), as are longer ones further
+/// apart (`RAHMAN` / `RAMADHAN`).
+fn same_part(x: &str, y: &str) -> bool {
+    let shorter = x.len().min(y.len());
+    let slips = match shorter {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    };
+    x == y
+        || (x.len() > 2 && phonetic(x) == phonetic(y))
+        || (slips > 0 && x.len().abs_diff(y.len()) <= slips && strsim::osa_distance(x, y) <= slips)
+}
+
+/// One token is a single letter and the other starts with it.
+fn initial_of(x: &str, y: &str) -> bool {
+    (x.len() == 1 && y.starts_with(x)) || (y.len() == 1 && x.starts_with(y))
 }
 
 /// Mean, over the tokens of `a`, of the best match among the tokens of `b`.
@@ -389,6 +416,44 @@ pub fn name_similarity(a: &[String], b: &[String]) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    /// A part in common behind a NIK: the same token, a slip in a long one, a sound-alike,
+    /// initials that fit the whole shorter name, the same letters split otherwise; not a
+    /// lone letter, nor a short token one letter off.
+    #[test]
+    fn names_sharing_a_part() {
+        let cases = [
+            ("SITI AMINAH", "SITI RAHAYU", true),
+            ("SUGIYONO", "SUGIYONI", true),
+            ("ACHMAD YANI", "AHMAD", true),
+            ("B. SANTOSO", "BUDI SANTOSO", true),
+            ("B. S.", "BUDI SANTOSO", true),
+            ("NUR HAYATI", "NURHAYATI", true),
+            ("RIZKY", "RISKIE", true),
+            ("I GEDE ARDANA", "IMAM SUPRIYADI", false),
+            ("DJUMADI INDRA PRASETYO", "I MADE SRIASIH", false),
+            (
+                "H. FRANSISKUS ADI SUMAMPOW",
+                "MUHAMMAD ARSYAD ARDI BUDI MAPPANYUKKI",
+                false,
+            ),
+            ("B. HARTONO", "BUDI SANTOSO", false),
+            (
+                "SYAMSUDIN CANDRA HARDI RAHMAN",
+                "JUMADI RAMADHAN PUTRA",
+                false,
+            ),
+            ("SUPARMAN", "SUPRAMNA", true),
+            ("HASNAH WATI FAWELLOI", "HASNAH PAWELLOI", true),
+            ("YOSEF SIMON", "DEWI LESTARI", false),
+            ("", "BUDI", false),
+        ];
+        for (a, b, want) in cases {
+            let (x, y) = (super::normalize_name(a), super::normalize_name(b));
+            assert_eq!(super::share_a_part(&x, &y), want, "{a} / {b}");
+            assert_eq!(super::share_a_part(&y, &x), want, "{b} / {a}");
+        }
+    }
+
     #[test]
     fn names_marked_deceased() {
         let cases = [
