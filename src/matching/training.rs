@@ -231,18 +231,35 @@ fn estimate_u_from(model: &mut Model, aid: &Records, register: &Records) {
 /// rarely share a kelurahan: a few dozen pairs would set their u.
 fn random_within_kelurahan(aid: &Records, register: &Records) -> Vec<Gamma> {
     let same = std::ptr::eq(aid, register);
-    let mut by_area: std::collections::HashMap<&str, Vec<u32>> = Default::default();
-    for r in 0..register.len() {
-        let k = register.get(r).kelurahan();
-        if !k.is_empty() {
-            by_area.entry(k).or_default().push(r as u32);
+    // The register's rows by kelurahan id; an aid row's kelurahan is the register's id
+    // when the two share a pool (a run's lists do), else found by its name.
+    let mut by_area: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
+    for (r, p) in register.people.iter().enumerate() {
+        if p.kelurahan != 0 {
+            by_area.entry(p.kelurahan).or_default().push(r as u32);
         }
     }
+    let shared = std::sync::Arc::ptr_eq(&aid.pool, &register.pool);
+    let by_name: rustc_hash::FxHashMap<&str, u32> = if shared {
+        Default::default()
+    } else {
+        by_area
+            .iter()
+            .map(|(&id, rows)| (register.get(rows[0] as usize).kelurahan(), id))
+            .collect()
+    };
+    let area_of = |a: usize| -> Option<u32> {
+        let p = aid.get(a);
+        match shared {
+            true => Some(p.kelurahan).filter(|&k| k != 0),
+            false => by_name.get(p.kelurahan()).copied(),
+        }
+    };
     let mut rng = crate::core::rng::Rng::new(0x5EED_0CE1);
     let picks: Vec<(usize, usize)> = (0..RANDOM_PAIRS)
         .filter_map(|_| {
             let a = rng.below(aid.len());
-            let rows = by_area.get(aid.get(a).kelurahan())?;
+            let rows = by_area.get(&area_of(a)?)?;
             let b = rows[rng.below(rows.len())] as usize;
             (!same || a != b).then_some((a, b))
         })

@@ -304,22 +304,28 @@ pub fn share_a_part(a: &[String], b: &[String]) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    let tokens = a.iter().any(|x| b.iter().any(|y| same_part(x, y)));
+    // Each token's sound key once, not once a pair.
+    let sound = |t: &[String]| -> Vec<String> { t.iter().map(|x| phonetic(x)).collect() };
+    let (sa, sb) = (sound(a), sound(b));
+    let part = |i: usize, j: usize| same_part((&a[i], &sa[i]), (&b[j], &sb[j]));
+    let tokens = (0..a.len()).any(|i| (0..b.len()).any(|j| part(i, j)));
     let initials = || {
-        let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-        short
-            .iter()
-            .all(|x| long.iter().any(|y| same_part(x, y) || initial_of(x, y)))
+        let fits = |i: usize, j: usize| part(i, j) || initial_of(&a[i], &b[j]);
+        if a.len() <= b.len() {
+            (0..a.len()).all(|i| (0..b.len()).any(|j| fits(i, j)))
+        } else {
+            (0..b.len()).all(|j| (0..a.len()).any(|i| fits(i, j)))
+        }
     };
     tokens || initials() || strsim::normalized_levenshtein(&a.concat(), &b.concat()) >= 0.8
 }
 
-/// Two tokens that are one part: the same, the same sound, or typing slips apart when
-/// both are long enough for a slip to tell ([`share_a_part`]): one edit (a letter
-/// replaced, added, dropped, or two swapped) from five letters, two from eight. Shorter
-/// tokens a letter apart are other names (`ADI` / `ARDI`), as are longer ones further
-/// apart (`RAHMAN` / `RAMADHAN`).
-fn same_part(x: &str, y: &str) -> bool {
+/// Two tokens, each with its sound key, that are one part: the same, the same sound, or
+/// typing slips apart when both are long enough for a slip to tell ([`share_a_part`]):
+/// one edit (a letter replaced, added, dropped, or two swapped) from five letters, two
+/// from eight. Shorter tokens a letter apart are other names (`ADI` / `ARDI`), as are
+/// longer ones further apart (`RAHMAN` / `RAMADHAN`).
+fn same_part((x, kx): (&str, &str), (y, ky): (&str, &str)) -> bool {
     let shorter = x.len().min(y.len());
     let slips = match shorter {
         0..=4 => 0,
@@ -327,7 +333,7 @@ fn same_part(x: &str, y: &str) -> bool {
         _ => 2,
     };
     x == y
-        || (x.len() > 2 && phonetic(x) == phonetic(y))
+        || (x.len() > 2 && kx == ky)
         || (slips > 0 && x.len().abs_diff(y.len()) <= slips && strsim::osa_distance(x, y) <= slips)
 }
 
