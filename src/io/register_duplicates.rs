@@ -65,7 +65,7 @@ fn life_word(p: Rec<'_>) -> &'static str {
 }
 
 /// One line of the file, its aid rows apart: the pair's register rows (0-based) and the
-/// cells in [`HEADER`]'s order, the `aid_rows` cell empty. A partitioned run's partition
+/// cells in the header's order, the `aid_rows` cell empty. A partitioned run's partition
 /// step makes these from the whole register; the merge adds the aid rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairLine {
