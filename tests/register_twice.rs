@@ -311,12 +311,13 @@ fn parts_merged_find_the_pair_as_one_run() {
             .success();
     }
     common::dedupe()
-        .arg("merge")
+        .args(["merge", "-q"])
         .arg(&pdir)
         .arg("-o")
         .arg(d.join("merged"))
         .assert()
-        .success();
+        .success()
+        .stderr("");
     common::dedupe()
         .arg(d.join("aid.csv"))
         .arg(d.join("register.csv"))

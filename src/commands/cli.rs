@@ -338,6 +338,9 @@ pub struct MergeOpts {
     /// `--csv-excel`.
     #[arg(long)]
     pub csv_excel: bool,
+    /// Hide the closing line, as the other commands' `--quiet`.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -663,13 +666,15 @@ fn merge(o: &MergeOpts) -> anyhow::Result<Exit> {
     };
     let (merged, facts) = crate::commands::partition::merge(&cfg)
         .with_context(|| format!("merging the parts of {}", o.dir.display()))?;
-    eprintln!(
-        "dedupe merge: {} rows, {} duplicate groups, savings {}; outputs in {}",
-        merged.rows,
-        merged.groups,
-        crate::io::official::rupiah(facts.savings_total, o.lang.into()),
-        o.out.display()
-    );
+    if !o.quiet {
+        eprintln!(
+            "dedupe merge: {} rows, {} duplicate groups, savings {}; outputs in {}",
+            merged.rows,
+            merged.groups,
+            crate::io::official::rupiah(facts.savings_total, o.lang.into()),
+            o.out.display()
+        );
+    }
     Ok(Exit::Success)
 }
 
