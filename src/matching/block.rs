@@ -344,14 +344,15 @@ impl KeyKinds {
     }
 }
 
-/// Every key by which `probe` finds `target`, given the key the blocker reported for the
-/// pair (`first`, the first in [`KeyKind`] order: a NIK variant is never found otherwise).
-/// The probe's keys are compared with the target's as [`Blocker::candidates`] looks them
-/// up; a block too large to be read still counts (the pair agrees on its fields).
-pub fn kinds_shared(probe: Rec<'_>, target: Rec<'_>, first: KeyKind) -> KeyKinds {
+/// Every key by which a probe finds `target` (`probe`: its [`probe_keys`], read once for
+/// all its candidates), given the key the blocker reported for the pair (`first`, the
+/// first in [`KeyKind`] order: a NIK variant is never found otherwise). The probe's keys
+/// are compared with the target's as [`Blocker::candidates`] looks them up; a block too
+/// large to be read still counts (the pair agrees on its fields).
+pub fn kinds_shared(probe: &[(u64, KeyKind)], target: Rec<'_>, first: KeyKind) -> KeyKinds {
     let mut set = KeyKinds::of(first);
     let theirs = register_keys(target);
-    for (key, kind) in probe_keys(probe) {
+    for &(key, kind) in probe {
         if theirs.iter().any(|&(k, _)| k == key) {
             set.insert(kind);
         }
@@ -686,7 +687,7 @@ pub fn candidates_in_with(
 }
 
 /// The keys of a record to place (its NIK variants apart: [`nik_variants`]).
-fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
+pub fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     let mut keys = Vec::new();
     name_date_keys(p, true, &mut keys);
     keys.extend(name_area_key(p));
@@ -960,7 +961,7 @@ mod tests {
             let rows = people(&[base, other]);
             let (a, b) = (rows.get(0), rows.get(1));
             let first = *want.iter().min().unwrap();
-            let kinds = kinds_shared(a, b, first);
+            let kinds = kinds_shared(&probe_keys(a), b, first);
             for &k in want {
                 assert!(kinds.contains(k), "{other:?}: {k:?} expected");
             }
@@ -970,7 +971,8 @@ mod tests {
         }
         // The NIK variant key is known from the blocker alone.
         let rows = people(&[base, base]);
-        assert!(kinds_shared(rows.get(0), rows.get(1), NikVariant).contains(NikVariant));
+        let keys = probe_keys(rows.get(0));
+        assert!(kinds_shared(&keys, rows.get(1), NikVariant).contains(NikVariant));
     }
 
     #[test]

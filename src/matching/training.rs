@@ -10,7 +10,9 @@
 
 use rayon::prelude::*;
 
-use crate::matching::block::{kinds_shared, BlockLimit, BlockStats, Blocker, KeyKind, KeyKinds};
+use crate::matching::block::{
+    kinds_shared, probe_keys, BlockLimit, BlockStats, Blocker, KeyKind, KeyKinds,
+};
 use crate::matching::comparisons::{gamma, Cmp, Gamma, COMPARISONS, N_FIELDS};
 use crate::matching::levels::{DateLevel, NameLevel, NikLevel};
 use crate::matching::record::Records;
@@ -309,6 +311,7 @@ fn blocked_pairs(probe: &Records, target: &Records, rows: usize) -> Vec<Blocked>
         .flat_map_iter(|k| {
             let mut stats = BlockStats::default();
             let found = blocker.candidates(probe.get(k), &mut stats);
+            let keys = probe_keys(probe.get(k));
             found
                 .into_iter()
                 .filter(move |&(j, _)| !same || j as usize > k)
@@ -316,7 +319,7 @@ fn blocked_pairs(probe: &Records, target: &Records, rows: usize) -> Vec<Blocked>
                     let (a, b) = (probe.get(k), target.get(j as usize));
                     Blocked {
                         gamma: gamma(a, b),
-                        kinds: kinds_shared(a, b, first),
+                        kinds: kinds_shared(&keys, b, first),
                     }
                 })
         })
@@ -388,6 +391,30 @@ mod tests {
     use super::*;
     use crate::core::rng::Rng;
 
+    /// Given and family names for the lists the tests build.
+    const GIVEN: [&str; 12] = [
+        "Budi", "Siti", "Agus", "Dewi", "Joko", "Rina", "Hadi", "Wati", "Eko", "Sri", "Yanto",
+        "Lina",
+    ];
+    const FAMILY: [&str; 20] = [
+        "Santoso", "Wijaya", "Hartono", "Kusuma", "Pratama", "Saputra", "Lestari", "Gunawan",
+        "Setiawan", "Susanto", "Halim", "Rahman", "Hidayat", "Nugroho", "Purnama", "Siregar",
+        "Nasution", "Lubis", "Harahap", "Sinaga",
+    ];
+
+    /// One list of records from rows of cells under `fields`.
+    fn list_of<const N: usize>(
+        fields: &[crate::core::config::Field],
+        rows: &[[String; N]],
+    ) -> Records {
+        let rows: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        crate::matching::record::testing::records(fields, &rows)
+    }
+
     /// Draw comparison vectors from known m (matches) and u (non-matches).
     fn simulate(rng: &mut Rng, m: &[Vec<f64>], u: &[Vec<f64>], n: usize, share: f64) -> Vec<Gamma> {
         let draw = |rng: &mut Rng, p: &[f64]| {
@@ -420,11 +447,8 @@ mod tests {
         use crate::matching::comparisons::COMPARISONS;
         use crate::matching::levels::NameLevel;
         use crate::matching::record::testing::records_pair;
-        const GIVEN: [&str; 12] = [
-            "Budi", "Siti", "Agus", "Dewi", "Joko", "Rina", "Hadi", "Wati", "Eko", "Sri", "Yanto",
-            "Lina",
-        ];
-        const FAMILY: [&str; 25] = [
+        // More family names than [`FAMILY`]: 300 people, 12 to a family name.
+        const FAMILIES: [&str; 25] = [
             "Santoso",
             "Wijaya",
             "Hartono",
@@ -460,7 +484,7 @@ mod tests {
         let people: Vec<[String; 4]> = (0..300)
             .map(|i| {
                 [
-                    format!("{} {}", GIVEN[i % 12], FAMILY[i / 12]),
+                    format!("{} {}", GIVEN[i % 12], FAMILIES[i / 12]),
                     format!("{:02}-{:02}-{}", 1 + i % 28, 1 + i % 12, 1950 + i % 50),
                     format!("Jl. Mawar No. {}", 1 + i),
                     format!("Kelurahan {}", i % 20),
@@ -473,7 +497,7 @@ mod tests {
             .map(|(i, p)| {
                 let mut c = p.clone();
                 if i % 3 == 0 {
-                    c[0] = format!("{} {}", GIVEN[(i + 5) % 12], FAMILY[i / 12]);
+                    c[0] = format!("{} {}", GIVEN[(i + 5) % 12], FAMILIES[i / 12]);
                 }
                 c
             })
@@ -516,16 +540,6 @@ mod tests {
     #[test]
     fn strangers_a_key_finds_do_not_teach_that_matches_differ() {
         use crate::core::config::Field;
-        use crate::matching::record::testing::records;
-        const GIVEN: [&str; 12] = [
-            "Budi", "Siti", "Agus", "Dewi", "Joko", "Rina", "Hadi", "Wati", "Eko", "Sri", "Yanto",
-            "Lina",
-        ];
-        const FAMILY: [&str; 20] = [
-            "Santoso", "Wijaya", "Hartono", "Kusuma", "Pratama", "Saputra", "Lestari", "Gunawan",
-            "Setiawan", "Susanto", "Halim", "Rahman", "Hidayat", "Nugroho", "Purnama", "Siregar",
-            "Nasution", "Lubis", "Harahap", "Sinaga",
-        ];
         const STREET: [&str; 7] = [
             "Mawar",
             "Melati",
@@ -557,12 +571,7 @@ mod tests {
             ]
         };
         let rows: Vec<[String; 5]> = (0..240).flat_map(|i| [person(i), person(i)]).collect();
-        let rows: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|r| r.iter().map(String::as_str).collect())
-            .collect();
-        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
-        let list = records(&fields, &rows);
+        let list = list_of(&fields, &rows);
         let model = estimate_alone(&list);
         assert!(model.em_iterations > 0, "EM ran");
         let m = model.m[Cmp::BirthDate as usize][DateLevel::Differs as usize];
@@ -577,16 +586,6 @@ mod tests {
     fn street_u_is_read_from_strangers_of_one_kelurahan() {
         use crate::core::config::Field;
         use crate::matching::levels::StreetLevel;
-        use crate::matching::record::testing::records;
-        const GIVEN: [&str; 12] = [
-            "Budi", "Siti", "Agus", "Dewi", "Joko", "Rina", "Hadi", "Wati", "Eko", "Sri", "Yanto",
-            "Lina",
-        ];
-        const FAMILY: [&str; 20] = [
-            "Santoso", "Wijaya", "Hartono", "Kusuma", "Pratama", "Saputra", "Lestari", "Gunawan",
-            "Setiawan", "Susanto", "Halim", "Rahman", "Hidayat", "Nugroho", "Purnama", "Siregar",
-            "Nasution", "Lubis", "Harahap", "Sinaga",
-        ];
         let fields = [
             Field::Name,
             Field::BirthDate,
@@ -607,12 +606,7 @@ mod tests {
             ]
         };
         let rows: Vec<[String; 4]> = (0..200).flat_map(|i| [person(i), person(i)]).collect();
-        let rows: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|r| r.iter().map(String::as_str).collect())
-            .collect();
-        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
-        let list = records(&fields, &rows);
+        let list = list_of(&fields, &rows);
         let within = random_within_kelurahan(&list, &list);
         assert!(within.len() > 10_000, "{} pairs", within.len());
         assert!(within.iter().all(strangers));
