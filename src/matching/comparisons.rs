@@ -72,9 +72,11 @@ pub struct Comparison {
     pub m: &'static [f64],
     /// Prior u-probabilities per level (the share of random pairs at each level).
     pub u: &'static [f64],
-    /// An exact agreement is weighed by the value's frequency in the register (a common
-    /// name says less than a rare one).
-    pub term_frequency: bool,
+    /// The levels weighed by the value's frequency in the register (a common name says less
+    /// than a rare one): the exact level's u is the value's frequency; a level of similar
+    /// values (a slip of one name) is moved by the same factor, u(exact) over the more
+    /// frequent of the two values' frequencies, as Splink adjusts fuzzy levels.
+    pub term_frequency: &'static [u8],
     /// Compared only inside one kelurahan (RT numbers and street names repeat across
     /// kelurahan): its u is the share of random pairs *of one kelurahan* at each level,
     /// since random pairs of the whole list rarely share one.
@@ -118,7 +120,11 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         level: |a, b| compare::name_level(a, b).map(|l| l as u8),
         m: &[0.80, 0.10, 0.03, 0.03, 0.02, 0.02],
         u: &[0.0005, 0.0005, 0.0005, 0.002, 0.02, 0.9765],
-        term_frequency: true,
+        term_frequency: &[
+            NameLevel::Exact as u8,
+            NameLevel::Strong as u8,
+            NameLevel::Phonetic as u8,
+        ],
         within_kelurahan: false,
     },
     Comparison {
@@ -128,7 +134,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         level: |a, b| compare::date_level(a, b).map(|l| l as u8),
         m: &[0.78, 0.08, 0.02, 0.06, 0.06],
         u: &[0.00005, 0.0002, 0.00001, 0.004, 0.99574],
-        term_frequency: false,
+        term_frequency: &[],
         within_kelurahan: false,
     },
     Comparison {
@@ -138,7 +144,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         level: |a, b| compare::nik_level(a, b).map(|l| l as u8),
         m: &[0.85, 0.03, 0.02, 0.04, 0.01, 0.05],
         u: &[1e-9, 1e-8, 1e-9, 1e-7, 1e-5, 0.99998988],
-        term_frequency: false,
+        term_frequency: &[],
         within_kelurahan: false,
     },
     Comparison {
@@ -148,7 +154,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         level: |a, b| agree(compare::sex(a, b)),
         m: &[0.98, 0.02],
         u: &[0.5, 0.5],
-        term_frequency: false,
+        term_frequency: &[],
         within_kelurahan: false,
     },
     Comparison {
@@ -158,7 +164,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         level: |a, b| agree(compare::kk(a, b)),
         m: &[0.90, 0.10],
         u: &[1e-5, 0.99999],
-        term_frequency: false,
+        term_frequency: &[],
         within_kelurahan: false,
     },
     Comparison {
@@ -168,7 +174,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         level: area_level,
         m: &[0.75, 0.15, 0.10],
         u: &[0.03, 0.12, 0.85],
-        term_frequency: false,
+        term_frequency: &[],
         within_kelurahan: false,
     },
     Comparison {
@@ -184,7 +190,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         },
         m: &[0.75, 0.25],
         u: &[0.03, 0.97],
-        term_frequency: false,
+        term_frequency: &[],
         within_kelurahan: true,
     },
     Comparison {
@@ -200,7 +206,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         },
         m: &[0.75, 0.15, 0.10],
         u: &[0.05, 0.15, 0.80],
-        term_frequency: false,
+        term_frequency: &[],
         within_kelurahan: true,
     },
     Comparison {
@@ -210,7 +216,7 @@ pub static COMPARISONS: [Comparison; N_FIELDS] = [
         level: |a, b| agree(compare::birth_place(a, b)),
         m: &[0.90, 0.10],
         u: &[0.10, 0.90],
-        term_frequency: false,
+        term_frequency: &[],
         within_kelurahan: false,
     },
 ];

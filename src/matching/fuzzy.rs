@@ -66,11 +66,14 @@ pub fn name_frequencies(register: &Records) -> Vec<u32> {
     f
 }
 
-/// The term frequency of a register person's name (None for an empty name).
-fn tf(freq: &[u32], b: Rec<'_>, n: f64) -> Option<f64> {
-    match freq.get(b.name as usize) {
-        Some(&c) if c > 0 => Some(f64::from(c) / n),
-        _ => None,
+/// The term frequency of a pair's names: the register frequency of the more frequent of
+/// the two (one pool: an aid row's name has its register count when the register holds
+/// it); None when neither is in the register.
+pub fn tf(freq: &[u32], a: Rec<'_>, b: Rec<'_>, n: f64) -> Option<f64> {
+    let count = |p: Rec<'_>| freq.get(p.name as usize).copied().unwrap_or(0);
+    match count(a).max(count(b)) {
+        0 => None,
+        c => Some(f64::from(c) / n),
     }
 }
 
@@ -232,7 +235,7 @@ impl Decider<'_> {
             .map(|row| {
                 let b = self.register.get(row as usize);
                 let gamma = gamma(a, b);
-                let score = self.scorer.score(&gamma, tf(&self.freq, b, self.n));
+                let score = self.scorer.score(&gamma, tf(&self.freq, a, b, self.n));
                 Hypothesis { row, gamma, score }
             })
             .collect();
@@ -435,7 +438,9 @@ impl Decider<'_> {
                 } else {
                     "exact_nik;"
                 };
-                let s = self.scorer.score(&g, tf(&self.freq, b, self.n));
+                let s = self
+                    .scorer
+                    .score(&g, tf(&self.freq, self.aid.get(i), b, self.n));
                 let mut e = explain_after(prefix, &g, &s);
                 // The holder path's part: why the row is the NIK's holder.
                 e.push_str(crate::matching::fit::holder_part(&l.evidence).unwrap_or(""));

@@ -230,11 +230,7 @@ impl<'m> Hypothesis<'m> {
         let g = REST
             .iter()
             .fold(Gamma::NONE, |g, &c| g.with(c, (c.decl().level)(a, b)));
-        let tf = self
-            .freq
-            .get(b.name as usize)
-            .filter(|&&c| c > 0)
-            .map(|&c| f64::from(c) / self.rows);
+        let tf = crate::matching::fuzzy::tf(&self.freq, a, b, self.rows);
         let one_regency = matches!(
             (a.nik().valid(), b.nik().valid()),
             (Some(x), Some(y)) if x.get(..4) == y.get(..4)

@@ -166,8 +166,9 @@ impl Model {
         Ok(())
     }
 
-    /// Score a pair. `name_u` replaces the u of an exact name match with the name's
-    /// frequency in the register (term-frequency adjustment). Scoring many pairs with one
+    /// Score a pair. `name_u` is the register frequency of the more frequent of the two
+    /// names: it replaces the u of an exact name match and moves the similar-name levels
+    /// the comparison library names (term-frequency adjustment). Scoring many pairs with one
     /// model: [`Scorer`], which gives the same bits faster.
     pub fn score(&self, g: &Gamma, name_u: Option<f64>) -> Score {
         Scorer::new(self).score(g, name_u)
@@ -204,11 +205,15 @@ impl<'m> Scorer<'m> {
         for (c, level) in g.fields() {
             if let Some(l) = level {
                 let (f, l) = (c as usize, usize::from(l));
-                parts[f] = match name_u {
-                    Some(tf) if c.decl().term_frequency && l == 0 => {
-                        (self.model.m[f][l].max(FLOOR) / tf.max(FLOOR)).log2()
+                let tf = name_u.filter(|_| c.decl().term_frequency.contains(&(l as u8)));
+                parts[f] = match tf {
+                    // The exact level: u is the value's frequency.
+                    Some(tf) if l == 0 => (self.model.m[f][l].max(FLOOR) / tf.max(FLOOR)).log2(),
+                    // A similar value: moved by u(exact) over the frequency.
+                    Some(tf) => {
+                        self.weights[f][l] + (self.model.u[f][0].max(FLOOR) / tf.max(FLOOR)).log2()
                     }
-                    _ => self.weights[f][l],
+                    None => self.weights[f][l],
                 };
             }
         }
@@ -464,5 +469,37 @@ mod tests {
         let rare = model.score(&strong, Some(0.000_01)).part(Cmp::Name);
         assert!(rare > common + 9.0, "{rare} vs {common}");
         assert!(explain(&weak, &w).contains("kk=0(missing)"));
+    }
+
+    #[test]
+    fn a_slip_of_a_rare_name_says_more_than_a_slip_of_a_common_one() {
+        use crate::matching::levels::NameLevel;
+        let model = Model::default();
+        let name = |level: NameLevel, tf: Option<f64>| {
+            let g = Gamma::NONE.with(Cmp::Name, Some(level as u8));
+            model.score(&g, tf).part(Cmp::Name)
+        };
+        let u_exact = model.u[Cmp::Name as usize][0];
+        for level in [NameLevel::Strong, NameLevel::Phonetic] {
+            let plain = name(level, None);
+            // Moved by log2(u(exact) / tf): up for a rare name, down for a common one.
+            let rare = name(level, Some(u_exact / 16.0));
+            let common = name(level, Some(u_exact * 4.0));
+            assert!(
+                (rare - plain - 4.0).abs() < 1e-9,
+                "{level:?}: {rare} vs {plain}"
+            );
+            assert!(
+                (plain - common - 2.0).abs() < 1e-9,
+                "{level:?}: {common} vs {plain}"
+            );
+        }
+        // Other names are not one name misspelt: the frequency does not move them.
+        for level in [NameLevel::Fuzzy, NameLevel::Weak, NameLevel::Differs] {
+            assert_eq!(name(level, Some(1e-6)), name(level, None), "{level:?}");
+        }
+        // The exact level's u is the frequency itself.
+        let m_exact = model.m[Cmp::Name as usize][0];
+        assert!((name(NameLevel::Exact, Some(0.001)) - (m_exact / 0.001).log2()).abs() < 1e-9);
     }
 }
