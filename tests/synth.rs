@@ -22,6 +22,7 @@ fn generate_in(dir: &Path, seed: u64, regencies: usize) {
         seed,
         out_dir: dir.to_path_buf(),
         regencies,
+        month: 1,
     })
     .expect("synth");
 }

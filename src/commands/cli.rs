@@ -35,6 +35,9 @@ Examples:
     dedupe synth/aid.csv synth/population.parquet -o synth/out
     dedupe eval synth/out synth/truth.csv
 
+  This month's run beside last month's: what changed (changes.csv):
+    dedupe bansos-februari.csv penduduk.idx -o hasil-februari --previous hasil-januari
+
   Why was row 17 rejected or grouped?
     dedupe explain hasil 17
 
@@ -140,6 +143,12 @@ pub struct Opts {
     /// reviewed is reported as stale and not applied.
     #[arg(long, value_name = "FILE")]
     pub decisions: Option<PathBuf>,
+
+    /// The out folder of this list's previous run (last month's): write `changes.csv`,
+    /// each aid row of either run as NEW, REMOVED, CHANGED or UNCHANGED with the reason
+    /// in Bahasa Indonesia. Rows are matched by the list's ID column, else by person_id.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
 
     /// Keep the run's memory under SIZE (for example 4G or 512M; K, M, G, T are powers of
     /// 1,024): the fuzzy stage then gathers its candidates in batches that fit, at the
@@ -401,6 +410,11 @@ pub struct SynthOpts {
     /// moved to another regency and are registered there again under a new NIK.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=9))]
     pub regencies: u64,
+    /// The month of the list: 2 gives the same list (same --persons, --aid, --seed and
+    /// --regencies) a month later, with deaths and moves in the register, rows removed
+    /// and added and NIKs corrected, and `changes-truth.csv` to score `--previous` with.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=24))]
+    pub month: u64,
     /// Output folder.
     #[arg(short, long, value_name = "DIR", default_value = "synth")]
     pub out: PathBuf,
@@ -459,6 +473,15 @@ impl Opts {
             }
         }
         config.decisions_path = self.decisions.clone();
+        if let Some(d) = &self.previous {
+            if !d.is_dir() {
+                anyhow::bail!(
+                    "--previous {}: no such folder (give the out folder of this list's previous run)",
+                    d.display()
+                );
+            }
+        }
+        config.previous_dir = self.previous.clone();
         config.lang = self.lang.into();
         if let Some(sheet) = &self.sheet {
             config.file.aid.sheet = Some(sheet.clone());
@@ -499,6 +522,7 @@ fn synth(o: &SynthOpts) -> anyhow::Result<Exit> {
         seed: o.seed,
         out_dir: o.out.clone(),
         regencies: o.regencies as usize,
+        month: o.month as usize,
     };
     let s = crate::commands::synth::run(&cfg)
         .with_context(|| format!("writing synthetic data to {}", o.out.display()))?;

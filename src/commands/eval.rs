@@ -93,6 +93,9 @@ pub struct EvalReport {
     pub by_defect: BTreeMap<String, DefectStats>,
     /// How many of the run's wrong rows its review queue holds (when it wrote `review.csv`).
     pub review: Option<ReviewCoverage>,
+    /// `changes.csv` against `changes-truth.csv` (a run with `--previous` on `dedupe synth
+    /// --month` data).
+    pub changes: Option<crate::commands::eval_changes::ChangeScores>,
 }
 
 /// The review queue against the truth.
@@ -276,6 +279,7 @@ pub fn evaluate(pred: &[Row], truth: &[Truth]) -> EvalReport {
         per_status,
         by_defect,
         review: None,
+        changes: None,
     }
 }
 
@@ -341,6 +345,7 @@ pub fn evaluate_files(out_dir: &Path, truth_path: &Path) -> Result<EvalReport, L
             .collect();
         report.review = Some(review_coverage(&pred, &truth, &queued));
     }
+    report.changes = crate::commands::eval_changes::score(out_dir, truth_path)?;
     Ok(report)
 }
 
@@ -387,6 +392,9 @@ pub fn render(r: &EvalReport) -> String {
             q.wrong_decisions,
             if q.wrong_decisions == 0 { 100.0 } else { 100.0 * q.wrong_decisions_in_queue as f64 / q.wrong_decisions as f64 }
         ));
+    }
+    if let Some(c) = &r.changes {
+        s.push_str(&crate::commands::eval_changes::render(c));
     }
     s
 }

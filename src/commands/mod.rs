@@ -6,7 +6,9 @@
 
 pub mod cli;
 pub mod eval;
+pub mod eval_changes;
 pub mod explain;
 pub mod partition;
 pub mod run;
 pub mod synth;
+pub mod synth_month;

@@ -1024,7 +1024,10 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             crate::io::register_duplicates::RegisterTwiceSummary::of(t, &outcome.register)
         }),
         warnings,
+        person_ids: None,
+        changes: None,
     };
+    let persons = person_stage(cfg, &aid_table, &outcome, &mut summary)?;
     let review_rows = crate::io::review::rows(
         &outcome.review,
         &aid_table,
@@ -1049,6 +1052,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         register: &outcome.register,
         decisions: &outcome.decisions,
         groups: &outcome.groups,
+        person_ids: &persons.ids,
         excel_csv: cfg.csv_excel,
     };
     let staging = crate::core::publish::staging_dir(&cfg.out_dir)?;
@@ -1070,6 +1074,13 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
                             cfg.csv_excel,
                         )
                     })?);
+                }
+                if let Some(lines) = &persons.changes {
+                    written.push(crate::core::fsio::write_atomic(
+                        dir,
+                        crate::io::files::CHANGES,
+                        |w| crate::io::changes::write(w, lines, cfg.csv_excel),
+                    )?);
                 }
                 Ok(written)
             });
@@ -1169,6 +1180,79 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     };
     crate::core::publish::publish(dir, &cfg.out_dir, &summary.outputs, abort_after)?;
     Ok(summary)
+}
+
+/// The person ids of a run, and what changed since the previous run.
+struct Persons {
+    ids: Vec<String>,
+    changes: Option<Vec<crate::io::changes::ChangeLine>>,
+}
+
+/// Key the person ids ([`crate::io::person_key`]) and, with `--previous`, compare this
+/// run's rows with the previous run's; the summary gets both.
+fn person_stage(
+    cfg: &Config,
+    aid_table: &crate::io::load::Table,
+    outcome: &Outcome,
+    summary: &mut Summary,
+) -> Result<Persons, Error> {
+    use crate::io::changes::{compare_runs, PreviousRun, RunRow};
+    let previous = match &cfg.previous_dir {
+        Some(dir) => Some(PreviousRun::read(dir)?),
+        None => None,
+    };
+    let choice = crate::io::person_key::choose();
+    summary.warnings.extend(choice.warning());
+    let fingerprint = choice.key.fingerprint();
+    let ids = crate::matching::person_id::person_ids(
+        &outcome.decisions,
+        &outcome.aid,
+        &outcome.register,
+        &outcome.groups,
+        &choice.key,
+    );
+    summary.person_ids = Some(crate::io::output::PersonIdSummary {
+        key: choice.source,
+        fingerprint: fingerprint.clone(),
+    });
+    let Some(previous) = previous else {
+        return Ok(Persons { ids, changes: None });
+    };
+    let now: Vec<RunRow> = outcome
+        .decisions
+        .iter()
+        .zip(&ids)
+        .map(|(d, id)| RunRow {
+            row: d.row + 1,
+            aid_id: outcome
+                .aid_map
+                .get(aid_table, crate::core::config::Field::AidId, d.row)
+                .trim()
+                .to_string(),
+            person_id: id.clone(),
+            status: d.status.code().to_string(),
+            nik: outcome.aid.get(d.row).nik().text().to_string(),
+            register_nik: d
+                .register
+                .and_then(|r| outcome.register.get(r).nik().valid())
+                .unwrap_or("")
+                .to_string(),
+        })
+        .collect();
+    let (lines, changes) = compare_runs(&previous, &now, &fingerprint)?;
+    if !changes.same_person_key {
+        summary.warnings.push(format!(
+            "--previous {}: its person ids were made with another key, so a row without              its own ID is matched as new; run both months with the same {} or key file",
+            previous.dir.display(),
+            crate::io::person_key::ENV
+        ));
+    }
+    summary.changes = Some(changes);
+    summary.outputs.push(crate::io::files::CHANGES.to_string());
+    Ok(Persons {
+        ids,
+        changes: Some(lines),
+    })
 }
 
 /// The whole run's facts for a part of a partitioned run (`part.json`).

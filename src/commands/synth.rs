@@ -466,6 +466,10 @@ pub struct SynthConfig {
     /// Regencies the register covers (1: the city alone). With more, 0.4% of the people
     /// moved to another regency and registered there again (see `register_twice`).
     pub regencies: usize,
+    /// The month of the list (1: the first; N: N - 1 months of deaths, moves, rows
+    /// removed and added, NIKs corrected later, with `changes-truth.csv` against month
+    /// N - 1: see [`crate::commands::synth_month`]).
+    pub month: usize,
 }
 
 /// One register person.
@@ -1330,6 +1334,15 @@ fn on_copied_card(rng: &mut Rng, reg: &Register, i: usize, holder: usize) -> Aid
     }
 }
 
+/// A clean row of register person `p` at home under its own NIK (a new recipient).
+pub(crate) fn clean_cells(
+    rng: &mut Rng,
+    p: &Person,
+    defects: &mut Vec<&'static str>,
+) -> Vec<String> {
+    aid_cells(rng, p, p.nik.clone(), &home(p), defects)
+}
+
 fn aid_cells(
     rng: &mut Rng,
     p: &Person,
@@ -1721,16 +1734,32 @@ pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, WriteError> {
         spread_regencies(&mut reg, cfg.regencies);
         register_twice(&mut rng, &mut reg, cfg.regencies);
     }
-    let rows = build_aid(&mut rng, &mut reg, cfg.aid);
+    let mut rows = build_aid(&mut rng, &mut reg, cfg.aid);
+    let mut changes = None;
+    let mut next_id = rows.len();
+    for month in 2..=cfg.month {
+        // Each month from its own stream: month N's list is month N - 1's, changed.
+        let mut rng = Rng::new(cfg.seed ^ (month as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let (next, true_changes) =
+            crate::commands::synth_month::next_month(&mut rng, &mut reg, rows, next_id);
+        next_id += true_changes.iter().filter(|c| c.change == "NEW").count();
+        rows = next;
+        changes = Some(true_changes);
+    }
     let population = cfg.out_dir.join("population.parquet");
     write_register(&reg.people, &population)?;
     write_aid_and_truth(&rows, &cfg.out_dir)?;
+    if let Some(changes) = &changes {
+        crate::commands::synth_month::write_changes(changes, &cfg.out_dir)?;
+    }
     Ok(SynthSummary {
         persons: reg.people.len(),
         aid_rows: rows.len(),
         seed: cfg.seed,
         files: ["population.parquet", "aid.csv", "truth.csv"]
+            .into_iter()
+            .chain(changes.is_some().then_some("changes-truth.csv"))
             .map(String::from)
-            .to_vec(),
+            .collect(),
     })
 }

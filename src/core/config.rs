@@ -807,6 +807,8 @@ pub struct Config {
     pub csv_excel: bool,
     /// Reviewers' decisions to apply (`keputusan.csv` from `review.html`).
     pub decisions_path: Option<PathBuf>,
+    /// The out folder of the list's previous run, to write `changes.csv` against.
+    pub previous_dir: Option<PathBuf>,
     /// A part of a partitioned run: the whole run's facts its scores depend on
     /// (`part.json` written by `dedupe partition`).
     pub whole_path: Option<PathBuf>,
@@ -866,6 +868,7 @@ impl Config {
             lang: Lang::Id,
             csv_excel: false,
             decisions_path: None,
+            previous_dir: None,
             whole_path: None,
             write_reports: true,
             memory_limit: None,

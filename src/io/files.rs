@@ -22,6 +22,8 @@ pub const REVIEWER_DECISIONS: &str = "keputusan.csv";
 pub const REVIEW_ROWS: &str = "review-rows.json";
 /// People the register holds twice (Disdukcapil's work list).
 pub const REGISTER_DUPLICATES: &str = "register-duplicates.csv";
+/// What changed since the previous run (`--previous`).
+pub const CHANGES: &str = "changes.csv";
 
 /// Every file a run writes into its out folder (the reviewers' files among them).
 pub const OUTPUTS: [&str; 11] = [

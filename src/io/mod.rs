@@ -9,6 +9,8 @@
 //! `core`, `normalize` and `matching`.
 
 pub mod cells;
+pub mod change_summary;
+pub mod changes;
 pub mod csv_out;
 pub mod files;
 pub mod index;
@@ -16,6 +18,7 @@ pub mod load;
 pub mod official;
 pub mod output;
 pub mod parts;
+pub mod person_key;
 pub mod register_duplicates;
 pub mod review;
 pub mod strings;

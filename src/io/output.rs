@@ -3,7 +3,7 @@
 //! In: the aid table, the records, the decisions, the groups and the [`Summary`].
 //! Out: in the out folder, each written atomically (a temporary file in the same folder,
 //! then a rename, so a reader never sees half a file):
-//! * `decisions.csv`: every aid data row once, in input order;
+//! * `decisions.csv`: every aid data row once, in input order, with its `person_id`;
 //! * `verified.csv`: the rows to pay (original columns plus `register_nik`);
 //! * `duplicates.csv`: every row of every duplicate group, by group;
 //! * `rejected.csv`: every row not paid, with status, reason code and reason in Bahasa
@@ -99,6 +99,20 @@ pub struct Summary {
     /// Things a person should check before trusting the results (also printed on stderr):
     /// for example a register where most people are marked deceased.
     pub warnings: Vec<String>,
+    /// How the person ids were keyed (the key's source and fingerprint, never the key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_ids: Option<PersonIdSummary>,
+    /// What changed since the previous run (`--previous`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<crate::io::change_summary::ChangeSummary>,
+}
+
+/// How a run's person ids were keyed.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonIdSummary {
+    pub key: crate::io::person_key::KeySource,
+    /// 8 hex digits that tell keys apart ([`crate::matching::person_id::PersonKey::fingerprint`]).
+    pub fingerprint: String,
 }
 
 /// A run's memory (`summary.json`).
@@ -148,6 +162,8 @@ pub struct RunOutput<'a> {
     pub register: &'a Records,
     pub decisions: &'a [Decision],
     pub groups: &'a Groups,
+    /// Each decision's person id ([`crate::matching::person_id`]), in the same order.
+    pub person_ids: &'a [String],
     /// Write the CSVs for Excel (`--csv-excel`).
     pub excel_csv: bool,
 }
@@ -219,11 +235,12 @@ impl RunOutput<'_> {
             "name_score",
             "evidence",
             "register_row",
+            "person_id",
         ])
         .map_err(to_io)?;
         let mut num = itoa::Buffer::new();
         let mut reg_num = itoa::Buffer::new();
-        for d in self.decisions {
+        for (i, d) in self.decisions.iter().enumerate() {
             out.row(&[
                 num.format(d.row + 1),
                 self.aid_map.get(self.aid_table, Field::AidId, d.row).trim(),
@@ -243,6 +260,7 @@ impl RunOutput<'_> {
                 // The register person's data row (1-based): what names them when they
                 // have no identifier, and which of two holders of one NIK.
                 d.register.map_or("", |r| reg_num.format(r + 1)),
+                self.person_ids.get(i).map_or("", String::as_str),
             ])
             .map_err(to_io)?;
         }

@@ -29,6 +29,7 @@ pub mod holder;
 pub mod levels;
 pub mod link;
 pub mod partition;
+pub mod person_id;
 pub mod record;
 pub mod register_index;
 pub mod register_pair;

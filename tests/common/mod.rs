@@ -36,8 +36,11 @@ pub const HEADLESS: [&str; 8] = [
 ];
 
 /// The `dedupe` binary as a command, the one builder every test starts from.
+/// Its person ids are keyed by a test passphrase (no key file is made in the home folder).
 pub fn dedupe() -> Command {
-    Command::cargo_bin("dedupe").expect("the dedupe binary is built")
+    let mut cmd = Command::cargo_bin("dedupe").expect("the dedupe binary is built");
+    cmd.env("DEDUPE_PERSON_KEY", "the passphrase of the dedupe tests");
+    cmd
 }
 
 /// A file of the repository's `fixtures/` folder.
