@@ -524,7 +524,7 @@ fn synth(o: &SynthOpts) -> anyhow::Result<Exit> {
         regencies: o.regencies as usize,
         month: o.month as usize,
     };
-    let s = crate::commands::synth::run(&cfg)
+    let s = crate::commands::synth_month::run(&cfg)
         .with_context(|| format!("writing synthetic data to {}", o.out.display()))?;
     eprintln!(
         "dedupe synth: {} register persons, {} aid rows (seed {}) in {}",

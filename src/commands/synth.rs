@@ -1724,6 +1724,12 @@ pub struct SynthSummary {
 
 /// Generate and write the three files.
 pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, WriteError> {
+    let (reg, rows) = first_month(cfg)?;
+    write_month(cfg, &reg, &rows, &[])
+}
+
+/// The register and the aid rows of month 1 (the out folder made).
+pub fn first_month(cfg: &SynthConfig) -> Result<(Register, Vec<AidRow>), WriteError> {
     std::fs::create_dir_all(&cfg.out_dir).map_err(|source| WriteError::Io {
         path: cfg.out_dir.clone(),
         source,
@@ -1734,32 +1740,28 @@ pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, WriteError> {
         spread_regencies(&mut reg, cfg.regencies);
         register_twice(&mut rng, &mut reg, cfg.regencies);
     }
-    let mut rows = build_aid(&mut rng, &mut reg, cfg.aid);
-    let mut changes = None;
-    let mut next_id = rows.len();
-    for month in 2..=cfg.month {
-        // Each month from its own stream: month N's list is month N - 1's, changed.
-        let mut rng = Rng::new(cfg.seed ^ (month as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
-        let (next, true_changes) =
-            crate::commands::synth_month::next_month(&mut rng, &mut reg, rows, next_id);
-        next_id += true_changes.iter().filter(|c| c.change == "NEW").count();
-        rows = next;
-        changes = Some(true_changes);
-    }
+    let rows = build_aid(&mut rng, &mut reg, cfg.aid);
+    Ok((reg, rows))
+}
+
+/// Write a month's register, aid list and truth; `extra` names files written beside.
+pub fn write_month(
+    cfg: &SynthConfig,
+    reg: &Register,
+    rows: &[AidRow],
+    extra: &[&str],
+) -> Result<SynthSummary, WriteError> {
     let population = cfg.out_dir.join("population.parquet");
     write_register(&reg.people, &population)?;
-    write_aid_and_truth(&rows, &cfg.out_dir)?;
-    if let Some(changes) = &changes {
-        crate::commands::synth_month::write_changes(changes, &cfg.out_dir)?;
-    }
+    write_aid_and_truth(rows, &cfg.out_dir)?;
     Ok(SynthSummary {
         persons: reg.people.len(),
         aid_rows: rows.len(),
         seed: cfg.seed,
         files: ["population.parquet", "aid.csv", "truth.csv"]
-            .into_iter()
-            .chain(changes.is_some().then_some("changes-truth.csv"))
-            .map(String::from)
+            .iter()
+            .chain(extra)
+            .map(|f| f.to_string())
             .collect(),
     })
 }

@@ -170,6 +170,33 @@ fn new_recipients(
     rows
 }
 
+/// `dedupe synth --month N`: month 1 from the seed, then N - 1 months of changes, each
+/// from its own stream; the last month's files and its `changes-truth.csv`.
+pub fn run(
+    cfg: &crate::commands::synth::SynthConfig,
+) -> Result<crate::commands::synth::SynthSummary, WriteError> {
+    let (mut reg, mut rows) = crate::commands::synth::first_month(cfg)?;
+    let mut changes = Vec::new();
+    let mut next_id = rows.len();
+    for month in 2..=cfg.month {
+        let mut rng = Rng::new(cfg.seed ^ (month as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let (next, true_changes) = next_month(&mut rng, &mut reg, rows, next_id);
+        next_id += true_changes.iter().filter(|c| c.change == "NEW").count();
+        rows = next;
+        changes = true_changes;
+    }
+    let extra: &[&str] = if cfg.month > 1 {
+        &["changes-truth.csv"]
+    } else {
+        &[]
+    };
+    let summary = crate::commands::synth::write_month(cfg, &reg, &rows, extra)?;
+    if cfg.month > 1 {
+        write_changes(&changes, &cfg.out_dir)?;
+    }
+    Ok(summary)
+}
+
 /// Write `changes-truth.csv`: the true change of every aid row of either month.
 pub fn write_changes(changes: &[TrueChange], dir: &Path) -> Result<(), WriteError> {
     write_atomic(dir, "changes-truth.csv", |w| {
