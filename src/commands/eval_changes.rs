@@ -83,7 +83,7 @@ pub fn score(out_dir: &Path, truth_path: &Path) -> Result<Option<ChangeScores>, 
     let cause = |c: &'static str| with(&truth, "aid_id", &move |r| get(r, "cause") == c);
     let shown = |change: &'static str, status: Option<&'static str>| {
         with(&changes, "aid_id", &move |r| {
-            get(r, "change") == change && status.is_none_or(|s| get(r, "status") == s)
+            get(r, "change") == change && status.map_or(true, |s| get(r, "status") == s)
         })
     };
     let true_changed = with(&truth, "aid_id", &|r| get(r, "change") == "CHANGED");
