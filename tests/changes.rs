@@ -5,7 +5,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::{dedupe, read_maps, small_city};
+use common::{dedupe, read_maps, run_city_with, small_city, small_city_month};
 
 /// The aid list's lines (header first).
 fn lines(path: &Path) -> Vec<String> {
@@ -17,15 +17,8 @@ fn lines(path: &Path) -> Vec<String> {
 }
 
 fn run(dir: &Path, aid: &Path, out: &str, extra: &[&str]) {
-    dedupe()
-        .arg(aid)
-        .arg(dir.join("population.parquet"))
-        .arg("-o")
-        .arg(dir.join(out))
-        .arg("-q")
-        .args(extra)
-        .assert()
-        .success();
+    let extra: Vec<&std::ffi::OsStr> = extra.iter().map(|a| a.as_ref()).collect();
+    run_city_with(dir, aid, out, &extra);
 }
 
 fn by_aid_id(path: &Path) -> HashMap<String, HashMap<String, String>> {
@@ -218,24 +211,8 @@ fn previous_folders_of_another_list_version_or_a_damaged_run_are_refused() {
 fn a_synthetic_next_month_is_scored_by_eval() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let synth = |month: &str, out: &str| {
-        dedupe()
-            .args([
-                "synth",
-                "--persons",
-                "20000",
-                "--aid",
-                "4000",
-                "--seed",
-                "4",
-            ])
-            .args(["--month", month, "-o"])
-            .arg(dir.join(out))
-            .assert()
-            .success();
-    };
-    synth("1", "m1");
-    synth("2", "m2");
+    small_city_month(&dir.join("m1"), 1);
+    small_city_month(&dir.join("m2"), 2);
     assert!(!dir.join("m1/changes-truth.csv").exists());
     let truth = read_maps(&dir.join("m2/changes-truth.csv"));
     for cause in ["died", "new", "duplicate_removed", "removed"] {

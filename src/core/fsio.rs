@@ -2,7 +2,7 @@
 //!
 //! In: a folder, a file name and a closure that writes the body. Out: the file, written to a
 //! temporary file in the same folder and renamed, so a reader never sees half a file.
-//! [`sha256_file`]: a file's SHA-256 in hex.
+//! [`sha256_file`]: a file's SHA-256 in hex ([`hex`]).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -53,9 +53,16 @@ pub fn sha256_file(path: &Path) -> Result<String, LoadError> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher
-        .finalize()
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Bytes as lower-case hex digits, two a byte.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+        .fold(String::with_capacity(2 * bytes.len()), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }

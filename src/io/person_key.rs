@@ -98,13 +98,22 @@ fn key_file() -> Option<PathBuf> {
 
 /// Read the key file, or make it (owner-only) when it does not exist.
 fn read_or_make(path: &Path) -> Result<PersonKey, String> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse_hex(text.trim()).ok_or_else(|| {
-            "not 64 hex digits; delete it to make a new key (the ids change)".to_string()
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => make(path),
-        Err(e) => Err(e.to_string()),
+    match read_key(path)? {
+        Some(key) => Ok(key),
+        None => make(path),
     }
+}
+
+/// The key of the key file; None when there is no such file.
+fn read_key(path: &Path) -> Result<Option<PersonKey>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    parse_hex(text.trim())
+        .map(Some)
+        .ok_or_else(|| "not 64 hex digits; delete it to make a new key (the ids change)".into())
 }
 
 fn parse_hex(text: &str) -> Option<PersonKey> {
@@ -126,7 +135,7 @@ fn make(path: &Path) -> Result<PersonKey, String> {
         .and_then(|mut f| f.read_exact(&mut bytes))
         .map_err(|e| format!("no random source to make a key ({e})"))?;
     let key = PersonKey::from_bytes(bytes);
-    let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let text = crate::core::fsio::hex(&bytes);
     let dir = path.parent().ok_or("no folder")?;
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     // A temporary file is readable by its owner only; it becomes the key file unless
@@ -136,8 +145,7 @@ fn make(path: &Path) -> Result<PersonKey, String> {
     match tmp.persist_noclobber(path) {
         Ok(_) => Ok(key),
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
-            let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-            parse_hex(text.trim()).ok_or_else(|| "unreadable".to_string())
+            read_key(path)?.ok_or_else(|| "made and gone at once".to_string())
         }
         Err(e) => Err(e.error.to_string()),
     }

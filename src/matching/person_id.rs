@@ -20,6 +20,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::core::fsio::hex;
 use crate::matching::cluster::Groups;
 use crate::matching::record::{Rec, Records};
 use crate::matching::verify::Decision;
@@ -63,14 +64,6 @@ impl PersonKey {
         mac.update(content);
         format!("P{}", hex(&mac.finalize().into_bytes()[..8]))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// What names a register person across runs: the NIK, or name, birth date and kelurahan.

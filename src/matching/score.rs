@@ -181,20 +181,27 @@ impl Model {
 pub struct Scorer<'m> {
     model: &'m Model,
     weights: [[f64; MAX_LEVELS]; N_FIELDS],
+    /// The levels the comparison library weighs by the value's frequency.
+    by_frequency: [[bool; MAX_LEVELS]; N_FIELDS],
     prior: f64,
 }
 
 impl<'m> Scorer<'m> {
     pub fn new(model: &'m Model) -> Self {
         let mut weights = [[0.0; MAX_LEVELS]; N_FIELDS];
+        let mut by_frequency = [[false; MAX_LEVELS]; N_FIELDS];
         for (f, row) in weights.iter_mut().enumerate() {
             for (l, w) in row.iter_mut().enumerate().take(COMPARISONS[f].levels.len()) {
                 *w = (model.m[f][l].max(FLOOR) / model.u[f][l].max(FLOOR)).log2();
+            }
+            for &l in COMPARISONS[f].term_frequency {
+                by_frequency[f][usize::from(l)] = true;
             }
         }
         Scorer {
             model,
             weights,
+            by_frequency,
             prior: (model.lambda / (1.0 - model.lambda)).log2(),
         }
     }
@@ -205,7 +212,7 @@ impl<'m> Scorer<'m> {
         for (c, level) in g.fields() {
             if let Some(l) = level {
                 let (f, l) = (c as usize, usize::from(l));
-                let tf = name_u.filter(|_| c.decl().term_frequency.contains(&(l as u8)));
+                let tf = name_u.filter(|_| self.by_frequency[f][l]);
                 parts[f] = match tf {
                     // The exact level: u is the value's frequency.
                     Some(tf) if l == 0 => (self.model.m[f][l].max(FLOOR) / tf.max(FLOOR)).log2(),

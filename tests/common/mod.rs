@@ -101,6 +101,11 @@ pub fn read_maps(path: &Path) -> Vec<HashMap<String, String>> {
 /// `dedupe synth` of a small city (20,000 residents, 4,000 aid rows, seed 4) into `dir`:
 /// its review queue holds rows of several kinds.
 pub fn small_city(dir: &Path) {
+    small_city_month(dir, 1);
+}
+
+/// The small city's list in `month` (`dedupe synth --month`: month 1 is [`small_city`]).
+pub fn small_city_month(dir: &Path, month: u32) {
     dedupe()
         .args([
             "synth",
@@ -110,6 +115,8 @@ pub fn small_city(dir: &Path) {
             "4000",
             "--seed",
             "4",
+            "--month",
+            &month.to_string(),
             "-o",
         ])
         .arg(dir)
@@ -120,15 +127,27 @@ pub fn small_city(dir: &Path) {
 /// A run of `aid` against `dir/population.parquet` into `dir/out`, with reviewers'
 /// decisions if given; its `summary.json`.
 pub fn run_city(dir: &Path, aid: &Path, out: &str, decisions: Option<&Path>) -> serde_json::Value {
+    let extra: Vec<&std::ffi::OsStr> = match decisions {
+        Some(d) => vec!["--decisions".as_ref(), d.as_os_str()],
+        None => Vec::new(),
+    };
+    run_city_with(dir, aid, out, &extra)
+}
+
+/// [`run_city`] with other arguments.
+pub fn run_city_with(
+    dir: &Path,
+    aid: &Path,
+    out: &str,
+    extra: &[&std::ffi::OsStr],
+) -> serde_json::Value {
     let mut cmd = dedupe();
     cmd.arg(aid)
         .arg(dir.join("population.parquet"))
         .arg("-o")
         .arg(dir.join(out))
-        .arg("-q");
-    if let Some(d) = decisions {
-        cmd.arg("--decisions").arg(d);
-    }
+        .arg("-q")
+        .args(extra);
     cmd.assert().success();
     serde_json::from_slice(&std::fs::read(dir.join(out).join("summary.json")).expect("summary"))
         .expect("json")
