@@ -402,3 +402,62 @@ fn a_merge_for_excel_writes_what_a_run_for_excel_writes() {
     let report = |dir: &str| std::fs::read(d.join(dir).join("report.html")).expect("report");
     assert!(report("merged") == report("one"));
 }
+
+#[test]
+fn a_merge_with_previous_writes_the_changes_a_run_with_previous_writes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    common::small_city_month(&d.join("m1"), 1);
+    common::small_city_month(&d.join("m2"), 2);
+    let register = d.join("m2/population.parquet");
+    common::run_ok(
+        &d.join("m1/aid.csv"),
+        &d.join("m1/population.parquet"),
+        &d.join("one1"),
+    );
+    // Month 2 in one run and in 3 parts, both against month 1's run.
+    let history = |name: &str| d.join(name);
+    dedupe()
+        .arg(d.join("m2/aid.csv"))
+        .arg(&register)
+        .args(["-q", "--period", "2026-11", "--previous"])
+        .arg(d.join("one1"))
+        .arg("--history")
+        .arg(history("h-run"))
+        .arg("-o")
+        .arg(d.join("one2"))
+        .assert()
+        .success();
+    let pdir = d.join("parts");
+    partition(&pdir, &d.join("m2/aid.csv"), &register, 3)
+        .assert()
+        .success();
+    run_parts(&pdir, 3);
+    dedupe()
+        .arg("merge")
+        .arg(&pdir)
+        .args(["-q", "--period", "2026-11", "--previous"])
+        .arg(d.join("one1"))
+        .arg("--history")
+        .arg(history("h-merge"))
+        .arg("-o")
+        .arg(d.join("merged2"))
+        .assert()
+        .success();
+    for name in ["changes.csv", "decisions.csv", "report.html"] {
+        let a = std::fs::read(d.join("one2").join(name)).expect("run's");
+        let b = std::fs::read(d.join("merged2").join(name)).expect("merge's");
+        assert!(a == b, "{name} differs between the run and the merge");
+    }
+    let summary = |p: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(p.join("summary.json")).expect("summary"))
+            .expect("json")
+    };
+    let (run, merged) = (summary(&d.join("one2")), summary(&d.join("merged2")));
+    assert_eq!(run["changes"]["counts"], merged["changes"]["counts"]);
+    assert_eq!(run["findings"], merged["findings"]);
+    assert!(merged["outputs"]
+        .as_array()
+        .is_some_and(|o| o.iter().any(|n| n == "changes.csv")));
+    assert!(history("h-merge").join("0001.json").is_file());
+}

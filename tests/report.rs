@@ -115,11 +115,17 @@ fn report_totals_match_decisions_and_config() {
             }
         }
     }
-    // The workbook: four sheets, the same total, NIKs as 16-character text.
+    // The workbook: five sheets, the same total, NIKs as 16-character text.
     let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).expect("xlsx");
     assert_eq!(
         book.sheet_names(),
-        vec!["Ringkasan", "Terverifikasi", "Data Ganda", "Ditolak"]
+        vec![
+            "Ringkasan",
+            "Temuan Audit",
+            "Terverifikasi",
+            "Data Ganda",
+            "Ditolak"
+        ]
     );
     let summary_sheet = book.worksheet_range("Ringkasan").expect("Ringkasan");
     let found = summary_sheet.rows().any(|row| {
@@ -245,8 +251,8 @@ fn reports_from_memory_equal_reports_rebuilt_from_the_files() {
         "report.html differs between run and rebuild"
     );
     let book_rebuilt = sheets(&out.join("report.xlsx"));
-    assert_eq!(book_from_memory.len(), 4);
-    assert!(book_from_memory[1].1.len() > 100, "rows in Terverifikasi");
+    assert_eq!(book_from_memory.len(), 5);
+    assert!(book_from_memory[2].1.len() > 100, "rows in Terverifikasi");
     assert_eq!(book_from_memory, book_rebuilt, "report.xlsx cells differ");
 }
 

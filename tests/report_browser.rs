@@ -51,6 +51,33 @@ fn report_renders_offline_without_console_messages() {
         .arg("-q")
         .assert()
         .success();
+    open_offline(
+        &browser,
+        dir.path(),
+        &out.join("report.html"),
+        "report-screenshot.png",
+    );
+}
+
+/// The third month of a list verified monthly: its page has the changes section, the
+/// trend of three runs and the auditors' categories, in both languages.
+#[test]
+fn report_with_three_months_of_history_renders_offline() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    for lang in ["id", "en"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        common::three_months(dir.path(), lang);
+        let page = dir.path().join("m3/out/report.html");
+        let shot = format!("report-history-{lang}-screenshot.png");
+        open_offline(&browser, dir.path(), &page, &shot);
+    }
+}
+
+/// Open `page` in headless Chromium behind a proxy that counts requests: it must render,
+/// log no console message and request nothing; the screenshot is kept in `target/shot`.
+fn open_offline(browser: &Path, dir: &Path, page: &Path, shot: &str) {
     // Every request the page makes would go through this proxy: count connections.
     let proxy = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = proxy.local_addr().expect("addr").port();
@@ -79,7 +106,7 @@ fn report_renders_offline_without_console_messages() {
     });
     let shot = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target")
-        .join("report-screenshot.png");
+        .join(shot);
     let output = Process::new(browser)
         .args([
             "--headless",
@@ -93,16 +120,13 @@ fn report_renders_offline_without_console_messages() {
             "--hide-scrollbars",
             "--enable-logging=stderr",
             "--v=0",
-            "--window-size=900,2400",
+            "--window-size=900,3200",
         ])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("profile").display()
-        ))
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
         .arg(format!("--proxy-server=127.0.0.1:{port}"))
         .arg("--proxy-bypass-list=<-loopback>")
         .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", out.join("report.html").display()))
+        .arg(format!("file://{}", page.display()))
         .output()
         .expect("run chromium");
     done.store(true, Ordering::SeqCst);

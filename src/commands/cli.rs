@@ -150,6 +150,17 @@ pub struct Opts {
     #[arg(long, value_name = "DIR")]
     pub previous: Option<PathBuf>,
 
+    /// Keep this run's summary.json in DIR (made if missing) and draw the trend of the
+    /// runs kept there (findings and savings per run) in report.html and report.xlsx. A
+    /// rerun of the same list, register and period replaces its entry.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+
+    /// The period this run verifies, as the report and the history label it (for example
+    /// 2026-12 or "Desember 2026"); without it a history entry is labelled by its date.
+    #[arg(long, value_name = "LABEL")]
+    pub period: Option<String>,
+
     /// Keep the run's memory under SIZE (for example 4G or 512M; K, M, G, T are powers of
     /// 1,024): the fuzzy stage then gathers its candidates in batches that fit, at the
     /// cost of more passes over the register, and gives the same links. summary.json
@@ -333,7 +344,8 @@ pub struct PartOpts {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   dedupe merge parts -o hasil
-  dedupe merge parts -o hasil --lang en")]
+  dedupe merge parts -o hasil --lang en
+  dedupe merge parts -o hasil-2026-12 --previous hasil-2026-11 --history riwayat --period 2026-12")]
 pub struct MergeOpts {
     /// The partition folder whose parts have all run.
     pub dir: PathBuf,
@@ -347,6 +359,16 @@ pub struct MergeOpts {
     /// `--csv-excel`.
     #[arg(long)]
     pub csv_excel: bool,
+    /// The out folder of this list's previous run (or merge): write `changes.csv`, as a
+    /// run's `--previous`.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// Keep the merged summary.json in DIR and draw the trend, as a run's `--history`.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// The period the merged run verifies, as a run's `--period`.
+    #[arg(long, value_name = "LABEL")]
+    pub period: Option<String>,
     /// Hide the closing line, as the other commands' `--quiet`.
     #[arg(short, long)]
     pub quiet: bool,
@@ -482,6 +504,8 @@ impl Opts {
             }
         }
         config.previous_dir = self.previous.clone();
+        config.history_dir = self.history.clone();
+        config.period = self.period.as_deref().map(str::trim).map(String::from);
         config.lang = self.lang.into();
         if let Some(sheet) = &self.sheet {
             config.file.aid.sheet = Some(sheet.clone());
@@ -687,6 +711,9 @@ fn merge(o: &MergeOpts) -> anyhow::Result<Exit> {
         out_dir: o.out.clone(),
         lang: o.lang.into(),
         csv_excel: o.csv_excel,
+        previous_dir: o.previous.clone(),
+        history_dir: o.history.clone(),
+        period: o.period.as_deref().map(str::trim).map(String::from),
     };
     let (merged, facts) = crate::commands::partition::merge(&cfg)
         .with_context(|| format!("merging the parts of {}", o.dir.display()))?;

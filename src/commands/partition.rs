@@ -455,6 +455,10 @@ pub struct MergeConfig {
     pub lang: Lang,
     /// Write the CSV outputs for Excel (`--csv-excel`), as a run can.
     pub csv_excel: bool,
+    /// A run's `--previous`, `--history` and `--period`.
+    pub previous_dir: Option<PathBuf>,
+    pub history_dir: Option<PathBuf>,
+    pub period: Option<String>,
 }
 
 /// Merge the parts' outputs into one run's outputs in `out_dir`.
@@ -473,14 +477,59 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
         std::fs::copy(&model, &to)
             .map_err(|source| crate::core::error::WriteError::Io { path: to, source })?;
     }
+    merge_over_time(cfg, dir, &mut files)?;
     // The reports from the merged rows in memory, as `dedupe report` builds them from the
-    // files; summary.json gets the savings they show, as a run's does.
+    // files; summary.json gets the savings and findings they show, as a run's does.
     let facts = files.facts(&m.config.benefits);
     crate::io::official::write_reports_with(dir, &facts, &files, cfg.lang)?;
     files.summary["savings"] = serde_json::json!(facts.savings());
+    files.summary["findings"] = serde_json::json!(facts.audit);
     parts::write_json(dir, crate::io::files::SUMMARY, &files.summary)?;
     let outputs: Vec<String> =
         serde_json::from_value(files.summary["outputs"].clone()).unwrap_or_default();
     crate::core::publish::publish(dir, &cfg.out_dir, &outputs, None)?;
+    if let Some(history) = &cfg.history_dir {
+        let summary = serde_json::to_string_pretty(&files.summary).unwrap_or_default();
+        crate::io::history::record(history, &(summary + "\n"))?;
+    }
     Ok((merged, facts))
+}
+
+/// The merged run over time, as a run's: its period, the history's earlier runs and, with
+/// `--previous`, `changes.csv` against the previous run (written into `dir`).
+fn merge_over_time(
+    cfg: &MergeConfig,
+    dir: &Path,
+    files: &mut crate::io::official::RunFiles,
+) -> Result<(), Error> {
+    use crate::io::changes::{compare_runs, read_rows, PreviousRun};
+    if let Some(period) = &cfg.period {
+        files.summary["period"] = serde_json::json!(period);
+    }
+    if let Some(history) = &cfg.history_dir {
+        let (points, unread) = crate::io::history::read(history);
+        files.summary["history"] = serde_json::json!(points);
+        if let Some(w) = files.summary["warnings"].as_array_mut() {
+            w.extend(unread.into_iter().map(serde_json::Value::from));
+        }
+    }
+    let Some(previous_dir) = &cfg.previous_dir else {
+        return Ok(());
+    };
+    let previous = PreviousRun::read(previous_dir)?;
+    let now = read_rows(dir, &files.summary)?;
+    let fingerprint = files.summary["person_ids"]["fingerprint"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let (lines, mut changes) = compare_runs(&previous, &now, &fingerprint)?;
+    changes.findings = crate::io::change_findings::tally(&lines);
+    crate::core::fsio::write_atomic(dir, crate::io::files::CHANGES, |w| {
+        crate::io::changes::write(w, &lines, cfg.csv_excel)
+    })?;
+    files.summary["changes"] = serde_json::json!(changes);
+    if let Some(outputs) = files.summary["outputs"].as_array_mut() {
+        outputs.push(crate::io::files::CHANGES.into());
+    }
+    Ok(())
 }

@@ -893,19 +893,24 @@ pub fn read_review_decisions(
         ..Default::default()
     };
     let mut out = Vec::new();
+    let ids = AidIds::of(table, map);
     for d in lines {
         if d.decision == "skip" {
             counts.skipped += 1;
             continue;
         }
-        let Some(row) = d.row.checked_sub(1).filter(|&r| r < table.n_rows) else {
-            counts.unknown += 1;
-            continue;
+        let (row, moved) = match ids.locate(&d, table, map) {
+            Located::At(row, moved) => (row, moved),
+            Located::Unknown => {
+                counts.unknown += 1;
+                continue;
+            }
+            Located::Gone => {
+                counts.stale += 1;
+                continue;
+            }
         };
-        let id = map.get(table, crate::core::config::Field::AidId, row);
-        if (!d.aid_id.is_empty() && id.trim() != d.aid_id)
-            || crate::io::review::row_hash(table, map, row) != d.row_hash
-        {
+        if crate::io::review::row_hash(table, map, row) != d.row_hash {
             counts.stale += 1;
             continue;
         }
@@ -913,6 +918,17 @@ pub fn read_review_decisions(
             counts.unknown += 1;
             continue;
         };
+        // The other aid row of a grouping decision is named by its number: in a list whose
+        // rows moved it cannot be found again, so the decision is stale.
+        if moved
+            && matches!(
+                candidate,
+                crate::matching::verdicts::CandidateRef::AidRow(_)
+            )
+        {
+            counts.stale += 1;
+            continue;
+        }
         out.push(crate::matching::verdicts::Decided {
             row,
             candidate,
@@ -920,6 +936,55 @@ pub fn read_review_decisions(
         });
     }
     Ok((out, counts))
+}
+
+/// Where a reviewer's decision's row is in this list.
+enum Located {
+    /// At this 0-based row; `true` when found by its `aid_id` at another number (the
+    /// list's rows moved since the review, as in next month's list).
+    At(usize, bool),
+    /// Its `aid_id` is no longer in the list (or is there twice): the decision is stale.
+    Gone,
+    /// No such row number and no `aid_id`.
+    Unknown,
+}
+
+/// The list's ID column: the row of each ID that occurs once.
+struct AidIds(rustc_hash::FxHashMap<String, Option<usize>>);
+
+impl AidIds {
+    fn of(table: &Table, map: &FieldMap) -> AidIds {
+        let mut ids: rustc_hash::FxHashMap<String, Option<usize>> = Default::default();
+        for row in 0..table.n_rows {
+            let id = map.get(table, crate::core::config::Field::AidId, row);
+            let id = id.trim();
+            if !id.is_empty() {
+                ids.entry(id.to_string())
+                    .and_modify(|r| *r = None)
+                    .or_insert(Some(row));
+            }
+        }
+        AidIds(ids)
+    }
+
+    /// The decision's row: at its number when the `aid_id` there is its own (or it has
+    /// none), else wherever its `aid_id` is now.
+    fn locate(&self, d: &crate::io::review::DecisionIn, table: &Table, map: &FieldMap) -> Located {
+        let at = d.row.checked_sub(1).filter(|&r| r < table.n_rows);
+        if let Some(row) = at {
+            let id = map.get(table, crate::core::config::Field::AidId, row);
+            if d.aid_id.is_empty() || id.trim() == d.aid_id {
+                return Located::At(row, false);
+            }
+        }
+        if d.aid_id.is_empty() {
+            return Located::Unknown;
+        }
+        match self.0.get(d.aid_id.as_str()) {
+            Some(Some(row)) => Located::At(*row, true),
+            _ => Located::Gone,
+        }
+    }
 }
 
 /// Run the whole job in the current thread pool.
@@ -1026,7 +1091,15 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         warnings,
         person_ids: None,
         changes: None,
+        period: cfg.period.clone(),
+        findings: None,
+        history: Vec::new(),
     };
+    if let Some(dir) = &cfg.history_dir {
+        let (points, unread) = crate::io::history::read(dir);
+        summary.history = points;
+        summary.warnings.extend(unread);
+    }
     let persons = person_stage(cfg, &aid_table, &outcome, &mut summary)?;
     let review_rows = crate::io::review::rows(
         &outcome.review,
@@ -1110,13 +1183,13 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             } else {
                 Ok(())
             };
-            let savings = facts.savings();
-
+            let savings = (facts.savings(), facts.audit);
             ((r, savings), t.elapsed().as_secs_f64())
         },
     );
-    let (reports, savings) = reports;
+    let (reports, (savings, findings)) = reports;
     summary.savings = Some(savings);
+    summary.findings = Some(findings);
     let (tables, review) = tables;
     tables?;
     reports?;
@@ -1179,7 +1252,22 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         _ => None,
     };
     crate::core::publish::publish(dir, &cfg.out_dir, &summary.outputs, abort_after)?;
+    if let Some(history) = &cfg.history_dir {
+        record_history(history, &cfg.out_dir)?;
+    }
     Ok(summary)
+}
+
+/// Keep the published run's `summary.json` in the history folder.
+fn record_history(history: &Path, out_dir: &Path) -> Result<(), Error> {
+    let path = out_dir.join(crate::io::files::SUMMARY);
+    let text =
+        std::fs::read_to_string(&path).map_err(|source| crate::core::error::WriteError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    crate::io::history::record(history, &text)?;
+    Ok(())
 }
 
 /// The person ids of a run, and what changed since the previous run.
@@ -1237,9 +1325,15 @@ fn person_stage(
                 .and_then(|r| outcome.register.get(r).nik().valid())
                 .unwrap_or("")
                 .to_string(),
+            program: outcome
+                .aid_map
+                .get(aid_table, crate::core::config::Field::Program, d.row)
+                .trim()
+                .to_string(),
         })
         .collect();
-    let (lines, changes) = compare_runs(&previous, &now, &fingerprint)?;
+    let (lines, mut changes) = compare_runs(&previous, &now, &fingerprint)?;
+    changes.findings = crate::io::change_findings::tally(&lines);
     if !changes.same_person_key {
         summary.warnings.push(format!(
             "--previous {}: its person ids were made with another key, so a row without              its own ID is matched as new; run both months with the same {} or key file",

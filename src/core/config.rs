@@ -809,6 +809,10 @@ pub struct Config {
     pub decisions_path: Option<PathBuf>,
     /// The out folder of the list's previous run, to write `changes.csv` against.
     pub previous_dir: Option<PathBuf>,
+    /// The history folder: earlier runs' summaries for the trend; this run's is added.
+    pub history_dir: Option<PathBuf>,
+    /// The period this run verifies (`--period`), as reports label it.
+    pub period: Option<String>,
     /// A part of a partitioned run: the whole run's facts its scores depend on
     /// (`part.json` written by `dedupe partition`).
     pub whole_path: Option<PathBuf>,
@@ -869,6 +873,8 @@ impl Config {
             csv_excel: false,
             decisions_path: None,
             previous_dir: None,
+            history_dir: None,
+            period: None,
             whole_path: None,
             write_reports: true,
             memory_limit: None,

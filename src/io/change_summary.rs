@@ -26,4 +26,12 @@ pub struct ChangeSummary {
     pub reasons: BTreeMap<String, usize>,
     /// Whether the previous run's person ids were made with this run's key.
     pub same_person_key: bool,
+    /// Rows per finding of the report and program ([`crate::io::change_findings`]).
+    pub findings: FindingTally,
+    /// The previous run's `savings` and `period`, as its `summary.json` gives them.
+    pub previous_savings: serde_json::Value,
+    pub previous_period: serde_json::Value,
 }
+
+/// Rows per finding and program.
+pub type FindingTally = BTreeMap<String, BTreeMap<String, usize>>;

@@ -31,6 +31,8 @@ pub struct RunRow {
     pub status: String,
     pub nik: String,
     pub register_nik: String,
+    /// The row's program as the list gives it (its benefit prices the report's findings).
+    pub program: String,
 }
 
 /// One line of `changes.csv`.
@@ -48,6 +50,9 @@ pub struct PreviousRun {
     pub dir: PathBuf,
     pub rows: Vec<RunRow>,
     pub key_fingerprint: Option<String>,
+    /// Its `summary.json`'s `savings` and `period`.
+    pub savings: serde_json::Value,
+    pub period: serde_json::Value,
 }
 
 fn refused(dir: &Path, message: String) -> LoadError {
@@ -76,8 +81,7 @@ impl PreviousRun {
             )
         })?;
         check_version(dir, &summary)?;
-        let table = OutputTable::read(&dir.join(crate::io::files::DECISIONS))?;
-        let rows = rows_of(dir, &table)?;
+        let rows = read_rows(dir, &summary)?;
         let rows_out = summary["rows_out"].as_u64();
         if rows_out != Some(rows.len() as u64) {
             return Err(refused(
@@ -97,8 +101,64 @@ impl PreviousRun {
             dir: dir.to_path_buf(),
             rows,
             key_fingerprint,
+            savings: summary["savings"].clone(),
+            period: summary["period"].clone(),
         })
     }
+}
+
+/// The rows of a run's out folder (its `decisions.csv`, with each row's program from
+/// `verified.csv` and `rejected.csv`), `summary` its `summary.json`.
+pub fn read_rows(dir: &Path, summary: &serde_json::Value) -> Result<Vec<RunRow>, LoadError> {
+    let table = OutputTable::read(&dir.join(crate::io::files::DECISIONS))?;
+    let mut rows = rows_of(dir, &table)?;
+    programs_of(dir, summary, &table, &mut rows)?;
+    Ok(rows)
+}
+
+/// The program of each row of the previous run, from the original cells it kept in
+/// `verified.csv` (its `VERIFIED` rows in order) and `rejected.csv` (by row number).
+fn programs_of(
+    dir: &Path,
+    summary: &serde_json::Value,
+    decisions: &OutputTable,
+    rows: &mut [RunRow],
+) -> Result<(), LoadError> {
+    let headers: Vec<&str> = summary["aid"]["columns"]["program"]
+        .as_array()
+        .map(|hs| hs.iter().filter_map(|h| h.as_str()).collect())
+        .unwrap_or_default();
+    if headers.is_empty() {
+        return Ok(());
+    }
+    let program = |t: &OutputTable, r: &csv::StringRecord| -> String {
+        let cells = headers
+            .iter()
+            .map(|h| OutputTable::cell(r, t.col(h)).trim());
+        cells
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let verified = OutputTable::read(&dir.join(crate::io::files::VERIFIED))?;
+    let rejected = OutputTable::read(&dir.join(crate::io::files::REJECTED))?;
+    let r_row = rejected.col("row");
+    let by_row: FxHashMap<&str, String> = rejected
+        .rows
+        .iter()
+        .map(|r| (OutputTable::cell(r, r_row), program(&rejected, r)))
+        .collect();
+    let status = decisions.col("status");
+    let mut verified_rows = verified.rows.iter();
+    for (row, d) in rows.iter_mut().zip(&decisions.rows) {
+        row.program = if OutputTable::cell(d, status) == "VERIFIED" {
+            verified_rows.next().map(|v| program(&verified, v))
+        } else {
+            by_row.get(row.row.to_string().as_str()).cloned()
+        }
+        .unwrap_or_default();
+    }
+    Ok(())
 }
 
 /// The previous run must be of this tool and of this version's output format.
@@ -154,6 +214,7 @@ fn rows_of(dir: &Path, t: &OutputTable) -> Result<Vec<RunRow>, LoadError> {
             status: cell(r, 3),
             nik: cell(r, 4),
             register_nik: cell(r, 5),
+            program: String::new(),
         })
         .collect())
 }
@@ -294,6 +355,10 @@ pub fn compare_runs(
         counts,
         reasons,
         same_person_key: previous.key_fingerprint.as_deref() == Some(key_fingerprint),
+        // The report's findings are counted by the caller ([`crate::io::change_findings`]).
+        findings: Default::default(),
+        previous_savings: previous.savings.clone(),
+        previous_period: previous.period.clone(),
     };
     Ok((lines, summary))
 }
@@ -346,6 +411,7 @@ mod tests {
             status: status.into(),
             nik: nik.into(),
             register_nik: if status == "NOT_IN_REGISTER" { "" } else { nik }.into(),
+            program: String::new(),
         }
     }
 

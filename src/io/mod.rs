@@ -8,13 +8,17 @@
 //! register index files ([`index`]), and the files of a partitioned run ([`parts`]). Imports
 //! `core`, `normalize` and `matching`.
 
+pub mod audit;
 pub mod cells;
+pub mod change_findings;
 pub mod change_summary;
 pub mod changes;
 pub mod csv_out;
 pub mod files;
+pub mod history;
 pub mod index;
 pub mod load;
+pub mod money;
 pub mod official;
 pub mod output;
 pub mod parts;

@@ -22,6 +22,7 @@ use crate::io::output::write_atomic;
 use crate::normalize::nik::mask;
 
 pub use crate::core::config::Lang;
+pub use crate::io::money::{rupiah, rupiah_words};
 
 use crate::io::files::{REPORT_HTML, REPORT_XLSX};
 use crate::io::output::{
@@ -77,6 +78,9 @@ pub struct RowFacts<'a> {
     pub program: std::borrow::Cow<'a, str>,
     pub kecamatan: std::borrow::Cow<'a, str>,
     pub kelurahan: std::borrow::Cow<'a, str>,
+    /// A `DUPLICATE` whose group was joined through a superseded NIK: one person under
+    /// two NIKs (the auditors' NIK ganda).
+    pub other_nik: bool,
 }
 
 /// Everything the reports show (figures only: the row sheets come from a [`SheetRows`]).
@@ -103,6 +107,10 @@ pub struct Facts {
     pub summary: Value,
     /// The rows of the first duplicate groups, as in `duplicates.csv`, by column name.
     pub duplicates: Vec<Row>,
+    /// The findings in the auditors' categories, per program.
+    pub audit: crate::io::audit::AuditTally,
+    /// The amounts the figures were priced with (the changes section prices its rows).
+    pub benefits: Benefits,
 }
 
 /// Whether a withheld row's amount is a confirmed saving: the row will not be paid whatever
@@ -170,6 +178,8 @@ impl Facts {
             groups: summary["duplicates"]["groups"].as_u64().unwrap_or(0) as usize,
             summary,
             duplicates,
+            audit: Default::default(),
+            benefits: benefits.clone(),
         };
         let mut areas = AreaTally::default();
         let mut monthly_cache: std::collections::HashMap<String, u64> =
@@ -193,6 +203,8 @@ impl Facts {
                     .saturating_mul(n)
             };
             facts.add_rows(&d, n, saved);
+            let row = (d.status, d.reason, d.other_nik);
+            crate::io::audit::add(&mut facts.audit, row, &d.program, n, saved);
             areas.add(&d, n, saved);
         }
         // Show each area under one label however it was spelled.
@@ -223,6 +235,7 @@ fn combinations<'a>(rows: impl IntoIterator<Item = RowFacts<'a>>) -> Vec<(RowFac
     type Key<'k> = (
         &'k str,
         &'k str,
+        bool,
         std::borrow::Cow<'k, str>,
         std::borrow::Cow<'k, str>,
         std::borrow::Cow<'k, str>,
@@ -230,23 +243,33 @@ fn combinations<'a>(rows: impl IntoIterator<Item = RowFacts<'a>>) -> Vec<(RowFac
     let mut combos: rustc_hash::FxHashMap<Key<'a>, u64> = Default::default();
     for d in rows {
         *combos
-            .entry((d.status, d.reason, d.program, d.kecamatan, d.kelurahan))
+            .entry((
+                d.status,
+                d.reason,
+                d.other_nik,
+                d.program,
+                d.kecamatan,
+                d.kelurahan,
+            ))
             .or_default() += 1;
     }
     let mut combos: Vec<(Key<'a>, u64)> = combos.into_iter().collect();
     combos.sort_unstable();
     combos
         .into_iter()
-        .map(|((status, reason, program, kecamatan, kelurahan), n)| {
-            let d = RowFacts {
-                status,
-                reason,
-                program,
-                kecamatan,
-                kelurahan,
-            };
-            (d, n)
-        })
+        .map(
+            |((status, reason, other_nik, program, kecamatan, kelurahan), n)| {
+                let d = RowFacts {
+                    status,
+                    reason,
+                    other_nik,
+                    program,
+                    kecamatan,
+                    kelurahan,
+                };
+                (d, n)
+            },
+        )
         .collect()
 }
 
@@ -392,6 +415,15 @@ impl RunFiles {
         let columns = &self.summary["aid"]["columns"];
         let d = &self.decisions;
         let (d_row, d_status, d_reason) = (d.col("row"), d.col("status"), d.col("reason"));
+        let d_of = d.col("duplicate_of_row");
+        // Rows moved from a superseded NIK: their groups are one person under two NIKs.
+        let d_evidence = d.col("evidence");
+        let superseded: rustc_hash::FxHashSet<&str> = d
+            .rows
+            .iter()
+            .filter(|r| crate::io::audit::superseded(OutputTable::cell(r, d_evidence)))
+            .map(|r| OutputTable::cell(r, d_row))
+            .collect();
         // Original cells per row: verified rows in decision order, rejected rows by number.
         let r_row = self.rejected.col("row");
         let mut original: BTreeMap<&str, (&OutputTable, &csv::StringRecord)> = self
@@ -430,9 +462,14 @@ impl RunFiles {
                 };
                 pos.get(h).and_then(|&c| r.get(c))
             };
+            let status = OutputTable::cell(row, d_status);
+            let other_nik = status == "DUPLICATE"
+                && (superseded.contains(OutputTable::cell(row, d_row))
+                    || superseded.contains(OutputTable::cell(row, d_of)));
             RowFacts {
-                status: OutputTable::cell(row, d_status),
+                status,
                 reason: OutputTable::cell(row, d_reason),
+                other_nik,
                 program: field_value(cell, columns, "program").into(),
                 kecamatan: field_value(cell, columns, "kecamatan").into(),
                 kelurahan: field_value(cell, columns, "kelurahan").into(),
@@ -529,37 +566,6 @@ fn area_label(raw: &str) -> (String, String) {
         .count()
         .min(tokens.len().saturating_sub(1));
     (key, tokens[start..].join(" "))
-}
-
-/// `Rp 1.234.567.890` (Indonesian) or `Rp 1,234,567,890` (English).
-pub fn rupiah(v: u64, lang: Lang) -> String {
-    let digits = v.to_string();
-    let sep = if lang == Lang::Id { '.' } else { ',' };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    format!("Rp {out}")
-}
-
-/// `Rp 1,23 miliar`, `Rp 45,6 juta` (or billion/million in English).
-pub fn rupiah_words(v: u64, lang: Lang) -> String {
-    let (div, id, en) = if v >= 1_000_000_000 {
-        (1e9, "miliar", "billion")
-    } else if v >= 1_000_000 {
-        (1e6, "juta", "million")
-    } else {
-        return rupiah(v, lang);
-    };
-    let x = format!("{:.2}", v as f64 / div);
-    let x = x.trim_end_matches('0').trim_end_matches('.');
-    match lang {
-        Lang::Id => format!("Rp {} {id}", x.replace('.', ",")),
-        Lang::En => format!("Rp {x} {en}"),
-    }
 }
 
 fn t(lang: Lang, key: &str) -> &'static str {
@@ -705,6 +711,7 @@ pub fn html(f: &Facts, lang: Lang) -> String {
         area(t(lang, "program"), &f.by_program, lang, 20),
     ];
     let quality = quality_rows(f, lang);
+    let sections = Sections::of(f, lang);
     let duplicates = duplicate_rows(f);
     let sm = &f.summary;
     let text = |v: &Value| v.as_str().unwrap_or("").to_string();
@@ -725,6 +732,10 @@ pub fn html(f: &Facts, lang: Lang) -> String {
         quality => quality,
         review => f.summary.get("review").cloned().unwrap_or(serde_json::Value::Null),
         twice => f.summary.get("register_twice").cloned().unwrap_or(serde_json::Value::Null),
+        changes => sections.changes,
+        audit => sections.audit,
+        trend => sections.trend,
+        period => sections.period,
         duplicates => duplicates,
         meta => minijinja::context! {
             version => text(&sm["version"]),
@@ -747,6 +758,46 @@ pub fn html(f: &Facts, lang: Lang) -> String {
         }
         // The template is part of the binary and tested: this is a bug, not bad data.
         Err(e) => format!("<!DOCTYPE html><p>report template error: {e}</p>\n"),
+    }
+}
+
+/// The sections on the list's findings over time: the changes since the previous run,
+/// the auditors' categories and the trend of the history folder.
+struct Sections {
+    period: Option<String>,
+    changes: Option<crate::io::change_findings::ChangesView>,
+    audit: Vec<crate::io::audit::AuditLine>,
+    trend: Option<crate::io::history::Trend>,
+    /// The trend's runs (earlier runs, then this one), for the workbook.
+    points: Vec<crate::io::history::HistoryPoint>,
+}
+
+impl Sections {
+    fn of(f: &Facts, lang: Lang) -> Sections {
+        let period = f.summary["period"].as_str().map(String::from);
+        let label = period
+            .clone()
+            .unwrap_or_else(|| t(lang, "history.this_run").to_string());
+        let changes = crate::io::change_findings::view(
+            &f.summary["changes"],
+            &f.benefits,
+            [f.savings_total, f.savings_confirmed],
+            lang,
+        );
+        let points = crate::io::history::points_with(
+            &f.summary,
+            &label,
+            f.rows as u64,
+            f.savings_total,
+            &f.audit,
+        );
+        Sections {
+            period,
+            changes,
+            audit: crate::io::audit::lines(&label, &f.audit, lang),
+            trend: crate::io::history::trend(&points, lang),
+            points,
+        }
     }
 }
 
@@ -814,6 +865,17 @@ pub fn xlsx(
     let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
     summary_sheet(&mut wb, f, lang, &bold)?;
+    let sections = Sections::of(f, lang);
+    if let Some(view) = &sections.changes {
+        crate::io::change_findings::write_sheet(&mut wb, view, lang, &bold)?;
+    }
+    let periods: Vec<(&str, &crate::io::audit::AuditTally)> = sections
+        .points
+        .iter()
+        .map(|p| (p.label.as_str(), &p.findings))
+        .collect();
+    crate::io::audit::write_sheet(&mut wb, &periods, lang, &bold)?;
+    let front = wb.worksheets_mut().len();
     // Row sheets: every cell as text, so NIK and KK never become numbers. Written in
     // constant-memory mode (inline strings, rows streamed to a temporary file).
     let aid = source.aid_headers();
@@ -851,7 +913,7 @@ pub fn xlsx(
         kinds.push(sheet);
     }
     // The row sheets are filled side by side (each streams to its own temporary file).
-    let row_sheets = &mut wb.worksheets_mut()[1..];
+    let row_sheets = &mut wb.worksheets_mut()[front..];
     use rayon::prelude::*;
     let filled: Vec<Result<(), rust_xlsxwriter::XlsxError>> = row_sheets
         .par_iter_mut()
@@ -995,9 +1057,18 @@ impl RunFacts for RunOutput<'_> {
                     std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(o.trim().to_string()),
                 }
             };
+            let superseded = |r: usize| {
+                self.decisions
+                    .get(r)
+                    .filter(|k| k.row == r)
+                    .is_some_and(|k| crate::io::audit::superseded(&k.evidence))
+            };
+            let other_nik = d.status == crate::core::status::Status::Duplicate
+                && (superseded(d.row) || d.duplicate_of.is_some_and(superseded));
             RowFacts {
                 status: d.status.code(),
                 reason: d.reason,
+                other_nik,
                 program: get(Field::Program),
                 kecamatan: get(Field::Kecamatan),
                 kelurahan: get(Field::Kelurahan),
@@ -1146,18 +1217,6 @@ mod tests {
             range.get_value((1, 0)),
             Some(&calamine::Data::String("6471054507890003".to_string()))
         );
-    }
-
-    #[test]
-    fn rupiah_formats() {
-        assert_eq!(rupiah(1_234_567_890, Lang::Id), "Rp 1.234.567.890");
-        assert_eq!(rupiah(1_234_567_890, Lang::En), "Rp 1,234,567,890");
-        assert_eq!(rupiah(0, Lang::Id), "Rp 0");
-        assert_eq!(rupiah(999, Lang::Id), "Rp 999");
-        assert_eq!(rupiah_words(1_234_567_890, Lang::Id), "Rp 1,23 miliar");
-        assert_eq!(rupiah_words(45_600_000, Lang::Id), "Rp 45,6 juta");
-        assert_eq!(rupiah_words(2_000_000_000, Lang::En), "Rp 2 billion");
-        assert_eq!(rupiah_words(500_000, Lang::Id), "Rp 500.000");
     }
 
     #[test]

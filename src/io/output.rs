@@ -105,6 +105,15 @@ pub struct Summary {
     /// What changed since the previous run (`--previous`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<crate::io::change_summary::ChangeSummary>,
+    /// The period the run verifies (`--period`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Rows and Rupiah per auditors' category and program (the reports' table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<crate::io::audit::AuditTally>,
+    /// The earlier runs of the history folder (`--history`), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<crate::io::history::HistoryPoint>,
 }
 
 /// How a run's person ids were keyed.

@@ -415,6 +415,10 @@ fn kk_issued(p: Rec<'_>) -> Option<u32> {
     Some(year * 10_000 + m * 100 + d)
 }
 
+/// The first word of the evidence of a row moved from a superseded record to the current
+/// one (`superseded;...`): the reports count its group as one person under two NIKs.
+pub const SUPERSEDED_EVIDENCE: &str = "superseded";
+
 /// Move the links of rows under a superseded record to the current one; returns how many
 /// moved. A row linked to a record whose person's current record is known is linked to
 /// that record, with reason `NIK_SUPERSEDED` when the current record is open.
@@ -435,7 +439,7 @@ pub fn relink(register: &Records, links: &mut [Link], pairs: &[RegisterPair]) ->
         l.reason = reason;
         l.candidate = old;
         l.register = Some(c);
-        l.evidence = format!("superseded;{}", l.evidence);
+        l.evidence = format!("{SUPERSEDED_EVIDENCE};{}", l.evidence);
         moved += 1;
     }
     moved

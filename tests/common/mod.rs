@@ -181,3 +181,30 @@ pub fn run_ok(aid: &Path, register: &Path, out: &Path) {
         .assert()
         .success();
 }
+
+/// Months 1..=3 of the small city, each run with the history folder and the previous
+/// month's out folder; returns the third month's summary.
+pub fn three_months(dir: &Path, lang: &str) -> serde_json::Value {
+    let history = dir.join("history");
+    let mut summary = serde_json::Value::Null;
+    for month in 1..=3u32 {
+        let m = dir.join(format!("m{month}"));
+        small_city_month(&m, month);
+        let period = format!("2026-{:02}", 9 + month);
+        let mut extra: Vec<std::ffi::OsString> = vec![
+            "--history".into(),
+            history.clone().into(),
+            "--period".into(),
+            period.into(),
+            "--lang".into(),
+            lang.into(),
+        ];
+        if month > 1 {
+            extra.push("--previous".into());
+            extra.push(dir.join(format!("m{}/out", month - 1)).into());
+        }
+        let extra: Vec<&std::ffi::OsStr> = extra.iter().map(|s| s.as_os_str()).collect();
+        summary = run_city_with(&m, &m.join("aid.csv"), "out", &extra);
+    }
+    summary
+}
