@@ -159,40 +159,94 @@ fn pairs(n: usize) -> usize {
 /// Evaluate predictions against the truth, row by row (same length, same order).
 pub fn evaluate(pred: &[Row], truth: &[Truth]) -> EvalReport {
     let n = pred.len().min(truth.len());
-    let label = |i: usize| -> String {
-        if pred[i].group.is_empty() {
-            format!("\u{0}{i}")
-        } else {
-            pred[i].group.clone()
-        }
-    };
-    // Pairwise counts.
-    let mut by_group: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_person: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_both: HashMap<(String, &str), usize> = HashMap::new();
-    for (i, t) in truth[..n].iter().enumerate() {
-        let g = label(i);
-        by_group.entry(g.clone()).or_default().push(i);
-        by_person.entry(t.person.as_str()).or_default().push(i);
-        *by_both.entry((g, t.person.as_str())).or_default() += 1;
-    }
-    let predicted_pairs: usize = by_group.values().map(|v| pairs(v.len())).sum();
-    let true_pairs: usize = by_person.values().map(|v| pairs(v.len())).sum();
-    let correct_pairs: usize = by_both.values().map(|&c| pairs(c)).sum();
-
+    let pairs_of = Pairs::of(pred, truth, n);
     let nik_ok = |i: usize| pred[i].register_nik == truth[i].register_nik;
     let status_ok = |i: usize| pred[i].status == truth[i].status;
-    let share = |hits: usize, of: usize| {
-        if of == 0 {
-            1.0
-        } else {
-            hits as f64 / of as f64
-        }
-    };
     let in_register: Vec<usize> = (0..n)
         .filter(|&i| !truth[i].register_nik.is_empty())
         .collect();
+    EvalReport {
+        rows: n,
+        pairwise: Prf::new(pairs_of.predicted, pairs_of.truth, pairs_of.correct),
+        register_nik_accuracy: share((0..n).filter(|&i| nik_ok(i)).count(), n),
+        register_nik_accuracy_in_register: share(
+            in_register.iter().filter(|&&i| nik_ok(i)).count(),
+            in_register.len(),
+        ),
+        status_accuracy: share((0..n).filter(|&i| status_ok(i)).count(), n),
+        per_status: per_status(pred, truth, n),
+        by_defect: by_defect(pred, truth, n, &pairs_of),
+        review: None,
+        changes: None,
+    }
+}
 
+/// `hits` of `of` (1 when there is nothing to hit).
+fn share(hits: usize, of: usize) -> f64 {
+    if of == 0 {
+        1.0
+    } else {
+        hits as f64 / of as f64
+    }
+}
+
+/// The pairs of rows the run grouped and the truth groups: their counts, and the pair
+/// lists for the breakdown by defect (groups are small).
+struct Pairs {
+    predicted: usize,
+    truth: usize,
+    correct: usize,
+    /// True pairs, with whether the run grouped them.
+    true_list: Vec<(usize, usize, bool)>,
+    /// Pairs the run grouped that are two people.
+    false_list: Vec<(usize, usize)>,
+}
+
+impl Pairs {
+    fn of(pred: &[Row], truth: &[Truth], n: usize) -> Pairs {
+        let label = |i: usize| -> String {
+            if pred[i].group.is_empty() {
+                format!("\u{0}{i}")
+            } else {
+                pred[i].group.clone()
+            }
+        };
+        let mut by_group: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_person: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_both: HashMap<(String, &str), usize> = HashMap::new();
+        for (i, t) in truth[..n].iter().enumerate() {
+            let g = label(i);
+            by_group.entry(g.clone()).or_default().push(i);
+            by_person.entry(t.person.as_str()).or_default().push(i);
+            *by_both.entry((g, t.person.as_str())).or_default() += 1;
+        }
+        let each_pair = |rows: &Vec<usize>| -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            for (k, &a) in rows.iter().enumerate() {
+                out.extend(rows[k + 1..].iter().map(|&b| (a, b)));
+            }
+            out
+        };
+        Pairs {
+            predicted: by_group.values().map(|v| pairs(v.len())).sum(),
+            truth: by_person.values().map(|v| pairs(v.len())).sum(),
+            correct: by_both.values().map(|&c| pairs(c)).sum(),
+            true_list: by_person
+                .values()
+                .flat_map(each_pair)
+                .map(|(a, b)| (a, b, label(a) == label(b)))
+                .collect(),
+            false_list: by_group
+                .values()
+                .flat_map(each_pair)
+                .filter(|&(a, b)| truth[a].person != truth[b].person)
+                .collect(),
+        }
+    }
+}
+
+/// Precision and recall of each status.
+fn per_status(pred: &[Row], truth: &[Truth], n: usize) -> BTreeMap<String, Prf> {
     let mut statuses: Vec<&str> = pred[..n]
         .iter()
         .map(|r| r.status.as_str())
@@ -200,7 +254,7 @@ pub fn evaluate(pred: &[Row], truth: &[Truth]) -> EvalReport {
         .collect();
     statuses.sort_unstable();
     statuses.dedup();
-    let per_status = statuses
+    statuses
         .into_iter()
         .map(|s| {
             let p = (0..n).filter(|&i| pred[i].status == s).count();
@@ -210,77 +264,53 @@ pub fn evaluate(pred: &[Row], truth: &[Truth]) -> EvalReport {
                 .count();
             (s.to_string(), Prf::new(p, t, c))
         })
-        .collect();
+        .collect()
+}
 
-    // Explicit pair lists for the breakdown (groups are small).
-    let mut true_pair_list = Vec::new();
-    for rows in by_person.values() {
-        for (k, &a) in rows.iter().enumerate() {
-            for &b in &rows[k + 1..] {
-                true_pair_list.push((a, b, label(a) == label(b)));
-            }
-        }
-    }
-    let mut false_pair_list = Vec::new();
-    for rows in by_group.values() {
-        for (k, &a) in rows.iter().enumerate() {
-            for &b in &rows[k + 1..] {
-                if truth[a].person != truth[b].person {
-                    false_pair_list.push((a, b));
-                }
-            }
-        }
-    }
+/// The figures of the rows with each defect of the truth file.
+fn by_defect(
+    pred: &[Row],
+    truth: &[Truth],
+    n: usize,
+    pairs_of: &Pairs,
+) -> BTreeMap<String, DefectStats> {
+    let nik_ok = |i: usize| pred[i].register_nik == truth[i].register_nik;
+    let status_ok = |i: usize| pred[i].status == truth[i].status;
     let mut defect_rows: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, t) in truth[..n].iter().enumerate() {
         for d in &t.defects {
             defect_rows.entry(d.as_str()).or_default().push(i);
         }
     }
-    let by_defect = defect_rows
+    defect_rows
         .into_iter()
         .map(|(d, rows)| {
             let has = |i: usize| truth[i].defects.iter().any(|x| x == d);
-            let involved: Vec<bool> = true_pair_list
+            let involved: Vec<bool> = pairs_of
+                .true_list
                 .iter()
                 .filter(|(a, b, _)| has(*a) || has(*b))
                 .map(|(_, _, found)| *found)
                 .collect();
+            let count = |ok: &dyn Fn(usize) -> bool| rows.iter().filter(|&&i| ok(i)).count();
             let stats = DefectStats {
                 rows: rows.len(),
-                status_accuracy: share(rows.iter().filter(|&&i| status_ok(i)).count(), rows.len()),
-                register_nik_accuracy: share(
-                    rows.iter().filter(|&&i| nik_ok(i)).count(),
-                    rows.len(),
-                ),
+                status_accuracy: share(count(&status_ok), rows.len()),
+                register_nik_accuracy: share(count(&nik_ok), rows.len()),
                 duplicate_pairs: involved.len(),
                 duplicate_pair_recall: share(
                     involved.iter().filter(|f| **f).count(),
                     involved.len(),
                 ),
-                false_merge_pairs: false_pair_list
+                false_merge_pairs: pairs_of
+                    .false_list
                     .iter()
                     .filter(|(a, b)| has(*a) || has(*b))
                     .count(),
             };
             (d.to_string(), stats)
         })
-        .collect();
-
-    EvalReport {
-        rows: n,
-        pairwise: Prf::new(predicted_pairs, true_pairs, correct_pairs),
-        register_nik_accuracy: share((0..n).filter(|&i| nik_ok(i)).count(), n),
-        register_nik_accuracy_in_register: share(
-            in_register.iter().filter(|&&i| nik_ok(i)).count(),
-            in_register.len(),
-        ),
-        status_accuracy: share((0..n).filter(|&i| status_ok(i)).count(), n),
-        per_status,
-        by_defect,
-        review: None,
-        changes: None,
-    }
+        .collect()
 }
 
 fn read_rows(path: &Path) -> Result<Vec<OutputRow>, LoadError> {

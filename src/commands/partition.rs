@@ -45,9 +45,18 @@ pub fn partition(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     crate::commands::run::with_threads(cfg.threads, || partition_in_pool(cfg))
 }
 
-fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
-    use crate::commands::run;
-    let progress = Progress::new(cfg.quiet);
+/// The inputs of a partition, read, normalized and with the reviewers' decisions.
+struct Loaded {
+    aid_table: crate::io::load::Table,
+    aid_sha: String,
+    prepared: crate::commands::run::Prepared,
+    header: crate::io::index::IndexHeader,
+    decided: Vec<crate::matching::verdicts::Decided>,
+    decision_counts: Option<crate::io::review::DecisionCounts>,
+}
+
+/// Refuse an index as the aid list and inputs that are not there.
+fn check_inputs(cfg: &PartitionConfig) -> Result<(), Error> {
     if FileFormat::from_path(&cfg.aid_path)? == FileFormat::Index {
         return Err(crate::core::error::ConfigError::IndexAsAid {
             path: cfg.aid_path.clone(),
@@ -62,15 +71,20 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             );
         }
     }
+    Ok(())
+}
+
+/// Read and normalize both inputs (the register's text dropped once normalized: the
+/// parts' registers are indexes) and read the reviewers' decisions.
+fn load_stage(cfg: &PartitionConfig, progress: &Progress) -> Result<Loaded, Error> {
+    use crate::commands::run;
     let file = &cfg.file;
     let (aid_load, register_load) = rayon::join(
-        || run::load(&cfg.aid_path, &file.aid, &progress, "aid list", "aid"),
-        || run::load_register(&cfg.register_path, file, &progress),
+        || run::load(&cfg.aid_path, &file.aid, progress, "aid list", "aid"),
+        || run::load_register(&cfg.register_path, file, progress),
     );
     let (aid_table, aid_sha) = aid_load?;
-    // The parts' registers are indexes (records, no text): the register's text is dropped
-    // once normalized, as in a run; from an index there is none.
-    let (mut prepared, header) = match register_load? {
+    let (prepared, header) = match register_load? {
         run::RegisterInput::Built(built) => {
             let run::BuiltRegister {
                 source,
@@ -80,12 +94,12 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
             } = *built;
             let header = run::index_header(&cfg.register_path, source, multiline, file, warnings)?;
             (
-                run::prepare_on_index(&aid_table, records, file, &progress)?,
+                run::prepare_on_index(&aid_table, records, file, progress)?,
                 header,
             )
         }
         run::RegisterInput::Index(header, records) => (
-            run::prepare_on_index(&aid_table, records, file, &progress)?,
+            run::prepare_on_index(&aid_table, records, file, progress)?,
             *header,
         ),
     };
@@ -97,51 +111,101 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         }
         None => (Vec::new(), None),
     };
-    let pb = progress.spinner("linking by NIK, blocking, routing");
+    Ok(Loaded {
+        aid_table,
+        aid_sha,
+        prepared,
+        header,
+        decided,
+        decision_counts,
+    })
+}
+
+/// The blocking candidates of the rows NIK linking could not place (the register rows a
+/// part must hold for its rows to be placed as in one run), the keys of blocks too large
+/// for the whole run per row (the parts skip the same), and the model.
+struct Candidates {
+    rows: Vec<Vec<u32>>,
+    skip_register: Vec<Vec<u64>>,
+    model: Option<crate::matching::score::Model>,
+}
+
+fn candidates_stage(
+    cfg: &PartitionConfig,
+    aid: &crate::matching::record::Records,
+    register: &crate::matching::record::Records,
+    index: &RegisterIndex,
+    links: &[crate::matching::link::Link],
+) -> Result<Candidates, Error> {
+    let file = &cfg.file;
+    let mut out = Candidates {
+        rows: vec![Vec::new(); aid.len()],
+        skip_register: vec![Vec::new(); aid.len()],
+        model: None,
+    };
+    if !file.matching.fuzzy {
+        return Ok(out);
+    }
+    let todo: Vec<usize> = (0..aid.len())
+        .filter(|&i| crate::matching::fuzzy::unresolved(&links[i]))
+        .collect();
+    let probes: Vec<_> = todo.iter().map(|&i| aid.get(i)).collect();
+    // Listed once, for the parts' registers and for the fuzzy links (the rows only: the
+    // keys that found them are for a run's counts).
+    crate::matching::block::candidates_in_batches(
+        register,
+        index.niks(),
+        &probes,
+        &crate::matching::block::BlockLimit::Size(file.matching.max_block),
+        usize::MAX,
+        |start, batch| {
+            for (&i, (found, stats)) in todo[start..].iter().zip(batch) {
+                out.rows[i] = found.into_iter().map(|(r, _)| r).collect();
+                out.skip_register[i] = stats.skipped_keys;
+            }
+        },
+    );
+    out.model = Some(match &cfg.model_path {
+        Some(path) => crate::matching::score::load_model(path)?,
+        None => {
+            let exact = crate::matching::training::exact_gammas(aid, register, links);
+            crate::matching::training::estimate_model(aid, register, &exact)
+        }
+    });
+    Ok(out)
+}
+
+/// What the parts are cut by: the plan, and the whole run's facts each part is given.
+struct Routed {
+    plan: crate::matching::partition::Plan,
+    twice: crate::matching::register_twice::RegisterTwice,
+    model: Option<crate::matching::score::Model>,
+    skip_register: Vec<Vec<u64>>,
+    skip_aid: Vec<Vec<u64>>,
+    areas: crate::matching::areas::AreaStats,
+    area_search: crate::matching::areas::AreaSearch,
+    register_repeated_niks: usize,
+    /// Whether the aid list shows spreadsheet damage (every part scores as the whole).
+    damage_seen: bool,
+}
+
+/// Link by NIK, block, link and pair with the model, apply the decisions and search the
+/// register for people it holds twice, as one run does: the rows that must meet in one
+/// part, routed into `cfg.parts` parts.
+fn route_stage(cfg: &PartitionConfig, loaded: &mut Loaded) -> Result<Routed, Error> {
+    let file = &cfg.file;
+    let prepared = &mut loaded.prepared;
     let (areas, area_search) =
         crate::matching::areas::reconcile_with(&mut prepared.aid, &prepared.register, None);
     let (aid, register) = (&prepared.aid, &prepared.register);
     let index = RegisterIndex::build(register);
-    let links = crate::matching::link::link_all(aid, register, &index, &file.matching);
-
-    // The blocking candidates of the rows NIK linking could not place: the register rows a
-    // part must hold for its rows to be placed as in one run.
-    let mut candidates = vec![Vec::new(); aid.len()];
-    // Keys of blocks too large for the whole run, per aid row: the parts skip the same.
-    let mut skip_register: Vec<Vec<u64>> = vec![Vec::new(); aid.len()];
+    let mut links = crate::matching::link::link_all(aid, register, &index, &file.matching);
+    let Candidates {
+        rows: mut candidates,
+        skip_register,
+        model,
+    } = candidates_stage(cfg, aid, register, &index, &links)?;
     let mut skip_aid: Vec<Vec<u64>> = vec![Vec::new(); aid.len()];
-    let mut model = None;
-    if file.matching.fuzzy {
-        let todo: Vec<usize> = (0..aid.len())
-            .filter(|&i| crate::matching::fuzzy::unresolved(&links[i]))
-            .collect();
-        let probes: Vec<_> = todo.iter().map(|&i| aid.get(i)).collect();
-        // Listed once, for the parts' registers and for the fuzzy links below (the rows
-        // only: the keys that found them are for a run's counts).
-        crate::matching::block::candidates_in_batches(
-            register,
-            index.niks(),
-            &probes,
-            &crate::matching::block::BlockLimit::Size(file.matching.max_block),
-            usize::MAX,
-            |start, batch| {
-                for (&i, (found, stats)) in todo[start..].iter().zip(batch) {
-                    candidates[i] = found.into_iter().map(|(r, _)| r).collect();
-                    skip_register[i] = stats.skipped_keys;
-                }
-            },
-        );
-        model = Some(match &cfg.model_path {
-            Some(path) => crate::matching::score::load_model(path)?,
-            None => {
-                let exact = crate::matching::training::exact_gammas(aid, register, &links);
-                crate::matching::training::estimate_model(aid, register, &exact)
-            }
-        });
-    }
-    // Where the model takes the rows NIK linking could not place, and which unlinked rows
-    // it pairs: the rows that must meet in one part.
-    let mut links = links;
     let mut edges = Vec::new();
     if let Some(model) = &model {
         // Links to route rows by: no evidence texts.
@@ -154,21 +218,19 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         crate::matching::fuzzy::link_fuzzy_given(aid, register, &mut links, &file.matching, input);
     }
     // Reviewers' decisions, as a run applies them before grouping.
-    let (verdicts, _) = crate::matching::verdicts::resolve(&decided, aid, register, &index);
+    let decided = &loaded.decided;
+    let (verdicts, _) = crate::matching::verdicts::resolve(decided, aid, register, &index);
     let rules = crate::matching::verdicts::apply(aid, register, &mut links, &verdicts);
     edges.extend(rules.same.iter().chain(&rules.different).copied());
     // People the register holds twice, searched over the whole register as a run does:
     // rows under a superseded record are linked to the current one, and so routed with
     // its rows; each part is given the pairs whose records it holds.
-    let twice = run::register_twice(register, &mut links, model.as_ref(), &file.matching);
+    let twice =
+        crate::commands::run::register_twice(register, &mut links, model.as_ref(), &file.matching);
     if let Some(model) = &model {
-        let found = crate::matching::cluster::unlinked_edges(
-            aid,
-            &links,
-            model,
-            &file.matching,
-            crate::matching::block::BlockLimit::Size(file.matching.max_block),
-        );
+        let limit = crate::matching::block::BlockLimit::Size(file.matching.max_block);
+        let found =
+            crate::matching::cluster::unlinked_edges(aid, &links, model, &file.matching, limit);
         edges.extend(found.edges.into_iter().map(|(a, b, _)| (a, b)));
         for (row, key) in found.skipped {
             skip_aid[row].push(key);
@@ -176,7 +238,7 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     }
     // A decision's row and the register person it names meet in one part (rows a decision
     // names are paired by `rules` above).
-    for d in &decided {
+    for d in decided {
         if let crate::matching::verdicts::CandidateRef::RegisterNik(nik) = &d.candidate {
             if let Some(c) = candidates.get_mut(d.row) {
                 c.extend(index.get(register, nik).map(|r| r as u32));
@@ -186,103 +248,119 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     let plan = crate::matching::partition::plan(
         aid, register, &index, &links, &edges, candidates, cfg.parts,
     );
-    pb.finish_and_clear();
-    // What the parts are written without: the register's index (0.45 GiB at 20 M rows)
-    // and every row's links (the plan took the candidates).
-    let register_repeated_niks = index.repeated_niks(register);
-    drop((index, links, edges));
+    Ok(Routed {
+        plan,
+        twice,
+        model,
+        skip_register,
+        skip_aid,
+        areas,
+        area_search,
+        register_repeated_niks: index.repeated_niks(register),
+        damage_seen: crate::matching::link::file_shows_damage(aid),
+    })
+}
 
-    let io_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| crate::core::error::WriteError::Io { path, source }
-    };
-    std::fs::create_dir_all(&cfg.dir).map_err(io_err(&cfg.dir))?;
-    let freq = crate::matching::fuzzy::name_frequencies(register);
-    let damage_seen = crate::matching::link::file_shows_damage(aid);
-    let pb = progress.spinner("writing the parts");
-    // One part at a time (each index is encoded in parallel inside): a part's register
-    // subset is a few hundred bytes a row, and at 20 M register rows two at once cost the
-    // partition step another gigabyte of peak memory.
-    (0..plan.parts).try_for_each(|k| {
-        let dir = parts::part_dir(&cfg.dir, k);
-        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        let aid_rows = plan.aid_rows(k);
-        let reg_rows = &plan.register_rows[k];
-        parts::write_rows(&dir, parts::AID, &aid_table, &aid_rows)?;
-        let records = crate::matching::record::StoredRecords::subset(register, reg_rows);
-        // The whole register's header, but for its rows: the part's.
-        let mut part_header = header.clone();
-        part_header.source.rows = reg_rows.len();
-        crate::io::index::write(&dir.join(parts::REGISTER), &part_header, &records)?;
-        // The whole register's count of every name the part holds.
-        let mut names: Vec<u32> = aid_rows
+/// Write part `k`: its aid rows, its register rows as an index, the whole run's facts it
+/// needs (`part.json`) and its share of the reviewers' decisions.
+fn write_part(
+    cfg: &PartitionConfig,
+    k: usize,
+    loaded: &Loaded,
+    routed: &Routed,
+    freq: &[u32],
+) -> Result<(), Error> {
+    let (aid, register) = (&loaded.prepared.aid, &loaded.prepared.register);
+    let plan = &routed.plan;
+    let dir = parts::part_dir(&cfg.dir, k);
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    let aid_rows = plan.aid_rows(k);
+    let reg_rows = &plan.register_rows[k];
+    parts::write_rows(&dir, parts::AID, &loaded.aid_table, &aid_rows)?;
+    let records = crate::matching::record::StoredRecords::subset(register, reg_rows);
+    // The whole register's header, but for its rows: the part's.
+    let mut part_header = loaded.header.clone();
+    part_header.source.rows = reg_rows.len();
+    crate::io::index::write(&dir.join(parts::REGISTER), &part_header, &records)?;
+    // The whole register's count of every name the part holds.
+    let mut names: Vec<u32> = aid_rows
+        .iter()
+        .map(|&r| aid.people[r as usize].name)
+        .chain(reg_rows.iter().map(|&r| register.people[r as usize].name))
+        .filter(|&n| n != 0 && freq.get(n as usize).is_some_and(|&c| c > 0))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let name_counts = names
+        .into_iter()
+        .map(|n| (register.pool.names[n as usize].join(" "), freq[n as usize]))
+        .collect();
+    let keys = |skip: &[Vec<u64>]| {
+        let mut keys: Vec<u64> = aid_rows
             .iter()
-            .map(|&r| aid.people[r as usize].name)
-            .chain(reg_rows.iter().map(|&r| register.people[r as usize].name))
-            .filter(|&n| n != 0 && freq.get(n as usize).is_some_and(|&c| c > 0))
+            .flat_map(|&r| skip[r as usize].iter().copied())
             .collect();
-        names.sort_unstable();
-        names.dedup();
-        let name_counts = names
-            .into_iter()
-            .map(|n| (register.pool.names[n as usize].join(" "), freq[n as usize]))
-            .collect();
-        let keys = |skip: &[Vec<u64>]| {
-            let mut keys: Vec<u64> = aid_rows
-                .iter()
-                .flat_map(|&r| skip[r as usize].iter().copied())
-                .collect();
-            keys.sort_unstable();
-            keys.dedup();
-            keys
-        };
-        let whole = WholeRun {
-            register_rows: register.len() as u64,
-            name_counts,
-            damage_seen,
-            skip_register: keys(&skip_register),
-            skip_aid: keys(&skip_aid),
-            areas: Some(area_search),
-            register_pairs: Some(part_pairs(&twice.pairs, reg_rows)),
-        };
-        let part = PartFile {
-            part: k,
-            aid_rows,
-            register_rows: reg_rows.clone(),
-            whole,
-        };
-        parts::write_json(&dir, parts::PART, &part)?;
-        if cfg.decisions_path.is_some() {
-            write_part_decisions(
-                &dir,
-                &decided,
-                &part.aid_rows,
-                &aid_table,
-                &prepared.aid_map,
-            )?;
-        }
-        Ok::<(), Error>(())
-    })?;
-    if let Some(model) = &model {
-        parts::write_json(&cfg.dir, crate::io::files::MODEL, model)?;
-    }
-    let twice_file = crate::io::register_duplicates::RegisterTwiceFile {
-        summary: crate::io::register_duplicates::RegisterTwiceSummary::of(&twice, register),
-        lines: crate::io::register_duplicates::lines(&twice, register),
+        keys.sort_unstable();
+        keys.dedup();
+        keys
     };
-    parts::write_json(&cfg.dir, parts::REGISTER_TWICE, &twice_file)?;
-    pb.finish_and_clear();
+    let whole = WholeRun {
+        register_rows: register.len() as u64,
+        name_counts,
+        damage_seen: routed.damage_seen,
+        skip_register: keys(&routed.skip_register),
+        skip_aid: keys(&routed.skip_aid),
+        areas: Some(routed.area_search),
+        register_pairs: Some(part_pairs(&routed.twice.pairs, reg_rows)),
+    };
+    let part = PartFile {
+        part: k,
+        aid_rows,
+        register_rows: reg_rows.clone(),
+        whole,
+    };
+    parts::write_json(&dir, parts::PART, &part)?;
+    if cfg.decisions_path.is_some() {
+        let aid_map = &loaded.prepared.aid_map;
+        write_part_decisions(
+            &dir,
+            &loaded.decided,
+            &part.aid_rows,
+            &loaded.aid_table,
+            aid_map,
+        )?;
+    }
+    Ok(())
+}
 
-    // The parts' aid lists are CSV, whatever the aid list was; their registers are
-    // indexes built with the run's register settings.
+/// An error writing into `path`.
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> crate::core::error::WriteError {
+    let path = path.to_path_buf();
+    move |source| crate::core::error::WriteError::Io { path, source }
+}
+
+/// The partition's manifest: the inputs, the parts' sizes and the configs of the parts
+/// (CSV aid lists and index registers built with the run's register settings).
+fn manifest_of(cfg: &PartitionConfig, loaded: Loaded, routed: Routed) -> Manifest {
+    use crate::commands::run;
+    let file = &cfg.file;
     let mut part_config = file.clone();
     part_config.aid.delimiter = Some(",".to_string());
     part_config.aid.sheet = None;
+    let Loaded {
+        aid_table,
+        aid_sha,
+        prepared,
+        header,
+        decision_counts,
+        ..
+    } = loaded;
     let mut warnings = header.warnings.clone();
     warnings.extend(run::multiline_warning(&aid_table));
     warnings.extend(aid_table.layout.warning(&aid_table.path));
     warnings.extend(header.multiline_warning.clone());
-    let manifest = Manifest {
+    let plan = &routed.plan;
+    Manifest {
         tool: "dedupe".to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         aid: run::input_summary(&aid_table, &prepared.aid_map, aid_sha),
@@ -295,12 +373,40 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
         register_rows: plan.register_rows.iter().map(Vec::len).collect(),
         config: part_config,
         run_config: file.clone(),
-        register_repeated_niks,
-        area_spellings_recognised: areas,
-        aid_quality: run::aid_quality(&aid_table, &prepared.aid_map, aid),
+        register_repeated_niks: routed.register_repeated_niks,
+        area_spellings_recognised: routed.areas,
+        aid_quality: run::aid_quality(&aid_table, &prepared.aid_map, &prepared.aid),
         warnings,
         decisions: decision_counts,
+    }
+}
+
+/// Load -> route -> write the parts, the model, the register's duplicates and the manifest.
+fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
+    let progress = Progress::new(cfg.quiet);
+    check_inputs(cfg)?;
+    let mut loaded = load_stage(cfg, &progress)?;
+    let pb = progress.spinner("linking by NIK, blocking, routing");
+    let routed = route_stage(cfg, &mut loaded)?;
+    pb.finish_and_clear();
+    std::fs::create_dir_all(&cfg.dir).map_err(io_err(&cfg.dir))?;
+    let register = &loaded.prepared.register;
+    let freq = crate::matching::fuzzy::name_frequencies(register);
+    let pb = progress.spinner("writing the parts");
+    // One part at a time (each index is encoded in parallel inside): a part's register
+    // subset is a few hundred bytes a row, and at 20 M register rows two at once cost the
+    // partition step another gigabyte of peak memory.
+    (0..routed.plan.parts).try_for_each(|k| write_part(cfg, k, &loaded, &routed, &freq))?;
+    if let Some(model) = &routed.model {
+        parts::write_json(&cfg.dir, crate::io::files::MODEL, model)?;
+    }
+    let twice_file = crate::io::register_duplicates::RegisterTwiceFile {
+        summary: crate::io::register_duplicates::RegisterTwiceSummary::of(&routed.twice, register),
+        lines: crate::io::register_duplicates::lines(&routed.twice, register),
     };
+    parts::write_json(&cfg.dir, parts::REGISTER_TWICE, &twice_file)?;
+    pb.finish_and_clear();
+    let manifest = manifest_of(cfg, loaded, routed);
     parts::write_json(&cfg.dir, parts::MANIFEST, &manifest)?;
     Ok(manifest)
 }

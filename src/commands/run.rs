@@ -987,25 +987,51 @@ impl AidIds {
     }
 }
 
-/// Run the whole job in the current thread pool.
-pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
-    let progress = Progress::new(cfg.quiet);
+/// The aid list as read, its SHA-256 and the time both inputs took to read.
+struct Inputs {
+    aid_table: Table,
+    aid_sha: String,
+    load_secs: f64,
+}
+
+/// Read the aid list and the register side by side.
+fn load_stage(cfg: &Config, progress: &Progress) -> Result<(Inputs, RegisterInput), Error> {
     let start = Instant::now();
     let (aid_load, register_load) = rayon::join(
-        || load(&cfg.aid_path, &cfg.file.aid, &progress, "aid list", "aid"),
-        || load_register(&cfg.register_path, &cfg.file, &progress),
+        || load(&cfg.aid_path, &cfg.file.aid, progress, "aid list", "aid"),
+        || load_register(&cfg.register_path, &cfg.file, progress),
     );
     let (aid_table, aid_sha) = aid_load?;
-    let register_input = register_load?;
-    let load_secs = start.elapsed().as_secs_f64();
+    let register = register_load?;
+    let inputs = Inputs {
+        aid_table,
+        aid_sha,
+        load_secs: start.elapsed().as_secs_f64(),
+    };
+    Ok((inputs, register))
+}
 
+/// The matching stages' results, with what the run reports of the register.
+struct Matched {
+    outcome: Outcome,
+    register_summary: InputSummary,
+    warnings: Vec<String>,
+    decision_counts: Option<crate::io::review::DecisionCounts>,
+}
+
+/// Normalize, apply the reviewers' decisions and match: the register's text is dropped
+/// once its records are built (at the end of its arm), so matching runs without it.
+fn match_stage(
+    cfg: &Config,
+    aid_table: &Table,
+    register: RegisterInput,
+    progress: &Progress,
+) -> Result<Matched, Error> {
     let model = match &cfg.model_path {
         Some(path) => Some(crate::matching::score::load_model(path)?),
         None => None,
     };
-    // The register's text is no longer needed once its records are built: dropped before
-    // linking (at the end of its arm), so the matching stages run without it.
-    let (mut prepared, register_summary, life, register_multiline) = match register_input {
+    let (mut prepared, register_summary, life, register_multiline) = match register {
         RegisterInput::Built(built) => {
             let BuiltRegister {
                 source,
@@ -1013,11 +1039,11 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
                 multiline,
                 records,
             } = *built;
-            let prepared = prepare_on_index(&aid_table, records, &cfg.file, &progress)?;
+            let prepared = prepare_on_index(aid_table, records, &cfg.file, progress)?;
             (prepared, source, warnings, multiline)
         }
         RegisterInput::Index(header, records) => {
-            let prepared = prepare_on_index(&aid_table, records, &cfg.file, &progress)?;
+            let prepared = prepare_on_index(aid_table, records, &cfg.file, progress)?;
             // The run reports the register the index was built from.
             let header = *header;
             (
@@ -1030,12 +1056,12 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     };
     let mut decision_counts = None;
     if let Some(path) = &cfg.decisions_path {
-        let (decided, counts) = read_review_decisions(path, &aid_table, &prepared.aid_map)?;
+        let (decided, counts) = read_review_decisions(path, aid_table, &prepared.aid_map)?;
         prepared.decided = decided;
         decision_counts = Some(counts);
     }
     let mut warnings = life;
-    warnings.extend(multiline_warning(&aid_table));
+    warnings.extend(multiline_warning(aid_table));
     warnings.extend(aid_table.layout.warning(&aid_table.path));
     warnings.extend(register_multiline);
     let whole = match &cfg.whole_path {
@@ -1048,22 +1074,34 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         model,
         whole.as_ref(),
         cfg.memory_limit,
-        &progress,
+        progress,
     );
-    let mut stage_seconds = outcome.stage_seconds.clone();
-    stage_seconds.insert("load".to_string(), load_secs);
+    Ok(Matched {
+        outcome,
+        register_summary,
+        warnings,
+        decision_counts,
+    })
+}
 
+/// The run's `summary.json` from its matching (savings and findings come with the
+/// reports), with the earlier runs of the history folder.
+fn summary_stage(cfg: &Config, inputs: &Inputs, matched: &mut Matched) -> Summary {
+    let outcome = &matched.outcome;
+    let mut stage_seconds = outcome.stage_seconds.clone();
+    stage_seconds.insert("load".to_string(), inputs.load_secs);
     let (status_counts, reason_counts) = output::count(&outcome.decisions);
     let duplicates = GroupSummary {
         groups: outcome.groups.members.len(),
         rows_in_groups: outcome.groups.members.iter().map(Vec::len).sum(),
         duplicate_rows: status_counts[Status::Duplicate.code()],
     };
+    let aid_table = &inputs.aid_table;
     let mut summary = Summary {
         tool: "dedupe".to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
-        aid: input_summary(&aid_table, &outcome.aid_map, aid_sha),
-        register: register_summary,
+        aid: input_summary(aid_table, &outcome.aid_map, inputs.aid_sha.clone()),
+        register: matched.register_summary.clone(),
         rows_in: aid_table.n_rows,
         rows_out: outcome.decisions.len(),
         rows_verified: status_counts[Status::Verified.code()],
@@ -1084,11 +1122,11 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         area_spellings_recognised: outcome.areas.clone(),
         savings: None,
         review: None,
-        aid_quality: aid_quality(&aid_table, &outcome.aid_map, &outcome.aid),
+        aid_quality: aid_quality(aid_table, &outcome.aid_map, &outcome.aid),
         register_twice: outcome.register_twice.as_ref().map(|t| {
             crate::io::register_duplicates::RegisterTwiceSummary::of(t, &outcome.register)
         }),
-        warnings,
+        warnings: std::mem::take(&mut matched.warnings),
         person_ids: None,
         changes: None,
         period: cfg.period.clone(),
@@ -1100,10 +1138,21 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         summary.history = points;
         summary.warnings.extend(unread);
     }
-    let persons = person_stage(cfg, &aid_table, &outcome, &mut summary)?;
+    summary
+}
+
+/// The review queue's rows, and their counts (with the reviewers' decisions) in the
+/// summary.
+fn review_stage(
+    cfg: &Config,
+    aid_table: &Table,
+    matched: &Matched,
+    summary: &mut Summary,
+) -> Vec<crate::io::review::ReviewRow> {
+    let outcome = &matched.outcome;
     let review_rows = crate::io::review::rows(
         &outcome.review,
-        &aid_table,
+        aid_table,
         &outcome.aid_map,
         &outcome.aid,
         &outcome.register,
@@ -1111,64 +1160,79 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
         &cfg.file.benefits,
     );
     let mut review_summary = crate::io::review::summary(&review_rows);
-    if let Some(mut counts) = decision_counts {
+    if let Some(mut counts) = matched.decision_counts.clone() {
         counts.applied = outcome.decisions_applied;
         counts.unknown += outcome.decisions_unknown;
         review_summary.decisions = Some(counts);
     }
     summary.review = Some(review_summary);
-    let t = Instant::now();
-    let output = RunOutput {
-        aid_table: &aid_table,
-        aid_map: &outcome.aid_map,
-        aid: &outcome.aid,
-        register: &outcome.register,
-        decisions: &outcome.decisions,
-        groups: &outcome.groups,
-        person_ids: &persons.ids,
-        excel_csv: cfg.csv_excel,
-    };
-    let staging = crate::core::publish::staging_dir(&cfg.out_dir)?;
-    let dir = staging.path();
-    // The reports for officials come from the results in memory, written beside the CSVs.
-    let summary_value = serde_json::to_value(&summary).unwrap_or_default();
+    review_rows
+}
+
+/// What writing the outputs gives back to the summary.
+struct Written {
+    savings: crate::io::output::Savings,
+    findings: crate::io::audit::AuditTally,
+    tables_secs: f64,
+    reports_secs: f64,
+}
+
+/// The CSV tables, the register's duplicates, the changes and the review files.
+fn write_tables_stage(
+    cfg: &Config,
+    dir: &Path,
+    output: &RunOutput<'_>,
+    outcome: &Outcome,
+    persons: &Persons,
+    review_rows: &[crate::io::review::ReviewRow],
+    run_id: &str,
+) -> Result<(), Error> {
+    let mut written = output.write_tables(dir)?;
+    if let Some(twice) = &outcome.register_twice {
+        let name = crate::io::files::REGISTER_DUPLICATES;
+        written.push(crate::core::fsio::write_atomic(dir, name, |w| {
+            crate::io::register_duplicates::write(
+                w,
+                twice,
+                &outcome.register,
+                &outcome.decisions,
+                cfg.csv_excel,
+            )
+        })?);
+    }
+    if let Some(lines) = &persons.changes {
+        crate::core::fsio::write_atomic(dir, crate::io::files::CHANGES, |w| {
+            crate::io::changes::write(w, lines, cfg.csv_excel)
+        })?;
+    }
+    // A part of a partitioned run keeps its review rows for `dedupe merge`, which writes
+    // the review files of the whole list.
+    if cfg.whole_path.is_some() {
+        crate::io::parts::write_json(dir, crate::io::files::REVIEW_ROWS, &review_rows)?;
+    } else {
+        crate::io::review::write_all(dir, review_rows, cfg.lang, run_id)?;
+    }
+    Ok(())
+}
+
+/// Write every output into the staging folder `dir`: the tables and the reports for
+/// officials (from the results in memory) side by side.
+fn write_stage(
+    cfg: &Config,
+    dir: &Path,
+    output: &RunOutput<'_>,
+    outcome: &Outcome,
+    persons: &Persons,
+    review_rows: &[crate::io::review::ReviewRow],
+    summary: &Summary,
+) -> Result<Written, Error> {
+    let summary_value = serde_json::to_value(summary).unwrap_or_default();
+    let run_id: String = summary.aid.sha256.chars().take(16).collect();
     let ((tables, tables_secs), (reports, reports_secs)) = rayon::join(
         || {
             let t = Instant::now();
-            let tables = output.write_tables(dir).and_then(|mut written| {
-                if let Some(twice) = &outcome.register_twice {
-                    let name = crate::io::files::REGISTER_DUPLICATES;
-                    written.push(crate::core::fsio::write_atomic(dir, name, |w| {
-                        crate::io::register_duplicates::write(
-                            w,
-                            twice,
-                            &outcome.register,
-                            &outcome.decisions,
-                            cfg.csv_excel,
-                        )
-                    })?);
-                }
-                if let Some(lines) = &persons.changes {
-                    written.push(crate::core::fsio::write_atomic(
-                        dir,
-                        crate::io::files::CHANGES,
-                        |w| crate::io::changes::write(w, lines, cfg.csv_excel),
-                    )?);
-                }
-                Ok(written)
-            });
-            // The review files go beside the CSVs: the report branch's workbook is the
-            // longer of the two.
-            let run_id: String = summary.aid.sha256.chars().take(16).collect();
-            // A part of a partitioned run keeps its review rows for `dedupe merge`, which
-            // writes the review files of the whole list.
-            let review = if cfg.whole_path.is_some() {
-                crate::io::parts::write_json(dir, crate::io::files::REVIEW_ROWS, &review_rows)
-                    .map(|_| ())
-            } else {
-                crate::io::review::write_all(dir, &review_rows, cfg.lang, &run_id)
-            };
-            ((tables, review), t.elapsed().as_secs_f64())
+            let r = write_tables_stage(cfg, dir, output, outcome, persons, review_rows, &run_id);
+            (r, t.elapsed().as_secs_f64())
         },
         || {
             let t = Instant::now();
@@ -1179,56 +1243,43 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
                 &cfg.file.benefits,
             );
             let r = if cfg.write_reports {
-                crate::io::official::write_reports_with(dir, &facts, &output, cfg.lang)
+                crate::io::official::write_reports_with(dir, &facts, output, cfg.lang)
             } else {
                 Ok(())
             };
-            let savings = (facts.savings(), facts.audit);
-            ((r, savings), t.elapsed().as_secs_f64())
+            ((r, facts.savings(), facts.audit), t.elapsed().as_secs_f64())
         },
     );
-    let (reports, (savings, findings)) = reports;
-    summary.savings = Some(savings);
-    summary.findings = Some(findings);
-    let (tables, review) = tables;
+    let (reports, savings, findings) = reports;
     tables?;
     reports?;
-    review?;
+    Ok(Written {
+        savings,
+        findings,
+        tables_secs,
+        reports_secs,
+    })
+}
+
+/// The faults the tests inject while writing (`--internal-test-*`).
+fn test_fault_stage(cfg: &Config) -> Result<(), Error> {
     match cfg.test_fault {
         Some(TestFault::Panic) => {
             panic!("test panic while writing (NIK 6471054507890003 in the message)")
         }
         // What a kill while writing leaves: no unwinding, no clean-up.
         Some(TestFault::Abort) => std::process::abort(),
-        Some(TestFault::ReportError) => {
-            return Err(crate::core::error::WriteError::Other {
-                path: cfg.out_dir.join(crate::io::files::REPORT_XLSX),
-                message: "test failure of the report step (--internal-test-report-error)"
-                    .to_string(),
-            }
-            .into())
+        Some(TestFault::ReportError) => Err(crate::core::error::WriteError::Other {
+            path: cfg.out_dir.join(crate::io::files::REPORT_XLSX),
+            message: "test failure of the report step (--internal-test-report-error)".to_string(),
         }
-        _ => {}
+        .into()),
+        _ => Ok(()),
     }
-    // Sub-times of the write stage (they overlap: the two run side by side).
-    summary
-        .stage_seconds
-        .insert("write.csv".to_string(), tables_secs);
-    summary
-        .stage_seconds
-        .insert("write.reports".to_string(), reports_secs);
-    if let Some(model) = &outcome.model {
-        output::write_atomic(dir, crate::io::files::MODEL, |w| {
-            serde_json::to_writer_pretty(&mut *w, model)?;
-            writeln!(w)
-        })?;
-    }
-    summary
-        .stage_seconds
-        .insert("write".to_string(), t.elapsed().as_secs_f64());
-    summary
-        .stage_seconds
-        .insert("total".to_string(), start.elapsed().as_secs_f64());
+}
+
+/// The memory peak in the summary, with a warning when it went over `--memory-limit`.
+fn memory_stage(cfg: &Config, summary: &mut Summary) {
     summary.memory.peak_bytes = crate::core::memory::peak_resident_bytes();
     if let (Some(peak), Some(limit)) = (summary.memory.peak_bytes, cfg.memory_limit) {
         if peak > limit {
@@ -1242,7 +1293,11 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
             ));
         }
     }
-    output::write_summary(dir, &summary)?;
+}
+
+/// Write `summary.json` and move the staged outputs into the out folder.
+fn publish_stage(cfg: &Config, dir: &Path, summary: &Summary) -> Result<(), Error> {
+    output::write_summary(dir, summary)?;
     let abort_after = match cfg.test_fault {
         Some(TestFault::AbortInPublish(n)) => Some(n),
         Some(TestFault::Pause(ms)) => {
@@ -1255,6 +1310,53 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     if let Some(history) = &cfg.history_dir {
         record_history(history, &cfg.out_dir)?;
     }
+    Ok(())
+}
+
+/// Run the whole job in the current thread pool: load -> match -> summarize -> person
+/// ids and changes -> review -> write -> publish.
+pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
+    let progress = Progress::new(cfg.quiet);
+    let start = Instant::now();
+    let (inputs, register) = load_stage(cfg, &progress)?;
+    let mut matched = match_stage(cfg, &inputs.aid_table, register, &progress)?;
+    let mut summary = summary_stage(cfg, &inputs, &mut matched);
+    let aid_table = &inputs.aid_table;
+    let persons = person_stage(cfg, aid_table, &matched.outcome, &mut summary)?;
+    let review_rows = review_stage(cfg, aid_table, &matched, &mut summary);
+    let t = Instant::now();
+    let outcome = &matched.outcome;
+    let output = RunOutput {
+        aid_table,
+        aid_map: &outcome.aid_map,
+        aid: &outcome.aid,
+        register: &outcome.register,
+        decisions: &outcome.decisions,
+        groups: &outcome.groups,
+        person_ids: &persons.ids,
+        excel_csv: cfg.csv_excel,
+    };
+    let staging = crate::core::publish::staging_dir(&cfg.out_dir)?;
+    let dir = staging.path();
+    let written = write_stage(cfg, dir, &output, outcome, &persons, &review_rows, &summary)?;
+    summary.savings = Some(written.savings);
+    summary.findings = Some(written.findings);
+    test_fault_stage(cfg)?;
+    // Sub-times of the write stage (they overlap: the two run side by side).
+    let seconds = &mut summary.stage_seconds;
+    seconds.insert("write.csv".to_string(), written.tables_secs);
+    seconds.insert("write.reports".to_string(), written.reports_secs);
+    if let Some(model) = &outcome.model {
+        output::write_atomic(dir, crate::io::files::MODEL, |w| {
+            serde_json::to_writer_pretty(&mut *w, model)?;
+            writeln!(w)
+        })?;
+    }
+    let seconds = &mut summary.stage_seconds;
+    seconds.insert("write".to_string(), t.elapsed().as_secs_f64());
+    seconds.insert("total".to_string(), start.elapsed().as_secs_f64());
+    memory_stage(cfg, &mut summary);
+    publish_stage(cfg, dir, &summary)?;
     Ok(summary)
 }
 

@@ -81,7 +81,8 @@ impl PreviousRun {
             )
         })?;
         check_version(dir, &summary)?;
-        let rows = read_rows(dir, &summary)?;
+        let table = OutputTable::read(&dir.join(crate::io::files::DECISIONS))?;
+        let mut rows = rows_of(dir, &table)?;
         let rows_out = summary["rows_out"].as_u64();
         if rows_out != Some(rows.len() as u64) {
             return Err(refused(
@@ -94,6 +95,7 @@ impl PreviousRun {
                 ),
             ));
         }
+        programs_of(dir, &summary, &table, &mut rows)?;
         let key_fingerprint = summary["person_ids"]["fingerprint"]
             .as_str()
             .map(String::from);

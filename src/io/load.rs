@@ -979,14 +979,16 @@ pub fn read_csv_for(
 /// numbers under it is skipped. The delimiter is given, read from a `sep=` line, or
 /// detected on the header line. With `project`, only the columns its fields use are kept; slices of `rows` data rows go
 /// to `each` (one slice, possibly empty, for a file without rows).
-fn parse_csv(
-    path: &Path,
-    delimiter: Option<u8>,
-    fields: Option<(&InputConfig, &'static str)>,
-    project: bool,
-    rows: usize,
-    mut each: impl FnMut(Table) -> Result<(), LoadError>,
-) -> Result<CsvFacts, LoadError> {
+/// A delimited text file opened: the reader past its byte-order mark, or the whole text
+/// in memory (UTF-16 decoded at once, or text whose start is blank), and its first
+/// megabyte for the header search.
+struct Opened {
+    file: BufReader<File>,
+    whole: Option<Vec<u8>>,
+    head: Vec<u8>,
+}
+
+fn open_text(path: &Path) -> Result<Opened, LoadError> {
     use std::io::BufRead;
     const HEAD: usize = 1 << 20;
     let open_err = |source| LoadError::Open {
@@ -997,34 +999,73 @@ fn parse_csv(
     let head = file.fill_buf().map_err(open_err)?.to_vec();
     let head_body = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
     let blank = |b: &[u8]| b.iter().all(u8::is_ascii_whitespace);
-    // Whole in memory: UTF-16 (decoded at once), or text whose start is blank (is all of
-    // it?). Otherwise streamed from the file past its byte-order mark.
-    let (whole, head) = if utf16_of(&head).is_some() || blank(head_body) {
-        // The buffered head was not consumed: this reads the file from its start.
-        let mut all = Vec::new();
-        file.read_to_end(&mut all).map_err(open_err)?;
-        let mut all = to_utf8(all);
-        if all.starts_with(b"\xef\xbb\xbf") {
-            all.drain(..3);
-        }
-        if blank(&all) {
-            return Err(LoadError::Empty {
-                path: path.to_path_buf(),
-            });
-        }
-        let head = all[..all.len().min(HEAD)].to_vec();
-        (Some(all), head)
-    } else {
+    if utf16_of(&head).is_none() && !blank(head_body) {
         if head.len() != head_body.len() {
             file.consume(3);
         }
-        (None, head_body.to_vec())
-    };
-    // The header: the first line, or the first that names the fields under a title.
+        let head = head_body.to_vec();
+        return Ok(Opened {
+            file,
+            whole: None,
+            head,
+        });
+    }
+    // The buffered head was not consumed: this reads the file from its start.
+    let mut all = Vec::new();
+    file.read_to_end(&mut all).map_err(open_err)?;
+    let mut all = to_utf8(all);
+    if all.starts_with(b"\xef\xbb\xbf") {
+        all.drain(..3);
+    }
+    if blank(&all) {
+        return Err(LoadError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let head = all[..all.len().min(HEAD)].to_vec();
+    Ok(Opened {
+        file,
+        whole: Some(all),
+        head,
+    })
+}
+
+/// The columns a CSV table keeps: those the fields use (`fields` given), else every one.
+fn csv_columns(
+    path: &Path,
+    headers: &[String],
+    fields: Option<(&InputConfig, &'static str)>,
+) -> Result<Vec<usize>, LoadError> {
+    Ok(match fields {
+        Some((input, section)) => {
+            let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let map = Table::from_rows(path, &names, &[]).resolve(input, section)?;
+            let mut used: Vec<usize> = map.cols.values().flatten().copied().collect();
+            used.sort_unstable();
+            used.dedup();
+            used
+        }
+        None => (0..headers.len()).collect(),
+    })
+}
+
+/// A reader at the first data row under the header (the first line, or the first that
+/// names the fields under a title), the header's cells and the layout it was found in.
+fn header_reader(
+    path: &Path,
+    delimiter: Option<u8>,
+    fields: Option<(&InputConfig, &'static str)>,
+) -> Result<(csv::Reader<Box<dyn Read>>, Vec<String>, Layout), LoadError> {
+    use std::io::BufRead;
+    let Opened {
+        mut file,
+        whole,
+        head,
+    } = open_text(path)?;
     let accept = |cells: &[String]| {
         fields.is_some_and(|(input, section)| header_map(path, cells, input, section).is_some())
     };
-    let (skip, delimiter, mut layout) = find_header(
+    let (skip, delimiter, layout) = find_header(
         &head,
         delimiter,
         fields
@@ -1052,17 +1093,20 @@ fn parse_csv(
         .iter()
         .map(|h| decode(h).trim().to_string())
         .collect();
-    let used: Vec<usize> = match fields.filter(|_| project) {
-        Some((input, section)) => {
-            let names: Vec<&str> = headers.iter().map(String::as_str).collect();
-            let map = Table::from_rows(path, &names, &[]).resolve(input, section)?;
-            let mut used: Vec<usize> = map.cols.values().flatten().copied().collect();
-            used.sort_unstable();
-            used.dedup();
-            used
-        }
-        None => (0..headers.len()).collect(),
-    };
+    Ok((reader, headers, layout))
+}
+
+fn parse_csv(
+    path: &Path,
+    delimiter: Option<u8>,
+    fields: Option<(&InputConfig, &'static str)>,
+    project: bool,
+    rows: usize,
+    mut each: impl FnMut(Table) -> Result<(), LoadError>,
+) -> Result<CsvFacts, LoadError> {
+    let blank = |b: &[u8]| b.iter().all(u8::is_ascii_whitespace);
+    let (mut reader, headers, mut layout) = header_reader(path, delimiter, fields)?;
+    let used = csv_columns(path, &headers, fields.filter(|_| project))?;
     let new_columns = || -> Vec<TextColumn> {
         used.iter()
             .map(|&i| TextColumn::new(&headers[i], CellKind::Text))

@@ -346,21 +346,23 @@ pub struct Merged {
     pub groups: usize,
 }
 
-/// Merge the parts' outputs in `dir` into `out_dir` (a staging folder; `reported_dir` is
-/// the out folder the summary names): the four CSV outputs and the review files; returned with the merged summary (savings not yet set), from which the caller
-/// builds the reports for officials and writes `summary.json`.
-pub fn merge(
-    dir: &Path,
-    out_dir: &Path,
-    reported_dir: &Path,
-    manifest: &Manifest,
-    lang: crate::core::config::Lang,
-    excel: bool,
-) -> Result<(Merged, crate::io::official::RunFiles), crate::core::error::Error> {
+/// Rows of the merged tables, keyed for their order (group or 0, then the whole row).
+type Keyed = Vec<((u64, u32), csv::StringRecord)>;
+
+/// The merged tables as they are gathered from the parts.
+#[derive(Default)]
+struct MergedRows {
+    decisions: Keyed,
+    verified: Keyed,
+    rejected: Keyed,
+    duplicates: Keyed,
+}
+
+/// Every part's outputs, read in parallel; the first failing part in order is reported
+/// (collecting into a `Result` would report whichever failed first in time).
+fn read_parts(dir: &Path, manifest: &Manifest) -> Result<Vec<PartOut>, LoadError> {
     use rayon::prelude::*;
-    // Read in parallel, then report the first failing part in order: collecting into a
-    // `Result` would report whichever part failed first in time, a different one per run.
-    let mut parts: Vec<PartOut> = (0..manifest.parts)
+    let parts: Vec<PartOut> = (0..manifest.parts)
         .into_par_iter()
         .map(|k| PartOut::read(dir, k, manifest))
         .collect::<Vec<_>>()
@@ -374,40 +376,29 @@ pub fn merge(
                 "the parts hold {total} aid rows, the aid list {}",
                 manifest.aid.rows
             ),
-        }
-        .into());
+        });
     }
-    let groups = GroupIds::new(&parts)?;
-    let renumber = |p: &PartOut, cell: &str| -> String {
-        p.whole_row(cell)
-            .map(|r| (r + 1).to_string())
-            .unwrap_or_default()
-    };
+    Ok(parts)
+}
 
-    let mut decisions = Vec::with_capacity(total);
-    let mut verified = Vec::new();
-    let mut rejected = Vec::new();
-    let mut duplicates = Vec::new();
-    let headers = |t: &OutputTable| t.header.clone();
-    let first = &parts[0];
-    let header = (
-        headers(&first.decisions),
-        headers(&first.verified),
-        headers(&first.rejected),
-        headers(&first.duplicates),
-    );
-    // Each part's tables are dropped once merged: the merged rows and one part's rows in
-    // memory, not every part's twice.
-    for p in &mut parts {
-        let tables = (
-            std::mem::take(&mut p.decisions),
-            std::mem::take(&mut p.verified),
-            std::mem::take(&mut p.rejected),
-            std::mem::take(&mut p.duplicates),
-        );
-        let p = &*p;
+/// A part's row number (`cell`, 1-based) as the whole list's, empty when it is not one.
+fn renumber(p: &PartOut, cell: &str) -> String {
+    p.whole_row(cell)
+        .map(|r| (r + 1).to_string())
+        .unwrap_or_default()
+}
+
+impl MergedRows {
+    /// A part's decisions (rows, groups, kept rows, evidence and register rows numbered as
+    /// the whole run's) and its verified rows, which follow its `VERIFIED` decisions.
+    fn add_decisions(
+        &mut self,
+        p: &PartOut,
+        d: &OutputTable,
+        verified: OutputTable,
+        groups: &GroupIds,
+    ) -> Result<(), LoadError> {
         let path = &p.path(crate::io::files::DECISIONS);
-        let d = &tables.0;
         let (c_row, c_status, c_group, c_dup, c_evidence, c_register) = (
             column(d, "row", path)?,
             column(d, "status", path)?,
@@ -424,7 +415,7 @@ pub fn merge(
                 .map(|&r| (r + 1).to_string())
                 .unwrap_or_default()
         };
-        let mut v = tables.1.rows.into_iter();
+        let mut v = verified.rows.into_iter();
         for rec in &d.rows {
             let row = p.whole_row(&rec[c_row]).unwrap_or(u32::MAX);
             let out = with_cells(
@@ -442,13 +433,28 @@ pub fn merge(
             );
             if &rec[c_status] == crate::core::status::Status::Verified.code() {
                 if let Some(vr) = v.next() {
-                    verified.push(((0, row), vr));
+                    self.verified.push(((0, row), vr));
                 }
             }
-            decisions.push(((0, row), out));
+            self.decisions.push(((0, row), out));
         }
-        // rejected.csv: row, status, reason, alasan, group_id, register_nik, originals.
-        let r = &tables.2;
+        Ok(())
+    }
+
+    /// A part's rejected rows (row, status, reason, alasan, group_id, register_nik,
+    /// originals): a duplicate's reason names the kept row as the whole list numbers it.
+    fn add_rejected(
+        &mut self,
+        p: &PartOut,
+        d: &OutputTable,
+        r: &OutputTable,
+        groups: &GroupIds,
+    ) -> Result<(), LoadError> {
+        let path = p.path(crate::io::files::DECISIONS);
+        let (c_row, c_dup) = (
+            column(d, "row", &path)?,
+            column(d, "duplicate_of_row", &path)?,
+        );
         let rpath = p.path(crate::io::files::REJECTED);
         let (r_row, r_status, r_alasan, r_group) = (
             column(r, "row", &rpath)?,
@@ -481,10 +487,18 @@ pub fn merge(
             if let Some(a) = &alasan {
                 at.push((r_alasan, a.as_str()));
             }
-            rejected.push(((0, row), with_cells(rec, &at)));
+            self.rejected.push(((0, row), with_cells(rec, &at)));
         }
-        // duplicates.csv: by group, then row.
-        let g = &tables.3;
+        Ok(())
+    }
+
+    /// A part's duplicate groups, keyed by the whole run's group number, then row.
+    fn add_duplicates(
+        &mut self,
+        p: &PartOut,
+        g: &OutputTable,
+        groups: &GroupIds,
+    ) -> Result<(), LoadError> {
         let gpath = p.path(crate::io::files::DUPLICATES);
         let (g_group, g_row, g_evidence) = (
             column(g, "group_id", &gpath)?,
@@ -506,12 +520,17 @@ pub fn merge(
                     (g_group, &gid),
                 ],
             );
-            duplicates.push(((n, row), out));
+            self.duplicates.push(((n, row), out));
         }
+        Ok(())
     }
-    // The review queue: rows and aid candidates renumbered, ranked again as one queue.
+}
+
+/// The review queue of every part: rows and aid candidates renumbered, ranked again as
+/// one queue.
+fn merged_review(parts: &[PartOut]) -> Vec<crate::io::review::ReviewRow> {
     let mut review: Vec<crate::io::review::ReviewRow> = Vec::new();
-    for p in &parts {
+    for p in parts {
         let whole = |n: usize| p.whole_row(&n.to_string()).map_or(n, |r| r as usize + 1);
         for r in &p.review {
             let mut r = r.clone();
@@ -532,75 +551,117 @@ pub fn merge(
         }
     }
     crate::io::review::rank(&mut review);
-    std::fs::create_dir_all(out_dir).map_err(|source| WriteError::Io {
-        path: out_dir.to_path_buf(),
-        source,
-    })?;
-    let run_id: String = manifest.aid.sha256.chars().take(16).collect();
-    let rows = decisions.len();
-    let decisions = sorted(header.0, decisions);
-    let verified = sorted(header.1, verified);
-    let rejected = sorted(header.2, rejected);
-    let duplicates = sorted(header.3, duplicates);
-    // The files side by side; the review beside them.
-    let (((a, b), (c, d)), e) = rayon::join(
+    review
+}
+
+/// Write the four tables side by side into `out_dir`.
+fn write_tables(
+    out_dir: &Path,
+    files: &crate::io::official::RunFiles,
+    excel: bool,
+) -> Result<(), WriteError> {
+    use crate::io::files::{DECISIONS, DUPLICATES, REJECTED, VERIFIED};
+    let write = |name: &str, t: &OutputTable| output::write_output_table(out_dir, name, t, excel);
+    let ((a, b), (c, d)) = rayon::join(
         || {
             rayon::join(
-                || {
-                    rayon::join(
-                        || {
-                            output::write_output_table(
-                                out_dir,
-                                crate::io::files::DECISIONS,
-                                &decisions,
-                                excel,
-                            )
-                        },
-                        || {
-                            output::write_output_table(
-                                out_dir,
-                                crate::io::files::VERIFIED,
-                                &verified,
-                                excel,
-                            )
-                        },
-                    )
-                },
-                || {
-                    rayon::join(
-                        || {
-                            output::write_output_table(
-                                out_dir,
-                                crate::io::files::REJECTED,
-                                &rejected,
-                                excel,
-                            )
-                        },
-                        || {
-                            output::write_output_table(
-                                out_dir,
-                                crate::io::files::DUPLICATES,
-                                &duplicates,
-                                excel,
-                            )
-                        },
-                    )
-                },
+                || write(DECISIONS, &files.decisions),
+                || write(VERIFIED, &files.verified),
             )
         },
-        || crate::io::review::write_all(out_dir, &review, lang, &run_id),
+        || {
+            rayon::join(
+                || write(REJECTED, &files.rejected),
+                || write(DUPLICATES, &files.duplicates),
+            )
+        },
     );
     a?;
     b?;
     c?;
     d?;
-    e?;
-    let mut summary = merge_summaries(&parts, manifest, reported_dir);
-    let mut review_summary = crate::io::review::summary(&review);
-    // Decisions: what partitioning counted (read, skipped, stale, unknown) and what the
-    // parts applied or could not resolve.
+    Ok(())
+}
+
+/// Merge the parts' outputs in `dir` into `out_dir` (a staging folder; `reported_dir` is
+/// the out folder the summary names): the four CSV outputs and the review files; returned
+/// with the merged summary (savings not yet set), from which the caller builds the
+/// reports for officials and writes `summary.json`.
+pub fn merge(
+    dir: &Path,
+    out_dir: &Path,
+    reported_dir: &Path,
+    manifest: &Manifest,
+    lang: crate::core::config::Lang,
+    excel: bool,
+) -> Result<(Merged, crate::io::official::RunFiles), crate::core::error::Error> {
+    let mut parts = read_parts(dir, manifest)?;
+    let groups = GroupIds::new(&parts)?;
+    let headers = |t: &OutputTable| t.header.clone();
+    let first = &parts[0];
+    let header = (
+        headers(&first.decisions),
+        headers(&first.verified),
+        headers(&first.rejected),
+        headers(&first.duplicates),
+    );
+    let mut rows = MergedRows::default();
+    // Each part's tables are dropped once merged: the merged rows and one part's rows in
+    // memory, not every part's twice.
+    for p in &mut parts {
+        let (d, v) = (
+            std::mem::take(&mut p.decisions),
+            std::mem::take(&mut p.verified),
+        );
+        let (r, g) = (
+            std::mem::take(&mut p.rejected),
+            std::mem::take(&mut p.duplicates),
+        );
+        rows.add_decisions(p, &d, v, &groups)?;
+        rows.add_rejected(p, &d, &r, &groups)?;
+        rows.add_duplicates(p, &g, &groups)?;
+    }
+    let review = merged_review(&parts);
+    std::fs::create_dir_all(out_dir).map_err(|source| WriteError::Io {
+        path: out_dir.to_path_buf(),
+        source,
+    })?;
+    let run_id: String = manifest.aid.sha256.chars().take(16).collect();
+    let mut files = crate::io::official::RunFiles {
+        summary: serde_json::Value::Null,
+        decisions: sorted(header.0, rows.decisions),
+        verified: sorted(header.1, rows.verified),
+        rejected: sorted(header.2, rows.rejected),
+        duplicates: sorted(header.3, rows.duplicates),
+    };
+    // The files side by side; the review beside them.
+    let (tables, review_files) = rayon::join(
+        || write_tables(out_dir, &files, excel),
+        || crate::io::review::write_all(out_dir, &review, lang, &run_id),
+    );
+    tables?;
+    review_files?;
+    files.summary = merged_summary(&parts, manifest, reported_dir, &review);
+    let merged = Merged {
+        rows: files.decisions.rows.len(),
+        groups: groups.0.len(),
+    };
+    Ok((merged, files))
+}
+
+/// The merged `summary.json` ([`merge_summaries`]) with the review queue's counts:
+/// what partitioning counted of the decisions (read, skipped, stale, unknown) and what
+/// the parts applied or could not resolve.
+fn merged_summary(
+    parts: &[PartOut],
+    manifest: &Manifest,
+    reported_dir: &Path,
+    review: &[crate::io::review::ReviewRow],
+) -> serde_json::Value {
+    let mut summary = merge_summaries(parts, manifest, reported_dir);
+    let mut review_summary = crate::io::review::summary(review);
     review_summary.decisions = manifest.decisions.clone().map(|mut c| {
-        for p in &parts {
+        for p in parts {
             let d = &p.summary["review"]["decisions"];
             let n = |k: &str| d[k].as_u64().unwrap_or(0) as usize;
             c.applied += n("applied");
@@ -609,20 +670,7 @@ pub fn merge(
         c
     });
     summary["review"] = serde_json::json!(review_summary);
-    let files = crate::io::official::RunFiles {
-        summary,
-        decisions,
-        verified,
-        rejected,
-        duplicates,
-    };
-    Ok((
-        Merged {
-            rows,
-            groups: groups.0.len(),
-        },
-        files,
-    ))
+    summary
 }
 
 /// Add `b` into `a`: numbers summed, objects merged key by key; other values kept from `a`.
