@@ -243,3 +243,172 @@ fn no_import_cycle_between_files() {
         panic!("import cycle between files: {}", names.join(" -> "));
     }
 }
+
+/// Functions over the limit that are data tables, not logic (file, function).
+const DATA_TABLES: &[(&str, &str)] = &[
+    // The header names recognised per field: one line per field's aliases.
+    ("core/config.rs", "aliases"),
+];
+
+/// Whether the quote at `i` opens a byte literal (`b'x'`).
+fn byte_prefix(b: &[u8], i: usize) -> bool {
+    i > 0 && b[i - 1] == b'b' && (i < 2 || !(b[i - 2].is_ascii_alphanumeric() || b[i - 2] == b'_'))
+}
+
+/// Comments, strings and character literals blanked out, newlines kept (so lines count
+/// the same and no brace inside them counts).
+fn code_only(text: &str) -> Vec<u8> {
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
+        for c in &mut out[from..to.min(b.len())] {
+            if *c != b'\n' {
+                *c = b' ';
+            }
+        }
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        let ident_before = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        let end = if rest.starts_with(b"//") {
+            i + rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len())
+        } else if rest.starts_with(b"/*") {
+            i + 2 + text[i + 2..].find("*/").map_or(rest.len() - 2, |k| k + 2)
+        } else if !ident_before && (rest.starts_with(b"r\"") || rest.starts_with(b"r#")) {
+            let hashes = rest[1..].iter().take_while(|&&c| c == b'#').count();
+            if rest.get(1 + hashes) != Some(&b'"') {
+                i += 1;
+                continue;
+            }
+            let close = format!("\"{}", "#".repeat(hashes));
+            let start = i + 2 + hashes;
+            start
+                + text[start..]
+                    .find(&close)
+                    .map_or(b.len() - start, |k| k + close.len())
+        } else if rest[0] == b'"' {
+            let mut j = i + 1;
+            while j < b.len() && b[j] != b'"' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            j + 1
+        } else if rest[0] == b'\'' && (!ident_before || byte_prefix(b, i)) {
+            // A character literal ('x', '\n', '\u{..}'), not a lifetime ('a).
+            match (rest.get(1), rest.get(2)) {
+                (Some(b'\\'), _) => {
+                    i + 2
+                        + rest[2..]
+                            .iter()
+                            .position(|&c| c == b'\'')
+                            .map_or(0, |k| k + 1)
+                }
+                (Some(_), Some(b'\'')) => i + 3,
+                _ => i + 1,
+            }
+        } else {
+            i += 1;
+            continue;
+        };
+        blank(&mut out, i, end);
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// The index just past the brace that closes the one opened before `from`.
+fn block_end(code: &[u8], from: usize) -> usize {
+    let mut depth = 1;
+    let mut j = from;
+    while j < code.len() && depth > 0 {
+        match code[j] {
+            b'{' => depth += 1,
+            b'}' => depth -= 1,
+            _ => {}
+        }
+        j += 1;
+    }
+    j
+}
+
+/// Each function of the code outside `#[cfg(test)]` modules: its name and line count.
+fn function_lengths(text: &str) -> Vec<(String, usize)> {
+    let mut code = code_only(text);
+    let s = String::from_utf8_lossy(&code).into_owned();
+    let mut at = 0;
+    while let Some(k) = s[at..].find("#[cfg(test)]") {
+        let start = at + k;
+        let after = s[start..].trim_start_matches("#[cfg(test)]").trim_start();
+        if after.starts_with("mod ") {
+            if let Some(open) = s[start..].find('{') {
+                let end = block_end(&code, start + open + 1);
+                code[start..end].iter_mut().for_each(|c| *c = b' ');
+            }
+        }
+        at = start + 1;
+    }
+    let s = String::from_utf8_lossy(&code).into_owned();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(k) = s[at..].find("fn ") {
+        let start = at + k;
+        at = start + 3;
+        if start > 0 && (code[start - 1].is_ascii_alphanumeric() || code[start - 1] == b'_') {
+            continue;
+        }
+        let name: String = s[at..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let Some(open) = s[at..].find(['{', ';']) else {
+            continue;
+        };
+        if name.is_empty() || s.as_bytes()[at + open] == b';' {
+            continue;
+        }
+        let end = block_end(&code, at + open + 1);
+        out.push((name, s[start..end].matches('\n').count() + 1));
+    }
+    out
+}
+
+#[test]
+fn functions_are_read_with_their_lengths() {
+    let text = "fn a() {\n    let s = \"}\";\n    // }\n}\nfn b(x: u8) -> u8 { x == b'\"' }\n\
+                #[cfg(test)]\nmod tests {\n    fn long() {\n\n\n    }\n}\n\
+                pub(crate) fn c<'a>(s: &'a str) -> char {\n    let _ = s;\n    '{'\n}\n";
+    assert_eq!(
+        function_lengths(text),
+        [
+            ("a".to_string(), 4),
+            ("b".to_string(), 1),
+            ("c".to_string(), 4)
+        ]
+    );
+}
+
+#[test]
+fn no_production_function_is_longer_than_a_page() {
+    const LIMIT: usize = 80;
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut long = Vec::new();
+    for path in files {
+        let rel = path
+            .strip_prefix(&src)
+            .expect("under src")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(&path).expect("read");
+        for (name, lines) in function_lengths(&text) {
+            if lines > LIMIT && !DATA_TABLES.contains(&(rel.as_str(), name.as_str())) {
+                long.push(format!("{rel}::{name} ({lines} lines)"));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions over {LIMIT} lines (split them into named stages): {long:?}"
+    );
+}

@@ -612,31 +612,7 @@ pub fn build_register(rng: &mut Rng, persons: usize) -> Register {
         } else {
             None
         };
-        let mut members: Vec<Member> = Vec::new();
-        let mut head_name = person_name(rng, t, head_female);
-        if head_birth.2 < 1975 && rng.chance(0.06) {
-            head_name = format!("{} {head_name}", if head_female { "HJ." } else { "H." });
-        }
-        members.push((head_female, head_birth, "KEPALA KELUARGA", head_name));
-        if !head_female && rng.chance(0.8) {
-            let b = birth_date(rng, head_birth.2 - 2, (head_birth.2 + 10).min(2005));
-            members.push((true, b, "ISTRI", person_name(rng, t, true)));
-        }
-        let children = rng.below(5);
-        for c in 0..children {
-            let female = rng.chance(0.5);
-            let from = (head_birth.2 + 20).min(2024);
-            let b = birth_date(rng, from, (head_birth.2 + 42).min(2025));
-            let mut name = person_name(rng, t, female);
-            if let (Some(f), false) = (family, name.contains(' ')) {
-                name = format!("{name} {f}");
-            }
-            members.push((female, b, "ANAK", name));
-            if c == 0 && rng.chance(0.03) {
-                let f2 = rng.chance(0.5);
-                members.push((f2, b, "ANAK", person_name(rng, t, f2)));
-            }
-        }
+        let members = household_members(rng, t, (head_female, head_birth), family);
         let region = if rng.chance(0.85) {
             format!("6471{:02}", k + 1)
         } else {
@@ -670,25 +646,67 @@ pub fn build_register(rng: &mut Rng, persons: usize) -> Register {
         h += 1;
     }
     reg.people.truncate(persons);
-    // Namesakes: some people share name and birth date with someone in another household.
-    let n = reg.people.len();
-    if n > 10 {
-        for _ in 0..n / 500 {
-            let (a, b) = (rng.below(n), rng.below(n));
-            if reg.people[a].household != reg.people[b].household
-                && reg.people[a].female == reg.people[b].female
-            {
-                let (name, birth) = (reg.people[a].name.clone(), reg.people[a].birth);
-                let region = reg.people[b].nik[..6].to_string();
-                let nik = reg.new_nik(&region, birth, reg.people[b].female);
-                let p = &mut reg.people[b];
-                p.name = name;
-                p.birth = birth;
-                p.nik = nik;
-            }
+    add_namesakes(rng, &mut reg);
+    reg
+}
+
+/// A household's members: the head (`head`: female, birth date), a wife mostly, up to
+/// four children (the family name after a one-word name) and now and then twins.
+fn household_members(
+    rng: &mut Rng,
+    t: &Tradition,
+    head: (bool, (u32, u32, i32)),
+    family: Option<&'static str>,
+) -> Vec<Member> {
+    let (head_female, head_birth) = head;
+    let mut members: Vec<Member> = Vec::new();
+    let mut head_name = person_name(rng, t, head_female);
+    if head_birth.2 < 1975 && rng.chance(0.06) {
+        head_name = format!("{} {head_name}", if head_female { "HJ." } else { "H." });
+    }
+    members.push((head_female, head_birth, "KEPALA KELUARGA", head_name));
+    if !head_female && rng.chance(0.8) {
+        let b = birth_date(rng, head_birth.2 - 2, (head_birth.2 + 10).min(2005));
+        members.push((true, b, "ISTRI", person_name(rng, t, true)));
+    }
+    let children = rng.below(5);
+    for c in 0..children {
+        let female = rng.chance(0.5);
+        let from = (head_birth.2 + 20).min(2024);
+        let b = birth_date(rng, from, (head_birth.2 + 42).min(2025));
+        let mut name = person_name(rng, t, female);
+        if let (Some(f), false) = (family, name.contains(' ')) {
+            name = format!("{name} {f}");
+        }
+        members.push((female, b, "ANAK", name));
+        if c == 0 && rng.chance(0.03) {
+            let f2 = rng.chance(0.5);
+            members.push((f2, b, "ANAK", person_name(rng, t, f2)));
         }
     }
-    reg
+    members
+}
+
+/// Namesakes: some people share name and birth date with someone in another household.
+fn add_namesakes(rng: &mut Rng, reg: &mut Register) {
+    let n = reg.people.len();
+    if n <= 10 {
+        return;
+    }
+    for _ in 0..n / 500 {
+        let (a, b) = (rng.below(n), rng.below(n));
+        if reg.people[a].household != reg.people[b].household
+            && reg.people[a].female == reg.people[b].female
+        {
+            let (name, birth) = (reg.people[a].name.clone(), reg.people[a].birth);
+            let region = reg.people[b].nik[..6].to_string();
+            let nik = reg.new_nik(&region, birth, reg.people[b].female);
+            let p = &mut reg.people[b];
+            p.name = name;
+            p.birth = birth;
+            p.nik = nik;
+        }
+    }
 }
 
 /// Write the register as SIAK-style Parquet (NIK as an integer column, as some exports do).
@@ -1421,7 +1439,270 @@ fn aid_cells(
     ]
 }
 
-/// Build the aid list and its truth.
+/// The rows of someone the register does not hold (outsider number `k`); some share a
+/// resident's whole name and birth date (a common name, born the same day in another
+/// province), and some are listed twice, often elsewhere.
+fn outsider_rows(rng: &mut Rng, reg: &mut Register, k: usize) -> Vec<AidRow> {
+    let n = reg.people.len();
+    let namesake = rng
+        .chance(0.2)
+        .then(|| rng.below(n))
+        .filter(|&j| reg.people[j].birth.2 <= 2000);
+    let (female, birth, name) = match namesake {
+        Some(j) => {
+            let q = &reg.people[j];
+            (q.female, q.birth, q.name.clone())
+        }
+        None => {
+            let female = rng.chance(0.5);
+            let birth = birth_date(rng, 1945, 2000);
+            let t = rng.pick(TRADITIONS);
+            (female, birth, person_name(rng, t, female))
+        }
+    };
+    let region = rng.pick(OTHER_REGIONS).to_string();
+    let nik = reg.new_nik(&region, birth, female);
+    let stranger = Person {
+        nik: nik.clone(),
+        kk: String::new(),
+        name,
+        birth,
+        female,
+        place: rng.pick(BIRTHPLACES).to_string(),
+        street: format!("{} NO. {}", rng.pick(STREETS), 1 + rng.below(150)),
+        rt: 1 + rng.below(40) as u32,
+        rw: 1 + rng.below(12) as u32,
+        kec: rng.below(6),
+        kel: "",
+        role: "",
+        status: "",
+        household: usize::MAX,
+    };
+    let stranger = Person {
+        kel: {
+            let kels = KECAMATAN[stranger.kec].1;
+            kels[rng.below(kels.len())]
+        },
+        ..stranger
+    };
+    let row = |cells, defects| AidRow {
+        cells,
+        person: format!("X{k}"),
+        register_nik: String::new(),
+        status: "NOT_IN_REGISTER",
+        defects,
+    };
+    let mut defects = vec!["not_in_register"];
+    if namesake.is_some() {
+        defects.push("outsider_namesake");
+    }
+    let nik_cell = damaged_nik(rng, &nik, &FIRST_ROW, &mut defects);
+    let cells = aid_cells(rng, &stranger, nik_cell, &home(&stranger), &mut defects);
+    let mut rows = vec![row(cells, defects)];
+    if rng.chance(0.08) {
+        let mut defects = vec!["not_in_register", "duplicate"];
+        let at = if rng.chance(0.6) {
+            defects.push("another_address");
+            elsewhere(rng, &stranger)
+        } else {
+            home(&stranger)
+        };
+        let nik_cell = damaged_nik(rng, &nik, &EXTRA_ROW, &mut defects);
+        let cells = aid_cells(rng, &stranger, nik_cell, &at, &mut defects);
+        rows.push(row(cells, defects));
+    }
+    rows
+}
+
+/// A register person of `wanted_status` not listed yet (mostly household heads and
+/// spouses), drawn until one fits so that each kind of recipient comes at its share.
+fn draw_recipient(
+    rng: &mut Rng,
+    reg: &Register,
+    used: &[bool],
+    wanted_status: &str,
+) -> Option<usize> {
+    let fits = |rng: &mut Rng, p: &Person| {
+        p.status == wanted_status && p.birth.2 <= 2005 && (p.role != "ANAK" || rng.chance(0.1))
+    };
+    for _ in 0..20_000 {
+        let i = rng.below(reg.people.len());
+        if !used[i] && fits(rng, &reg.people[i]) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// A single-row recipient `i` listed on a NIK not their own, now and then: someone
+/// else's NIK, another person's name on a form filled from a holder's KK, or a household
+/// member on the head's NIK (the form filled from the KK's first line; the truth is the
+/// member). None: listed on their own NIK.
+fn on_a_wrong_nik(
+    rng: &mut Rng,
+    reg: &mut Register,
+    i: usize,
+    status: &str,
+    by_household: &HashMap<usize, Vec<usize>>,
+) -> Option<AidRow> {
+    let n = reg.people.len();
+    let p = reg.people[i].clone();
+    if rng.chance(0.008) {
+        let holder = loop {
+            let j = rng.below(n);
+            if j != i && reg.people[j].name != p.name {
+                break j;
+            }
+        };
+        let row = on_other_nik(
+            rng,
+            reg,
+            i,
+            holder,
+            "nik_other_person",
+            String::new(),
+            "NAME_MISMATCH",
+        );
+        return Some(row);
+    }
+    // The holder's NIK, KK, address and (mostly) birth date, a name with no part of the
+    // holder's.
+    if rng.chance(0.006) {
+        let shares = |a: &str, b: &str| a.split(' ').any(|t| b.split(' ').any(|u| u == t));
+        let holder = (0..50)
+            .map(|_| rng.below(n))
+            .find(|&j| j != i && !shares(&reg.people[j].name, &p.name));
+        if let Some(h) = holder {
+            return Some(on_copied_card(rng, reg, i, h));
+        }
+    }
+    if status == "VERIFIED" && p.role != "KEPALA KELUARGA" && rng.chance(0.012) {
+        let head = by_household[&p.household]
+            .iter()
+            .copied()
+            .find(|&j| reg.people[j].role == "KEPALA KELUARGA")?;
+        let own = p.nik.clone();
+        let row = on_other_nik(rng, reg, i, head, "family_member_nik", own, "VERIFIED");
+        return Some(row);
+    }
+    None
+}
+
+/// Register person `i`'s rows: the first at home, any copies elsewhere (duplicates).
+fn own_rows(
+    rng: &mut Rng,
+    p: &Person,
+    i: usize,
+    copies: usize,
+    status: &'static str,
+) -> Vec<AidRow> {
+    let mut rows = Vec::with_capacity(copies);
+    for c in 0..copies {
+        let mut defects: Vec<&'static str> = Vec::new();
+        if status == "DECEASED" {
+            defects.push("deceased");
+        }
+        if status == "MOVED_OUT" {
+            defects.push("moved_out");
+        }
+        let (rates, at) = if c == 0 {
+            (&FIRST_ROW, home(p))
+        } else {
+            defects.push("duplicate");
+            defects.push("another_address");
+            (&EXTRA_ROW, elsewhere(rng, p))
+        };
+        let nik = damaged_nik(rng, &p.nik, rates, &mut defects);
+        let cells = aid_cells(rng, p, nik, &at, &mut defects);
+        let row_status = if c > 0 && status == "VERIFIED" {
+            "DUPLICATE"
+        } else {
+            status
+        };
+        rows.push(AidRow {
+            cells,
+            person: format!("R{i}"),
+            register_nik: p.nik.clone(),
+            status: row_status,
+            defects,
+        });
+    }
+    rows
+}
+
+/// Hard negatives: the spouse, or the twin, of recipient `i` listed too (now and then).
+fn mate_row(
+    rng: &mut Rng,
+    reg: &Register,
+    i: usize,
+    used: &mut [bool],
+    by_household: &HashMap<usize, Vec<usize>>,
+) -> Option<AidRow> {
+    if !rng.chance(0.02) {
+        return None;
+    }
+    let p = &reg.people[i];
+    let j = by_household[&p.household]
+        .iter()
+        .copied()
+        .filter(|&j| j != i && !used[j] && reg.people[j].status == "HIDUP")
+        .find(|&j| {
+            reg.people[j].role == "ISTRI" || (p.role == "ANAK" && reg.people[j].birth == p.birth)
+        })?;
+    used[j] = true;
+    let q = &reg.people[j];
+    let mut defects = vec![if q.role == "ISTRI" {
+        "spouse_pair"
+    } else {
+        "twin_pair"
+    }];
+    let nik = cosmetic_nik(rng, &q.nik, &mut defects);
+    let cells = aid_cells(rng, q, nik, &home(q), &mut defects);
+    Some(AidRow {
+        cells,
+        person: format!("R{j}"),
+        register_nik: q.nik.clone(),
+        status: "VERIFIED",
+        defects,
+    })
+}
+
+/// The rows of register person `i`, drawn as a recipient.
+fn recipient_rows(
+    rng: &mut Rng,
+    reg: &mut Register,
+    i: usize,
+    used: &mut [bool],
+    by_household: &HashMap<usize, Vec<usize>>,
+) -> Vec<AidRow> {
+    if let Some(&pair) = reg.twice.get(&i) {
+        return twice_rows(rng, reg, pair, used);
+    }
+    let copies = match rng.below(100) {
+        0 => 3,
+        1..=4 => 2,
+        _ => 1,
+    };
+    let status = match reg.people[i].status {
+        "MATI" => "DECEASED",
+        "PINDAH KELUAR" => "MOVED_OUT",
+        _ => "VERIFIED",
+    };
+    if copies == 1 {
+        if let Some(row) = on_a_wrong_nik(rng, reg, i, status, by_household) {
+            return vec![row];
+        }
+    }
+    let p = reg.people[i].clone();
+    let mut rows = own_rows(rng, &p, i, copies, status);
+    if status == "VERIFIED" {
+        rows.extend(mate_row(rng, reg, i, used, by_household));
+    }
+    rows
+}
+
+/// Build the aid list and its truth: outsiders and register people drawn by status, in
+/// shuffled order, numbered `DTKS...`.
 pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow> {
     let n = reg.people.len();
     let mut rows: Vec<AidRow> = Vec::with_capacity(target + target / 10);
@@ -1440,81 +1721,7 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
         attempts += 1;
         let r = rng.below(1000);
         if r < 30 {
-            // Someone the register does not hold; some share a resident's whole name and
-            // birth date (a common name, born the same day in another province).
-            let namesake = rng
-                .chance(0.2)
-                .then(|| rng.below(n))
-                .filter(|&j| reg.people[j].birth.2 <= 2000);
-            let (female, birth, name) = match namesake {
-                Some(j) => {
-                    let q = &reg.people[j];
-                    (q.female, q.birth, q.name.clone())
-                }
-                None => {
-                    let female = rng.chance(0.5);
-                    let birth = birth_date(rng, 1945, 2000);
-                    let t = rng.pick(TRADITIONS);
-                    (female, birth, person_name(rng, t, female))
-                }
-            };
-            let region = rng.pick(OTHER_REGIONS).to_string();
-            let nik = reg.new_nik(&region, birth, female);
-            let stranger = Person {
-                nik: nik.clone(),
-                kk: String::new(),
-                name,
-                birth,
-                female,
-                place: rng.pick(BIRTHPLACES).to_string(),
-                street: format!("{} NO. {}", rng.pick(STREETS), 1 + rng.below(150)),
-                rt: 1 + rng.below(40) as u32,
-                rw: 1 + rng.below(12) as u32,
-                kec: rng.below(6),
-                kel: "",
-                role: "",
-                status: "",
-                household: usize::MAX,
-            };
-            let stranger = Person {
-                kel: {
-                    let kels = KECAMATAN[stranger.kec].1;
-                    kels[rng.below(kels.len())]
-                },
-                ..stranger
-            };
-            let mut defects = vec!["not_in_register"];
-            if namesake.is_some() {
-                defects.push("outsider_namesake");
-            }
-            let nik_cell = damaged_nik(rng, &nik, &FIRST_ROW, &mut defects);
-            let cells = aid_cells(rng, &stranger, nik_cell, &home(&stranger), &mut defects);
-            rows.push(AidRow {
-                cells,
-                person: format!("X{outsiders}"),
-                register_nik: String::new(),
-                status: "NOT_IN_REGISTER",
-                defects,
-            });
-            // Outsiders are recorded twice too, often elsewhere.
-            if rng.chance(0.08) {
-                let mut defects = vec!["not_in_register", "duplicate"];
-                let at = if rng.chance(0.6) {
-                    defects.push("another_address");
-                    elsewhere(rng, &stranger)
-                } else {
-                    home(&stranger)
-                };
-                let nik_cell = damaged_nik(rng, &nik, &EXTRA_ROW, &mut defects);
-                let cells = aid_cells(rng, &stranger, nik_cell, &at, &mut defects);
-                rows.push(AidRow {
-                    cells,
-                    person: format!("X{outsiders}"),
-                    register_nik: String::new(),
-                    status: "NOT_IN_REGISTER",
-                    defects,
-                });
-            }
+            rows.extend(outsider_rows(rng, reg, outsiders));
             outsiders += 1;
             continue;
         }
@@ -1523,151 +1730,11 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
             50..=59 => "PINDAH KELUAR",
             _ => "HIDUP",
         };
-        // Draw until someone fits (mostly household heads and spouses), so that each kind
-        // of recipient comes at its configured share of rows.
-        let fits = |rng: &mut Rng, p: &Person| {
-            p.status == wanted_status && p.birth.2 <= 2005 && (p.role != "ANAK" || rng.chance(0.1))
-        };
-        let mut found = None;
-        for _ in 0..20_000 {
-            let i = rng.below(n);
-            if !used[i] && fits(rng, &reg.people[i]) {
-                found = Some(i);
-                break;
-            }
-        }
-        let Some(i) = found else {
+        let Some(i) = draw_recipient(rng, reg, &used, wanted_status) else {
             continue;
         };
         used[i] = true;
-        if let Some(&pair) = reg.twice.get(&i) {
-            rows.extend(twice_rows(rng, reg, pair, &mut used));
-            continue;
-        }
-        let p = &reg.people[i];
-        let copies = match rng.below(100) {
-            0 => 3,
-            1..=4 => 2,
-            _ => 1,
-        };
-        let status = match p.status {
-            "MATI" => "DECEASED",
-            "PINDAH KELUAR" => "MOVED_OUT",
-            _ => "VERIFIED",
-        };
-        // Someone else's NIK on a single-row recipient.
-        if copies == 1 && rng.chance(0.008) {
-            let holder = loop {
-                let j = rng.below(n);
-                if j != i && reg.people[j].name != p.name {
-                    break j;
-                }
-            };
-            rows.push(on_other_nik(
-                rng,
-                reg,
-                i,
-                holder,
-                "nik_other_person",
-                String::new(),
-                "NAME_MISMATCH",
-            ));
-            continue;
-        }
-        // Another person's name on a form filled from a holder's KK: the holder's NIK,
-        // KK, address and (mostly) birth date, a name with no part of the holder's.
-        if copies == 1 && rng.chance(0.006) {
-            let shares = |a: &str, b: &str| a.split(' ').any(|t| b.split(' ').any(|u| u == t));
-            let holder = (0..50)
-                .map(|_| rng.below(n))
-                .find(|&j| j != i && !shares(&reg.people[j].name, &p.name));
-            if let Some(h) = holder {
-                rows.push(on_copied_card(rng, reg, i, h));
-                continue;
-            }
-        }
-        // A household member on the head's NIK: the form was filled from the KK's first
-        // line. The truth is the member.
-        if copies == 1 && status == "VERIFIED" && p.role != "KEPALA KELUARGA" && rng.chance(0.012) {
-            let head = by_household[&p.household]
-                .iter()
-                .copied()
-                .find(|&j| reg.people[j].role == "KEPALA KELUARGA");
-            if let Some(h) = head {
-                let own = reg.people[i].nik.clone();
-                rows.push(on_other_nik(
-                    rng,
-                    reg,
-                    i,
-                    h,
-                    "family_member_nik",
-                    own,
-                    "VERIFIED",
-                ));
-                continue;
-            }
-        }
-        let p = reg.people[i].clone();
-        for c in 0..copies {
-            let mut defects: Vec<&'static str> = Vec::new();
-            if status == "DECEASED" {
-                defects.push("deceased");
-            }
-            if status == "MOVED_OUT" {
-                defects.push("moved_out");
-            }
-            let (rates, at) = if c == 0 {
-                (&FIRST_ROW, home(&p))
-            } else {
-                defects.push("duplicate");
-                defects.push("another_address");
-                (&EXTRA_ROW, elsewhere(rng, &p))
-            };
-            let nik = damaged_nik(rng, &p.nik, rates, &mut defects);
-            let cells = aid_cells(rng, &p, nik, &at, &mut defects);
-            let row_status = if c > 0 && status == "VERIFIED" {
-                "DUPLICATE"
-            } else {
-                status
-            };
-            rows.push(AidRow {
-                cells,
-                person: format!("R{i}"),
-                register_nik: p.nik.clone(),
-                status: row_status,
-                defects,
-            });
-        }
-        // Hard negatives: the spouse, or the twin, listed too.
-        if status == "VERIFIED" && rng.chance(0.02) {
-            let mates: Vec<usize> = by_household[&p.household]
-                .iter()
-                .copied()
-                .filter(|&j| j != i && !used[j] && reg.people[j].status == "HIDUP")
-                .filter(|&j| {
-                    reg.people[j].role == "ISTRI"
-                        || (p.role == "ANAK" && reg.people[j].birth == p.birth)
-                })
-                .collect();
-            if let Some(&j) = mates.first() {
-                used[j] = true;
-                let q = reg.people[j].clone();
-                let mut defects = vec![if q.role == "ISTRI" {
-                    "spouse_pair"
-                } else {
-                    "twin_pair"
-                }];
-                let nik = cosmetic_nik(rng, &q.nik, &mut defects);
-                let cells = aid_cells(rng, &q, nik, &home(&q), &mut defects);
-                rows.push(AidRow {
-                    cells,
-                    person: format!("R{j}"),
-                    register_nik: q.nik.clone(),
-                    status: "VERIFIED",
-                    defects,
-                });
-            }
-        }
+        rows.extend(recipient_rows(rng, reg, i, &mut used, &by_household));
     }
     for i in (1..rows.len()).rev() {
         let j = rng.below(i + 1);
