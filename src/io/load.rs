@@ -1049,13 +1049,16 @@ fn csv_columns(
     })
 }
 
+/// A CSV reader at the first data row, the header's cells and the layout.
+type HeaderReader = (csv::Reader<Box<dyn Read>>, Vec<String>, Layout);
+
 /// A reader at the first data row under the header (the first line, or the first that
 /// names the fields under a title), the header's cells and the layout it was found in.
 fn header_reader(
     path: &Path,
     delimiter: Option<u8>,
     fields: Option<(&InputConfig, &'static str)>,
-) -> Result<(csv::Reader<Box<dyn Read>>, Vec<String>, Layout), LoadError> {
+) -> Result<HeaderReader, LoadError> {
     use std::io::BufRead;
     let Opened {
         mut file,
