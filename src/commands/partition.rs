@@ -595,8 +595,7 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
         serde_json::from_value(files.summary["outputs"].clone()).unwrap_or_default();
     crate::core::publish::publish(dir, &cfg.out_dir, &outputs, None)?;
     if let Some(history) = &cfg.history_dir {
-        let summary = serde_json::to_string_pretty(&files.summary).unwrap_or_default();
-        crate::io::history::record(history, &(summary + "\n"))?;
+        crate::io::history::record_published(history, &cfg.out_dir)?;
     }
     Ok((merged, facts))
 }

@@ -170,6 +170,17 @@ pub fn record(dir: &Path, summary_json: &str) -> Result<PathBuf, WriteError> {
         .map_err(|e| err(e.to_string()))
 }
 
+/// Keep the `summary.json` of a run published in `out_dir` (a run's or a merge's) in the
+/// history folder, as [`record`] does.
+pub fn record_published(dir: &Path, out_dir: &Path) -> Result<PathBuf, WriteError> {
+    let path = out_dir.join(crate::io::files::SUMMARY);
+    let text = std::fs::read_to_string(&path).map_err(|source| WriteError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    record(dir, &text)
+}
+
 /// The colours of the categories' lines, in [`Category::ALL`] order.
 const COLOURS: [&str; 6] = [
     "#8c564b", "#9467bd", "#d62728", "#1b1b1b", "#ff7f0e", "#2ca02c",

@@ -219,10 +219,10 @@ fn write_tables_stage(
     review_rows: &[crate::io::review::ReviewRow],
     run_id: &str,
 ) -> Result<(), Error> {
-    let mut written = output.write_tables(dir)?;
+    output.write_tables(dir)?;
     if let Some(twice) = &outcome.register_twice {
         let name = crate::io::files::REGISTER_DUPLICATES;
-        written.push(crate::core::fsio::write_atomic(dir, name, |w| {
+        crate::core::fsio::write_atomic(dir, name, |w| {
             crate::io::register_duplicates::write(
                 w,
                 twice,
@@ -230,7 +230,7 @@ fn write_tables_stage(
                 &outcome.decisions,
                 cfg.csv_excel,
             )
-        })?);
+        })?;
     }
     if let Some(lines) = &persons.changes {
         crate::core::fsio::write_atomic(dir, crate::io::files::CHANGES, |w| {
@@ -340,7 +340,7 @@ fn publish_stage(cfg: &Config, dir: &Path, summary: &Summary) -> Result<(), Erro
     };
     crate::core::publish::publish(dir, &cfg.out_dir, &summary.outputs, abort_after)?;
     if let Some(history) = &cfg.history_dir {
-        record_history(history, &cfg.out_dir)?;
+        crate::io::history::record_published(history, &cfg.out_dir)?;
     }
     Ok(())
 }
@@ -390,18 +390,6 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     memory_stage(cfg, &mut summary);
     publish_stage(cfg, dir, &summary)?;
     Ok(summary)
-}
-
-/// Keep the published run's `summary.json` in the history folder.
-fn record_history(history: &Path, out_dir: &Path) -> Result<(), Error> {
-    let path = out_dir.join(crate::io::files::SUMMARY);
-    let text =
-        std::fs::read_to_string(&path).map_err(|source| crate::core::error::WriteError::Io {
-            path: path.clone(),
-            source,
-        })?;
-    crate::io::history::record(history, &text)?;
-    Ok(())
 }
 
 /// The person ids of a run, and what changed since the previous run.
