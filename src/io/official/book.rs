@@ -8,8 +8,8 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use crate::core::config::Lang;
 
-use super::page::{status_label, t};
 use super::sections::Sections;
+use super::words::{status_label, t};
 use super::{sheet_headers, Facts, Sheet, SheetRows};
 use crate::io::xlsx::{xlsx_cell, XLSX_LAST_ROW, XLSX_ZIP_LEVEL};
 

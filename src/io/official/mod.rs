@@ -12,7 +12,7 @@
 //! The folder: `facts.rs` (the figures), `page.rs` (`report.html`), `book.rs`
 //! (`report.xlsx`), `sections.rs` (changes, auditors' categories, trend), `rows.rs` (the
 //! row sheets' sources), `run_files.rs` (a run's files read back), `from_run.rs` (a run in
-//! memory).
+//! memory), `words.rs` (the language's words).
 
 mod book;
 mod facts;
@@ -21,6 +21,7 @@ mod page;
 mod rows;
 mod run_files;
 mod sections;
+mod words;
 
 use std::path::Path;
 

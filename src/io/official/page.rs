@@ -16,15 +16,8 @@ use crate::io::money::{rupiah, rupiah_words};
 use crate::io::output::OutputRow as Row;
 
 use super::sections::Sections;
+use super::words::{status_label, t};
 use super::Facts;
-
-pub(super) fn t(lang: Lang, key: &str) -> &'static str {
-    crate::io::strings::get(lang, key)
-}
-
-pub(super) fn status_label(s: &str, lang: Lang) -> &'static str {
-    t(lang, &format!("status.{s}"))
-}
 
 /// The page template (minijinja; HTML auto-escaping by the `.html` name).
 const TEMPLATE: &str = include_str!("../report.html.j2");

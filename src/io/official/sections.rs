@@ -5,7 +5,7 @@
 
 use crate::core::config::Lang;
 
-use super::page::t;
+use super::words::t;
 use super::Facts;
 
 /// The sections on the list's findings over time: the changes since the previous run,
