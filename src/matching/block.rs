@@ -784,6 +784,9 @@ struct ProbeBlocks {
     key_slot: rustc_hash::FxHashMap<u64, u32>,
     sizes: Vec<usize>,
     used: Vec<bool>,
+    /// By register row: whether the row holds some probe's key (the counting scan's
+    /// finding), so that a batch's scan works out the keys of those rows only.
+    hit: Vec<bool>,
 }
 
 impl ProbeBlocks {
@@ -799,15 +802,22 @@ impl ProbeBlocks {
             key_slot,
             sizes: Vec::new(),
             used: Vec::new(),
+            hit: Vec::new(),
         };
         let sizes: Vec<std::sync::atomic::AtomicU32> = (0..blocks.key_slot.len())
             .map(|_| std::sync::atomic::AtomicU32::new(0))
             .collect();
-        register.par_iter().for_each(|p| {
-            blocks.hits_of(p, &mut |slot| {
-                sizes[slot as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        blocks.hit = register
+            .par_iter()
+            .map(|p| {
+                let mut hit = false;
+                blocks.hits_of(p, &mut |slot| {
+                    hit = true;
+                    sizes[slot as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                });
+                hit
             })
-        });
+            .collect();
         blocks.sizes = sizes.into_iter().map(|n| n.into_inner() as usize).collect();
         blocks.used = vec![false; blocks.sizes.len()];
         for (&k, &slot) in &blocks.key_slot {
@@ -867,7 +877,9 @@ impl ProbeBlocks {
         let mut key_hits: Vec<(u32, u32)> = register
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(i, p)| {
+            .zip(self.hit.par_iter())
+            .filter(|(_, &hit)| hit)
+            .flat_map_iter(|((i, p), _)| {
                 let mut hits = Vec::new();
                 self.hits_of(p, &mut |slot| {
                     if in_batch[slot as usize] {
