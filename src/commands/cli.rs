@@ -455,7 +455,7 @@ pub struct EvalOpts {
 
 impl Opts {
     /// The validated configuration for the stages.
-    pub fn to_config(&self) -> anyhow::Result<Config> {
+    pub(crate) fn to_config(&self) -> anyhow::Result<Config> {
         if self.threads > 1024 {
             return Err(crate::core::error::ConfigError::Threads(self.threads).into());
         }
@@ -515,7 +515,7 @@ impl Opts {
 }
 
 /// A short human summary for stderr (printed through [`log`]): counts only, never a NIK.
-pub fn human_summary(s: &Summary) -> String {
+pub(crate) fn human_summary(s: &Summary) -> String {
     let c = |k: &str| s.status_counts.get(k).copied().unwrap_or(0);
     format!(
         "{} aid rows checked against {} register rows: {} verified, {} duplicate \
@@ -873,7 +873,7 @@ pub fn main() -> Exit {
 }
 
 /// Mask every run of ten or more digits (a NIK or KK) in a message.
-pub fn mask_digits(text: &str) -> String {
+pub(crate) fn mask_digits(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {

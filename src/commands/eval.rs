@@ -118,7 +118,7 @@ pub struct ReviewCoverage {
 }
 
 /// Measure the review queue: `queued` holds 0-based aid rows.
-pub fn review_coverage(
+pub(crate) fn review_coverage(
     pred: &[Row],
     truth: &[Truth],
     queued: &std::collections::BTreeSet<usize>,
@@ -157,7 +157,7 @@ fn pairs(n: usize) -> usize {
 }
 
 /// Evaluate predictions against the truth, row by row (same length, same order).
-pub fn evaluate(pred: &[Row], truth: &[Truth]) -> EvalReport {
+pub(crate) fn evaluate(pred: &[Row], truth: &[Truth]) -> EvalReport {
     let n = pred.len().min(truth.len());
     let pairs_of = Pairs::of(pred, truth, n);
     let nik_ok = |i: usize| pred[i].register_nik == truth[i].register_nik;
@@ -328,7 +328,7 @@ fn column<'a>(path: &Path, row: &'a OutputRow, key: &str) -> Result<&'a str, Loa
 }
 
 /// Read a run's `decisions.csv` and a truth file and evaluate.
-pub fn evaluate_files(out_dir: &Path, truth_path: &Path) -> Result<EvalReport, LoadError> {
+pub(crate) fn evaluate_files(out_dir: &Path, truth_path: &Path) -> Result<EvalReport, LoadError> {
     let decisions_path = out_dir.join(crate::io::files::DECISIONS);
     let decisions = read_rows(&decisions_path)?;
     let truth_rows = read_rows(truth_path)?;

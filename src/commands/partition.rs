@@ -501,7 +501,7 @@ pub struct PartRunConfig {
 }
 
 /// The run of one part: an ordinary run on the part's files with the whole run's facts.
-pub fn run_part(p: &PartRunConfig) -> Result<Summary, Error> {
+pub(crate) fn run_part(p: &PartRunConfig) -> Result<Summary, Error> {
     let m = manifest(&p.dir)?;
     if p.part >= m.parts {
         return Err(LoadError::Part {

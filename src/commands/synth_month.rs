@@ -47,7 +47,7 @@ fn person_of(r: &AidRow) -> Option<usize> {
 }
 
 /// One month later: returns the rows of the new month and the true changes.
-pub fn next_month(
+pub(crate) fn next_month(
     rng: &mut Rng,
     reg: &mut Register,
     rows: Vec<AidRow>,
@@ -198,7 +198,7 @@ pub fn run(
 }
 
 /// Write `changes-truth.csv`: the true change of every aid row of either month.
-pub fn write_changes(changes: &[TrueChange], dir: &Path) -> Result<(), WriteError> {
+pub(crate) fn write_changes(changes: &[TrueChange], dir: &Path) -> Result<(), WriteError> {
     write_atomic(dir, "changes-truth.csv", |w| {
         writeln!(w, "aid_id,change,cause")?;
         for c in changes {

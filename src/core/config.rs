@@ -38,7 +38,7 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 16] = [
+    pub(crate) const ALL: [Field; 16] = [
         Field::Nik,
         Field::Kk,
         Field::Name,
@@ -79,7 +79,7 @@ impl Field {
         }
     }
 
-    pub fn from_key(key: &str) -> Option<Field> {
+    pub(crate) fn from_key(key: &str) -> Option<Field> {
         Field::ALL.into_iter().find(|f| f.key() == key)
     }
 
@@ -250,7 +250,7 @@ impl Field {
 
     /// Headers of a plain identifier (not a NIK) recognised as the `nik` field when no NIK
     /// header is there: the column is then read as with `id_kind = "generic"`.
-    pub const PLAIN_ID_ALIASES: &'static [&'static str] = &[
+    pub(crate) const PLAIN_ID_ALIASES: &'static [&'static str] = &[
         "SOC_SEC_ID",
         "SSN",
         "SOCIAL_SECURITY_NUMBER",
@@ -269,7 +269,7 @@ impl Field {
     /// Headers of one column holding the birth place and the birth date (*tempat, tanggal
     /// lahir*: `BALIKPAPAN, 12-05-1980`), read as both fields when they have no column of
     /// their own.
-    pub const BIRTH_PLACE_AND_DATE_ALIASES: &'static [&'static str] = &[
+    pub(crate) const BIRTH_PLACE_AND_DATE_ALIASES: &'static [&'static str] = &[
         "TTL",
         "TEMPAT_TANGGAL_LAHIR",
         "TEMPAT_TGL_LAHIR",
@@ -287,7 +287,7 @@ impl Field {
     /// A field made of several columns when no one column holds it (records laid out in
     /// English): its parts in order, each a list of headers. The name from given, middle
     /// and family names; the address from the house number and address lines.
-    pub fn part_aliases(self) -> &'static [&'static [&'static str]] {
+    pub(crate) fn part_aliases(self) -> &'static [&'static [&'static str]] {
         match self {
             Field::Name => &[
                 &[
@@ -331,7 +331,7 @@ impl Field {
 
 /// Canonical form of a header for alias matching: upper case, runs of anything but letters
 /// and digits become one `_` (`Nama Lengkap` -> `NAMA_LENGKAP`, `no.kk` -> `NO_KK`).
-pub fn header_key(header: &str) -> String {
+pub(crate) fn header_key(header: &str) -> String {
     let mut out = String::new();
     for c in header.trim().trim_start_matches('\u{feff}').chars() {
         if c.is_alphanumeric() {
@@ -635,7 +635,7 @@ impl FileConfig {
     }
 
     /// Parse TOML text; the error is a message naming the bad key.
-    pub fn from_toml(text: &str) -> Result<FileConfig, String> {
+    pub(crate) fn from_toml(text: &str) -> Result<FileConfig, String> {
         let mut cfg: FileConfig = toml::from_str(text).map_err(|e| e.to_string())?;
         let generic = cfg.id_kind == IdKind::Generic;
         cfg.aid.ids_optional = generic;
@@ -677,9 +677,9 @@ impl FileConfig {
 /// The largest benefit a config may give, Rupiah a month (a hundred million: far above
 /// any program, and small enough that the savings of a billion rows over `MAX_MONTHS`
 /// months cannot overflow their sum).
-pub const MAX_MONTHLY_BENEFIT: u64 = 100_000_000;
+pub(crate) const MAX_MONTHLY_BENEFIT: u64 = 100_000_000;
 /// The most months a withheld row may be counted as saving (ten years).
-pub const MAX_MONTHS: u32 = 120;
+pub(crate) const MAX_MONTHS: u32 = 120;
 
 /// Every threshold finite and in its range, every benefit amount within its bound; the
 /// error names the key and the range.

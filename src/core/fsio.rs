@@ -57,7 +57,7 @@ pub fn sha256_file(path: &Path) -> Result<String, LoadError> {
 }
 
 /// Bytes as lower-case hex digits, two a byte.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes
         .iter()

@@ -8,7 +8,7 @@
 /// Bytes in a size written with an optional binary unit: `K`, `M`, `G` or `T` (powers of
 /// 1,024, the way `free -h` and container limits count), optionally followed by `B` or
 /// `iB`, in any case; a plain number is bytes. Fractions are allowed with a unit (`1.5G`).
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -48,7 +48,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// A size for messages: `3.9 GiB`, `740 MiB`.
-pub fn show_size(bytes: u64) -> String {
+pub(crate) fn show_size(bytes: u64) -> String {
     const GIB: f64 = (1u64 << 30) as f64;
     const MIB: f64 = (1u64 << 20) as f64;
     let b = bytes as f64;
@@ -74,12 +74,12 @@ fn status_field(status: &str, key: &str) -> Option<u64> {
 }
 
 /// This process's resident memory now.
-pub fn resident_bytes() -> Option<u64> {
+pub(crate) fn resident_bytes() -> Option<u64> {
     status_kb("VmRSS")
 }
 
 /// This process's highest resident memory so far.
-pub fn peak_resident_bytes() -> Option<u64> {
+pub(crate) fn peak_resident_bytes() -> Option<u64> {
     status_kb("VmHWM")
 }
 

@@ -25,27 +25,8 @@ impl Progress {
         Progress { hidden: true }
     }
 
-    pub fn is_hidden(&self) -> bool {
-        self.hidden
-    }
-
-    /// A bar over `len` items for one stage.
-    pub fn bar(&self, stage: &str, len: usize) -> ProgressBar {
-        if self.hidden {
-            return ProgressBar::hidden();
-        }
-        let style = ProgressStyle::with_template(
-            "{msg:>12} [{bar:30}] {human_pos}/{human_len} ({elapsed})",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        ProgressBar::new(len as u64)
-            .with_style(style)
-            .with_message(stage.to_string())
-    }
-
     /// A spinner for a stage of unknown length (loading a file).
-    pub fn spinner(&self, stage: &str) -> ProgressBar {
+    pub(crate) fn spinner(&self, stage: &str) -> ProgressBar {
         if self.hidden {
             return ProgressBar::hidden();
         }

@@ -20,11 +20,11 @@ use std::path::{Path, PathBuf};
 use crate::core::error::WriteError;
 
 /// The prefix of a staging folder inside the out folder.
-pub const STAGING_PREFIX: &str = ".dedupe-staging-";
+pub(crate) const STAGING_PREFIX: &str = ".dedupe-staging-";
 /// The lock file of an out folder.
-pub const LOCK_FILE: &str = ".dedupe.lock";
+pub(crate) const LOCK_FILE: &str = ".dedupe.lock";
 /// The journal of a publish under way: the staging folder's name.
-pub const JOURNAL: &str = ".dedupe-publishing";
+pub(crate) const JOURNAL: &str = ".dedupe-publishing";
 
 /// The lock on an out folder; let go when dropped (or when the process ends).
 #[derive(Debug)]
@@ -68,7 +68,7 @@ pub fn lock(out_dir: &Path) -> Result<OutLock, WriteError> {
 /// A staging folder inside `out_dir` for a run's outputs, after finishing a publish that
 /// a killed run left half done and removing staging folders that runs killed while writing
 /// left behind. The caller holds the folder's [`lock`].
-pub fn staging_dir(out_dir: &Path) -> Result<tempfile::TempDir, WriteError> {
+pub(crate) fn staging_dir(out_dir: &Path) -> Result<tempfile::TempDir, WriteError> {
     std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
     recover(out_dir)?;
     if let Ok(entries) = std::fs::read_dir(out_dir) {
@@ -112,7 +112,7 @@ fn recover(out_dir: &Path) -> Result<(), WriteError> {
 
 /// Whether `out_dir` holds a publish that was cut off (a reader's outputs may be of two
 /// runs until the next run into the folder finishes it).
-pub fn interrupted(out_dir: &Path) -> bool {
+pub(crate) fn interrupted(out_dir: &Path) -> bool {
     out_dir.join(JOURNAL).exists()
 }
 

@@ -26,7 +26,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub(crate) const ALL: [Status; 8] = [
         Status::Verified,
         Status::Duplicate,
         Status::NameMismatch,
@@ -50,13 +50,14 @@ impl Status {
         }
     }
 
-    pub fn from_code(code: &str) -> Option<Status> {
+    #[cfg(test)]
+    pub(crate) fn from_code(code: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 
 /// Plain-language reason in Bahasa Indonesia for a reason code.
-pub fn reason_id(code: &str) -> &'static str {
+pub(crate) fn reason_id(code: &str) -> &'static str {
     match code {
         "NIK_AND_NAME_MATCH" => "NIK terdaftar dan nama sesuai dengan data kependudukan.",
         "NIK_CORRECTED" => "NIK pada daftar salah ketik atau rusak; penerima dikenali dari nama, tanggal lahir dan alamat, dan NIK yang benar ada di kolom register_nik.",
@@ -88,7 +89,7 @@ pub fn reason_id(code: &str) -> &'static str {
 }
 
 /// Plain-language reason in English for a reason code.
-pub fn reason_en(code: &str) -> &'static str {
+pub(crate) fn reason_en(code: &str) -> &'static str {
     match code {
         "NIK_AND_NAME_MATCH" => "The NIK is in the register and the name agrees.",
         "NIK_CORRECTED" => "The listed NIK was mistyped or damaged; the person was recognised by name, birth date and address, and register_nik holds the right NIK.",

@@ -37,7 +37,7 @@ pub enum Category {
 
 impl Category {
     /// The categories in the report's order.
-    pub const ALL: [Category; 6] = [
+    pub(crate) const ALL: [Category; 6] = [
         Category::NikInvalid,
         Category::NikTwice,
         Category::Duplicate,
@@ -158,7 +158,7 @@ pub fn lines(period: &str, tally: &AuditTally, lang: Lang) -> Vec<AuditLine> {
 
 /// The workbook's sheet of the findings per period, category and program: the history's
 /// runs, then this one (`periods`: label and tally, oldest first), amounts as numbers.
-pub fn write_sheet(
+pub(crate) fn write_sheet(
     wb: &mut rust_xlsxwriter::Workbook,
     periods: &[(&str, &AuditTally)],
     lang: Lang,

@@ -36,7 +36,7 @@ fn is_number(cell: &str) -> bool {
 }
 
 /// `cell` as a spreadsheet shows it as text: a leading `'` before a formula character.
-pub fn formula_safe(cell: &str) -> Cow<'_, str> {
+pub(crate) fn formula_safe(cell: &str) -> Cow<'_, str> {
     if triggers(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
@@ -45,7 +45,7 @@ pub fn formula_safe(cell: &str) -> Cow<'_, str> {
 }
 
 /// [`formula_safe`] as the bytes a CSV writer takes.
-pub fn formula_safe_bytes(cell: &str) -> Cow<'_, [u8]> {
+pub(crate) fn formula_safe_bytes(cell: &str) -> Cow<'_, [u8]> {
     match formula_safe(cell) {
         Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
         Cow::Owned(s) => Cow::Owned(s.into_bytes()),
@@ -53,7 +53,7 @@ pub fn formula_safe_bytes(cell: &str) -> Cow<'_, [u8]> {
 }
 
 /// The cell [`formula_safe`] was given, from what it wrote.
-pub fn formula_restore(cell: &str) -> &str {
+pub(crate) fn formula_restore(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if triggers(rest) => rest,
         _ => cell,
@@ -63,7 +63,7 @@ pub fn formula_restore(cell: &str) -> &str {
 /// `text` with its control characters (newlines, tabs, escape bytes, C1 controls, the
 /// bidirectional overrides) written as `\n`, `\t` or `\u{..}`, so that a cell quoted in a
 /// message cannot forge a log line or drive a terminal.
-pub fn printable(text: &str) -> Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     let unsafe_char =
         |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
     if !text.chars().any(unsafe_char) {

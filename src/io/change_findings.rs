@@ -25,7 +25,7 @@ use crate::io::changes::{ChangeLine, RunRow};
 use crate::io::money::rupiah;
 
 /// The findings of a comparison, in the report's order.
-pub const FINDINGS: [&str; 7] = [
+pub(crate) const FINDINGS: [&str; 7] = [
     "new_duplicates",
     "duplicates_resolved",
     "newly_deceased",
@@ -38,7 +38,7 @@ pub const FINDINGS: [&str; 7] = [
 pub use crate::io::change_summary::FindingTally;
 
 /// The finding of one line, with the row whose program prices it (none: no finding).
-pub fn finding(l: &ChangeLine) -> Option<(&'static str, &RunRow)> {
+pub(crate) fn finding(l: &ChangeLine) -> Option<(&'static str, &RunRow)> {
     let was = l.previous.as_ref();
     let now = l.now.as_ref();
     let was_duplicate = was.is_some_and(|r| r.status == "DUPLICATE");
@@ -58,7 +58,7 @@ pub fn finding(l: &ChangeLine) -> Option<(&'static str, &RunRow)> {
 }
 
 /// Rows per finding and program of a comparison's lines.
-pub fn tally(lines: &[ChangeLine]) -> FindingTally {
+pub(crate) fn tally(lines: &[ChangeLine]) -> FindingTally {
     let mut out = FindingTally::new();
     for (key, row) in lines.iter().filter_map(finding) {
         let program = row.program.trim().to_uppercase();
@@ -120,7 +120,7 @@ pub struct ChangesView {
 }
 
 /// The section from `summary.json`'s `changes` (None: the run had no `--previous`).
-pub fn view(
+pub(crate) fn view(
     changes: &serde_json::Value,
     benefits: &Benefits,
     savings_now: [u64; 2],
@@ -141,7 +141,7 @@ pub fn view(
 }
 
 /// The workbook's sheet `Perubahan`: the section's lines and the two cycles' savings.
-pub fn write_sheet(
+pub(crate) fn write_sheet(
     wb: &mut rust_xlsxwriter::Workbook,
     view: &ChangesView,
     lang: Lang,

@@ -263,7 +263,7 @@ fn reason(previous: &RunRow, now: &RunRow) -> Option<&'static str> {
 }
 
 /// Compare the previous run's rows with this run's.
-pub fn compare(previous: &[RunRow], now: &[RunRow]) -> (MatchedBy, Vec<ChangeLine>) {
+pub(crate) fn compare(previous: &[RunRow], now: &[RunRow]) -> (MatchedBy, Vec<ChangeLine>) {
     let by = if ids_unique(previous) && ids_unique(now) {
         MatchedBy::AidId
     } else {
@@ -321,7 +321,7 @@ pub fn compare(previous: &[RunRow], now: &[RunRow]) -> (MatchedBy, Vec<ChangeLin
 }
 
 /// Compare and check that the two runs are of one list.
-pub fn compare_runs(
+pub(crate) fn compare_runs(
     previous: &PreviousRun,
     now: &[RunRow],
     key_fingerprint: &str,

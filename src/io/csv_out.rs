@@ -19,7 +19,7 @@ pub(crate) struct CsvOut<'w> {
 }
 
 /// A cell Excel would turn into a number and damage.
-pub fn excel_would_damage(cell: &str) -> bool {
+pub(crate) fn excel_would_damage(cell: &str) -> bool {
     cell.len() >= 2
         && cell.bytes().all(|b| b.is_ascii_digit())
         && (cell.len() >= 12 || cell.starts_with('0'))

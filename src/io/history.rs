@@ -112,7 +112,7 @@ pub fn read(dir: &Path) -> (Vec<HistoryPoint>, Vec<String>) {
 
 /// The points of the trend: the earlier runs `summary.json` carries (`history`), then this
 /// run's (`findings` and savings of its reports), labelled `label`.
-pub fn points_with(
+pub(crate) fn points_with(
     summary: &serde_json::Value,
     label: &str,
     rows: u64,
@@ -172,7 +172,7 @@ pub fn record(dir: &Path, summary_json: &str) -> Result<PathBuf, WriteError> {
 
 /// Keep the `summary.json` of a run published in `out_dir` (a run's or a merge's) in the
 /// history folder, as [`record`] does.
-pub fn record_published(dir: &Path, out_dir: &Path) -> Result<PathBuf, WriteError> {
+pub(crate) fn record_published(dir: &Path, out_dir: &Path) -> Result<PathBuf, WriteError> {
     let path = out_dir.join(crate::io::files::SUMMARY);
     let text = std::fs::read_to_string(&path).map_err(|source| WriteError::Io {
         path: path.clone(),

@@ -31,9 +31,9 @@ use crate::io::output::InputSummary;
 use crate::matching::record::StoredRecords;
 
 /// The first bytes of every index file.
-pub const MAGIC: &[u8; 8] = b"DEDUPEIX";
+pub(crate) const MAGIC: &[u8; 8] = b"DEDUPEIX";
 /// The layout version; files of another version are refused.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// What an index says about itself and its source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,7 +65,7 @@ pub struct IndexHeader {
 }
 
 /// Size and modification time of a file, as an index records its source.
-pub fn file_stamp(path: &Path) -> std::io::Result<(u64, u64)> {
+pub(crate) fn file_stamp(path: &Path) -> std::io::Result<(u64, u64)> {
     let meta = std::fs::metadata(path)?;
     let mtime = meta
         .modified()
@@ -263,7 +263,7 @@ impl IndexReader {
     /// Refuse the index when its source file is still where it was and has changed. The
     /// source is hashed only when its size or time differ from those recorded. A source
     /// that is gone is no reason to refuse (the index holds the records): `Ok(false)`.
-    pub fn check_source(
+    pub(crate) fn check_source(
         &self,
         hash: impl Fn(&Path) -> Result<String, LoadError>,
     ) -> Result<bool, LoadError> {

@@ -206,7 +206,7 @@ impl RunOutput<'_> {
     }
 
     /// Write the four CSV outputs (creating the folder) and return their paths.
-    pub fn write_tables(&self, dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
+    pub(crate) fn write_tables(&self, dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
         std::fs::create_dir_all(dir).map_err(|source| WriteError::Io {
             path: dir.to_path_buf(),
             source,
@@ -229,7 +229,7 @@ impl RunOutput<'_> {
         Ok(vec![a?, b?, c?, d?])
     }
 
-    pub fn write_decisions(&self, w: &mut dyn Write) -> std::io::Result<()> {
+    pub(crate) fn write_decisions(&self, w: &mut dyn Write) -> std::io::Result<()> {
         let mut out = CsvOut::new(w, self.excel_csv)?;
         out.row(&[
             "row",
@@ -281,14 +281,17 @@ impl RunOutput<'_> {
     }
 
     /// The header of `verified.csv`: the original columns and `register_nik`.
-    pub fn verified_header(&self) -> Vec<&str> {
+    pub(crate) fn verified_header(&self) -> Vec<&str> {
         let mut header: Vec<&str> = self.aid_table.headers();
         header.push("register_nik");
         header
     }
 
     /// Every row of `verified.csv`, in input order.
-    pub fn each_verified<E>(&self, mut f: impl FnMut(&[&str]) -> Result<(), E>) -> Result<(), E> {
+    pub(crate) fn each_verified<E>(
+        &self,
+        mut f: impl FnMut(&[&str]) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mut rec: Vec<&str> = Vec::with_capacity(self.aid_table.columns.len() + 1);
         for d in self
             .decisions
@@ -303,7 +306,7 @@ impl RunOutput<'_> {
         Ok(())
     }
 
-    pub fn write_verified(&self, w: &mut dyn Write) -> std::io::Result<()> {
+    pub(crate) fn write_verified(&self, w: &mut dyn Write) -> std::io::Result<()> {
         let mut out = CsvOut::new(w, self.excel_csv)?;
         out.row(&self.verified_header()).map_err(to_io)?;
         self.each_verified(|rec| out.row(rec)).map_err(to_io)?;
@@ -311,14 +314,17 @@ impl RunOutput<'_> {
     }
 
     /// The header of `rejected.csv`.
-    pub fn rejected_header(&self) -> Vec<&str> {
+    pub(crate) fn rejected_header(&self) -> Vec<&str> {
         let mut header = REJECTED_LEAD.to_vec();
         header.extend(self.aid_table.headers());
         header
     }
 
     /// Every row of `rejected.csv`, in input order.
-    pub fn each_rejected<E>(&self, mut f: impl FnMut(&[&str]) -> Result<(), E>) -> Result<(), E> {
+    pub(crate) fn each_rejected<E>(
+        &self,
+        mut f: impl FnMut(&[&str]) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mut num = itoa::Buffer::new();
         for d in self
             .decisions
@@ -342,7 +348,7 @@ impl RunOutput<'_> {
         Ok(())
     }
 
-    pub fn write_rejected(&self, w: &mut dyn Write) -> std::io::Result<()> {
+    pub(crate) fn write_rejected(&self, w: &mut dyn Write) -> std::io::Result<()> {
         let mut out = CsvOut::new(w, self.excel_csv)?;
         out.row(&self.rejected_header()).map_err(to_io)?;
         self.each_rejected(|rec| out.row(rec)).map_err(to_io)?;
@@ -350,7 +356,7 @@ impl RunOutput<'_> {
     }
 
     /// The rows of `duplicates.csv` for groups `groups` (by group, then row).
-    pub fn each_duplicate<E>(
+    pub(crate) fn each_duplicate<E>(
         &self,
         groups: std::ops::Range<usize>,
         mut f: impl FnMut(&[&str]) -> Result<(), E>,
@@ -398,7 +404,7 @@ impl RunOutput<'_> {
         Ok(())
     }
 
-    pub fn write_duplicates(&self, w: &mut dyn Write) -> std::io::Result<()> {
+    pub(crate) fn write_duplicates(&self, w: &mut dyn Write) -> std::io::Result<()> {
         let mut out = CsvOut::new(w, self.excel_csv)?;
         out.row(&DUPLICATES_HEADER).map_err(to_io)?;
         self.each_duplicate(0..usize::MAX, |rec| out.row(rec))
@@ -408,7 +414,7 @@ impl RunOutput<'_> {
 }
 
 /// Write `summary.json`.
-pub fn write_summary(dir: &Path, summary: &Summary) -> Result<PathBuf, WriteError> {
+pub(crate) fn write_summary(dir: &Path, summary: &Summary) -> Result<PathBuf, WriteError> {
     write_atomic(dir, SUMMARY, |w| {
         serde_json::to_writer_pretty(&mut *w, summary)?;
         writeln!(w)
@@ -416,7 +422,7 @@ pub fn write_summary(dir: &Path, summary: &Summary) -> Result<PathBuf, WriteErro
 }
 
 /// The aid list's data-quality problems counted in `summary.json: aid_quality`.
-pub const AID_QUALITY_KEYS: [&str; 6] = [
+pub(crate) const AID_QUALITY_KEYS: [&str; 6] = [
     "birth_date_missing",
     "birth_date_unreadable",
     "birth_date_placeholder",
@@ -426,7 +432,7 @@ pub const AID_QUALITY_KEYS: [&str; 6] = [
 ];
 
 /// Leading columns of `rejected.csv` before the original ones.
-pub const REJECTED_LEAD: [&str; 6] = [
+pub(crate) const REJECTED_LEAD: [&str; 6] = [
     "row",
     "status",
     "reason",
@@ -436,7 +442,7 @@ pub const REJECTED_LEAD: [&str; 6] = [
 ];
 
 /// The columns of `duplicates.csv`.
-pub const DUPLICATES_HEADER: [&str; 12] = [
+pub(crate) const DUPLICATES_HEADER: [&str; 12] = [
     "group_id",
     "row",
     "kept",
@@ -456,7 +462,7 @@ pub type OutputRow = BTreeMap<String, String>;
 
 /// Write `table` as the output CSV `name` in `dir`, plainly or for Excel (`--csv-excel`),
 /// as a run writes its own.
-pub fn write_output_table(
+pub(crate) fn write_output_table(
     dir: &Path,
     name: &str,
     table: &OutputTable,
@@ -535,7 +541,7 @@ impl OutputTable {
     }
 
     /// One row as a map by column name.
-    pub fn row_map(&self, row: &csv::StringRecord) -> OutputRow {
+    pub(crate) fn row_map(&self, row: &csv::StringRecord) -> OutputRow {
         self.header
             .iter()
             .cloned()
@@ -561,7 +567,7 @@ pub fn read_output_csv(
 }
 
 /// The reason of a `DUPLICATE` row in Bahasa Indonesia: the kept row (1-based) and group.
-pub fn alasan_duplicate(kept_row: &str, group: &str) -> String {
+pub(crate) fn alasan_duplicate(kept_row: &str, group: &str) -> String {
     format!(
         "Penerima tercatat lebih dari satu kali; yang dibayar hanya baris {kept_row} (kelompok {group})."
     )

@@ -31,17 +31,17 @@ use crate::io::load::Table;
 use crate::io::output::{self, InputSummary, OutputTable};
 use crate::matching::whole::WholeRun;
 
-pub const MANIFEST: &str = "manifest.json";
-pub const PART: &str = "part.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
+pub(crate) const PART: &str = "part.json";
 pub const AID: &str = "aid.csv";
 pub const REGISTER: &str = "register.idx";
 pub const OUT: &str = "out";
 /// The register search of the whole run, for the merge
 /// ([`crate::io::register_duplicates::RegisterTwiceFile`]).
-pub const REGISTER_TWICE: &str = "register-twice.json";
+pub(crate) const REGISTER_TWICE: &str = "register-twice.json";
 
 /// The folder of part `k`.
-pub fn part_dir(dir: &Path, k: usize) -> PathBuf {
+pub(crate) fn part_dir(dir: &Path, k: usize) -> PathBuf {
     dir.join(format!("part-{k:04}"))
 }
 
@@ -92,13 +92,17 @@ fn json_err(path: &Path, e: impl std::fmt::Display) -> LoadError {
 }
 
 /// Read a JSON file of a partition folder.
-pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
     let bytes = std::fs::read(path).map_err(|e| json_err(path, e))?;
     serde_json::from_slice(&bytes).map_err(|e| json_err(path, e))
 }
 
 /// Write a JSON file atomically.
-pub fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<PathBuf, WriteError> {
+pub(crate) fn write_json<T: Serialize>(
+    dir: &Path,
+    name: &str,
+    value: &T,
+) -> Result<PathBuf, WriteError> {
     write_atomic(dir, name, |w| {
         serde_json::to_writer_pretty(&mut *w, value)?;
         writeln!(w)
@@ -106,7 +110,7 @@ pub fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<Pat
 }
 
 /// Write rows `rows` of `table` (all its columns, its headers) as a CSV file.
-pub fn write_rows(
+pub(crate) fn write_rows(
     dir: &Path,
     name: &str,
     table: &Table,
@@ -307,7 +311,7 @@ fn with_cells(rec: &csv::StringRecord, at: &[(usize, &str)]) -> csv::StringRecor
 /// step made one (`register-twice.json`): `register-duplicates.csv` in `out_dir`, with the
 /// aid rows the merged decisions link to either record, and `summary.json`'s
 /// `register_twice` and `outputs`, as one run writes them.
-pub fn merge_register_twice(
+pub(crate) fn merge_register_twice(
     dir: &Path,
     out_dir: &Path,
     files: &mut crate::io::official::RunFiles,

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::matching::person_id::PersonKey;
 
 /// The variable that carries a passphrase for the person ids.
-pub const ENV: &str = "DEDUPE_PERSON_KEY";
+pub(crate) const ENV: &str = "DEDUPE_PERSON_KEY";
 
 /// Where a run's person key came from (in `summary.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,7 +51,7 @@ impl KeyChoice {
 }
 
 /// The key of this run.
-pub fn choose() -> KeyChoice {
+pub(crate) fn choose() -> KeyChoice {
     choose_from(std::env::var_os(ENV), key_file())
 }
 

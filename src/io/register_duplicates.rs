@@ -140,7 +140,7 @@ pub fn write(
 /// Write the file from its lines and the aid rows' links (`linked`: the register row,
 /// 0-based, and the aid row, 1-based, of every linked aid row, in row order): each line's
 /// `aid_rows` are the rows linked to either of its records.
-pub fn write_lines(
+pub(crate) fn write_lines(
     w: &mut dyn Write,
     lines: &[PairLine],
     linked: impl Iterator<Item = (usize, usize)>,

@@ -61,7 +61,7 @@ pub struct Shown {
     pub status: String,
 }
 
-pub const SHOWN_FIELDS: [&str; 8] = [
+pub(crate) const SHOWN_FIELDS: [&str; 8] = [
     "nik",
     "name",
     "birth_date",
@@ -211,7 +211,7 @@ pub fn rank(rows: &mut [ReviewRow]) {
 }
 
 /// The candidate reference a decision names: `register:NIK` or `aid:ROW` (1-based).
-pub fn candidate_ref(c: &Shown) -> String {
+pub(crate) fn candidate_ref(c: &Shown) -> String {
     format!(
         "{}:{}",
         c.source,
@@ -224,7 +224,7 @@ pub fn candidate_ref(c: &Shown) -> String {
 }
 
 /// `review.csv`: one line per row to review, up to two candidates side by side.
-pub fn write_csv(w: &mut dyn Write, rows: &[ReviewRow]) -> std::io::Result<()> {
+pub(crate) fn write_csv(w: &mut dyn Write, rows: &[ReviewRow]) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     let mut header: Vec<String> = [
         "rank",
@@ -304,7 +304,7 @@ pub struct RtCount {
 }
 
 /// How many RTs `summary.json` and the report list.
-pub const TOP_RTS: usize = 30;
+pub(crate) const TOP_RTS: usize = 30;
 
 /// What became of the decisions given with `--decisions`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -380,7 +380,7 @@ pub struct DecisionIn {
 }
 
 /// Read a decisions file (`keputusan.csv` as the review page exports it; `,` or `;`).
-pub fn read_decisions(path: &Path) -> Result<Vec<DecisionIn>, String> {
+pub(crate) fn read_decisions(path: &Path) -> Result<Vec<DecisionIn>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
     let text = text.trim_start_matches('\u{feff}');
     let delim = if text.lines().next().is_some_and(|l| l.contains(';')) {
@@ -476,7 +476,7 @@ const REVIEW_TEMPLATE: &str = include_str!("review.html.j2");
 /// JSON text made safe inside a `<script>` element: `<`, `>`, `&` and the line and
 /// paragraph separators written as `\u` escapes, which JSON reads as the same strings
 /// (they occur only inside strings: JSON's own syntax has none of them).
-pub fn script_safe(json: &str) -> String {
+pub(crate) fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
@@ -492,10 +492,10 @@ pub fn script_safe(json: &str) -> String {
 }
 
 /// Kelurahan beyond which the worklists go on one sheet.
-pub const MAX_SHEETS: usize = 250;
+pub(crate) const MAX_SHEETS: usize = 250;
 
 /// The worklists: one sheet per kelurahan (as the aid list writes it), rows by RT then rank.
-pub fn worklists(
+pub(crate) fn worklists(
     rows: &[ReviewRow],
     lang: Lang,
 ) -> Result<rust_xlsxwriter::Workbook, rust_xlsxwriter::XlsxError> {

@@ -170,7 +170,7 @@ pub const ID: &[(&str, &str)] = &[
 ];
 
 /// English.
-pub const EN: &[(&str, &str)] = &[
+pub(crate) const EN: &[(&str, &str)] = &[
     ("title", "Social-aid recipient verification report"),
     ("summary", "Summary"),
     ("rows_checked", "Rows checked"),

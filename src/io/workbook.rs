@@ -18,10 +18,10 @@ use std::io::{Read, Seek};
 use calamine::{Data, DataRef, Dimensions, Reader, Sheets, Xlsx};
 
 /// Cells a sheet may span when it is read whole (formats without a cell reader).
-pub const MAX_DENSE_CELLS: u64 = 200_000_000;
+pub(crate) const MAX_DENSE_CELLS: u64 = 200_000_000;
 
 /// Columns read: cells beyond are ignored (Excel's last column is 16,384).
-pub const MAX_COLUMNS: u32 = 1_000;
+pub(crate) const MAX_COLUMNS: u32 = 1_000;
 
 /// A sheet's rows that hold something.
 #[derive(Debug, Default)]
@@ -38,7 +38,7 @@ pub struct SheetRows {
 
 /// A cell's text and whether it held a float (the caller keeps floats apart: a NIK
 /// stored as a number).
-pub fn cell_text(d: &Data) -> (String, bool) {
+pub(crate) fn cell_text(d: &Data) -> (String, bool) {
     match d {
         Data::Empty => (String::new(), false),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), false),
@@ -51,7 +51,7 @@ pub fn cell_text(d: &Data) -> (String, bool) {
 }
 
 /// Whole floats print as integers (`6471054507890001`, not `6.471054507890001e15`).
-pub fn format_float(v: f64) -> String {
+pub(crate) fn format_float(v: f64) -> String {
     if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e17 {
         format!("{v:.0}")
     } else {
@@ -60,7 +60,10 @@ pub fn format_float(v: f64) -> String {
 }
 
 /// Read sheet `name` of `book`.
-pub fn read_sheet<RS: Read + Seek>(book: &mut Sheets<RS>, name: &str) -> Result<SheetRows, String> {
+pub(crate) fn read_sheet<RS: Read + Seek>(
+    book: &mut Sheets<RS>,
+    name: &str,
+) -> Result<SheetRows, String> {
     match book {
         Sheets::Xlsx(x) => read_xlsx(x, name),
         other => read_dense(other, name),
@@ -143,13 +146,13 @@ fn formulas_of_empty_cells<RS: Read + Seek>(
 
 /// A cell's name as a spreadsheet shows it (0-based row and column): `(1, 2)` is `C2`,
 /// `(0, 26)` is `AA1`.
-pub fn cell_name(row: u32, col: u32) -> String {
+pub(crate) fn cell_name(row: u32, col: u32) -> String {
     // A sheet has 16,384 columns: a column number past u16 is not one of them.
     rust_xlsxwriter::utility::row_col_to_cell(row, u16::try_from(col).unwrap_or(u16::MAX))
 }
 
 /// A formula's constant (`"6471..."` or `6471...`), else `=` and its text.
-pub fn formula_value(formula: &str) -> String {
+pub(crate) fn formula_value(formula: &str) -> String {
     let f = formula.trim().trim_start_matches('=').trim();
     if let Some(s) = f.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
         if !s.contains('"') {

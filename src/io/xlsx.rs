@@ -6,17 +6,17 @@
 /// Deflate level for the workbooks' zip container. Level 1 writes the city's
 /// 150 MB of sheet XML about three times faster than the default 6 for a file
 /// about a third larger; the sheets are rows of text that Excel opens either way.
-pub const XLSX_ZIP_LEVEL: u8 = 1;
+pub(crate) const XLSX_ZIP_LEVEL: u8 = 1;
 
 /// Excel's last row (0-based).
-pub const XLSX_LAST_ROW: u32 = 1_048_575;
+pub(crate) const XLSX_LAST_ROW: u32 = 1_048_575;
 
 /// Excel's limit on the characters of one cell.
-pub const XLSX_CELL_MAX: usize = 32_767;
+pub(crate) const XLSX_CELL_MAX: usize = 32_767;
 
 /// A cell cut to Excel's limit, with a marker, so that an oversized cell never fails the
 /// workbook.
-pub fn xlsx_cell(v: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn xlsx_cell(v: &str) -> std::borrow::Cow<'_, str> {
     if v.len() <= XLSX_CELL_MAX {
         return v.into();
     }

@@ -43,7 +43,7 @@ fn allowed_edits(len: usize) -> usize {
 
 /// Whether two different area keys are one typing slip apart: within the edits their
 /// length allows ([`allowed_edits`], of the shorter key), as a clerk types a name heard.
-pub fn slip_apart(a: &str, b: &str) -> bool {
+pub(crate) fn slip_apart(a: &str, b: &str) -> bool {
     let (n, m) = (a.chars().count(), b.chars().count());
     let k = allowed_edits(n.min(m));
     k > 0
@@ -124,13 +124,14 @@ pub struct AreaSearch {
 }
 
 /// Map the aid list's unknown area spellings to the register's, in place.
-pub fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
+#[cfg(test)]
+pub(crate) fn reconcile(aid: &mut Records, register: &Records) -> AreaStats {
     reconcile_with(aid, register, None).0
 }
 
-/// [`reconcile`], with the searches to make given (a part of a partitioned run) or chosen
+/// `reconcile` (a test's entry), with the searches to make given (a part of a partitioned run) or chosen
 /// by size (None); returns the statistics and the searches made.
-pub fn reconcile_with(
+pub(crate) fn reconcile_with(
     aid: &mut Records,
     register: &Records,
     given: Option<AreaSearch>,

@@ -2,9 +2,9 @@
 //!
 //! In: normalized register records and the records to place.
 //! Out: candidate register rows, each with the key that found it, and counts per key.
-//! Two ways to the same candidates: [`candidates_in`] for a few records against a large
-//! register (their keys are looked up in a scan of the register, one per batch of records
-//! when memory is limited: [`candidates_in_batches`]; NIK variants in [`nik_index`], the
+//! Two ways to the same candidates: [`candidates_in_batches`] for a few records against a
+//! large register (their keys are looked up in a scan of the register, one per batch of
+//! records when memory is limited; NIK variants in [`nik_index`], the
 //! index of the register's identifiers that linking by NIK uses too), and [`Blocker`], an
 //! index of every key of a set of records, for matching a set against itself (aid rows
 //! linked to nobody).
@@ -48,7 +48,7 @@ pub enum KeyKind {
 }
 
 impl KeyKind {
-    pub const ALL: [KeyKind; 6] = [
+    pub(crate) const ALL: [KeyKind; 6] = [
         KeyKind::NikVariant,
         KeyKind::NameDate,
         KeyKind::NameArea,
@@ -349,7 +349,7 @@ impl KeyKinds {
 /// first in [`KeyKind`] order: a NIK variant is never found otherwise). The probe's keys
 /// are compared with the target's as [`Blocker::candidates`] looks them up; a block too
 /// large to be read still counts (the pair agrees on its fields).
-pub fn kinds_shared(probe: &[(u64, KeyKind)], target: Rec<'_>, first: KeyKind) -> KeyKinds {
+pub(crate) fn kinds_shared(probe: &[(u64, KeyKind)], target: Rec<'_>, first: KeyKind) -> KeyKinds {
     let mut set = KeyKinds::of(first);
     let theirs = register_keys(target);
     for &(key, kind) in probe {
@@ -413,7 +413,7 @@ fn generic_key(id: &str) -> u64 {
 /// The index key of an identifier's text: its value when it is 16 digits (a NIK: no two
 /// share a key), else [`generic_key`]. Keys can collide for other texts: a lookup checks
 /// the text where it matters.
-pub fn id_key(id: &str) -> u64 {
+pub(crate) fn id_key(id: &str) -> u64 {
     let b = id.as_bytes();
     if b.len() == 16 && b.iter().all(u8::is_ascii_digit) {
         digits_value(b)
@@ -555,7 +555,7 @@ impl KeyIndex {
 /// The register's identifiers (NIKs and plain identifiers, by [`id_key`]) and their rows:
 /// what NIK variants are looked up in, and what [`crate::matching::register_index::RegisterIndex`]
 /// links by.
-pub fn nik_index(register: &Records) -> KeyIndex {
+pub(crate) fn nik_index(register: &Records) -> KeyIndex {
     KeyIndex::new(
         register
             .par_iter()
@@ -572,7 +572,7 @@ impl Blocker {
     }
 
     /// [`Blocker::build`] with the blocks to skip given.
-    pub fn build_with(register: &Records, limit: BlockLimit) -> Blocker {
+    pub(crate) fn build_with(register: &Records, limit: BlockLimit) -> Blocker {
         let keys: Vec<(u64, u32)> = register
             .par_iter()
             .enumerate()
@@ -591,7 +591,7 @@ impl Blocker {
 
     /// Candidate register rows for one record, sorted by row, each with the first key
     /// that found it.
-    pub fn candidates(&self, p: Rec<'_>, stats: &mut BlockStats) -> Vec<(u32, KeyKind)> {
+    pub(crate) fn candidates(&self, p: Rec<'_>, stats: &mut BlockStats) -> Vec<(u32, KeyKind)> {
         assemble(
             &nik_variants(p),
             &probe_keys(p),
@@ -664,7 +664,8 @@ fn assemble<'b, Rows: Iterator<Item = u32>>(
 /// scanned once for rows holding one of them, and each record's candidates are then
 /// assembled exactly as [`Blocker::candidates`] would (same rows, keys and counts).
 /// In: the register and the probing records. Out: per record, its candidates and counts.
-pub fn candidates_in(
+#[cfg(test)]
+pub(crate) fn candidates_in(
     register: &Records,
     probes: &[Rec<'_>],
     max_block: usize,
@@ -673,7 +674,8 @@ pub fn candidates_in(
 }
 
 /// [`candidates_in`] with the blocks to skip given.
-pub fn candidates_in_with(
+#[cfg(test)]
+pub(crate) fn candidates_in_with(
     register: &Records,
     probes: &[Rec<'_>],
     limit: &BlockLimit,
@@ -687,7 +689,7 @@ pub fn candidates_in_with(
 }
 
 /// The keys of a record to place (its NIK variants apart: [`nik_variants`]).
-pub fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
+pub(crate) fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     let mut keys = Vec::new();
     name_date_keys(p, true, &mut keys);
     keys.extend(name_area_key(p));
@@ -727,7 +729,7 @@ pub fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
     keys
 }
 
-/// [`candidates_in_with`] with the register's identifiers already indexed
+/// `candidates_in_with` (a test's entry) with the register's identifiers already indexed
 /// ([`nik_index`]), a batch of records at a time: `each` gets the first record of a batch
 /// and the candidates of its records, batch after batch in record order.
 ///
@@ -735,7 +737,7 @@ pub fn probe_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
 /// from the blocks' sizes before any pair is gathered; a record whose own pairs exceed it
 /// is a batch alone). Each batch costs one more scan of the register; with
 /// `usize::MAX` there is one batch. The candidates are the same whatever the batches.
-pub fn candidates_in_batches(
+pub(crate) fn candidates_in_batches(
     register: &Records,
     niks: &KeyIndex,
     probes: &[Rec<'_>],

@@ -57,7 +57,7 @@ impl UnionFind {
     }
 
     /// Join the sets of `a` and `b`; true if they were apart.
-    pub fn union(&mut self, a: usize, b: usize) -> bool {
+    pub(crate) fn union(&mut self, a: usize, b: usize) -> bool {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return false;
@@ -136,7 +136,12 @@ fn unlinked(l: &Link) -> bool {
 /// (or further, when name, birth date and home all agree: [`crate::matching::fit::corroborated`]),
 /// and beyond name and birth date at least one more field agrees (NIK, KK or kelurahan):
 /// the same name and birth date alone are weak evidence.
-pub fn strong_pair(a: Rec<'_>, b: Rec<'_>, model: &Model, cfg: &MatchConfig) -> Option<String> {
+pub(crate) fn strong_pair(
+    a: Rec<'_>,
+    b: Rec<'_>,
+    model: &Model,
+    cfg: &MatchConfig,
+) -> Option<String> {
     let g = gamma(a, b);
     let s = model.score(&g, None);
     let both_valid = a.nik().valid().is_some() && b.nik().valid().is_some();
@@ -175,7 +180,7 @@ const MAX_STAR: usize = 64;
 
 /// A member of `rows` strongly linked to every other member, the first in row order; None
 /// when there is none (or the group is too large to check).
-pub fn star_center(rows: &[usize], strong: impl Fn(usize, usize) -> bool) -> Option<usize> {
+pub(crate) fn star_center(rows: &[usize], strong: impl Fn(usize, usize) -> bool) -> Option<usize> {
     if rows.len() > MAX_STAR {
         return None;
     }
@@ -186,7 +191,7 @@ pub fn star_center(rows: &[usize], strong: impl Fn(usize, usize) -> bool) -> Opt
 
 /// Split `rows` into subgroups whose members are all pairwise `strong` (complete linkage,
 /// greedy in row order). Singletons are dropped.
-pub fn complete_linkage(
+pub(crate) fn complete_linkage(
     rows: &[usize],
     mut strong: impl FnMut(usize, usize) -> bool,
 ) -> Vec<Vec<usize>> {
@@ -202,7 +207,7 @@ pub fn complete_linkage(
 }
 
 /// Fuzzy edges among unlinked rows: candidates from blocking, kept when strongly linked.
-pub fn unlinked_edges(
+pub(crate) fn unlinked_edges(
     aid: &Records,
     links: &[Link],
     model: &Model,
@@ -256,22 +261,10 @@ pub struct UnlinkedEdges {
     pub skipped: Vec<(usize, u64)>,
 }
 
-/// Build the groups from exact evidence.
-pub fn cluster(aid: &Records, links: &[Link], cfg: &MatchConfig, model: Option<&Model>) -> Groups {
-    cluster_with(
-        aid,
-        links,
-        cfg,
-        model,
-        &PairRules::default(),
-        BlockLimit::Size(cfg.max_block),
-    )
-}
-
-/// [`cluster`] with reviewers' decisions about pairs of aid rows: pairs said to be the same
-/// person are joined, pairs said to be different people are never joined by fuzzy edges and
-/// are kept apart by the chain guard.
-pub fn cluster_with(
+/// The groups from exact evidence, with reviewers' decisions about pairs of aid rows:
+/// pairs said to be the same person are joined, pairs said to be different people are never
+/// joined by fuzzy edges and are kept apart by the chain guard.
+pub(crate) fn cluster_with(
     aid: &Records,
     links: &[Link],
     cfg: &MatchConfig,

@@ -20,7 +20,7 @@ pub enum Agreement {
 }
 
 impl Agreement {
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             Agreement::Agree => "agree",
             Agreement::Differ => "differs",
@@ -88,7 +88,7 @@ pub fn kelurahan(a: Rec<'_>, b: Rec<'_>) -> Agreement {
 /// spelling the register does not hold and reconciliation could not place). As two equal
 /// names agree whatever the kecamatan (the kelurahan is compared by its name), so do two
 /// names a slip apart: a postcode is mistyped as often as a suburb.
-pub fn kelurahan_alike(a: Rec<'_>, b: Rec<'_>) -> Agreement {
+pub(crate) fn kelurahan_alike(a: Rec<'_>, b: Rec<'_>) -> Agreement {
     match kelurahan(a, b) {
         Agreement::Differ if slip_apart(a.kelurahan(), b.kelurahan()) => Agreement::Agree,
         other => other,
@@ -118,7 +118,7 @@ pub fn street(a: Rec<'_>, b: Rec<'_>) -> f64 {
 }
 
 /// How well two addresses agree: kelurahan 2, RT 1, RW 1, street tokens up to 1.
-pub fn address_score(a: Rec<'_>, b: Rec<'_>) -> f64 {
+pub(crate) fn address_score(a: Rec<'_>, b: Rec<'_>) -> f64 {
     let pts = |g: Agreement, w: f64| if g == Agreement::Agree { w } else { 0.0 };
     pts(kelurahan(a, b), 2.0) + pts(rt(a, b), 1.0) + pts(rw(a, b), 1.0) + street(a, b)
 }
@@ -140,7 +140,7 @@ pub fn evidence(a: Rec<'_>, b: Rec<'_>, name_score: f64) -> String {
 /// Name level from the similarity: 1.0, >= 0.95, the same sound key
 /// ([`crate::normalize::name::phonetic_key`]: `ACHMAD`/`AHMAD`, `NUR HAYATI`/`NURHAYATI`),
 /// >= 0.88, >= 0.75, below.
-pub fn name_level(a: Rec<'_>, b: Rec<'_>) -> Option<NameLevel> {
+pub(crate) fn name_level(a: Rec<'_>, b: Rec<'_>) -> Option<NameLevel> {
     if a.name().is_empty() || b.name().is_empty() {
         return None;
     }
@@ -156,7 +156,7 @@ pub fn name_level(a: Rec<'_>, b: Rec<'_>) -> Option<NameLevel> {
 }
 
 /// Whether two names share their sound key.
-pub fn same_sound(a: Rec<'_>, b: Rec<'_>) -> bool {
+pub(crate) fn same_sound(a: Rec<'_>, b: Rec<'_>) -> bool {
     if a.name().is_empty() || b.name().is_empty() {
         return false;
     }
@@ -167,7 +167,7 @@ pub fn same_sound(a: Rec<'_>, b: Rec<'_>) -> bool {
 /// 31 December, 1 January: the clerk did not know the day) on either side and the same
 /// year (weak evidence); day and month swapped; one of day, month and year differs;
 /// differs. The model's comparison.
-pub fn date_level(a: Rec<'_>, b: Rec<'_>) -> Option<DateLevel> {
+pub(crate) fn date_level(a: Rec<'_>, b: Rec<'_>) -> Option<DateLevel> {
     use chrono::Datelike;
     let level = date_parts(a, b)?;
     let (x, y) = (a.birth?, b.birth?);
@@ -183,7 +183,7 @@ pub fn date_level(a: Rec<'_>, b: Rec<'_>) -> Option<DateLevel> {
 /// a placeholder date (weak), day and month swapped, one of day/month/year differs,
 /// differs. The rules behind a NIK read a placeholder on the list's side only
 /// ([`crate::matching::fit`]).
-pub fn date_parts(a: Rec<'_>, b: Rec<'_>) -> Option<DateLevel> {
+pub(crate) fn date_parts(a: Rec<'_>, b: Rec<'_>) -> Option<DateLevel> {
     use chrono::Datelike;
     let (x, y) = (a.birth?, b.birth?);
     let (dx, dy) = (x.date, y.date);
@@ -239,7 +239,7 @@ fn one_deletion(short: &[u8], long: &[u8]) -> bool {
 /// shortened NIK that agrees with the other as far as it goes (scientific-notation prefix,
 /// rounding of the 16th digit, one digit dropped); same region and date segment (the first
 /// 12 digits, e.g. people born the same day in the same kecamatan); differs.
-pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<NikLevel> {
+pub(crate) fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<NikLevel> {
     let (x, x_damaged) = nik_digits(a)?;
     let (y, y_damaged) = nik_digits(b)?;
     let (xb, yb) = (x.as_bytes(), y.as_bytes());
@@ -314,7 +314,7 @@ pub fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<NikLevel> {
 /// (an adjacent swap, which [`nik_level`] grades apart, is one such case): two typing slips. Alone this is weak
 /// evidence (people born the same day in one kecamatan have NIKs a digit or two apart);
 /// the caller asks for the person's other fields to agree as well.
-pub fn nik_two_substitutions(a: Rec<'_>, b: Rec<'_>) -> bool {
+pub(crate) fn nik_two_substitutions(a: Rec<'_>, b: Rec<'_>) -> bool {
     use crate::normalize::nik::NikParse;
     let (NikParse::Valid { nik: x, .. }, NikParse::Valid { nik: y, .. }) = (a.nik(), b.nik())
     else {
@@ -327,7 +327,7 @@ pub fn nik_two_substitutions(a: Rec<'_>, b: Rec<'_>) -> bool {
 /// joined differently and one-letter slips, the same letters: `3 LIGHT SETREET` and
 /// `3 LIGHT STREET`, `IRONBARKCRESCENT` and `IRONBARK CRESCENT`), some tokens in common,
 /// none.
-pub fn street_level(a: Rec<'_>, b: Rec<'_>) -> Option<StreetLevel> {
+pub(crate) fn street_level(a: Rec<'_>, b: Rec<'_>) -> Option<StreetLevel> {
     if a.street().is_empty() || b.street().is_empty() {
         return None;
     }

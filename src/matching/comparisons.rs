@@ -29,14 +29,14 @@ pub enum Cmp {
 }
 
 /// Number of fields in a comparison vector.
-pub const N_FIELDS: usize = 9;
+pub(crate) const N_FIELDS: usize = 9;
 
 /// Most levels in any field.
-pub const MAX_LEVELS: usize = 6;
+pub(crate) const MAX_LEVELS: usize = 6;
 
 impl Cmp {
     /// Every field, in the vector's order.
-    pub const ALL: [Cmp; N_FIELDS] = [
+    pub(crate) const ALL: [Cmp; N_FIELDS] = [
         Cmp::Name,
         Cmp::BirthDate,
         Cmp::Nik,
@@ -112,7 +112,7 @@ fn same_kelurahan(a: Rec<'_>, b: Rec<'_>) -> bool {
 }
 
 /// The library, in the vector's order ([`Cmp::ALL`]).
-pub static COMPARISONS: [Comparison; N_FIELDS] = [
+pub(crate) static COMPARISONS: [Comparison; N_FIELDS] = [
     Comparison {
         field: Cmp::Name,
         name: "name",
@@ -229,7 +229,7 @@ pub struct Gamma([Option<u8>; N_FIELDS]);
 
 impl Gamma {
     /// No field compared.
-    pub const NONE: Gamma = Gamma([None; N_FIELDS]);
+    pub(crate) const NONE: Gamma = Gamma([None; N_FIELDS]);
 
     /// The level of field `c`, as its index among the field's levels.
     pub fn level(&self, c: Cmp) -> Option<u8> {
@@ -264,7 +264,7 @@ impl Gamma {
     }
 
     /// An agree/differs field (sex, KK, kelurahan, RT, birth place).
-    pub fn agreement(&self, c: Cmp) -> Option<Agree> {
+    pub(crate) fn agreement(&self, c: Cmp) -> Option<Agree> {
         debug_assert_eq!(c.decl().levels, Agree::NAMES, "{} is graded", c.name());
         self.level(c).map(Agree::from_index)
     }
@@ -275,13 +275,13 @@ impl Gamma {
     }
 
     /// The name agrees at `at_least` or better.
-    pub fn name_at_least(&self, at_least: NameLevel) -> bool {
+    pub(crate) fn name_at_least(&self, at_least: NameLevel) -> bool {
         self.name().is_some_and(|l| l <= at_least)
     }
 }
 
 /// Compare two records field by field.
-pub fn gamma(a: Rec<'_>, b: Rec<'_>) -> Gamma {
+pub(crate) fn gamma(a: Rec<'_>, b: Rec<'_>) -> Gamma {
     let mut g = Gamma::NONE;
     for c in &COMPARISONS {
         g.0[c.field as usize] = (c.level)(a, b);

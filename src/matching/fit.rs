@@ -20,14 +20,14 @@ use crate::matching::register_index::RegisterIndex;
 /// fields (name, birth date, sex, and for a plain identifier the home) under the holder
 /// path's model ([`HolderModel`]): the holder when the posterior reaches
 /// `holder_probability`.
-pub fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, cfg: &MatchConfig) -> Fit {
+pub(crate) fn person_fit(a: Rec<'_>, b: Rec<'_>, name_score: f64, cfg: &MatchConfig) -> Fit {
     let g = HolderGamma::of(a, b, name_score, cfg.name_threshold);
     HOLDER_MODEL.fit(&g, cfg.holder_probability)
 }
 
 /// [`person_fit`] with the holder path's own explanation of it, to add to the evidence:
 /// `holder=p0.0000[name=-22.8(no_part_shared),birth_date=+1.5(agrees),...]`.
-pub fn person_fit_explained(
+pub(crate) fn person_fit_explained(
     a: Rec<'_>,
     b: Rec<'_>,
     name_score: f64,
@@ -42,7 +42,7 @@ pub fn person_fit_explained(
 
 /// Where the holder path's part of a row's evidence begins (None: the row was not
 /// compared with an identifier's holder).
-pub fn holder_part(evidence: &str) -> Option<&str> {
+pub(crate) fn holder_part(evidence: &str) -> Option<&str> {
     let key = format!(";{}", crate::matching::holder::EVIDENCE_KEY);
     evidence.find(&key).map(|i| &evidence[i..])
 }
@@ -55,7 +55,7 @@ static HOLDER_MODEL: std::sync::LazyLock<HolderModel> =
 /// everything else: a strong or exact name, the same birth date (not a placeholder), and the
 /// same household (KK) or the same street in the same kelurahan. Namesakes born the same
 /// day (NIKs a digit or two apart in one kecamatan) do not also share a home.
-pub fn corroborated(g: &Gamma) -> bool {
+pub(crate) fn corroborated(g: &Gamma) -> bool {
     g.name_at_least(NameLevel::Phonetic)
         && g.birth_date() == Some(DateLevel::Exact)
         && shares_home(g)
@@ -63,14 +63,14 @@ pub fn corroborated(g: &Gamma) -> bool {
 }
 
 /// The same household (KK) or the same street in the same kelurahan.
-pub fn shares_home(g: &Gamma) -> bool {
+pub(crate) fn shares_home(g: &Gamma) -> bool {
     g.agrees(Cmp::Kk) || (g.agrees(Cmp::Kelurahan) && g.street() == Some(StreetLevel::Same))
 }
 
 /// Whether the birth dates support the same person: equal (or day and month swapped); a
 /// placeholder date in the list (`a`) of the same year; for an identical name also equal
 /// on a register's placeholder date, or missing.
-pub fn date_fits(a: Rec<'_>, b: Rec<'_>, name_score: f64) -> bool {
+pub(crate) fn date_fits(a: Rec<'_>, b: Rec<'_>, name_score: f64) -> bool {
     use chrono::Datelike;
     if let (Some(x), Some(y)) = (a.birth, b.birth) {
         if x.weak && x.date.year() == y.date.year() {
@@ -90,7 +90,7 @@ pub fn date_fits(a: Rec<'_>, b: Rec<'_>, name_score: f64) -> bool {
 /// threshold and better than the holder's, the birth date fits ([`date_fits`]) and the sex
 /// does not differ. The best such member when one is clearly
 /// best; None otherwise.
-pub fn household_member(
+pub(crate) fn household_member(
     aid: Rec<'_>,
     holder: Rec<'_>,
     holder_score: f64,

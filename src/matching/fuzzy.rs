@@ -44,10 +44,10 @@ pub struct FuzzyStats {
 }
 
 /// The probability from which an unlinked row's best candidate is kept for review.
-pub const POSSIBLE_PROBABILITY: f64 = 0.5;
+pub(crate) const POSSIBLE_PROBABILITY: f64 = 0.5;
 
 /// Rows the fuzzy stage tries to place.
-pub fn unresolved(l: &Link) -> bool {
+pub(crate) fn unresolved(l: &Link) -> bool {
     matches!(
         l.status,
         Status::NikDamaged | Status::InvalidNik | Status::NotInRegister | Status::NameMismatch
@@ -56,7 +56,7 @@ pub fn unresolved(l: &Link) -> bool {
 
 /// Register name frequencies for the term-frequency adjustment, by name id (the aid list
 /// and the register share one pool, so equal names have equal ids).
-pub fn name_frequencies(register: &Records) -> Vec<u32> {
+pub(crate) fn name_frequencies(register: &Records) -> Vec<u32> {
     let mut f = vec![0u32; register.pool.names.len()];
     for p in &register.people {
         if p.name != 0 {
@@ -69,7 +69,7 @@ pub fn name_frequencies(register: &Records) -> Vec<u32> {
 /// The term frequency of a pair's names: the register frequency of the more frequent of
 /// the two (one pool: an aid row's name has its register count when the register holds
 /// it); None when neither is in the register.
-pub fn tf(freq: &[u32], a: Rec<'_>, b: Rec<'_>, n: f64) -> Option<f64> {
+pub(crate) fn tf(freq: &[u32], a: Rec<'_>, b: Rec<'_>, n: f64) -> Option<f64> {
     let count = |p: Rec<'_>| freq.get(p.name as usize).copied().unwrap_or(0);
     match count(a).max(count(b)) {
         0 => None,
@@ -89,7 +89,8 @@ pub fn tf(freq: &[u32], a: Rec<'_>, b: Rec<'_>, n: f64) -> Option<f64> {
 /// same name and birth date alone are weak evidence. Rows with a damaged, invalid or
 /// missing NIK can be linked on name, birth date, place and the NIK's surviving digits.
 /// The model is estimated unless one is given.
-pub fn link_fuzzy(
+#[cfg(test)]
+pub(crate) fn link_fuzzy(
     aid: &Records,
     register: &Records,
     links: &mut [Link],
@@ -111,7 +112,7 @@ pub fn link_fuzzy(
 }
 
 /// The blocking candidates of the rows fuzzy linking places ([`unresolved`] rows, in aid
-/// order), as [`crate::matching::block::candidates_in`] finds them.
+/// order), as [`crate::matching::block::candidates_in_batches`] finds them.
 pub type Found = Vec<(Vec<(u32, KeyKind)>, BlockStats)>;
 
 /// Where the fuzzy stage's candidates come from.
@@ -142,10 +143,10 @@ pub struct FuzzyInput<'a> {
     pub explain_exact: bool,
 }
 
-/// [`link_fuzzy`] with the candidates' source given. Stages: the model (given, or trained
+/// Fuzzy linking (`link_fuzzy` in tests) with the candidates' source given. Stages: the model (given, or trained
 /// on the exact links), each unresolved row decided over its candidates ([`Decider`]), the
 /// decisions applied, and the exact links' evidence written in the model's terms.
-pub fn link_fuzzy_given(
+pub(crate) fn link_fuzzy_given(
     aid: &Records,
     register: &Records,
     links: &mut [Link],

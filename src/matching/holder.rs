@@ -87,7 +87,7 @@ pub struct HolderComparison {
 
 /// The fields, in [`HolderGamma`]'s order. Every field always has a level (a missing
 /// value is a level of its own), so the weights of a row are comparable with another's.
-pub static HOLDER_COMPARISONS: [HolderComparison; 4] = [
+pub(crate) static HOLDER_COMPARISONS: [HolderComparison; 4] = [
     HolderComparison {
         field: HolderField::Name,
         name: "name",
@@ -144,13 +144,13 @@ pub static HOLDER_COMPARISONS: [HolderComparison; 4] = [
 
 /// The key of the holder path's part of a row's evidence
 /// (`holder=p0.9999[name=+8.7(exact),...]`).
-pub const EVIDENCE_KEY: &str = "holder=p";
+pub(crate) const EVIDENCE_KEY: &str = "holder=p";
 
 /// The prior probability that a row is the holder of the NIK it carries.
-pub const NIK_PRIOR: f64 = 0.865714;
+pub(crate) const NIK_PRIOR: f64 = 0.865714;
 
 /// The prior probability that a record is the holder of the plain identifier it carries.
-pub const GENERIC_PRIOR: f64 = 0.810279;
+pub(crate) const GENERIC_PRIOR: f64 = 0.810279;
 
 /// A row's levels against the identifier's holder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,7 +190,7 @@ impl HolderGamma {
     }
 
     /// Whether the names agree (the same name, a slip, a spelling, the same sound).
-    pub fn name_agrees(&self) -> bool {
+    pub(crate) fn name_agrees(&self) -> bool {
         matches!(self.name, HolderName::Exact | HolderName::Agrees)
     }
 }
@@ -328,7 +328,7 @@ impl PathModel {
     }
 
     /// The posterior that the row is the holder.
-    pub fn posterior(&self, g: &HolderGamma) -> f64 {
+    pub(crate) fn posterior(&self, g: &HolderGamma) -> f64 {
         let bits = (self.prior / (1.0 - self.prior)).log2() + self.weights(g).iter().sum::<f64>();
         1.0 / (1.0 + (-bits).exp2())
     }
@@ -360,7 +360,7 @@ impl HolderModel {
 
     /// The row's fit to the holder: the holder when the posterior reaches `at`; else
     /// another person, whose name agrees with the holder's or not.
-    pub fn fit(&self, g: &HolderGamma, at: f64) -> Fit {
+    pub(crate) fn fit(&self, g: &HolderGamma, at: f64) -> Fit {
         if self.path(g.path).posterior(g) >= at {
             Fit::Same
         } else if g.name_agrees() {

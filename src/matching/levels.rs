@@ -17,18 +17,21 @@ macro_rules! levels {
 
         impl $ty {
             /// The levels' names, in order.
-            pub const NAMES: &'static [&'static str] = &[$($name),+];
+            pub(crate) const NAMES: &'static [&'static str] = &[$($name),+];
             #[allow(dead_code)]
             const ALL: &'static [$ty] = &[$($ty::$var),+];
 
-            /// The level stored as `l` in a [`Gamma`].
+            /// The level stored as `l` in a
+            /// [`Gamma`](crate::matching::comparisons::Gamma).
             #[allow(dead_code)]
             pub(crate) fn from_index(l: u8) -> Self {
                 Self::ALL[usize::from(l).min(Self::ALL.len() - 1)]
             }
 
-            /// The level's name.
-            pub fn word(self) -> &'static str {
+            /// The level's name (tests read some levels' names).
+            #[cfg(test)]
+            #[allow(dead_code)]
+            pub(crate) fn word(self) -> &'static str {
                 Self::NAMES[self as usize]
             }
         }
@@ -123,7 +126,7 @@ impl DateLevel {
 
 impl NikLevel {
     /// One typing or spreadsheet error away, not the same.
-    pub fn one_error(self) -> bool {
+    pub(crate) fn one_error(self) -> bool {
         matches!(
             self,
             NikLevel::OneSubstitution | NikLevel::AdjacentSwap | NikLevel::DamagedAgrees

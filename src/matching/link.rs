@@ -78,7 +78,7 @@ impl Link {
 }
 
 /// True when any NIK in the file was visibly damaged by a spreadsheet.
-pub fn file_shows_damage(aid: &Records) -> bool {
+pub(crate) fn file_shows_damage(aid: &Records) -> bool {
     aid.iter().any(|p| {
         matches!(
             p.nik(),
@@ -96,7 +96,7 @@ fn unlinked(status: Status, reason: &'static str) -> Link {
 
 /// Link one aid row: find the holder of its identifier, then decide whether the row is
 /// the holder, a member of the holder's household, or someone else.
-pub fn link_one(
+pub(crate) fn link_one(
     aid: Rec<'_>,
     register: &Records,
     index: &RegisterIndex,
@@ -217,7 +217,7 @@ fn life_status(p: Rec<'_>) -> (Status, &'static str) {
 
 /// [`life_status`] with the reason of a payable link given: how the person was found
 /// (`NIK_CORRECTED`, `HOUSEHOLD_NIK`, ...).
-pub fn life_status_as(p: Rec<'_>, verified: &'static str) -> (Status, &'static str) {
+pub(crate) fn life_status_as(p: Rec<'_>, verified: &'static str) -> (Status, &'static str) {
     match p.life {
         Life::Deceased => (Status::Deceased, "REGISTER_DECEASED"),
         Life::MovedOut => (Status::MovedOut, "REGISTER_MOVED_OUT"),
@@ -226,7 +226,7 @@ pub fn life_status_as(p: Rec<'_>, verified: &'static str) -> (Status, &'static s
 }
 
 /// Link every aid row, in parallel; the result is in aid order.
-pub fn link_all(
+pub(crate) fn link_all(
     aid: &Records,
     register: &Records,
     index: &RegisterIndex,
@@ -236,7 +236,7 @@ pub fn link_all(
 }
 
 /// [`link_all`] in a part of a partitioned run: the whole run's facts decide.
-pub fn link_all_with(
+pub(crate) fn link_all_with(
     aid: &Records,
     register: &Records,
     index: &RegisterIndex,

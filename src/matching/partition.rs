@@ -64,7 +64,7 @@ fn region(nik: &NikParse, len: usize) -> Option<&str> {
 
 /// The shortest NIK prefix (2, 4 or 6 digits) whose regions number at least four per part,
 /// so that a greedy spread is even; 6 when none does.
-pub fn prefix_len(register: &Records, parts: usize) -> usize {
+pub(crate) fn prefix_len(register: &Records, parts: usize) -> usize {
     for len in [2, 4] {
         let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
         for p in register.iter() {
@@ -96,7 +96,7 @@ fn mix(x: u64) -> u64 {
 /// Build the plan. `links`: every aid row's link after fuzzy linking; `edges`: the pairs of
 /// unlinked rows the model joins; `candidates[i]`: the blocking candidates of aid row `i`
 /// (empty for rows exact linking placed), consumed as the parts' reach is gathered.
-pub fn plan(
+pub(crate) fn plan(
     aid: &Records,
     register: &Records,
     index: &RegisterIndex,

@@ -36,12 +36,12 @@ impl std::fmt::Debug for PersonKey {
 }
 
 impl PersonKey {
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
         PersonKey(bytes)
     }
 
     /// A key from a passphrase (its SHA-256).
-    pub fn from_secret(secret: &[u8]) -> Self {
+    pub(crate) fn from_secret(secret: &[u8]) -> Self {
         PersonKey(Sha256::digest(secret).into())
     }
 
@@ -51,7 +51,7 @@ impl PersonKey {
 
     /// What tells two keys apart without revealing them: 8 hex digits of the SHA-256 of
     /// the key's hash (written in `summary.json`, compared by `--previous`).
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         let d = Sha256::digest(Sha256::digest(self.0));
         hex(&d[..4])
     }
@@ -85,7 +85,7 @@ fn spoken(p: Rec<'_>) -> String {
 }
 
 /// The person id of every decision, in the decisions' order.
-pub fn person_ids(
+pub(crate) fn person_ids(
     decisions: &[Decision],
     aid: &Records,
     register: &Records,

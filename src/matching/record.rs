@@ -174,7 +174,7 @@ impl<'a> Rec<'a> {
         &self.pool.names[self.p.name as usize]
     }
     /// The sound keys of the name (computed when the pool was built).
-    pub fn sound(&self) -> NameSound {
+    pub(crate) fn sound(&self) -> NameSound {
         self.pool
             .name_sounds
             .get(self.p.name as usize)
@@ -221,12 +221,13 @@ impl Records {
             pool: &self.pool,
         })
     }
-    pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = Rec<'_>> + '_ {
+    pub(crate) fn par_iter(&self) -> impl IndexedParallelIterator<Item = Rec<'_>> + '_ {
         let pool: &Pool = &self.pool;
         self.people.par_iter().map(move |p| Rec { p, pool })
     }
     /// Bytes held per row by the records themselves (the pool is shared).
-    pub const ROW_BYTES: usize = std::mem::size_of::<Person>();
+    #[cfg(test)]
+    pub(crate) const ROW_BYTES: usize = std::mem::size_of::<Person>();
 }
 
 /// Turns a status cell into a comparison key: letters and digits, upper case.
@@ -238,7 +239,7 @@ fn squash(s: &str) -> String {
 }
 
 /// True when a death-date cell holds a date (not empty, `-`, `0`, `NULL`, `0000-00-00`).
-pub fn is_death_date(cell: &str) -> bool {
+pub(crate) fn is_death_date(cell: &str) -> bool {
     let t = cell.trim();
     if t.is_empty() || t.eq_ignore_ascii_case("null") || t.eq_ignore_ascii_case("nan") {
         return false;
@@ -248,7 +249,7 @@ pub fn is_death_date(cell: &str) -> bool {
 }
 
 /// Decide the life status from the status and death-date cells.
-pub fn life_status(status: &str, death_date: &str, values: &StatusValues) -> Life {
+pub(crate) fn life_status(status: &str, death_date: &str, values: &StatusValues) -> Life {
     combine_life(
         is_death_date(death_date),
         status_life(&squash(status), values),
@@ -574,7 +575,7 @@ impl RecordBuilder {
 }
 
 /// Build the records of two tables (register first: its values get the lower ids).
-pub fn build_pair(
+pub(crate) fn build_pair(
     aid: &impl Cells,
     register: &impl Cells,
     status: &StatusValues,
@@ -651,7 +652,7 @@ const FINGERPRINT_NIKS: [&str; 6] = [
 /// addresses, area names, dates in many forms, NIKs damaged by spreadsheets, sex, RT/RW,
 /// status). Any change of a rule that shows on these cells changes it: a register index
 /// built under other rules is refused even when the version number is the same.
-pub fn rules_fingerprint() -> String {
+pub(crate) fn rules_fingerprint() -> String {
     use sha2::{Digest, Sha256};
     let mut out = String::new();
     use std::fmt::Write as _;
@@ -718,7 +719,7 @@ impl StoredRecords {
     /// from 0 in the same order: the register of a part of a partitioned run. Values keep
     /// their relative order (and id 0, the empty value), so anything that walks the
     /// values in id order walks them as over the whole register.
-    pub fn subset(records: &Records, rows: &[u32]) -> StoredRecords {
+    pub(crate) fn subset(records: &Records, rows: &[u32]) -> StoredRecords {
         fn keep(used: &[bool]) -> Vec<u32> {
             let mut next = 0u32;
             used.iter()
@@ -882,7 +883,7 @@ impl StoredBuilder {
 }
 
 /// [`build_pair`] with the register's records already built (from a register index).
-pub fn build_pair_on(
+pub(crate) fn build_pair_on(
     aid: &impl Cells,
     register: StoredRecords,
     status: &StatusValues,
@@ -908,7 +909,8 @@ pub fn build_pair_on(
 }
 
 /// Build the records of one table (tests, small tools).
-pub fn build_one(cells: &impl Cells, status: &StatusValues, id_kind: IdKind) -> Records {
+#[cfg(test)]
+pub(crate) fn build_one(cells: &impl Cells, status: &StatusValues, id_kind: IdKind) -> Records {
     let mut b = RecordBuilder::new(status, id_kind);
     let people = b.add(cells);
     Records {
@@ -932,7 +934,7 @@ pub mod testing {
     }
 
     /// An aid list and a register sharing one pool, as a run builds them.
-    pub fn records_pair(
+    pub(crate) fn records_pair(
         fields: &[Field],
         aid: &[&[&str]],
         register: &[&[&str]],

@@ -75,7 +75,7 @@ impl RegisterIndex {
     }
 
     /// NIKs held by more than one register row.
-    pub fn repeated_niks(&self, register: &Records) -> usize {
+    pub(crate) fn repeated_niks(&self, register: &Records) -> usize {
         let v = self.niks.entries();
         let mut n = 0;
         let mut i = 0;

@@ -23,7 +23,7 @@ pub struct RegisterPair {
 
 impl RegisterPair {
     /// Both records open: a duplicate in the register (NIK ganda) for Disdukcapil to close.
-    pub fn both_open(&self, register: &Records) -> bool {
+    pub(crate) fn both_open(&self, register: &Records) -> bool {
         register.get(self.current).life == Life::Active
             && register.get(self.other).life == Life::Active
     }

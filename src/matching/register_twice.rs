@@ -43,19 +43,19 @@ pub use crate::matching::register_pair::RegisterPair;
 use crate::matching::score::{Model, Scorer};
 
 /// Share of the register's people recorded twice: the prior of the hypothesis.
-pub const TWICE_SHARE: f64 = 0.005;
+pub(crate) const TWICE_SHARE: f64 = 0.005;
 
 /// (m, u) of "the two records are in one regency": a new registration is made in another
 /// regency (m); u is measured on the register (the share of random pairs in one regency).
-pub const REGENCY: f64 = 0.1;
+pub(crate) const REGENCY: f64 = 0.1;
 
 /// m of "one record says moved out": about half of the old records of people registered
 /// again say PINDAH, the other half were left open; u is measured on the register.
-pub const CLOSED: f64 = 0.5;
+pub(crate) const CLOSED: f64 = 0.5;
 
 /// m of "the open record's KK was issued after the moved-out record's" (a new KK is made
 /// at the new registration; some KK numbers are reissued); u: one or the other, even.
-pub const KK_LATER: f64 = 0.95;
+pub(crate) const KK_LATER: f64 = 0.95;
 
 /// What [`find_and_relink`] found and changed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -70,7 +70,7 @@ pub struct RegisterTwice {
 
 /// Find the register records of the people the aid list reaches that are held twice, and
 /// link rows under a superseded record to the current one.
-pub fn find_and_relink(
+pub(crate) fn find_and_relink(
     register: &Records,
     links: &mut [Link],
     model: &Model,
@@ -417,12 +417,12 @@ fn kk_issued(p: Rec<'_>) -> Option<u32> {
 
 /// The first word of the evidence of a row moved from a superseded record to the current
 /// one (`superseded;...`): the reports count its group as one person under two NIKs.
-pub const SUPERSEDED_EVIDENCE: &str = "superseded";
+pub(crate) const SUPERSEDED_EVIDENCE: &str = "superseded";
 
 /// Move the links of rows under a superseded record to the current one; returns how many
 /// moved. A row linked to a record whose person's current record is known is linked to
 /// that record, with reason `NIK_SUPERSEDED` when the current record is open.
-pub fn relink(register: &Records, links: &mut [Link], pairs: &[RegisterPair]) -> usize {
+pub(crate) fn relink(register: &Records, links: &mut [Link], pairs: &[RegisterPair]) -> usize {
     let current_of: FxHashMap<usize, usize> = pairs
         .iter()
         .filter(|p| p.current_known)

@@ -40,7 +40,7 @@ pub enum ReviewKind {
 }
 
 impl ReviewKind {
-    pub const ALL: [ReviewKind; 6] = [
+    pub(crate) const ALL: [ReviewKind; 6] = [
         ReviewKind::Ambiguous,
         ReviewKind::NearThreshold,
         ReviewKind::PossibleMatch,

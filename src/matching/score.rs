@@ -52,14 +52,14 @@ const FLOOR: f64 = 1e-9;
 
 /// Bits the fields other than the identifier must add up to for a near identifier (one
 /// character replaced or two swapped, not the same) to join two records.
-pub const NEAR_ID_SUPPORT: f64 = 0.0;
+pub(crate) const NEAR_ID_SUPPORT: f64 = 0.0;
 
 impl Score {
     /// Whether a near identifier would join the pair on its own: the identifier is one
     /// error away, not the same, and the other fields together do not lean towards the
     /// same person. Similar identifiers are weak evidence alone: in 5,000 random 7-digit
     /// identifiers, one in thirty has another a single digit away.
-    pub fn near_id_alone(&self, g: &Gamma) -> bool {
+    pub(crate) fn near_id_alone(&self, g: &Gamma) -> bool {
         let others: f64 = Cmp::ALL
             .iter()
             .filter(|&&c| c != Cmp::Nik)
@@ -137,7 +137,7 @@ impl Model {
     /// Check the model against this version's comparisons: the fields and their levels by
     /// name and in order, every m and u a probability above 0 and at most 1, each field's
     /// levels summing to 1 (within 0.001), and 0 < lambda < 1. The error names the value.
-    pub fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let fields: Vec<&str> = COMPARISONS.iter().map(|c| c.name).collect();
         if self.fields != names(&fields) {
@@ -244,7 +244,7 @@ pub fn explain(g: &Gamma, s: &Score) -> String {
 }
 
 /// `prefix` followed by [`explain`], written into one buffer.
-pub fn explain_after(prefix: &str, g: &Gamma, s: &Score) -> String {
+pub(crate) fn explain_after(prefix: &str, g: &Gamma, s: &Score) -> String {
     let mut out = String::with_capacity(prefix.len() + 240);
     out.push_str(prefix);
     out.push_str("weight=");
@@ -305,7 +305,7 @@ fn push_fixed(out: &mut String, x: f64, decimals: u32, plus: bool) {
 }
 
 /// Read a saved scoring model.
-pub fn load_model(path: &Path) -> Result<Model, ConfigError> {
+pub(crate) fn load_model(path: &Path) -> Result<Model, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,

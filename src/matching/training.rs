@@ -32,7 +32,7 @@ impl Model {
     /// empty.
     ///
     /// [`Comparison::within_kelurahan`]: crate::matching::comparisons::Comparison::within_kelurahan
-    pub fn estimate_u(&mut self, random: &[Gamma], within: &[Gamma]) {
+    pub(crate) fn estimate_u(&mut self, random: &[Gamma], within: &[Gamma]) {
         for (f, c) in COMPARISONS.iter().enumerate() {
             let sample = if c.within_kelurahan && !within.is_empty() {
                 within
@@ -61,7 +61,7 @@ impl Model {
     }
 
     /// EM for m and lambda with u fixed. Sums run in input order: deterministic.
-    pub fn estimate_m(&mut self, pairs: &[Gamma], iterations: usize) {
+    pub(crate) fn estimate_m(&mut self, pairs: &[Gamma], iterations: usize) {
         if pairs.len() < MIN_EM_PAIRS {
             return;
         }
@@ -97,7 +97,7 @@ impl Model {
     /// the rule (`fixed`), on which every pair agrees by construction, are left out; m of
     /// the other fields is estimated with u fixed. Returns the estimated m rows (None for
     /// fixed fields) and the iterations run, without changing the model.
-    pub fn em_session(&self, pairs: &[Gamma], fixed: &[Cmp], iterations: usize) -> Session {
+    pub(crate) fn em_session(&self, pairs: &[Gamma], fixed: &[Cmp], iterations: usize) -> Session {
         let mut work = self.clone();
         let mut out: Vec<Option<Vec<f64>>> = vec![None; N_FIELDS];
         if pairs.len() < MIN_EM_PAIRS {
@@ -125,7 +125,7 @@ impl Model {
     }
 
     /// Combine EM sessions: each field's m is the mean of the sessions that estimated it.
-    pub fn combine_sessions(&mut self, sessions: &[Session], pairs: usize) {
+    pub(crate) fn combine_sessions(&mut self, sessions: &[Session], pairs: usize) {
         for (f, c) in COMPARISONS.iter().enumerate() {
             let rows: Vec<&Vec<f64>> = sessions.iter().filter_map(|s| s.m[f].as_ref()).collect();
             if rows.is_empty() {
@@ -146,7 +146,7 @@ impl Model {
 
     /// Level `l` of field `c` made neutral (m = u), the field's m renormalized: a level
     /// that is evidence only together with other fields that carry their own weight.
-    pub fn make_neutral(&mut self, c: Cmp, l: u8) {
+    pub(crate) fn make_neutral(&mut self, c: Cmp, l: u8) {
         let (f, l) = (c as usize, usize::from(l));
         self.m[f][l] = self.u[f][l];
         let total: f64 = self.m[f].iter().sum();
@@ -156,7 +156,7 @@ impl Model {
 
 /// The comparison of every exactly linked aid row with its register person (None for
 /// rows without a link), in aid order.
-pub fn exact_gammas(
+pub(crate) fn exact_gammas(
     aid: &Records,
     register: &Records,
     links: &[crate::matching::link::Link],
@@ -184,7 +184,7 @@ pub fn exact_gammas(
 ///
 /// `exact`: the comparison of each exactly linked aid row with its register person
 /// ([`exact_gammas`]), made once for the model and the links' evidence.
-pub fn estimate_model(aid: &Records, register: &Records, exact: &[Option<Gamma>]) -> Model {
+pub(crate) fn estimate_model(aid: &Records, register: &Records, exact: &[Option<Gamma>]) -> Model {
     let mut model = Model::default();
     if register.is_empty() {
         return estimate_alone(aid);

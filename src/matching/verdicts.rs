@@ -99,7 +99,7 @@ pub struct PairRules {
 
 impl PairRules {
     /// Whether reviewers said the two rows are the same person.
-    pub fn joined(&self, a: usize, b: usize) -> bool {
+    pub(crate) fn joined(&self, a: usize, b: usize) -> bool {
         self.same.binary_search(&(a.min(b), a.max(b))).is_ok()
     }
 
@@ -114,7 +114,7 @@ impl PairRules {
 /// "different person" unlinks a row linked to that person (its status is then what its NIK
 /// alone says: someone else's, not found, invalid or damaged). Decisions about two aid rows become
 /// [`PairRules`] for grouping.
-pub fn apply(
+pub(crate) fn apply(
     aid: &Records,
     register: &Records,
     links: &mut [Link],

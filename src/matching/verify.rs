@@ -56,7 +56,7 @@ fn completeness(p: Rec<'_>) -> usize {
 }
 
 /// Choose the kept row among `candidates` (all linked to `register[reg]`).
-pub fn choose_kept(
+pub(crate) fn choose_kept(
     candidates: &[usize],
     aid: &Records,
     reference: Option<Rec<'_>>,

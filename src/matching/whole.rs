@@ -35,19 +35,19 @@ pub struct WholeRun {
 
 impl WholeRun {
     /// The blocks the part skips when placing its rows in the register.
-    pub fn register_limit(&self) -> crate::matching::block::BlockLimit {
+    pub(crate) fn register_limit(&self) -> crate::matching::block::BlockLimit {
         crate::matching::block::BlockLimit::Keys(self.skip_register.iter().copied().collect())
     }
 
     /// The blocks the part skips when pairing its unlinked rows.
-    pub fn aid_limit(&self) -> crate::matching::block::BlockLimit {
+    pub(crate) fn aid_limit(&self) -> crate::matching::block::BlockLimit {
         crate::matching::block::BlockLimit::Keys(self.skip_aid.iter().copied().collect())
     }
 }
 
 impl WholeRun {
     /// Register name frequencies by the name ids of `pool`.
-    pub fn frequencies(&self, pool: &crate::matching::record::Pool) -> Vec<u32> {
+    pub(crate) fn frequencies(&self, pool: &crate::matching::record::Pool) -> Vec<u32> {
         let mut key = String::new();
         pool.names
             .iter()

@@ -77,7 +77,7 @@ fn find_word(s: &str, word: &str) -> Option<usize> {
 
 /// Parse RT/RW from one cell: `RT 001 RW 002`, `RT.01/RW.02`, `001/002`, `RT 3`, `003`.
 /// A bare number is the RT.
-pub fn parse_rt_rw(raw: &str) -> RtRw {
+pub(crate) fn parse_rt_rw(raw: &str) -> RtRw {
     let upper = raw.to_uppercase();
     let rt_at = find_word(&upper, "RT");
     let rw_at = find_word(&upper, "RW");
@@ -136,7 +136,7 @@ pub fn combine_rt_rw(rt_cell: &str, rw_cell: &str, street: &str) -> RtRw {
 }
 
 /// The RT and RW written in a street cell (`JL. MELATI RT 05 RW 02`), if it names them.
-pub fn rt_rw_in_street(street: &str) -> RtRw {
+pub(crate) fn rt_rw_in_street(street: &str) -> RtRw {
     let upper = street.to_uppercase();
     if find_word(&upper, "RT").is_some() || find_word(&upper, "RW").is_some() {
         parse_rt_rw(street)
@@ -146,7 +146,7 @@ pub fn rt_rw_in_street(street: &str) -> RtRw {
 }
 
 /// [`combine_rt_rw`] on cells already parsed: the RT column, the RW column, the street.
-pub fn merge_rt_rw(from_rt: RtRw, from_rw: RtRw, from_street: RtRw) -> RtRw {
+pub(crate) fn merge_rt_rw(from_rt: RtRw, from_rw: RtRw, from_street: RtRw) -> RtRw {
     RtRw {
         rt: from_rt.rt.or(from_street.rt),
         // The RW column holds a bare number; "001/002" in the RT column carries the RW.

@@ -25,11 +25,11 @@ mod ce_days {
     use chrono::{Datelike, NaiveDate};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
         d.num_days_from_ce().serialize(s)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
         let days = i32::deserialize(d)?;
         NaiveDate::from_num_days_from_ce_opt(days)
             .ok_or_else(|| serde::de::Error::custom(format!("day {days} is no date")))
@@ -50,7 +50,7 @@ impl BirthDate {
 }
 
 /// 1 July (SIAK since 2004), 31 December (before 2004) and 1 January.
-pub fn is_placeholder(d: NaiveDate) -> bool {
+pub(crate) fn is_placeholder(d: NaiveDate) -> bool {
     matches!((d.day(), d.month()), (1, 7) | (31, 12) | (1, 1))
 }
 
@@ -117,7 +117,7 @@ fn from_excel_serial(n: i64) -> Option<NaiveDate> {
 /// lahir*), as forms write it: `BALIKPAPAN, 12-05-1980`, `Samarinda 12 Mei 1980`,
 /// `SURABAYA/1980-05-12`. The date starts at the first digit; the place is what comes
 /// before it, without the separator. A cell without digits is a place alone.
-pub fn split_place_and_date(cell: &str) -> (&str, &str) {
+pub(crate) fn split_place_and_date(cell: &str) -> (&str, &str) {
     let seps: &[char] = &[',', '/', ';', '-', '.', ':', '|'];
     let place = |s: &str| -> usize { s.trim_end().trim_end_matches(seps).trim_end().len() };
     match cell.find(|c: char| c.is_ascii_digit()) {

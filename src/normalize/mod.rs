@@ -31,7 +31,7 @@ pub fn visible(raw: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Characters that show nothing and mean nothing in a cell.
-pub fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'

@@ -86,7 +86,7 @@ fn is_title(t: &str) -> bool {
 /// Map old Indonesian spellings to modern ones in one token. `J` becomes `Y` only in a token
 /// that carries another old marker (`DJOJO` -> `JOYO`, `SOEJONO` -> `SUYONO`), never alone
 /// (`JOKO` stays).
-pub fn modern_spelling(token: &str) -> String {
+pub(crate) fn modern_spelling(token: &str) -> String {
     // One pass can leave a marker behind (`DDJJ` -> `DJY`): repeat until nothing changes.
     fixpoint(token, modern_spelling_once)
 }
@@ -180,7 +180,7 @@ fn phonetic_once(token: &str) -> String {
 
 /// The sound key of a whole normalized name: each token's [`phonetic`] key, joined without
 /// spaces (so `NUR HAYATI` and `NURHAYATI` share it).
-pub fn phonetic_key(tokens: &[String]) -> String {
+pub(crate) fn phonetic_key(tokens: &[String]) -> String {
     tokens.iter().map(|t| phonetic(t)).collect()
 }
 
@@ -269,7 +269,7 @@ pub fn normalize_name(raw: &str) -> Vec<String> {
 /// Whether a name cell marks its holder as deceased: `ALM.` / `ALMH.` (*almarhum*,
 /// *almarhumah*) before or after the name, or in brackets (`SITI AMINAH (ALMH)`), as
 /// clerks annotate a list rather than strike the row.
-pub fn marks_deceased(raw: &str) -> bool {
+pub(crate) fn marks_deceased(raw: &str) -> bool {
     raw.split(|c: char| !c.is_alphanumeric()).any(|t| {
         ["ALM", "ALMH", "ALMARHUM", "ALMARHUMAH"]
             .iter()
@@ -278,7 +278,8 @@ pub fn marks_deceased(raw: &str) -> bool {
 }
 
 /// The normalized name as one string.
-pub fn normalize_name_string(raw: &str) -> String {
+#[cfg(test)]
+pub(crate) fn normalize_name_string(raw: &str) -> String {
     normalize_name(raw).join(" ")
 }
 
@@ -300,7 +301,7 @@ fn token_matches(a: &str, b: &str) -> f64 {
 /// no initial of `IMAM`); or the whole names the same letters split otherwise
 /// (`NUR HAYATI` / `NURHAYATI`). Two names without any are two people's, whatever else
 /// the rows share: behind a NIK, the name tells who the row is.
-pub fn share_a_part(a: &[String], b: &[String]) -> bool {
+pub(crate) fn share_a_part(a: &[String], b: &[String]) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }

@@ -63,14 +63,6 @@ impl NikIssue {
             NikIssue::NikRounded => "NIK_ROUNDED",
         }
     }
-
-    /// True for damage done by spreadsheets (status `NIK_DAMAGED`), false for invalid input.
-    pub fn is_damage(self) -> bool {
-        matches!(
-            self,
-            NikIssue::NikScientific | NikIssue::NikFloatPrecision | NikIssue::NikRounded
-        )
-    }
 }
 
 /// The parts of a valid NIK.
@@ -194,7 +186,7 @@ const PROVINCES: &[u8] = &[
 ];
 
 /// True when `code` is a real province code.
-pub fn is_province(code: u8) -> bool {
+pub(crate) fn is_province(code: u8) -> bool {
     PROVINCES.contains(&code)
 }
 
@@ -327,7 +319,7 @@ fn two(s: &[u8], at: usize) -> u8 {
 }
 
 /// Decode and validate a string of exactly 16 ASCII digits.
-pub fn decode(nik: &str) -> Result<NikInfo, NikIssue> {
+pub(crate) fn decode(nik: &str) -> Result<NikInfo, NikIssue> {
     let b = nik.as_bytes();
     if b.len() != 16 || !b.iter().all(u8::is_ascii_digit) {
         return Err(NikIssue::NikLength);
@@ -371,7 +363,7 @@ pub fn decode(nik: &str) -> Result<NikInfo, NikIssue> {
 }
 
 /// A day and month that exist in 19yy or 20yy (29 February needs a leap year in either).
-pub fn day_month_possible(day: u8, month: u8, yy: u8) -> bool {
+pub(crate) fn day_month_possible(day: u8, month: u8, yy: u8) -> bool {
     if !(1..=12).contains(&month) || day == 0 {
         return false;
     }
@@ -389,7 +381,7 @@ pub fn day_month_possible(day: u8, month: u8, yy: u8) -> bool {
 /// Normalize a plain identifier (`id_kind = "generic"`): upper case, letters and digits
 /// only, a trailing `.0` of a number dropped; an empty cell (or `NULL`, `N/A`) is an empty
 /// identifier.
-pub fn parse_generic_id(raw: &str) -> NikParse {
+pub(crate) fn parse_generic_id(raw: &str) -> NikParse {
     let raw = super::visible(raw);
     let trimmed = raw.trim();
     let trimmed = trimmed.strip_suffix(".0").unwrap_or(trimmed);
@@ -421,7 +413,7 @@ pub fn normalize_kk(raw: &str) -> Option<String> {
 
 /// Mask a NIK for reports and logs: the region code and the last two digits stay,
 /// e.g. `647105********01`. Shorter text is masked but for its first two characters.
-pub fn mask(nik: &str) -> String {
+pub(crate) fn mask(nik: &str) -> String {
     let chars: Vec<char> = nik.chars().collect();
     if chars.len() >= 12 {
         let n = chars.len();

@@ -20,7 +20,7 @@ impl Sex {
     }
 }
 
-pub fn parse_sex(raw: &str) -> Option<Sex> {
+pub(crate) fn parse_sex(raw: &str) -> Option<Sex> {
     let s: String = raw
         .trim()
         .chars()

@@ -1,7 +1,7 @@
 //! The synthetic aid list and its truth: recipients drawn by status, outsiders,
 //! duplicates, other people's NIKs, people registered twice, hard negatives.
 //!
-//! In: a [`Register`](super::Register) and an RNG. Out: [`AidRow`]s, `aid.csv` and
+//! In: a [`Register`] and an RNG. Out: [`AidRow`]s, `aid.csv` and
 //! `truth.csv`.
 
 use std::collections::HashMap;
@@ -492,7 +492,7 @@ pub(super) fn recipient_rows(
 
 /// Build the aid list and its truth: outsiders and register people drawn by status, in
 /// shuffled order, numbered `DTKS...`.
-pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow> {
+pub(crate) fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow> {
     let n = reg.people.len();
     let mut rows: Vec<AidRow> = Vec::with_capacity(target + target / 10);
     let mut used = vec![false; n];
@@ -536,7 +536,7 @@ pub fn build_aid(rng: &mut Rng, reg: &mut Register, target: usize) -> Vec<AidRow
 }
 
 /// Write the aid list (`;`, BOM, as Indonesian Excel saves CSV) and the truth file.
-pub fn write_aid_and_truth(rows: &[AidRow], dir: &Path) -> Result<(), WriteError> {
+pub(crate) fn write_aid_and_truth(rows: &[AidRow], dir: &Path) -> Result<(), WriteError> {
     let to_io = |e: csv::Error| std::io::Error::other(e.to_string());
     write_atomic(dir, "aid.csv", |w| {
         w.write_all(b"\xef\xbb\xbf")?;

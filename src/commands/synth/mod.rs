@@ -57,7 +57,7 @@ pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, WriteError> {
 }
 
 /// The register and the aid rows of month 1 (the out folder made).
-pub fn first_month(cfg: &SynthConfig) -> Result<(Register, Vec<AidRow>), WriteError> {
+pub(crate) fn first_month(cfg: &SynthConfig) -> Result<(Register, Vec<AidRow>), WriteError> {
     std::fs::create_dir_all(&cfg.out_dir).map_err(|source| WriteError::Io {
         path: cfg.out_dir.clone(),
         source,
@@ -73,7 +73,7 @@ pub fn first_month(cfg: &SynthConfig) -> Result<(Register, Vec<AidRow>), WriteEr
 }
 
 /// Write a month's register, aid list and truth; `extra` names files written beside.
-pub fn write_month(
+pub(crate) fn write_month(
     cfg: &SynthConfig,
     reg: &Register,
     rows: &[AidRow],

@@ -45,7 +45,7 @@ pub struct Register {
 
 impl Register {
     /// A NIK for a region and birth date: the next serial for that region, date and sex.
-    pub fn new_nik(&mut self, region: &str, birth: (u32, u32, i32), female: bool) -> String {
+    pub(crate) fn new_nik(&mut self, region: &str, birth: (u32, u32, i32), female: bool) -> String {
         let day = birth.0 + if female { 40 } else { 0 };
         let stem = format!(
             "{region}{day:02}{:02}{:02}",

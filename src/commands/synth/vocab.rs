@@ -87,7 +87,7 @@ pub const STREETS: &[&str] = &[
     "JL. INPRES",
 ];
 
-pub const BIRTHPLACES: &[&str] = &[
+pub(crate) const BIRTHPLACES: &[&str] = &[
     "BALIKPAPAN",
     "SAMARINDA",
     "MAKASSAR",

@@ -282,7 +282,7 @@ impl FieldMap {
     }
 
     /// Field key -> header names used, for the summary.
-    pub fn describe(&self, table: &Table) -> BTreeMap<String, Vec<String>> {
+    pub(crate) fn describe(&self, table: &Table) -> BTreeMap<String, Vec<String>> {
         self.cols
             .iter()
             .map(|(f, cols)| {

@@ -1,5 +1,5 @@
 //! Load stage: read an input file into a [`Table`] of text cells and find the columns of
-//! each logical [`Field`].
+//! each logical [`Field`](crate::core::config::Field).
 //!
 //! In: a path (`.csv`/`.tsv`/`.txt` delimited text, or `.parquet`) and its [`InputConfig`].
 //! Out: a [`Table`] (column-major text, with the kind of each column so that NIKs stored as
@@ -44,11 +44,6 @@ pub use parquet::{read_parquet, read_parquet_for, read_parquet_slices};
 pub use table::{Layout, Table, TextColumn};
 pub use text::{detect_delimiter, to_utf8};
 pub use xlsx::{read_spreadsheet, read_spreadsheet_for};
-
-/// Read any supported input file.
-pub fn read_table(path: &Path, input: &InputConfig) -> Result<Table, LoadError> {
-    read_table_as(path, input, "aid", false)
-}
 
 /// Read an input file (`section`: the config section of its fields, which find a header
 /// under a title); with `project`, a Parquet file's unused columns are not read (the

@@ -28,7 +28,7 @@ impl TextColumn {
     }
 
     /// An empty column with room for `rows` cells of `bytes` bytes in all.
-    pub fn with_capacity(
+    pub(crate) fn with_capacity(
         header: impl Into<String>,
         kind: CellKind,
         rows: usize,
@@ -45,7 +45,7 @@ impl TextColumn {
     }
 
     /// A column over polars strings (one chunk), read in place; nulls read as empty cells.
-    pub fn from_strings(
+    pub(crate) fn from_strings(
         header: impl Into<String>,
         kind: CellKind,
         strings: polars::prelude::StringChunked,
@@ -79,7 +79,7 @@ impl TextColumn {
     }
 
     /// Keep the first `rows` cells.
-    pub fn truncate(&mut self, rows: usize) {
+    pub(crate) fn truncate(&mut self, rows: usize) {
         if let Some(a) = &mut self.arrow {
             *a = a.slice(0, rows.min(a.len()));
             return;
@@ -129,10 +129,10 @@ pub struct Layout {
     /// A row of column numbers under the header, skipped.
     pub numbering_row: bool,
     /// A second header row under the header (names under merged header cells: ALAMAT
-    /// over JALAN, RT, RW), merged into it ([`sub_header`]).
+    /// over JALAN, RT, RW), merged into it ([`sub_header`](super::sub_header)).
     pub sub_header: bool,
     /// Rows after the last one with a NIK or a name, holding neither (a total, the place
-    /// and date of signing, an official's name and NIP): dropped ([`drop_footer`]).
+    /// and date of signing, an official's name and NIP): dropped ([`drop_footer`](super::drop_footer)).
     pub footer_rows: usize,
     /// Hidden (or very hidden) sheets of a workbook passed over for the first visible
     /// one, when no sheet was named.
@@ -210,7 +210,7 @@ impl Table {
     }
 
     /// The headers for error messages: `"NIK", "NAMA", ...`.
-    pub fn headers_list(&self) -> String {
+    pub(crate) fn headers_list(&self) -> String {
         if self.columns.is_empty() {
             return "(none)".to_string();
         }

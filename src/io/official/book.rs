@@ -1,6 +1,6 @@
 //! `report.xlsx`: the workbook for officials.
 //!
-//! In: the [`Facts`](super::Facts), a source of rows and a language. Out: the sheets
+//! In: the [`Facts`], a source of rows and a language. Out: the sheets
 //! Ringkasan, Perubahan, Temuan Audit, then the row sheets (NIK and KK as text, header rows
 //! frozen, widths set; rows past Excel's last kept in the CSV files with a note).
 

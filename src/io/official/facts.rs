@@ -104,7 +104,7 @@ impl Facts {
 
     /// Compute the figures from every aid row's facts, the summary and the first duplicate
     /// groups' rows.
-    pub fn compute<'a>(
+    pub(crate) fn compute<'a>(
         rows: impl IntoIterator<Item = RowFacts<'a>>,
         summary: Value,
         duplicates: Vec<Row>,

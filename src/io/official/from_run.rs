@@ -1,6 +1,6 @@
 //! The reports' view of a run's results in memory (no file read back).
 //!
-//! In: a [`RunOutput`](crate::io::output::RunOutput). Out: its rows' facts, its first
+//! In: a [`RunOutput`]. Out: its rows' facts, its first
 //! duplicate groups and its row sheets.
 
 use crate::core::config::Field;

@@ -42,7 +42,7 @@ pub use rows::{sheet_headers, Sheet, SheetRows};
 pub use run_files::{duplicate_sample, RunFiles};
 
 /// Write `report.html` and `report.xlsx` into the out folder (the two in parallel).
-pub fn write_reports_with(
+pub(crate) fn write_reports_with(
     out_dir: &Path,
     facts: &Facts,
     source: &dyn SheetRows,
@@ -81,7 +81,7 @@ pub fn write_reports_with(
 }
 
 /// Rebuild `report.html` and `report.xlsx` from a run's files (`dedupe report`).
-pub fn write_reports(
+pub(crate) fn write_reports(
     out_dir: &Path,
     benefits: &Benefits,
     lang: Lang,

@@ -1,6 +1,6 @@
 //! `report.html`: the page for officials from its template and the language's words.
 //!
-//! In: the [`Facts`](super::Facts) and a language. Out: one self-contained page (inline CSS
+//! In: the [`Facts`] and a language. Out: one self-contained page (inline CSS
 //! and SVG, no script, no network).
 
 use std::collections::BTreeMap;

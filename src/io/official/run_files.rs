@@ -1,7 +1,7 @@
 //! A run's out folder read back, for `dedupe report` and `dedupe merge`.
 //!
 //! In: the out folder's `summary.json` and four CSV tables. Out: [`RunFiles`], its
-//! [`Facts`](super::Facts) and its row sheets.
+//! [`Facts`] and its row sheets.
 
 use std::collections::BTreeMap;
 use std::path::Path;

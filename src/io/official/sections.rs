@@ -1,6 +1,6 @@
 //! The sections on the list's findings over time, shared by the page and the workbook.
 //!
-//! In: the [`Facts`](super::Facts). Out: the changes since the previous run, the auditors'
+//! In: the [`Facts`]. Out: the changes since the previous run, the auditors'
 //! categories and the trend of the history folder, as views.
 
 use crate::core::config::Lang;
