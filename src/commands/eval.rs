@@ -25,7 +25,7 @@ pub struct Row {
 
 /// One truth row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Truth {
+pub(crate) struct Truth {
     pub person: String,
     pub status: String,
     pub register_nik: String,

@@ -489,7 +489,7 @@ pub fn manifest(dir: &Path) -> Result<Manifest, Error> {
 
 /// What `dedupe part` needs.
 #[derive(Debug, Clone)]
-pub struct PartRunConfig {
+pub(crate) struct PartRunConfig {
     pub dir: PathBuf,
     pub part: usize,
     /// Where the part's outputs go (`DIR/part-K/out` when absent).

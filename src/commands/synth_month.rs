@@ -21,7 +21,7 @@ use crate::core::rng::Rng;
 
 /// The true change of one aid row between the previous month and this one.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TrueChange {
+pub(crate) struct TrueChange {
     pub aid_id: String,
     /// `NEW`, `REMOVED`, `CHANGED` or `UNCHANGED`.
     pub change: &'static str,

@@ -99,7 +99,7 @@ pub fn superseded(evidence: &str) -> bool {
 
 /// Rows and Rupiah withheld per category and program (the program as the report labels
 /// it: upper case, `-` when the list has none).
-pub type AuditTally = BTreeMap<Category, BTreeMap<String, [u64; 2]>>;
+pub(crate) type AuditTally = BTreeMap<Category, BTreeMap<String, [u64; 2]>>;
 
 /// Count `n` rows of one status, reason and program, withholding `saved` Rupiah.
 pub fn add(tally: &mut AuditTally, row: (&str, &str, bool), program: &str, n: u64, saved: u64) {

@@ -111,7 +111,7 @@ pub fn lines(tally: &FindingTally, benefits: &Benefits, lang: Lang) -> Vec<Findi
 /// The report's section: the findings priced, and the savings of this cycle beside the
 /// previous one's.
 #[derive(Debug, Clone, Serialize)]
-pub struct ChangesView {
+pub(crate) struct ChangesView {
     pub lines: Vec<FindingLine>,
     pub previous_period: String,
     /// Total and confirmed savings: this run, then the previous one.

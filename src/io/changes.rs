@@ -46,7 +46,7 @@ pub struct ChangeLine {
 
 /// The previous run, read and checked.
 #[derive(Debug, Clone)]
-pub struct PreviousRun {
+pub(crate) struct PreviousRun {
     pub dir: PathBuf,
     pub rows: Vec<RunRow>,
     pub key_fingerprint: Option<String>,

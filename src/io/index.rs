@@ -195,7 +195,7 @@ fn read_section<T: DeserializeOwned + Send>(
 }
 
 /// An open index whose header has been read: check it, then read the records.
-pub struct IndexReader {
+pub(crate) struct IndexReader {
     path: PathBuf,
     reader: BufReader<std::fs::File>,
     /// Bytes of the file after the header.

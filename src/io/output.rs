@@ -164,7 +164,7 @@ use crate::io::cells::formula_restore;
 use crate::io::csv_out::{to_io, CsvOut};
 
 /// Everything the writers need.
-pub struct RunOutput<'a> {
+pub(crate) struct RunOutput<'a> {
     pub aid_table: &'a Table,
     pub aid_map: &'a FieldMap,
     pub aid: &'a Records,
@@ -458,7 +458,7 @@ pub(crate) const DUPLICATES_HEADER: [&str; 12] = [
 ];
 
 /// One row of an output CSV, by column name.
-pub type OutputRow = BTreeMap<String, String>;
+pub(crate) type OutputRow = BTreeMap<String, String>;
 
 /// Write `table` as the output CSV `name` in `dir`, plainly or for Excel (`--csv-excel`),
 /// as a run writes its own.

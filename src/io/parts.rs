@@ -75,7 +75,7 @@ pub struct Manifest {
 
 /// One part's `part.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PartFile {
+pub(crate) struct PartFile {
     pub part: usize,
     /// The 0-based row in the whole aid list of each of the part's aid rows.
     pub aid_rows: Vec<u32>,

@@ -32,7 +32,7 @@ pub enum KeySource {
 
 /// The key and where it came from.
 #[derive(Debug, Clone)]
-pub struct KeyChoice {
+pub(crate) struct KeyChoice {
     pub key: PersonKey,
     pub source: KeySource,
 }

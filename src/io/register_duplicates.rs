@@ -77,7 +77,7 @@ pub struct PairLine {
 /// What a partitioned run's merge needs to write the file and `summary.json`'s counts as
 /// one run does (`register-twice.json` in the partition folder).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RegisterTwiceFile {
+pub(crate) struct RegisterTwiceFile {
     pub summary: RegisterTwiceSummary,
     pub lines: Vec<PairLine>,
 }

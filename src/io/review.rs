@@ -366,7 +366,7 @@ pub fn summary(rows: &[ReviewRow]) -> ReviewSummary {
 
 /// One line of `keputusan.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecisionIn {
+pub(crate) struct DecisionIn {
     /// 1-based aid row.
     pub row: usize,
     pub aid_id: String,

@@ -38,7 +38,7 @@ use crate::normalize::nik::{NikIssue, NikParse};
 /// The blocking keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum KeyKind {
+pub(crate) enum KeyKind {
     NikVariant,
     NameDate,
     NameArea,
@@ -101,7 +101,7 @@ pub struct BlockStats {
 
 /// Which blocks are too large to use.
 #[derive(Debug, Clone, Default)]
-pub enum BlockLimit {
+pub(crate) enum BlockLimit {
     /// Blocks of more rows than this.
     Size(usize),
     /// The blocks of these keys: those the whole run found too large, in a part of a
@@ -328,7 +328,7 @@ fn register_keys(p: Rec<'_>) -> Vec<(u64, KeyKind)> {
 
 /// A set of blocking keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct KeyKinds(u8);
+pub(crate) struct KeyKinds(u8);
 
 impl KeyKinds {
     pub fn of(kind: KeyKind) -> Self {
@@ -482,7 +482,7 @@ fn generic_variants(id: &str) -> Vec<u64> {
 
 /// The register's blocking index.
 #[derive(Debug)]
-pub struct Blocker {
+pub(crate) struct Blocker {
     niks: KeyIndex,
     keys: KeyIndex,
     pub limit: BlockLimit,
@@ -567,11 +567,12 @@ pub(crate) fn nik_index(register: &Records) -> KeyIndex {
 
 impl Blocker {
     /// Index every register record (in parallel).
+    #[cfg(test)]
     pub fn build(register: &Records, max_block: usize) -> Blocker {
         Blocker::build_with(register, BlockLimit::Size(max_block))
     }
 
-    /// [`Blocker::build`] with the blocks to skip given.
+    /// Index every register record (in parallel), with the blocks to skip given.
     pub(crate) fn build_with(register: &Records, limit: BlockLimit) -> Blocker {
         let keys: Vec<(u64, u32)> = register
             .par_iter()

@@ -35,7 +35,7 @@ use crate::matching::verdicts::PairRules;
 
 /// Disjoint sets over `0..n` with path halving and union by size.
 #[derive(Debug, Clone)]
-pub struct UnionFind {
+pub(crate) struct UnionFind {
     parent: Vec<usize>,
     size: Vec<usize>,
 }
@@ -254,7 +254,7 @@ pub(crate) fn unlinked_edges(
 
 /// The pairs of unlinked rows the model joins, and the blocks too large to look in.
 #[derive(Debug, Clone, Default)]
-pub struct UnlinkedEdges {
+pub(crate) struct UnlinkedEdges {
     /// (row, later row, evidence), sorted.
     pub edges: Vec<(usize, usize, String)>,
     /// (row, key) of every block skipped for its size.

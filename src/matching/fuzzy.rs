@@ -113,7 +113,7 @@ pub(crate) fn link_fuzzy(
 
 /// The blocking candidates of the rows fuzzy linking places ([`unresolved`] rows, in aid
 /// order), as [`crate::matching::block::candidates_in_batches`] finds them.
-pub type Found = Vec<(Vec<(u32, KeyKind)>, BlockStats)>;
+pub(crate) type Found = Vec<(Vec<(u32, KeyKind)>, BlockStats)>;
 
 /// Where the fuzzy stage's candidates come from.
 pub enum Candidates<'a> {
@@ -132,7 +132,7 @@ pub enum Candidates<'a> {
 }
 
 /// What [`link_fuzzy_given`] works with besides the records and links.
-pub struct FuzzyInput<'a> {
+pub(crate) struct FuzzyInput<'a> {
     /// The model to score with; estimated from the exact links when absent.
     pub model: Option<Model>,
     /// A part of a partitioned run: the whole run's facts.

@@ -41,7 +41,7 @@ pub enum Fit {
 
 /// Which identifier the row and the holder share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdPath {
+pub(crate) enum IdPath {
     /// A NIK: its household's fields are on every form filled from the KK.
     Nik,
     /// A plain identifier: it carries no household.
@@ -60,7 +60,7 @@ impl IdPath {
 
 /// A field on the identifier's path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HolderField {
+pub(crate) enum HolderField {
     Name,
     BirthDate,
     Sex,
@@ -68,7 +68,7 @@ pub enum HolderField {
 }
 
 /// The m- and u-probabilities of one field's levels on one path.
-pub struct Priors {
+pub(crate) struct Priors {
     /// The holder.
     pub m: &'static [f64],
     /// Someone else on the holder's identifier.
@@ -76,7 +76,7 @@ pub struct Priors {
 }
 
 /// One field on the identifier's path, declared once.
-pub struct HolderComparison {
+pub(crate) struct HolderComparison {
     pub field: HolderField,
     /// Its name in the evidence.
     pub name: &'static str,
@@ -154,7 +154,7 @@ pub(crate) const GENERIC_PRIOR: f64 = 0.810279;
 
 /// A row's levels against the identifier's holder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HolderGamma {
+pub(crate) struct HolderGamma {
     pub path: IdPath,
     pub name: HolderName,
     pub birth_date: HolderDate,
@@ -288,7 +288,7 @@ fn year_typo(a: Rec<'_>, b: Rec<'_>) -> bool {
 /// The model of one path: the prior that a row is its identifier's holder, and m and u
 /// per field and level.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PathModel {
+pub(crate) struct PathModel {
     pub prior: f64,
     pub m: Vec<Vec<f64>>,
     pub u: Vec<Vec<f64>>,
@@ -336,7 +336,7 @@ impl PathModel {
 
 /// The models of both paths.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HolderModel {
+pub(crate) struct HolderModel {
     pub nik: PathModel,
     pub generic: PathModel,
 }

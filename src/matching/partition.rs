@@ -36,7 +36,7 @@ use crate::normalize::nik::NikParse;
 
 /// Where every row goes.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub parts: usize,
     /// Digits of the NIK that name a region (2, 4 or 6).
     pub prefix_len: usize,

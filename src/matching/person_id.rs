@@ -27,7 +27,7 @@ use crate::matching::verify::Decision;
 
 /// The secret of the person ids: 32 bytes.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PersonKey([u8; 32]);
+pub(crate) struct PersonKey([u8; 32]);
 
 impl std::fmt::Debug for PersonKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -45,6 +45,7 @@ impl PersonKey {
         PersonKey(Sha256::digest(secret).into())
     }
 
+    #[cfg(test)]
     pub fn bytes(&self) -> &[u8; 32] {
         &self.0
     }

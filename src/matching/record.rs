@@ -1,7 +1,7 @@
 //! Compact normalized records shared by the matching stages.
 //!
 //! In: any table of cells by [`Field`] (the [`Cells`] trait; the input layer implements it
-//! for files, [`FieldRows`] for tests and generators).
+//! for files, `FieldRows` for tests).
 //! Out: [`Records`]: one fixed-size [`Person`] per row (no heap data of its own: NIK, name,
 //! street and area values are `u32` ids into a [`Pool`] that the aid list and the register
 //! share, the KK is a `u64`, dates, sex and RT/RW are small integers), read through a
@@ -44,12 +44,14 @@ pub trait Cells: Sync {
 }
 
 /// Rows of cells by field, in memory: for tests, generators and small inputs.
+#[cfg(test)]
 #[derive(Debug, Clone, Default)]
-pub struct FieldRows {
+pub(crate) struct FieldRows {
     pub fields: Vec<Field>,
     pub rows: Vec<Vec<String>>,
 }
 
+#[cfg(test)]
 impl FieldRows {
     pub fn new(fields: &[Field], rows: &[&[&str]]) -> Self {
         FieldRows {
@@ -62,6 +64,7 @@ impl FieldRows {
     }
 }
 
+#[cfg(test)]
 impl Cells for FieldRows {
     fn n_rows(&self) -> usize {
         self.rows.len()
@@ -392,7 +395,7 @@ fn intern_all<T: Hash + Eq>(
 }
 
 /// Builds the records of both tables over one pool.
-pub struct RecordBuilder {
+pub(crate) struct RecordBuilder {
     niks: Vec<NikParse>,
     names: Interner<Vec<String>>,
     streets: Interner<Vec<String>>,
@@ -816,7 +819,7 @@ impl StoredRecords {
 /// interned in row order either way; the three area fields, which share the pool's area
 /// ids, are interned apart per field and merged at the end in the order the whole table
 /// gives them (every kelurahan, then every kecamatan, then every birthplace).
-pub struct StoredBuilder {
+pub(crate) struct StoredBuilder {
     b: RecordBuilder,
     people: Vec<Person>,
 }
@@ -847,10 +850,6 @@ impl StoredBuilder {
     /// Rows added so far.
     pub fn len(&self) -> usize {
         self.people.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.people.is_empty()
     }
 
     /// The table's records, with the area ids of the whole table's order.

@@ -178,7 +178,7 @@ impl Model {
 /// A model with its per-level weights (log2 m/u) computed once: scores many pairs with the
 /// same results, bit for bit, as [`Model::score`].
 #[derive(Debug, Clone)]
-pub struct Scorer<'m> {
+pub(crate) struct Scorer<'m> {
     model: &'m Model,
     weights: [[f64; MAX_LEVELS]; N_FIELDS],
     /// The levels the comparison library weighs by the value's frequency.

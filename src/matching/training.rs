@@ -20,7 +20,7 @@ use crate::matching::score::{normalize, Model};
 
 /// What one EM session estimated: each field's m (None for the blocking rule's fields,
 /// or for all when the pairs were too few) and the iterations run.
-pub struct Session {
+pub(crate) struct Session {
     pub m: Vec<Option<Vec<f64>>>,
     pub iterations: usize,
 }

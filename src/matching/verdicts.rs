@@ -92,7 +92,7 @@ pub fn resolve(
 /// Aid-row pairs that reviewers joined or kept apart, for grouping: (lower row, higher
 /// row), sorted and without repeats (as [`apply`] makes them).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct PairRules {
+pub(crate) struct PairRules {
     pub same: Vec<(usize, usize)>,
     pub different: Vec<(usize, usize)>,
 }
