@@ -9,8 +9,12 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::core::config::Config;
+use crate::commands::partition::{MergeConfig, PartRunConfig, PartitionConfig};
+use crate::commands::synth::SynthConfig;
+use crate::core::config::{Config, FileConfig, FileFormat, Lang, TestFault};
+use crate::core::error::ConfigError;
 use crate::core::exit::Exit;
+use crate::core::progress::Progress;
 use crate::io::output::Summary;
 
 const EXAMPLES: &str = "\
@@ -201,11 +205,11 @@ pub enum LangArg {
     En,
 }
 
-impl From<LangArg> for crate::core::config::Lang {
+impl From<LangArg> for Lang {
     fn from(l: LangArg) -> Self {
         match l {
-            LangArg::Id => crate::core::config::Lang::Id,
-            LangArg::En => crate::core::config::Lang::En,
+            LangArg::Id => Lang::Id,
+            LangArg::En => Lang::En,
         }
     }
 }
@@ -457,7 +461,7 @@ impl Opts {
     /// The validated configuration for the stages.
     pub(crate) fn to_config(&self) -> anyhow::Result<Config> {
         if self.threads > 1024 {
-            return Err(crate::core::error::ConfigError::Threads(self.threads).into());
+            return Err(ConfigError::Threads(self.threads).into());
         }
         let (Some(aid), Some(register)) = (&self.aid, &self.register) else {
             anyhow::bail!("give the aid list and the register: dedupe AID REGISTER (see --help)");
@@ -473,13 +477,13 @@ impl Opts {
         config.model_path = self.model.clone();
         config.memory_limit = self.memory_limit;
         config.test_fault = if self.internal_test_report_error {
-            Some(crate::core::config::TestFault::ReportError)
+            Some(TestFault::ReportError)
         } else if self.internal_test_abort {
-            Some(crate::core::config::TestFault::Abort)
+            Some(TestFault::Abort)
         } else if self.internal_test_panic {
-            Some(crate::core::config::TestFault::Panic)
+            Some(TestFault::Panic)
         } else {
-            use crate::core::config::TestFault;
+            use TestFault;
             let abort = self
                 .internal_test_abort_in_publish
                 .map(TestFault::AbortInPublish);
@@ -540,7 +544,7 @@ fn synth(o: &SynthOpts) -> anyhow::Result<Exit> {
     if o.persons == 0 {
         anyhow::bail!("--persons 0: give at least one person");
     }
-    let cfg = crate::commands::synth::SynthConfig {
+    let cfg = SynthConfig {
         persons: o.persons,
         aid: o.aid.unwrap_or((o.persons / 10).max(1)),
         seed: o.seed,
@@ -561,7 +565,7 @@ fn synth(o: &SynthOpts) -> anyhow::Result<Exit> {
 }
 
 fn index(o: &IndexOpts) -> anyhow::Result<Exit> {
-    use crate::core::config::FileFormat;
+    use FileFormat;
     if FileFormat::from_path(&o.out).ok() != Some(FileFormat::Index) {
         anyhow::bail!(
             "-o {}: name the index with the extension .idx (runs recognise an index by it)",
@@ -575,16 +579,16 @@ fn index(o: &IndexOpts) -> anyhow::Result<Exit> {
         );
     }
     if !o.register.is_file() {
-        return Err(crate::core::error::ConfigError::MissingInput {
+        return Err(ConfigError::MissingInput {
             path: o.register.clone(),
         }
         .into());
     }
     let file = match &o.config {
-        Some(p) => crate::core::config::FileConfig::from_path(p)?,
-        None => crate::core::config::FileConfig::default(),
+        Some(p) => FileConfig::from_path(p)?,
+        None => FileConfig::default(),
     };
-    let progress = crate::core::progress::Progress::new(o.quiet);
+    let progress = Progress::new(o.quiet);
     let start = std::time::Instant::now();
     let header = crate::commands::run::build_index(&o.register, &o.out, &file, &progress)
         .with_context(|| format!("indexing {}", o.register.display()))?;
@@ -605,10 +609,10 @@ fn partition(o: &PartitionOpts) -> anyhow::Result<Exit> {
         anyhow::bail!("--parts 0: give at least one part");
     }
     let file = match &o.config {
-        Some(p) => crate::core::config::FileConfig::from_path(p)?,
-        None => crate::core::config::FileConfig::default(),
+        Some(p) => FileConfig::from_path(p)?,
+        None => FileConfig::default(),
     };
-    let cfg = crate::commands::partition::PartitionConfig {
+    let cfg = PartitionConfig {
         aid_path: o.aid.clone(),
         register_path: o.register.clone(),
         dir: o.out.clone(),
@@ -681,7 +685,7 @@ pub fn run(opts: &Opts) -> anyhow::Result<Exit> {
 
 /// `dedupe part`: one part of a partitioned run.
 fn part(o: &PartOpts) -> anyhow::Result<Exit> {
-    let cfg = crate::commands::partition::PartRunConfig {
+    let cfg = PartRunConfig {
         dir: o.dir.clone(),
         part: o.part,
         out_dir: None,
@@ -706,7 +710,7 @@ fn part(o: &PartOpts) -> anyhow::Result<Exit> {
 
 /// `dedupe merge`: the parts' outputs as one run's.
 fn merge(o: &MergeOpts) -> anyhow::Result<Exit> {
-    let cfg = crate::commands::partition::MergeConfig {
+    let cfg = MergeConfig {
         dir: o.dir.clone(),
         out_dir: o.out.clone(),
         lang: o.lang.into(),
@@ -732,8 +736,8 @@ fn merge(o: &MergeOpts) -> anyhow::Result<Exit> {
 /// `dedupe report`: the officials' reports rebuilt from a run's outputs.
 fn report(o: &ReportOpts) -> anyhow::Result<Exit> {
     let file = match &o.config {
-        Some(p) => crate::core::config::FileConfig::from_path(p)?,
-        None => crate::core::config::FileConfig::default(),
+        Some(p) => FileConfig::from_path(p)?,
+        None => FileConfig::default(),
     };
     let facts = crate::io::official::write_reports(&o.out_dir, &file.benefits, o.lang.into())
         .with_context(|| format!("writing the reports in {}", o.out_dir.display()))?;

@@ -11,7 +11,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::commands::eval_changes::ChangeScores;
 use crate::core::error::LoadError;
+use crate::io::files::{DECISIONS, REVIEW_CSV};
 use crate::io::output::OutputRow;
 
 /// One row as the evaluator needs it.
@@ -95,7 +97,7 @@ pub struct EvalReport {
     pub review: Option<ReviewCoverage>,
     /// `changes.csv` against `changes-truth.csv` (a run with `--previous` on `dedupe synth
     /// --month` data).
-    pub changes: Option<crate::commands::eval_changes::ChangeScores>,
+    pub changes: Option<ChangeScores>,
 }
 
 /// The review queue against the truth.
@@ -329,7 +331,7 @@ fn column<'a>(path: &Path, row: &'a OutputRow, key: &str) -> Result<&'a str, Loa
 
 /// Read a run's `decisions.csv` and a truth file and evaluate.
 pub(crate) fn evaluate_files(out_dir: &Path, truth_path: &Path) -> Result<EvalReport, LoadError> {
-    let decisions_path = out_dir.join(crate::io::files::DECISIONS);
+    let decisions_path = out_dir.join(DECISIONS);
     let decisions = read_rows(&decisions_path)?;
     let truth_rows = read_rows(truth_path)?;
     if decisions.len() != truth_rows.len() {
@@ -366,7 +368,7 @@ pub(crate) fn evaluate_files(out_dir: &Path, truth_path: &Path) -> Result<EvalRe
         });
     }
     let mut report = evaluate(&pred, &truth);
-    let review_path = out_dir.join(crate::io::files::REVIEW_CSV);
+    let review_path = out_dir.join(REVIEW_CSV);
     if review_path.is_file() {
         let queued: std::collections::BTreeSet<usize> = read_rows(&review_path)?
             .iter()

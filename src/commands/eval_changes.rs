@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::core::error::LoadError;
+use crate::io::files::{CHANGES, DECISIONS, SUMMARY};
 use crate::io::output::{read_output_csv, OutputRow};
 
 /// Rows of one kind of change: predicted, true, both.
@@ -74,7 +75,7 @@ fn with<'a>(rows: &'a [OutputRow], key: &str, f: &dyn Fn(&OutputRow) -> bool) ->
 /// beside the truth file; None otherwise.
 pub fn score(out_dir: &Path, truth_path: &Path) -> Result<Option<ChangeScores>, LoadError> {
     let truth_file = truth_path.with_file_name("changes-truth.csv");
-    let changes_file = out_dir.join(crate::io::files::CHANGES);
+    let changes_file = out_dir.join(CHANGES);
     if !truth_file.is_file() || !changes_file.is_file() {
         return Ok(None);
     }
@@ -118,7 +119,7 @@ pub fn score(out_dir: &Path, truth_path: &Path) -> Result<Option<ChangeScores>, 
 /// Rows linked to one register person in this run and the previous one, and how many of
 /// them kept their `person_id`.
 fn person_ids(out_dir: &Path) -> Result<(usize, usize), LoadError> {
-    let summary_path = out_dir.join(crate::io::files::SUMMARY);
+    let summary_path = out_dir.join(SUMMARY);
     let text = std::fs::read_to_string(&summary_path).map_err(|source| LoadError::Open {
         path: summary_path.clone(),
         source,
@@ -127,7 +128,7 @@ fn person_ids(out_dir: &Path) -> Result<(usize, usize), LoadError> {
     let Some(previous) = summary["changes"]["previous_dir"].as_str() else {
         return Ok((0, 0));
     };
-    let decisions = |dir: &Path| rows(&dir.join(crate::io::files::DECISIONS));
+    let decisions = |dir: &Path| rows(&dir.join(DECISIONS));
     let before: HashMap<String, (String, String)> = decisions(Path::new(previous))?
         .into_iter()
         .map(|r| {

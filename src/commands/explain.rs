@@ -11,7 +11,9 @@ use std::path::Path;
 
 use crate::core::error::LoadError;
 use crate::core::status::{reason_en, reason_id};
+use crate::io::files::{DECISIONS, DUPLICATES, REGISTER_DUPLICATES};
 use crate::io::output::{read_output_csv, OutputRow};
+use crate::matching::holder::EVIDENCE_KEY;
 use crate::normalize::nik::mask;
 
 fn rows(path: &Path) -> Result<Vec<OutputRow>, LoadError> {
@@ -24,7 +26,7 @@ fn get<'a>(r: &'a OutputRow, k: &str) -> &'a str {
 
 /// Explain one row (1-based) of a run.
 pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, LoadError> {
-    let decisions_path = out_dir.join(crate::io::files::DECISIONS);
+    let decisions_path = out_dir.join(DECISIONS);
     let decisions = rows(&decisions_path)?;
     let d = decisions
         .iter()
@@ -76,7 +78,7 @@ pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, Load
     twice(&mut s, out_dir, row)?;
     let group = get(d, "group_id");
     if !group.is_empty() {
-        let dup_path = out_dir.join(crate::io::files::DUPLICATES);
+        let dup_path = out_dir.join(DUPLICATES);
         let members = rows(&dup_path)?;
         let _ = writeln!(
             s,
@@ -106,7 +108,7 @@ pub fn explain(out_dir: &Path, row: usize, english: bool) -> Result<String, Load
 /// One part of the evidence; the holder path's (`holder=p0.9999[name=+8.7(exact),...]`)
 /// as the hypothesis it weighs: the NIK's holder against someone else written on it.
 fn holder_line(s: &mut String, part: &str) {
-    let Some(rest) = part.strip_prefix(crate::matching::holder::EVIDENCE_KEY) else {
+    let Some(rest) = part.strip_prefix(EVIDENCE_KEY) else {
         let _ = writeln!(s, "    {part}");
         return;
     };
@@ -128,7 +130,7 @@ fn holder_line(s: &mut String, part: &str) {
 /// The register's two records of the row's person, from `register-duplicates.csv` (absent
 /// in runs before it was written, and in partitioned runs).
 fn twice(s: &mut String, out_dir: &Path, row: usize) -> Result<(), LoadError> {
-    let path = out_dir.join(crate::io::files::REGISTER_DUPLICATES);
+    let path = out_dir.join(REGISTER_DUPLICATES);
     if !path.is_file() {
         return Ok(());
     }

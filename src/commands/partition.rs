@@ -15,12 +15,28 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::config::{Config, FileConfig, FileFormat, Lang};
-use crate::core::error::{Error, LoadError};
+use crate::commands::run::Prepared;
+use crate::core::config::{Config, Field, FileConfig, FileFormat, Lang};
+use crate::core::error::{ConfigError, Error, LoadError, WriteError};
 use crate::core::progress::Progress;
+use crate::io::files::{CHANGES, MODEL, REVIEWER_DECISIONS, SUMMARY};
+use crate::io::index::IndexHeader;
+use crate::io::load::{FieldMap, Table};
+use crate::io::official::{Facts, RunFiles};
 use crate::io::output::Summary;
 use crate::io::parts::{self, Manifest, PartFile};
+use crate::io::register_duplicates::{RegisterTwiceFile, RegisterTwiceSummary};
+use crate::io::review::DecisionCounts;
+use crate::matching::areas::{AreaSearch, AreaStats};
+use crate::matching::block::BlockLimit;
+use crate::matching::fuzzy::FuzzyInput;
+use crate::matching::link::Link;
+use crate::matching::partition::Plan;
+use crate::matching::record::{Records, StoredRecords};
 use crate::matching::register_index::RegisterIndex;
+use crate::matching::register_twice::{RegisterPair, RegisterTwice};
+use crate::matching::score::Model;
+use crate::matching::verdicts::{CandidateRef, Decided};
 use crate::matching::whole::WholeRun;
 
 /// What `dedupe partition` needs.
@@ -47,18 +63,18 @@ pub fn partition(cfg: &PartitionConfig) -> Result<Manifest, Error> {
 
 /// The inputs of a partition, read, normalized and with the reviewers' decisions.
 struct Loaded {
-    aid_table: crate::io::load::Table,
+    aid_table: Table,
     aid_sha: String,
-    prepared: crate::commands::run::Prepared,
-    header: crate::io::index::IndexHeader,
-    decided: Vec<crate::matching::verdicts::Decided>,
-    decision_counts: Option<crate::io::review::DecisionCounts>,
+    prepared: Prepared,
+    header: IndexHeader,
+    decided: Vec<Decided>,
+    decision_counts: Option<DecisionCounts>,
 }
 
 /// Refuse an index as the aid list and inputs that are not there.
 fn check_inputs(cfg: &PartitionConfig) -> Result<(), Error> {
     if FileFormat::from_path(&cfg.aid_path)? == FileFormat::Index {
-        return Err(crate::core::error::ConfigError::IndexAsAid {
+        return Err(ConfigError::IndexAsAid {
             path: cfg.aid_path.clone(),
         }
         .into());
@@ -66,9 +82,7 @@ fn check_inputs(cfg: &PartitionConfig) -> Result<(), Error> {
     for path in [&cfg.aid_path, &cfg.register_path] {
         FileFormat::from_path(path)?;
         if !path.is_file() {
-            return Err(
-                crate::core::error::ConfigError::MissingInput { path: path.clone() }.into(),
-            );
+            return Err(ConfigError::MissingInput { path: path.clone() }.into());
         }
     }
     Ok(())
@@ -127,15 +141,15 @@ fn load_stage(cfg: &PartitionConfig, progress: &Progress) -> Result<Loaded, Erro
 struct Candidates {
     rows: Vec<Vec<u32>>,
     skip_register: Vec<Vec<u64>>,
-    model: Option<crate::matching::score::Model>,
+    model: Option<Model>,
 }
 
 fn candidates_stage(
     cfg: &PartitionConfig,
-    aid: &crate::matching::record::Records,
-    register: &crate::matching::record::Records,
+    aid: &Records,
+    register: &Records,
     index: &RegisterIndex,
-    links: &[crate::matching::link::Link],
+    links: &[Link],
 ) -> Result<Candidates, Error> {
     let file = &cfg.file;
     let mut out = Candidates {
@@ -156,7 +170,7 @@ fn candidates_stage(
         register,
         index.niks(),
         &probes,
-        &crate::matching::block::BlockLimit::Size(file.matching.max_block),
+        &BlockLimit::Size(file.matching.max_block),
         usize::MAX,
         |start, batch| {
             for (&i, (found, stats)) in todo[start..].iter().zip(batch) {
@@ -177,13 +191,13 @@ fn candidates_stage(
 
 /// What the parts are cut by: the plan, and the whole run's facts each part is given.
 struct Routed {
-    plan: crate::matching::partition::Plan,
-    twice: crate::matching::register_twice::RegisterTwice,
-    model: Option<crate::matching::score::Model>,
+    plan: Plan,
+    twice: RegisterTwice,
+    model: Option<Model>,
     skip_register: Vec<Vec<u64>>,
     skip_aid: Vec<Vec<u64>>,
-    areas: crate::matching::areas::AreaStats,
-    area_search: crate::matching::areas::AreaSearch,
+    areas: AreaStats,
+    area_search: AreaSearch,
     register_repeated_niks: usize,
     /// Whether the aid list shows spreadsheet damage (every part scores as the whole).
     damage_seen: bool,
@@ -209,7 +223,7 @@ fn route_stage(cfg: &PartitionConfig, loaded: &mut Loaded) -> Result<Routed, Err
     let mut edges = Vec::new();
     if let Some(model) = &model {
         // Links to route rows by: no evidence texts.
-        let input = crate::matching::fuzzy::FuzzyInput {
+        let input = FuzzyInput {
             model: Some(model.clone()),
             whole: None,
             candidates: crate::matching::fuzzy::Candidates::Listed(&candidates),
@@ -228,7 +242,7 @@ fn route_stage(cfg: &PartitionConfig, loaded: &mut Loaded) -> Result<Routed, Err
     let twice =
         crate::commands::run::register_twice(register, &mut links, model.as_ref(), &file.matching);
     if let Some(model) = &model {
-        let limit = crate::matching::block::BlockLimit::Size(file.matching.max_block);
+        let limit = BlockLimit::Size(file.matching.max_block);
         let found =
             crate::matching::cluster::unlinked_edges(aid, &links, model, &file.matching, limit);
         edges.extend(found.edges.into_iter().map(|(a, b, _)| (a, b)));
@@ -239,7 +253,7 @@ fn route_stage(cfg: &PartitionConfig, loaded: &mut Loaded) -> Result<Routed, Err
     // A decision's row and the register person it names meet in one part (rows a decision
     // names are paired by `rules` above).
     for d in decided {
-        if let crate::matching::verdicts::CandidateRef::RegisterNik(nik) = &d.candidate {
+        if let CandidateRef::RegisterNik(nik) = &d.candidate {
             if let Some(c) = candidates.get_mut(d.row) {
                 c.extend(index.get(register, nik).map(|r| r as u32));
             }
@@ -277,7 +291,7 @@ fn write_part(
     let aid_rows = plan.aid_rows(k);
     let reg_rows = &plan.register_rows[k];
     parts::write_rows(&dir, parts::AID, &loaded.aid_table, &aid_rows)?;
-    let records = crate::matching::record::StoredRecords::subset(register, reg_rows);
+    let records = StoredRecords::subset(register, reg_rows);
     // The whole register's header, but for its rows: the part's.
     let mut part_header = loaded.header.clone();
     part_header.source.rows = reg_rows.len();
@@ -334,9 +348,9 @@ fn write_part(
 }
 
 /// An error writing into `path`.
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> crate::core::error::WriteError {
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
     let path = path.to_path_buf();
-    move |source| crate::core::error::WriteError::Io { path, source }
+    move |source| WriteError::Io { path, source }
 }
 
 /// The partition's manifest: the inputs, the parts' sizes and the configs of the parts
@@ -398,10 +412,10 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
     // partition step another gigabyte of peak memory.
     (0..routed.plan.parts).try_for_each(|k| write_part(cfg, k, &loaded, &routed, &freq))?;
     if let Some(model) = &routed.model {
-        parts::write_json(&cfg.dir, crate::io::files::MODEL, model)?;
+        parts::write_json(&cfg.dir, MODEL, model)?;
     }
-    let twice_file = crate::io::register_duplicates::RegisterTwiceFile {
-        summary: crate::io::register_duplicates::RegisterTwiceSummary::of(&routed.twice, register),
+    let twice_file = RegisterTwiceFile {
+        summary: RegisterTwiceSummary::of(&routed.twice, register),
         lines: crate::io::register_duplicates::lines(&routed.twice, register),
     };
     parts::write_json(&cfg.dir, parts::REGISTER_TWICE, &twice_file)?;
@@ -413,16 +427,13 @@ fn partition_in_pool(cfg: &PartitionConfig) -> Result<Manifest, Error> {
 
 /// The pairs whose two records are among a part's register rows (`rows`: whole register
 /// rows, ascending), numbered as the part's rows.
-fn part_pairs(
-    pairs: &[crate::matching::register_twice::RegisterPair],
-    rows: &[u32],
-) -> Vec<crate::matching::register_twice::RegisterPair> {
+fn part_pairs(pairs: &[RegisterPair], rows: &[u32]) -> Vec<RegisterPair> {
     let local = |r: usize| rows.binary_search(&(r as u32)).ok();
     pairs
         .iter()
         .filter_map(|p| {
             let (current, other) = (local(p.current)?, local(p.other)?);
-            Some(crate::matching::register_twice::RegisterPair {
+            Some(RegisterPair {
                 current,
                 other,
                 ..p.clone()
@@ -435,14 +446,14 @@ fn part_pairs(
 /// part (a decision naming another aid row goes with that row: they were routed together).
 fn write_part_decisions(
     dir: &Path,
-    decided: &[crate::matching::verdicts::Decided],
+    decided: &[Decided],
     rows: &[u32],
-    table: &crate::io::load::Table,
-    map: &crate::io::load::FieldMap,
+    table: &Table,
+    map: &FieldMap,
 ) -> Result<(), Error> {
-    use crate::matching::verdicts::CandidateRef;
+    use CandidateRef;
     let part_row = |r: usize| rows.binary_search(&(r as u32)).ok();
-    crate::core::fsio::write_atomic(dir, crate::io::files::REVIEWER_DECISIONS, |w| {
+    crate::core::fsio::write_atomic(dir, REVIEWER_DECISIONS, |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(["row", "aid_id", "row_hash", "candidate", "decision"])?;
         for d in decided {
@@ -456,9 +467,7 @@ fn write_part_decisions(
             };
             out.write_record([
                 (row + 1).to_string(),
-                map.get(table, crate::core::config::Field::AidId, d.row)
-                    .trim()
-                    .to_string(),
+                map.get(table, Field::AidId, d.row).trim().to_string(),
                 crate::io::review::row_hash(table, map, d.row),
                 candidate,
                 if d.same { "same" } else { "different" }.to_string(),
@@ -524,10 +533,10 @@ pub(crate) fn run_part(p: &PartRunConfig) -> Result<Summary, Error> {
         p.quiet,
     )?;
     cfg.file = m.config;
-    let model = p.dir.join(crate::io::files::MODEL);
+    let model = p.dir.join(MODEL);
     cfg.model_path = model.is_file().then_some(model);
     cfg.whole_path = Some(dir.join(parts::PART));
-    let decisions = dir.join(crate::io::files::REVIEWER_DECISIONS);
+    let decisions = dir.join(REVIEWER_DECISIONS);
     cfg.decisions_path = decisions.is_file().then_some(decisions);
     // The officials' reports are written once, by `merge`.
     cfg.write_reports = false;
@@ -568,7 +577,7 @@ pub struct MergeConfig {
 }
 
 /// Merge the parts' outputs into one run's outputs in `out_dir`.
-pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::Facts), Error> {
+pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, Facts), Error> {
     let m = manifest(&cfg.dir)?;
     // All or nothing, as a run: written into a staging folder, moved into place at the end.
     let _lock = crate::core::publish::lock(&cfg.out_dir)?;
@@ -577,11 +586,10 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
     let (merged, mut files) =
         parts::merge(&cfg.dir, dir, &cfg.out_dir, &m, cfg.lang, cfg.csv_excel)?;
     parts::merge_register_twice(&cfg.dir, dir, &mut files, cfg.csv_excel)?;
-    let model = cfg.dir.join(crate::io::files::MODEL);
+    let model = cfg.dir.join(MODEL);
     if model.is_file() {
-        let to = dir.join(crate::io::files::MODEL);
-        std::fs::copy(&model, &to)
-            .map_err(|source| crate::core::error::WriteError::Io { path: to, source })?;
+        let to = dir.join(MODEL);
+        std::fs::copy(&model, &to).map_err(|source| WriteError::Io { path: to, source })?;
     }
     merge_over_time(cfg, dir, &mut files)?;
     // The reports from the merged rows in memory, as `dedupe report` builds them from the
@@ -590,7 +598,7 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
     crate::io::official::write_reports_with(dir, &facts, &files, cfg.lang)?;
     files.summary["savings"] = serde_json::json!(facts.savings());
     files.summary["findings"] = serde_json::json!(facts.audit);
-    parts::write_json(dir, crate::io::files::SUMMARY, &files.summary)?;
+    parts::write_json(dir, SUMMARY, &files.summary)?;
     let outputs: Vec<String> =
         serde_json::from_value(files.summary["outputs"].clone()).unwrap_or_default();
     crate::core::publish::publish(dir, &cfg.out_dir, &outputs, None)?;
@@ -602,11 +610,7 @@ pub fn merge(cfg: &MergeConfig) -> Result<(parts::Merged, crate::io::official::F
 
 /// The merged run over time, as a run's: its period, the history's earlier runs and, with
 /// `--previous`, `changes.csv` against the previous run (written into `dir`).
-fn merge_over_time(
-    cfg: &MergeConfig,
-    dir: &Path,
-    files: &mut crate::io::official::RunFiles,
-) -> Result<(), Error> {
+fn merge_over_time(cfg: &MergeConfig, dir: &Path, files: &mut RunFiles) -> Result<(), Error> {
     use crate::io::changes::{compare_runs, read_rows, PreviousRun};
     if let Some(period) = &cfg.period {
         files.summary["period"] = serde_json::json!(period);
@@ -629,12 +633,12 @@ fn merge_over_time(
         .to_string();
     let (lines, mut changes) = compare_runs(&previous, &now, &fingerprint)?;
     changes.findings = crate::io::change_findings::tally(&lines);
-    crate::core::fsio::write_atomic(dir, crate::io::files::CHANGES, |w| {
+    crate::core::fsio::write_atomic(dir, CHANGES, |w| {
         crate::io::changes::write(w, &lines, cfg.csv_excel)
     })?;
     files.summary["changes"] = serde_json::json!(changes);
     if let Some(outputs) = files.summary["outputs"].as_array_mut() {
-        outputs.push(crate::io::files::CHANGES.into());
+        outputs.push(CHANGES.into());
     }
     Ok(())
 }

@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::commands::synth::{AidRow, Register};
+use crate::commands::synth::{AidRow, Register, SynthConfig, SynthSummary};
 use crate::core::error::WriteError;
 use crate::core::fsio::write_atomic;
 use crate::core::rng::Rng;
@@ -172,9 +172,7 @@ fn new_recipients(
 
 /// `dedupe synth --month N`: month 1 from the seed, then N - 1 months of changes, each
 /// from its own stream; the last month's files and its `changes-truth.csv`.
-pub fn run(
-    cfg: &crate::commands::synth::SynthConfig,
-) -> Result<crate::commands::synth::SynthSummary, WriteError> {
+pub fn run(cfg: &SynthConfig) -> Result<SynthSummary, WriteError> {
     let (mut reg, mut rows) = crate::commands::synth::first_month(cfg)?;
     let mut changes = Vec::new();
     let mut next_id = rows.len();

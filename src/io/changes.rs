@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::core::error::LoadError;
 pub use crate::io::change_summary::{ChangeSummary, MatchedBy};
 use crate::io::csv_out::{to_io, CsvOut};
+use crate::io::files::{DECISIONS, REJECTED, SUMMARY, VERIFIED};
 use crate::io::output::OutputTable;
 use rustc_hash::FxHashMap;
 
@@ -67,7 +68,7 @@ impl PreviousRun {
     /// Read `dir`'s `summary.json` and `decisions.csv`, refusing what is not a complete
     /// run of this version.
     pub fn read(dir: &Path) -> Result<PreviousRun, LoadError> {
-        let summary_path = dir.join(crate::io::files::SUMMARY);
+        let summary_path = dir.join(SUMMARY);
         let text = std::fs::read_to_string(&summary_path).map_err(|e| {
             refused(
                 dir,
@@ -81,7 +82,7 @@ impl PreviousRun {
             )
         })?;
         check_version(dir, &summary)?;
-        let table = OutputTable::read(&dir.join(crate::io::files::DECISIONS))?;
+        let table = OutputTable::read(&dir.join(DECISIONS))?;
         let mut rows = rows_of(dir, &table)?;
         let rows_out = summary["rows_out"].as_u64();
         if rows_out != Some(rows.len() as u64) {
@@ -112,7 +113,7 @@ impl PreviousRun {
 /// The rows of a run's out folder (its `decisions.csv`, with each row's program from
 /// `verified.csv` and `rejected.csv`), `summary` its `summary.json`.
 pub fn read_rows(dir: &Path, summary: &serde_json::Value) -> Result<Vec<RunRow>, LoadError> {
-    let table = OutputTable::read(&dir.join(crate::io::files::DECISIONS))?;
+    let table = OutputTable::read(&dir.join(DECISIONS))?;
     let mut rows = rows_of(dir, &table)?;
     programs_of(dir, summary, &table, &mut rows)?;
     Ok(rows)
@@ -142,8 +143,8 @@ fn programs_of(
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let verified = OutputTable::read(&dir.join(crate::io::files::VERIFIED))?;
-    let rejected = OutputTable::read(&dir.join(crate::io::files::REJECTED))?;
+    let verified = OutputTable::read(&dir.join(VERIFIED))?;
+    let rejected = OutputTable::read(&dir.join(REJECTED))?;
     let r_row = rejected.col("row");
     let by_row: FxHashMap<&str, String> = rejected
         .rows

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::config::Lang;
 use crate::core::error::WriteError;
 use crate::io::audit::{AuditTally, Category};
+use crate::io::files::SUMMARY;
 use crate::io::money::rupiah_words;
 
 /// One earlier run, as the trend shows it.
@@ -173,7 +174,7 @@ pub fn record(dir: &Path, summary_json: &str) -> Result<PathBuf, WriteError> {
 /// Keep the `summary.json` of a run published in `out_dir` (a run's or a merge's) in the
 /// history folder, as [`record`] does.
 pub(crate) fn record_published(dir: &Path, out_dir: &Path) -> Result<PathBuf, WriteError> {
-    let path = out_dir.join(crate::io::files::SUMMARY);
+    let path = out_dir.join(SUMMARY);
     let text = std::fs::read_to_string(&path).map_err(|source| WriteError::Io {
         path: path.clone(),
         source,

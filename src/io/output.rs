@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::core::config::{Field, FileConfig};
-use crate::core::error::WriteError;
+use crate::core::error::{LoadError, WriteError};
 use crate::core::status::{reason_id, Status};
 use crate::io::files::{DECISIONS, DUPLICATES, REJECTED, SUMMARY, VERIFIED};
 use crate::io::load::{FieldMap, Table};
@@ -488,8 +488,8 @@ pub struct OutputTable {
 
 impl OutputTable {
     /// Read an output CSV, written plainly or for Excel (`--csv-excel`).
-    pub fn read(path: &Path) -> Result<OutputTable, crate::core::error::LoadError> {
-        let err = |message: String| crate::core::error::LoadError::Csv {
+    pub fn read(path: &Path) -> Result<OutputTable, LoadError> {
+        let err = |message: String| LoadError::Csv {
             path: path.to_path_buf(),
             row: 0,
             message,
@@ -558,9 +558,7 @@ fn excel_cell(c: &str) -> &str {
 }
 
 /// Read an output CSV of a run (for `eval`, `explain`, `report`): its header and rows.
-pub fn read_output_csv(
-    path: &Path,
-) -> Result<(Vec<String>, Vec<OutputRow>), crate::core::error::LoadError> {
+pub fn read_output_csv(path: &Path) -> Result<(Vec<String>, Vec<OutputRow>), LoadError> {
     let table = OutputTable::read(path)?;
     let rows = table.rows.iter().map(|r| table.row_map(r)).collect();
     Ok((table.header, rows))

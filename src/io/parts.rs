@@ -24,11 +24,19 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::config::FileConfig;
-use crate::core::error::{LoadError, WriteError};
+use crate::core::config::{FileConfig, Lang};
+use crate::core::error::{Error, LoadError, WriteError};
 use crate::core::fsio::write_atomic;
+use crate::core::status::Status;
+use crate::io::files::{
+    DECISIONS, DUPLICATES, OUTPUTS, REGISTER_DUPLICATES, REJECTED, REVIEW_ROWS, SUMMARY, VERIFIED,
+};
 use crate::io::load::Table;
+use crate::io::official::RunFiles;
 use crate::io::output::{self, InputSummary, OutputTable};
+use crate::io::register_duplicates::RegisterTwiceFile;
+use crate::io::review::{DecisionCounts, ReviewRow};
+use crate::matching::areas::AreaStats;
 use crate::matching::whole::WholeRun;
 
 pub(crate) const MANIFEST: &str = "manifest.json";
@@ -65,12 +73,12 @@ pub struct Manifest {
     pub run_config: FileConfig,
     /// What one run would report of the whole inputs.
     pub register_repeated_niks: usize,
-    pub area_spellings_recognised: crate::matching::areas::AreaStats,
+    pub area_spellings_recognised: AreaStats,
     pub aid_quality: BTreeMap<String, usize>,
     pub warnings: Vec<String>,
     /// Reviewers' decisions given to `partition --decisions`: what became of them before
     /// the parts (read, skipped, stale, unknown); the parts apply the rest.
-    pub decisions: Option<crate::io::review::DecisionCounts>,
+    pub decisions: Option<DecisionCounts>,
 }
 
 /// One part's `part.json`.
@@ -148,7 +156,7 @@ struct PartOut {
     rejected: OutputTable,
     duplicates: OutputTable,
     summary: serde_json::Value,
-    review: Vec<crate::io::review::ReviewRow>,
+    review: Vec<ReviewRow>,
 }
 
 impl PartOut {
@@ -156,17 +164,17 @@ impl PartOut {
         let pdir = part_dir(dir, k);
         let part: PartFile = read_json(&pdir.join(PART))?;
         let out = pdir.join(OUT);
-        if !out.join(crate::io::files::SUMMARY).is_file() {
+        if !out.join(SUMMARY).is_file() {
             return Err(LoadError::Part {
                 path: out.clone(),
                 message: format!(
                     "part {k} has not run (no {}); run it with `dedupe part {} {k}`",
-                    crate::io::files::SUMMARY,
+                    SUMMARY,
                     dir.display()
                 ),
             });
         }
-        let summary: serde_json::Value = read_json(&out.join(crate::io::files::SUMMARY))?;
+        let summary: serde_json::Value = read_json(&out.join(SUMMARY))?;
         // The outputs must come from the part's files as they are now (a partition written
         // again after the part ran leaves outputs of other rows).
         // (A part's register is an index: its runs report the whole register's SHA-256.)
@@ -175,7 +183,7 @@ impl PartOut {
         for (name, side, now) in [(AID, "aid", aid_sha), (REGISTER, "register", register_sha)] {
             if summary[side]["sha256"].as_str() != Some(now.as_str()) {
                 return Err(LoadError::Part {
-                    path: out.join(crate::io::files::SUMMARY),
+                    path: out.join(SUMMARY),
                     message: format!(
                         "these outputs were made from another {name} than the part's; run \
                          the part again with `dedupe part {} {k}`",
@@ -184,10 +192,10 @@ impl PartOut {
                 });
             }
         }
-        let decisions = OutputTable::read(&out.join(crate::io::files::DECISIONS))?;
+        let decisions = OutputTable::read(&out.join(DECISIONS))?;
         if decisions.rows.len() != part.aid_rows.len() {
             return Err(LoadError::Part {
-                path: out.join(crate::io::files::DECISIONS),
+                path: out.join(DECISIONS),
                 message: format!(
                     "{} rows for the part's {} aid rows; run the part again with `dedupe part {} {k}`",
                     decisions.rows.len(),
@@ -201,10 +209,10 @@ impl PartOut {
             rows: part.aid_rows,
             register_rows: part.register_rows,
             decisions,
-            verified: OutputTable::read(&out.join(crate::io::files::VERIFIED))?,
-            rejected: OutputTable::read(&out.join(crate::io::files::REJECTED))?,
-            duplicates: OutputTable::read(&out.join(crate::io::files::DUPLICATES))?,
-            review: read_json(&out.join(crate::io::files::REVIEW_ROWS))?,
+            verified: OutputTable::read(&out.join(VERIFIED))?,
+            rejected: OutputTable::read(&out.join(REJECTED))?,
+            duplicates: OutputTable::read(&out.join(DUPLICATES))?,
+            review: read_json(&out.join(REVIEW_ROWS))?,
             summary,
             out,
         })
@@ -249,7 +257,7 @@ impl GroupIds {
     fn new(parts: &[PartOut]) -> Result<GroupIds, LoadError> {
         let mut first: BTreeMap<(usize, String), u32> = BTreeMap::new();
         for p in parts {
-            let path = &p.path(crate::io::files::DECISIONS);
+            let path = &p.path(DECISIONS);
             let c_row = column(&p.decisions, "row", path)?;
             let c_group = column(&p.decisions, "group_id", path)?;
             for rec in &p.decisions.rows {
@@ -314,16 +322,16 @@ fn with_cells(rec: &csv::StringRecord, at: &[(usize, &str)]) -> csv::StringRecor
 pub(crate) fn merge_register_twice(
     dir: &Path,
     out_dir: &Path,
-    files: &mut crate::io::official::RunFiles,
+    files: &mut RunFiles,
     excel: bool,
-) -> Result<(), crate::core::error::Error> {
+) -> Result<(), Error> {
     let path = dir.join(REGISTER_TWICE);
     if !path.is_file() {
         return Ok(());
     }
-    let twice: crate::io::register_duplicates::RegisterTwiceFile = read_json(&path)?;
+    let twice: RegisterTwiceFile = read_json(&path)?;
     let d = &files.decisions;
-    let dpath = out_dir.join(crate::io::files::DECISIONS);
+    let dpath = out_dir.join(DECISIONS);
     let (c_row, c_register) = (
         column(d, "row", &dpath)?,
         column(d, "register_row", &dpath)?,
@@ -333,12 +341,12 @@ pub(crate) fn merge_register_twice(
         let register_row = one_based(&rec[c_register])? - 1;
         Some((register_row, one_based(&rec[c_row])?))
     });
-    write_atomic(out_dir, crate::io::files::REGISTER_DUPLICATES, |w| {
+    write_atomic(out_dir, REGISTER_DUPLICATES, |w| {
         crate::io::register_duplicates::write_lines(w, &twice.lines, linked, excel)
     })?;
     files.summary["register_twice"] = serde_json::json!(twice.summary);
     if let Some(outputs) = files.summary["outputs"].as_array_mut() {
-        outputs.push(serde_json::json!(crate::io::files::REGISTER_DUPLICATES));
+        outputs.push(serde_json::json!(REGISTER_DUPLICATES));
     }
     Ok(())
 }
@@ -402,7 +410,7 @@ impl MergedRows {
         verified: OutputTable,
         groups: &GroupIds,
     ) -> Result<(), LoadError> {
-        let path = &p.path(crate::io::files::DECISIONS);
+        let path = &p.path(DECISIONS);
         let (c_row, c_status, c_group, c_dup, c_evidence, c_register) = (
             column(d, "row", path)?,
             column(d, "status", path)?,
@@ -435,7 +443,7 @@ impl MergedRows {
                     (c_register, &whole_register(&rec[c_register])),
                 ],
             );
-            if &rec[c_status] == crate::core::status::Status::Verified.code() {
+            if &rec[c_status] == Status::Verified.code() {
                 if let Some(vr) = v.next() {
                     self.verified.push(((0, row), vr));
                 }
@@ -454,12 +462,12 @@ impl MergedRows {
         r: &OutputTable,
         groups: &GroupIds,
     ) -> Result<(), LoadError> {
-        let path = p.path(crate::io::files::DECISIONS);
+        let path = p.path(DECISIONS);
         let (c_row, c_dup) = (
             column(d, "row", &path)?,
             column(d, "duplicate_of_row", &path)?,
         );
-        let rpath = p.path(crate::io::files::REJECTED);
+        let rpath = p.path(REJECTED);
         let (r_row, r_status, r_alasan, r_group) = (
             column(r, "row", &rpath)?,
             column(r, "status", &rpath)?,
@@ -481,7 +489,7 @@ impl MergedRows {
             let row = p.whole_row(&rec[r_row]).unwrap_or(u32::MAX);
             let group = groups.get(p.part, &rec[r_group]);
             let alasan = match dup_of.get(&row) {
-                Some(kept) if &rec[r_status] == crate::core::status::Status::Duplicate.code() => {
+                Some(kept) if &rec[r_status] == Status::Duplicate.code() => {
                     Some(output::alasan_duplicate(kept, &group))
                 }
                 _ => None,
@@ -503,7 +511,7 @@ impl MergedRows {
         g: &OutputTable,
         groups: &GroupIds,
     ) -> Result<(), LoadError> {
-        let gpath = p.path(crate::io::files::DUPLICATES);
+        let gpath = p.path(DUPLICATES);
         let (g_group, g_row, g_evidence) = (
             column(g, "group_id", &gpath)?,
             column(g, "row", &gpath)?,
@@ -532,8 +540,8 @@ impl MergedRows {
 
 /// The review queue of every part: rows and aid candidates renumbered, ranked again as
 /// one queue.
-fn merged_review(parts: &[PartOut]) -> Vec<crate::io::review::ReviewRow> {
-    let mut review: Vec<crate::io::review::ReviewRow> = Vec::new();
+fn merged_review(parts: &[PartOut]) -> Vec<ReviewRow> {
+    let mut review: Vec<ReviewRow> = Vec::new();
     for p in parts {
         let whole = |n: usize| p.whole_row(&n.to_string()).map_or(n, |r| r as usize + 1);
         for r in &p.review {
@@ -559,11 +567,7 @@ fn merged_review(parts: &[PartOut]) -> Vec<crate::io::review::ReviewRow> {
 }
 
 /// Write the four tables side by side into `out_dir`.
-fn write_tables(
-    out_dir: &Path,
-    files: &crate::io::official::RunFiles,
-    excel: bool,
-) -> Result<(), WriteError> {
+fn write_tables(out_dir: &Path, files: &RunFiles, excel: bool) -> Result<(), WriteError> {
     use crate::io::files::{DECISIONS, DUPLICATES, REJECTED, VERIFIED};
     let write = |name: &str, t: &OutputTable| output::write_output_table(out_dir, name, t, excel);
     let ((a, b), (c, d)) = rayon::join(
@@ -596,9 +600,9 @@ pub fn merge(
     out_dir: &Path,
     reported_dir: &Path,
     manifest: &Manifest,
-    lang: crate::core::config::Lang,
+    lang: Lang,
     excel: bool,
-) -> Result<(Merged, crate::io::official::RunFiles), crate::core::error::Error> {
+) -> Result<(Merged, RunFiles), Error> {
     let mut parts = read_parts(dir, manifest)?;
     let groups = GroupIds::new(&parts)?;
     let headers = |t: &OutputTable| t.header.clone();
@@ -631,7 +635,7 @@ pub fn merge(
         source,
     })?;
     let run_id: String = manifest.aid.sha256.chars().take(16).collect();
-    let mut files = crate::io::official::RunFiles {
+    let mut files = RunFiles {
         summary: serde_json::Value::Null,
         decisions: sorted(header.0, rows.decisions),
         verified: sorted(header.1, rows.verified),
@@ -660,7 +664,7 @@ fn merged_summary(
     parts: &[PartOut],
     manifest: &Manifest,
     reported_dir: &Path,
-    review: &[crate::io::review::ReviewRow],
+    review: &[ReviewRow],
 ) -> serde_json::Value {
     let mut summary = merge_summaries(parts, manifest, reported_dir);
     let mut review_summary = crate::io::review::summary(review);
@@ -752,7 +756,7 @@ fn merge_summaries(parts: &[PartOut], m: &Manifest, out_dir: &Path) -> serde_jso
     s["out_dir"] = json!(out_dir.display().to_string());
     s["parts"] = json!(m.parts);
     s["config"] = json!(m.run_config);
-    s["outputs"] = json!(crate::io::files::OUTPUTS);
+    s["outputs"] = json!(OUTPUTS);
     // The savings are those of the reports built from the merged files.
     s["savings"] = Value::Null;
     s

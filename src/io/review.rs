@@ -20,11 +20,16 @@ use sha2::{Digest, Sha256};
 
 use crate::core::config::{Benefits, Field, Lang};
 use crate::core::error::WriteError;
+use crate::core::status::Status;
 use crate::io::files::{REVIEW_CSV, REVIEW_HTML, REVIEW_XLSX};
 use crate::io::load::{FieldMap, Table};
+use crate::io::xlsx::XLSX_LAST_ROW;
 use crate::matching::record::{Rec, Records};
 use crate::matching::review::{ReviewItem, ReviewKind};
 use crate::matching::verdicts::Candidate;
+use crate::matching::verify::Decision;
+use crate::normalize::nik::NikParse;
+use crate::normalize::sex::Sex;
 
 /// The hash of an aid row's key cells (16 hex digits of SHA-256).
 pub fn row_hash(table: &Table, map: &FieldMap, row: usize) -> String {
@@ -73,7 +78,7 @@ pub(crate) const SHOWN_FIELDS: [&str; 8] = [
 ];
 
 fn shown(source: &'static str, p: Rec<'_>) -> Shown {
-    use crate::normalize::nik::NikParse;
+    use NikParse;
     let nik = match p.nik() {
         NikParse::Valid { nik, .. } => nik.to_string(),
         NikParse::Generic(id) => id.clone(),
@@ -90,8 +95,8 @@ fn shown(source: &'static str, p: Rec<'_>) -> Shown {
             .map(|b| b.date.format("%d-%m-%Y").to_string())
             .unwrap_or_default(),
         sex: match p.sex {
-            Some(crate::normalize::sex::Sex::Male) => "L".to_string(),
-            Some(crate::normalize::sex::Sex::Female) => "P".to_string(),
+            Some(Sex::Male) => "L".to_string(),
+            Some(Sex::Female) => "P".to_string(),
             None => String::new(),
         },
         kk: p.kk.map(|k| format!("{:016}", k.get())).unwrap_or_default(),
@@ -100,7 +105,7 @@ fn shown(source: &'static str, p: Rec<'_>) -> Shown {
         kelurahan: p.kelurahan().to_string(),
         // The register's life status, empty for a person alive and resident.
         status: match crate::matching::link::life_status_as(p, "").0 {
-            crate::core::status::Status::Verified => String::new(),
+            Status::Verified => String::new(),
             other => other.code().to_string(),
         },
     }
@@ -155,7 +160,7 @@ pub fn rows(
     map: &FieldMap,
     aid: &Records,
     register: &Records,
-    decisions: &[crate::matching::verify::Decision],
+    decisions: &[Decision],
     benefits: &Benefits,
 ) -> Vec<ReviewRow> {
     let mut out: Vec<ReviewRow> = items
@@ -600,11 +605,7 @@ fn worklist_rows(
     lang: Lang,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     let t = |k: &str| crate::io::strings::get(lang, k);
-    for (i, r) in list
-        .iter()
-        .take(crate::io::xlsx::XLSX_LAST_ROW as usize)
-        .enumerate()
-    {
+    for (i, r) in list.iter().take(XLSX_LAST_ROW as usize).enumerate() {
         let y = i as u32 + 1;
         let cand = r
             .candidates

@@ -21,7 +21,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
-use crate::matching::block::{BlockLimit, Blocker};
+use crate::matching::block::{BlockLimit, BlockStats, Blocker};
 use crate::matching::comparisons::{gamma, Cmp};
 use crate::matching::levels::{NameLevel, NikLevel};
 use crate::matching::score::{explain, Model};
@@ -29,9 +29,11 @@ use crate::matching::score::{explain, Model};
 use crate::core::config::MatchConfig;
 use crate::core::status::Status;
 use crate::matching::compare;
+use crate::matching::fit::Fit;
 use crate::matching::link::Link;
 use crate::matching::record::{Rec, Records};
 use crate::matching::verdicts::PairRules;
+use crate::normalize::nik::NikParse;
 
 /// Disjoint sets over `0..n` with path halving and union by size.
 #[derive(Debug, Clone)]
@@ -152,10 +154,7 @@ pub(crate) fn strong_pair(
     // aid-to-register linking.
     let generic = matches!(
         (a.nik(), b.nik()),
-        (
-            crate::normalize::nik::NikParse::Generic(_),
-            crate::normalize::nik::NikParse::Generic(_)
-        )
+        (NikParse::Generic(_), NikParse::Generic(_))
     );
     let name_ok = g.name_at_least(NameLevel::Fuzzy) || (generic && !s.near_id_alone(&g));
     // Two NIKs far apart: the same person only when all the rest agrees.
@@ -171,7 +170,7 @@ pub(crate) fn strong_pair(
 fn same_id_person(a: Rec<'_>, b: Rec<'_>, cfg: &MatchConfig) -> bool {
     let s = compare::name(a, b);
     let fit = |x, y| crate::matching::fit::person_fit(x, y, s, cfg);
-    fit(a, b) == crate::matching::fit::Fit::Same || fit(b, a) == crate::matching::fit::Fit::Same
+    fit(a, b) == Fit::Same || fit(b, a) == Fit::Same
 }
 
 /// Largest group whose star shape is checked (pairs grow with the square of the size);
@@ -226,7 +225,7 @@ pub(crate) fn unlinked_edges(
     let found: Vec<UnlinkedEdges> = (0..subset.len())
         .into_par_iter()
         .map(|k| {
-            let mut stats = crate::matching::block::BlockStats::default();
+            let mut stats = BlockStats::default();
             let cands = blocker.candidates(subset.get(k), &mut stats);
             let edges = cands
                 .into_iter()

@@ -9,6 +9,7 @@ use crate::matching::areas::slip_apart;
 use crate::matching::levels::{DateLevel, NameLevel, NikLevel, StreetLevel};
 use crate::matching::record::Rec;
 use crate::normalize::name::name_similarity;
+use crate::normalize::nik::NikParse;
 
 /// How two values of one field compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,7 +316,7 @@ pub(crate) fn nik_level(a: Rec<'_>, b: Rec<'_>) -> Option<NikLevel> {
 /// evidence (people born the same day in one kecamatan have NIKs a digit or two apart);
 /// the caller asks for the person's other fields to agree as well.
 pub(crate) fn nik_two_substitutions(a: Rec<'_>, b: Rec<'_>) -> bool {
-    use crate::normalize::nik::NikParse;
+    use NikParse;
     let (NikParse::Valid { nik: x, .. }, NikParse::Valid { nik: y, .. }) = (a.nik(), b.nik())
     else {
         return false;

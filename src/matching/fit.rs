@@ -11,7 +11,7 @@ use crate::core::config::MatchConfig;
 use crate::matching::compare;
 use crate::matching::comparisons::{Cmp, Gamma};
 pub use crate::matching::holder::Fit;
-use crate::matching::holder::{agreeing, HolderGamma, HolderModel};
+use crate::matching::holder::{agreeing, HolderGamma, HolderModel, EVIDENCE_KEY};
 use crate::matching::levels::{Agree, DateLevel, NameLevel, StreetLevel};
 use crate::matching::record::{Rec, Records};
 use crate::matching::register_index::RegisterIndex;
@@ -43,7 +43,7 @@ pub(crate) fn person_fit_explained(
 /// Where the holder path's part of a row's evidence begins (None: the row was not
 /// compared with an identifier's holder).
 pub(crate) fn holder_part(evidence: &str) -> Option<&str> {
-    let key = format!(";{}", crate::matching::holder::EVIDENCE_KEY);
+    let key = format!(";{}", EVIDENCE_KEY);
     evidence.find(&key).map(|i| &evidence[i..])
 }
 

@@ -26,7 +26,9 @@ use crate::normalize::address::{
 };
 use crate::normalize::date::{parse_date, BirthDate};
 use crate::normalize::name::normalize_name;
-use crate::normalize::nik::{normalize_kk, parse_generic_id, parse_nik, CellKind, NikParse};
+use crate::normalize::nik::{
+    normalize_kk, parse_generic_id, parse_nik, CellKind, NikIssue, NikParse,
+};
 use crate::normalize::sex::{parse_sex, Sex};
 
 /// A table of cells by field: what records are built from.
@@ -493,7 +495,7 @@ impl RecordBuilder {
         RecordBuilder {
             niks: vec![NikParse::Invalid {
                 cleaned: String::new(),
-                issue: crate::normalize::nik::NikIssue::NikEmpty,
+                issue: NikIssue::NikEmpty,
             }],
             names: Interner::new(Vec::new()),
             streets: Interner::new(Vec::new()),

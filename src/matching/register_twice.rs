@@ -40,7 +40,7 @@ use crate::matching::levels::NameLevel;
 use crate::matching::link::{life_status_as, Link};
 use crate::matching::record::{Life, Rec, Records};
 pub use crate::matching::register_pair::RegisterPair;
-use crate::matching::score::{Model, Scorer};
+use crate::matching::score::{Model, Score, Scorer};
 
 /// Share of the register's people recorded twice: the prior of the hypothesis.
 pub(crate) const TWICE_SHARE: f64 = 0.005;
@@ -274,7 +274,7 @@ impl<'m> Hypothesis<'m> {
 /// The weights of the hypothesis for one pair of records.
 struct Weighed {
     gamma: Gamma,
-    score: crate::matching::score::Score,
+    score: Score,
     weight: f64,
     regency: f64,
     closed: f64,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::error::ConfigError;
 
-use crate::matching::comparisons::{Cmp, Gamma, COMPARISONS, MAX_LEVELS, N_FIELDS};
+use crate::matching::comparisons::{Cmp, Comparison, Gamma, COMPARISONS, MAX_LEVELS, N_FIELDS};
 use crate::matching::levels::NikLevel;
 
 /// m and u per field and level, and the prior match probability of a candidate pair.
@@ -94,11 +94,7 @@ impl Default for Model {
 }
 
 /// One field's m or u: a probability above 0 and at most 1 per level, summing to 1.
-fn check_distribution(
-    key: &str,
-    c: &crate::matching::comparisons::Comparison,
-    row: &[f64],
-) -> Result<(), String> {
+fn check_distribution(key: &str, c: &Comparison, row: &[f64]) -> Result<(), String> {
     if row.len() != c.levels.len() {
         return Err(format!(
             "{key} of {}: expected {} values",

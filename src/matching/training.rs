@@ -10,13 +10,15 @@
 
 use rayon::prelude::*;
 
+use crate::core::rng::Rng;
 use crate::matching::block::{
     kinds_shared, probe_keys, BlockLimit, BlockStats, Blocker, KeyKind, KeyKinds,
 };
 use crate::matching::comparisons::{gamma, Cmp, Gamma, COMPARISONS, N_FIELDS};
 use crate::matching::levels::{DateLevel, NameLevel, NikLevel};
+use crate::matching::link::Link;
 use crate::matching::record::Records;
-use crate::matching::score::{normalize, Model};
+use crate::matching::score::{normalize, Model, Scorer};
 
 /// What one EM session estimated: each field's m (None for the blocking rule's fields,
 /// or for all when the pairs were too few) and the iterations run.
@@ -71,7 +73,7 @@ impl Model {
                 .map(|c| vec![0.0; c.levels.len()])
                 .collect();
             let mut total_p = 0.0;
-            let scorer = crate::matching::score::Scorer::new(self);
+            let scorer = Scorer::new(self);
             for g in pairs {
                 let p = scorer.probability_without_tf(g);
                 total_p += p;
@@ -159,7 +161,7 @@ impl Model {
 pub(crate) fn exact_gammas(
     aid: &Records,
     register: &Records,
-    links: &[crate::matching::link::Link],
+    links: &[Link],
 ) -> Vec<Option<Gamma>> {
     links
         .par_iter()
@@ -213,7 +215,7 @@ const RANDOM_PAIRS: usize = 50_000;
 /// seeds: the same data give the same u.
 fn estimate_u_from(model: &mut Model, aid: &Records, register: &Records) {
     let same = std::ptr::eq(aid, register);
-    let mut rng = crate::core::rng::Rng::new(0x5EED_D3D0);
+    let mut rng = Rng::new(0x5EED_D3D0);
     let random: Vec<(usize, usize)> = (0..RANDOM_PAIRS)
         .map(|_| (rng.below(aid.len()), rng.below(register.len())))
         .filter(|(a, b)| !same || a != b)
@@ -257,7 +259,7 @@ fn random_within_kelurahan(aid: &Records, register: &Records) -> Vec<Gamma> {
             false => by_name.get(p.kelurahan()).copied(),
         }
     };
-    let mut rng = crate::core::rng::Rng::new(0x5EED_0CE1);
+    let mut rng = Rng::new(0x5EED_0CE1);
     let picks: Vec<(usize, usize)> = (0..RANDOM_PAIRS)
         .filter_map(|_| {
             let a = rng.below(aid.len());

@@ -8,6 +8,8 @@
 use crate::core::status::Status;
 use crate::matching::link::Link;
 use crate::matching::record::Records;
+use crate::matching::register_index::RegisterIndex;
+use crate::normalize::nik::NikParse;
 
 /// Whom a row is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -66,7 +68,7 @@ pub fn resolve(
     decided: &[Decided],
     aid: &Records,
     register: &Records,
-    index: &crate::matching::register_index::RegisterIndex,
+    index: &RegisterIndex,
 ) -> (Vec<Verdict>, usize) {
     let mut out = Vec::new();
     let mut unknown = 0;
@@ -139,7 +141,7 @@ pub(crate) fn apply(
             }
             (Candidate::Register(r), false) if l.register == Some(r) => {
                 // What the NIK alone says once the person is ruled out.
-                use crate::normalize::nik::NikParse;
+                use NikParse;
                 let status = match aid.get(v.row).nik() {
                     n if n.valid().is_some() && n.valid() == register.get(r).nik().valid() => {
                         Status::NameMismatch

@@ -5,6 +5,11 @@
 //! the partition step). Out: [`WholeRun`], read by the parts' link
 //! stages so each part decides as the whole run would.
 
+use crate::matching::areas::AreaSearch;
+use crate::matching::block::BlockLimit;
+use crate::matching::record::Pool;
+use crate::matching::register_pair::RegisterPair;
+
 /// What a part of a partitioned run takes from the whole run (see
 /// [`crate::matching::partition`]): the facts its scores depend on that its own rows do
 /// not show.
@@ -22,7 +27,7 @@ pub struct WholeRun {
     /// The same for the blocks of unlinked aid rows paired among themselves.
     pub skip_aid: Vec<u64>,
     /// The area-spelling searches the whole run made.
-    pub areas: Option<crate::matching::areas::AreaSearch>,
+    pub areas: Option<AreaSearch>,
     /// The pairs of register records the whole run found to be one person
     /// ([`crate::matching::register_twice`]) whose two records the part holds, in the
     /// part's register rows: the part moves its rows under a superseded record to the
@@ -30,24 +35,24 @@ pub struct WholeRun {
     /// the search's prior and name frequencies are the whole register's). None from a
     /// partition written before the search was made in parts.
     #[serde(default)]
-    pub register_pairs: Option<Vec<crate::matching::register_pair::RegisterPair>>,
+    pub register_pairs: Option<Vec<RegisterPair>>,
 }
 
 impl WholeRun {
     /// The blocks the part skips when placing its rows in the register.
-    pub(crate) fn register_limit(&self) -> crate::matching::block::BlockLimit {
-        crate::matching::block::BlockLimit::Keys(self.skip_register.iter().copied().collect())
+    pub(crate) fn register_limit(&self) -> BlockLimit {
+        BlockLimit::Keys(self.skip_register.iter().copied().collect())
     }
 
     /// The blocks the part skips when pairing its unlinked rows.
-    pub(crate) fn aid_limit(&self) -> crate::matching::block::BlockLimit {
-        crate::matching::block::BlockLimit::Keys(self.skip_aid.iter().copied().collect())
+    pub(crate) fn aid_limit(&self) -> BlockLimit {
+        BlockLimit::Keys(self.skip_aid.iter().copied().collect())
     }
 }
 
 impl WholeRun {
     /// Register name frequencies by the name ids of `pool`.
-    pub(crate) fn frequencies(&self, pool: &crate::matching::record::Pool) -> Vec<u32> {
+    pub(crate) fn frequencies(&self, pool: &Pool) -> Vec<u32> {
         let mut key = String::new();
         pool.names
             .iter()

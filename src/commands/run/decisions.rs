@@ -6,8 +6,11 @@
 
 use std::path::Path;
 
-use crate::core::error::Error;
+use crate::core::config::Field;
+use crate::core::error::{ConfigError, Error};
 use crate::io::load::{FieldMap, Table};
+use crate::io::review::{DecisionCounts, DecisionIn};
+use crate::matching::verdicts::{CandidateRef, Decided};
 
 /// Read `--decisions`: each line's aid row must still carry the ID and key cells it had when
 /// it was reviewed (its `row_hash`); lines that do not are stale, `skip` lines are counted.
@@ -15,20 +18,12 @@ pub fn read_review_decisions(
     path: &Path,
     table: &Table,
     map: &FieldMap,
-) -> Result<
-    (
-        Vec<crate::matching::verdicts::Decided>,
-        crate::io::review::DecisionCounts,
-    ),
-    Error,
-> {
-    let lines = crate::io::review::read_decisions(path).map_err(|message| {
-        crate::core::error::ConfigError::Parse {
-            path: path.to_path_buf(),
-            message,
-        }
+) -> Result<(Vec<Decided>, DecisionCounts), Error> {
+    let lines = crate::io::review::read_decisions(path).map_err(|message| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message,
     })?;
-    let mut counts = crate::io::review::DecisionCounts {
+    let mut counts = DecisionCounts {
         read: lines.len(),
         ..Default::default()
     };
@@ -54,22 +49,17 @@ pub fn read_review_decisions(
             counts.stale += 1;
             continue;
         }
-        let Some(candidate) = crate::matching::verdicts::CandidateRef::parse(&d.candidate) else {
+        let Some(candidate) = CandidateRef::parse(&d.candidate) else {
             counts.unknown += 1;
             continue;
         };
         // The other aid row of a grouping decision is named by its number: in a list whose
         // rows moved it cannot be found again, so the decision is stale.
-        if moved
-            && matches!(
-                candidate,
-                crate::matching::verdicts::CandidateRef::AidRow(_)
-            )
-        {
+        if moved && matches!(candidate, CandidateRef::AidRow(_)) {
             counts.stale += 1;
             continue;
         }
-        out.push(crate::matching::verdicts::Decided {
+        out.push(Decided {
             row,
             candidate,
             same: d.decision == "same",
@@ -96,7 +86,7 @@ impl AidIds {
     fn of(table: &Table, map: &FieldMap) -> AidIds {
         let mut ids: rustc_hash::FxHashMap<String, Option<usize>> = Default::default();
         for row in 0..table.n_rows {
-            let id = map.get(table, crate::core::config::Field::AidId, row);
+            let id = map.get(table, Field::AidId, row);
             let id = id.trim();
             if !id.is_empty() {
                 ids.entry(id.to_string())
@@ -109,10 +99,10 @@ impl AidIds {
 
     /// The decision's row: at its number when the `aid_id` there is its own (or it has
     /// none), else wherever its `aid_id` is now.
-    fn locate(&self, d: &crate::io::review::DecisionIn, table: &Table, map: &FieldMap) -> Located {
+    fn locate(&self, d: &DecisionIn, table: &Table, map: &FieldMap) -> Located {
         let at = d.row.checked_sub(1).filter(|&r| r < table.n_rows);
         if let Some(row) = at {
-            let id = map.get(table, crate::core::config::Field::AidId, row);
+            let id = map.get(table, Field::AidId, row);
             if d.aid_id.is_empty() || id.trim() == d.aid_id {
                 return Located::At(row, false);
             }

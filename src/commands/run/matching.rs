@@ -8,14 +8,23 @@ use super::prepare::{prepare, Prepared};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use crate::core::config::FileConfig;
+use crate::core::config::{FileConfig, MatchConfig};
 use crate::core::error::LoadError;
 use crate::core::progress::Progress;
 use crate::io::load::{FieldMap, Table};
+use crate::matching::areas::AreaStats;
+use crate::matching::block::BlockLimit;
 use crate::matching::cluster::Groups;
+use crate::matching::fuzzy::{Candidates, FuzzyInput, FuzzyStats};
+use crate::matching::link::Link;
 use crate::matching::record::Records;
 use crate::matching::register_index::RegisterIndex;
+use crate::matching::register_twice::RegisterTwice;
+use crate::matching::review::ReviewItem;
+use crate::matching::score::Model;
+use crate::matching::verdicts::PairRules;
 use crate::matching::verify::{decide, Decision};
+use crate::matching::whole::WholeRun;
 
 /// Everything the matching stages produce.
 #[derive(Debug)]
@@ -29,18 +38,18 @@ pub struct Outcome {
     pub register_repeated_niks: usize,
     pub stage_seconds: BTreeMap<String, f64>,
     /// What fuzzy linking did (None when it is off).
-    pub fuzzy: Option<crate::matching::fuzzy::FuzzyStats>,
+    pub fuzzy: Option<FuzzyStats>,
     /// Aid-list area spellings mapped to the register's.
-    pub areas: crate::matching::areas::AreaStats,
+    pub areas: AreaStats,
     /// The rows a person should review.
-    pub review: Vec<crate::matching::review::ReviewItem>,
+    pub review: Vec<ReviewItem>,
     /// Reviewers' decisions applied, and those naming a person this run does not have.
     pub decisions_applied: usize,
     pub decisions_unknown: usize,
     /// The scoring model used by fuzzy linking.
-    pub model: Option<crate::matching::score::Model>,
+    pub model: Option<Model>,
     /// The register's records that are one person (None in a part of a partitioned run).
-    pub register_twice: Option<crate::matching::register_twice::RegisterTwice>,
+    pub register_twice: Option<RegisterTwice>,
 }
 
 /// Run the matching stages on loaded tables.
@@ -58,7 +67,7 @@ pub fn match_tables_with_model(
     aid_table: &Table,
     register_table: &Table,
     cfg: &FileConfig,
-    model: Option<crate::matching::score::Model>,
+    model: Option<Model>,
     progress: &Progress,
 ) -> Result<Outcome, LoadError> {
     let prepared = prepare(aid_table, register_table, cfg, progress)?;
@@ -69,8 +78,8 @@ pub fn match_tables_with_model(
 /// absent), the whole run's facts in a part, the register's index (dropped once the
 /// candidates are found) and the memory the candidates may take.
 struct FuzzyStage<'a> {
-    model: Option<crate::matching::score::Model>,
-    whole: Option<&'a crate::matching::whole::WholeRun>,
+    model: Option<Model>,
+    whole: Option<&'a WholeRun>,
     index: RegisterIndex,
     memory_limit: Option<u64>,
 }
@@ -80,24 +89,21 @@ struct FuzzyStage<'a> {
 fn fuzzy_stage(
     aid: &Records,
     register: &Records,
-    links: &mut [crate::matching::link::Link],
+    links: &mut [Link],
     cfg: &FileConfig,
     stage: FuzzyStage<'_>,
     progress: &Progress,
     secs: &mut BTreeMap<String, f64>,
-) -> (
-    Option<crate::matching::fuzzy::FuzzyStats>,
-    Option<crate::matching::score::Model>,
-) {
+) -> (Option<FuzzyStats>, Option<Model>) {
     if !cfg.matching.fuzzy {
         return (None, None);
     }
     let t = Instant::now();
     let pb = progress.spinner("fuzzy linking");
-    let input = crate::matching::fuzzy::FuzzyInput {
+    let input = FuzzyInput {
         model: stage.model,
         whole: stage.whole,
-        candidates: crate::matching::fuzzy::Candidates::Scan {
+        candidates: Candidates::Scan {
             index: stage.index,
             pair_budget: pair_budget(stage.memory_limit),
         },
@@ -114,15 +120,15 @@ fn fuzzy_stage(
 /// skips the blocks the whole run skipped.
 fn cluster_stage(
     aid: &Records,
-    links: &[crate::matching::link::Link],
+    links: &[Link],
     cfg: &FileConfig,
-    model: Option<&crate::matching::score::Model>,
-    rules: &crate::matching::verdicts::PairRules,
-    whole: Option<&crate::matching::whole::WholeRun>,
+    model: Option<&Model>,
+    rules: &PairRules,
+    whole: Option<&WholeRun>,
 ) -> Groups {
     let limit = whole.map_or(
-        crate::matching::block::BlockLimit::Size(cfg.matching.max_block),
-        crate::matching::whole::WholeRun::aid_limit,
+        BlockLimit::Size(cfg.matching.max_block),
+        WholeRun::aid_limit,
     );
     crate::matching::cluster::cluster_with(aid, links, &cfg.matching, model, rules, limit)
 }
@@ -133,8 +139,8 @@ fn cluster_stage(
 pub fn match_records(
     prepared: Prepared,
     cfg: &FileConfig,
-    model: Option<crate::matching::score::Model>,
-    whole: Option<&crate::matching::whole::WholeRun>,
+    model: Option<Model>,
+    whole: Option<&WholeRun>,
     memory_limit: Option<u64>,
     progress: &Progress,
 ) -> Outcome {
@@ -210,11 +216,11 @@ pub fn match_records(
 /// (its register is a part's) and reports none: the merge writes the whole run's.
 fn register_twice_stage(
     register: &Records,
-    links: &mut [crate::matching::link::Link],
-    model: Option<&crate::matching::score::Model>,
-    cfg: &crate::core::config::MatchConfig,
-    whole: Option<&crate::matching::whole::WholeRun>,
-) -> Option<crate::matching::register_twice::RegisterTwice> {
+    links: &mut [Link],
+    model: Option<&Model>,
+    cfg: &MatchConfig,
+    whole: Option<&WholeRun>,
+) -> Option<RegisterTwice> {
     match whole {
         None => Some(register_twice(register, links, model, cfg)),
         Some(w) => {
@@ -230,11 +236,11 @@ fn register_twice_stage(
 /// fuzzy linking is off).
 pub fn register_twice(
     register: &Records,
-    links: &mut [crate::matching::link::Link],
-    model: Option<&crate::matching::score::Model>,
-    cfg: &crate::core::config::MatchConfig,
-) -> crate::matching::register_twice::RegisterTwice {
-    let default_model = crate::matching::score::Model::default();
+    links: &mut [Link],
+    model: Option<&Model>,
+    cfg: &MatchConfig,
+) -> RegisterTwice {
+    let default_model = Model::default();
     let model = model.unwrap_or(&default_model);
     crate::matching::register_twice::find_and_relink(register, links, model, cfg)
 }

@@ -11,13 +11,22 @@ use super::register::{load, load_register, BuiltRegister, RegisterInput};
 use std::path::Path;
 use std::time::Instant;
 
-use crate::core::config::{Config, TestFault};
-use crate::core::error::{Error, LoadError};
+use crate::core::config::{Config, Field, TestFault};
+use crate::core::error::{ConfigError, Error, LoadError, WriteError};
 use crate::core::progress::Progress;
 use crate::core::status::Status;
+use crate::io::audit::AuditTally;
+use crate::io::changes::ChangeLine;
+use crate::io::files::{CHANGES, MODEL, OUTPUTS, REGISTER_DUPLICATES, REPORT_XLSX, REVIEW_ROWS};
 use crate::io::load::Table;
-use crate::io::official::RunFacts;
-use crate::io::output::{self, GroupSummary, InputSummary, RunOutput, Summary};
+use crate::io::official::{Facts, RunFacts};
+use crate::io::output::{
+    self, GroupSummary, InputSummary, MemoryFacts, PersonIdSummary, RunOutput, Savings, Summary,
+};
+use crate::io::person_key::ENV;
+use crate::io::register_duplicates::RegisterTwiceSummary;
+use crate::io::review::{DecisionCounts, ReviewRow};
+use crate::matching::whole::WholeRun;
 
 /// The aid list as read, its SHA-256 and the time both inputs took to read.
 struct Inputs {
@@ -48,7 +57,7 @@ struct Matched {
     outcome: Outcome,
     register_summary: InputSummary,
     warnings: Vec<String>,
-    decision_counts: Option<crate::io::review::DecisionCounts>,
+    decision_counts: Option<DecisionCounts>,
 }
 
 /// Normalize, apply the reviewers' decisions and match: the register's text is dropped
@@ -142,7 +151,7 @@ fn summary_stage(cfg: &Config, inputs: &Inputs, matched: &mut Matched) -> Summar
         duplicates,
         register_repeated_niks: outcome.register_repeated_niks,
         stage_seconds,
-        memory: crate::io::output::MemoryFacts {
+        memory: MemoryFacts {
             peak_bytes: None,
             limit_bytes: cfg.memory_limit,
         },
@@ -155,9 +164,10 @@ fn summary_stage(cfg: &Config, inputs: &Inputs, matched: &mut Matched) -> Summar
         savings: None,
         review: None,
         aid_quality: aid_quality(aid_table, &outcome.aid_map, &outcome.aid),
-        register_twice: outcome.register_twice.as_ref().map(|t| {
-            crate::io::register_duplicates::RegisterTwiceSummary::of(t, &outcome.register)
-        }),
+        register_twice: outcome
+            .register_twice
+            .as_ref()
+            .map(|t| RegisterTwiceSummary::of(t, &outcome.register)),
         warnings: std::mem::take(&mut matched.warnings),
         person_ids: None,
         changes: None,
@@ -180,7 +190,7 @@ fn review_stage(
     aid_table: &Table,
     matched: &Matched,
     summary: &mut Summary,
-) -> Vec<crate::io::review::ReviewRow> {
+) -> Vec<ReviewRow> {
     let outcome = &matched.outcome;
     let review_rows = crate::io::review::rows(
         &outcome.review,
@@ -203,8 +213,8 @@ fn review_stage(
 
 /// What writing the outputs gives back to the summary.
 struct Written {
-    savings: crate::io::output::Savings,
-    findings: crate::io::audit::AuditTally,
+    savings: Savings,
+    findings: AuditTally,
     tables_secs: f64,
     reports_secs: f64,
 }
@@ -216,12 +226,12 @@ fn write_tables_stage(
     output: &RunOutput<'_>,
     outcome: &Outcome,
     persons: &Persons,
-    review_rows: &[crate::io::review::ReviewRow],
+    review_rows: &[ReviewRow],
     run_id: &str,
 ) -> Result<(), Error> {
     output.write_tables(dir)?;
     if let Some(twice) = &outcome.register_twice {
-        let name = crate::io::files::REGISTER_DUPLICATES;
+        let name = REGISTER_DUPLICATES;
         crate::core::fsio::write_atomic(dir, name, |w| {
             crate::io::register_duplicates::write(
                 w,
@@ -233,14 +243,14 @@ fn write_tables_stage(
         })?;
     }
     if let Some(lines) = &persons.changes {
-        crate::core::fsio::write_atomic(dir, crate::io::files::CHANGES, |w| {
+        crate::core::fsio::write_atomic(dir, CHANGES, |w| {
             crate::io::changes::write(w, lines, cfg.csv_excel)
         })?;
     }
     // A part of a partitioned run keeps its review rows for `dedupe merge`, which writes
     // the review files of the whole list.
     if cfg.whole_path.is_some() {
-        crate::io::parts::write_json(dir, crate::io::files::REVIEW_ROWS, &review_rows)?;
+        crate::io::parts::write_json(dir, REVIEW_ROWS, &review_rows)?;
     } else {
         crate::io::review::write_all(dir, review_rows, cfg.lang, run_id)?;
     }
@@ -255,7 +265,7 @@ fn write_stage(
     output: &RunOutput<'_>,
     outcome: &Outcome,
     persons: &Persons,
-    review_rows: &[crate::io::review::ReviewRow],
+    review_rows: &[ReviewRow],
     summary: &Summary,
 ) -> Result<Written, Error> {
     let summary_value = serde_json::to_value(summary).unwrap_or_default();
@@ -268,7 +278,7 @@ fn write_stage(
         },
         || {
             let t = Instant::now();
-            let facts = crate::io::official::Facts::compute(
+            let facts = Facts::compute(
                 output.row_facts(),
                 summary_value,
                 output.duplicate_sample(),
@@ -301,8 +311,8 @@ fn test_fault_stage(cfg: &Config) -> Result<(), Error> {
         }
         // What a kill while writing leaves: no unwinding, no clean-up.
         Some(TestFault::Abort) => std::process::abort(),
-        Some(TestFault::ReportError) => Err(crate::core::error::WriteError::Other {
-            path: cfg.out_dir.join(crate::io::files::REPORT_XLSX),
+        Some(TestFault::ReportError) => Err(WriteError::Other {
+            path: cfg.out_dir.join(REPORT_XLSX),
             message: "test failure of the report step (--internal-test-report-error)".to_string(),
         }
         .into()),
@@ -379,7 +389,7 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
     seconds.insert("write.csv".to_string(), written.tables_secs);
     seconds.insert("write.reports".to_string(), written.reports_secs);
     if let Some(model) = &outcome.model {
-        output::write_atomic(dir, crate::io::files::MODEL, |w| {
+        output::write_atomic(dir, MODEL, |w| {
             serde_json::to_writer_pretty(&mut *w, model)?;
             writeln!(w)
         })?;
@@ -395,14 +405,14 @@ pub fn run_in_pool(cfg: &Config) -> Result<Summary, Error> {
 /// The person ids of a run, and what changed since the previous run.
 struct Persons {
     ids: Vec<String>,
-    changes: Option<Vec<crate::io::changes::ChangeLine>>,
+    changes: Option<Vec<ChangeLine>>,
 }
 
 /// Key the person ids ([`crate::io::person_key`]) and, with `--previous`, compare this
 /// run's rows with the previous run's; the summary gets both.
 fn person_stage(
     cfg: &Config,
-    aid_table: &crate::io::load::Table,
+    aid_table: &Table,
     outcome: &Outcome,
     summary: &mut Summary,
 ) -> Result<Persons, Error> {
@@ -421,7 +431,7 @@ fn person_stage(
         &outcome.groups,
         &choice.key,
     );
-    summary.person_ids = Some(crate::io::output::PersonIdSummary {
+    summary.person_ids = Some(PersonIdSummary {
         key: choice.source,
         fingerprint: fingerprint.clone(),
     });
@@ -436,7 +446,7 @@ fn person_stage(
             row: d.row + 1,
             aid_id: outcome
                 .aid_map
-                .get(aid_table, crate::core::config::Field::AidId, d.row)
+                .get(aid_table, Field::AidId, d.row)
                 .trim()
                 .to_string(),
             person_id: id.clone(),
@@ -449,7 +459,7 @@ fn person_stage(
                 .to_string(),
             program: outcome
                 .aid_map
-                .get(aid_table, crate::core::config::Field::Program, d.row)
+                .get(aid_table, Field::Program, d.row)
                 .trim()
                 .to_string(),
         })
@@ -460,11 +470,11 @@ fn person_stage(
         summary.warnings.push(format!(
             "--previous {}: its person ids were made with another key, so a row without              its own ID is matched as new; run both months with the same {} or key file",
             previous.dir.display(),
-            crate::io::person_key::ENV
+            ENV
         ));
     }
     summary.changes = Some(changes);
-    summary.outputs.push(crate::io::files::CHANGES.to_string());
+    summary.outputs.push(CHANGES.to_string());
     Ok(Persons {
         ids,
         changes: Some(lines),
@@ -472,7 +482,7 @@ fn person_stage(
 }
 
 /// The whole run's facts for a part of a partitioned run (`part.json`).
-fn read_whole(path: &Path) -> Result<crate::matching::whole::WholeRun, LoadError> {
+fn read_whole(path: &Path) -> Result<WholeRun, LoadError> {
     let bad = |message: String| LoadError::Part {
         path: path.to_path_buf(),
         message,
@@ -497,7 +507,7 @@ pub fn with_threads<T: Send>(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|_| crate::core::error::ConfigError::Threads(threads))?;
+        .map_err(|_| ConfigError::Threads(threads))?;
     pool.install(job)
 }
 
@@ -505,16 +515,16 @@ pub fn with_threads<T: Send>(
 /// part its review rows instead of the review files, and the register's duplicates when
 /// they were searched (`twice`).
 fn outputs_written(cfg: &Config, twice: bool) -> Vec<String> {
-    crate::io::files::OUTPUTS
+    OUTPUTS
         .into_iter()
-        .chain([crate::io::files::REVIEW_ROWS])
-        .chain(twice.then_some(crate::io::files::REGISTER_DUPLICATES))
+        .chain([REVIEW_ROWS])
+        .chain(twice.then_some(REGISTER_DUPLICATES))
         .filter(|name| cfg.write_reports || !name.starts_with("report."))
         .filter(|name| {
-            let review_files = name.starts_with("review") && *name != crate::io::files::REVIEW_ROWS;
+            let review_files = name.starts_with("review") && *name != REVIEW_ROWS;
             match cfg.whole_path {
                 Some(_) => !review_files,
-                None => *name != crate::io::files::REVIEW_ROWS,
+                None => *name != REVIEW_ROWS,
             }
         })
         .map(String::from)

@@ -9,7 +9,8 @@ use crate::core::config::FileConfig;
 use crate::core::error::LoadError;
 use crate::core::progress::Progress;
 use crate::io::load::{FieldMap, Mapped, Table};
-use crate::matching::record::{build_pair, Records};
+use crate::matching::record::{build_pair, Records, StoredRecords};
+use crate::matching::verdicts::Decided;
 
 /// Normalized records of both tables and their field maps: all the matching stages need of
 /// the tables (the register's text can be dropped after this).
@@ -20,7 +21,7 @@ pub struct Prepared {
     pub register: Records,
     pub stage_seconds: BTreeMap<String, f64>,
     /// Reviewers' decisions to apply (rows already checked against their hashes).
-    pub decided: Vec<crate::matching::verdicts::Decided>,
+    pub decided: Vec<Decided>,
 }
 
 /// Find the columns and build the records of both tables.
@@ -42,7 +43,7 @@ pub fn prepare(
 /// The records are the ones [`prepare`] builds from the register the index was made from.
 pub fn prepare_on_index(
     aid_table: &Table,
-    register: crate::matching::record::StoredRecords,
+    register: StoredRecords,
     cfg: &FileConfig,
     progress: &Progress,
 ) -> Result<Prepared, LoadError> {
@@ -52,7 +53,7 @@ pub fn prepare_on_index(
 /// The register as [`prepare_from`] takes it: a table to normalize, or its records.
 enum RegisterSide<'t> {
     Table(&'t Table),
-    Stored(crate::matching::record::StoredRecords),
+    Stored(StoredRecords),
 }
 
 fn prepare_from(

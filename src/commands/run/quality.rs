@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::core::config::Field;
 use crate::io::load::{FieldMap, Table};
 use crate::io::output::{self, InputSummary};
-use crate::matching::record::Records;
+use crate::matching::record::{Life, Person, Records};
 
 /// What `summary.json` says of an input file (and an index of its register).
 pub fn input_summary(table: &Table, map: &FieldMap, sha256: String) -> InputSummary {
@@ -35,7 +36,7 @@ pub fn multiline_warning(t: &Table) -> Option<String> {
 /// Count the aid list's data-quality problems (besides the NIK, whose problems are the
 /// reason codes).
 pub fn aid_quality(table: &Table, map: &FieldMap, aid: &Records) -> BTreeMap<String, usize> {
-    use crate::core::config::Field;
+    use Field;
     let mut q: BTreeMap<String, usize> = output::AID_QUALITY_KEYS
         .into_iter()
         .map(|k| (k.to_string(), 0))
@@ -73,11 +74,7 @@ pub fn aid_quality(table: &Table, map: &FieldMap, aid: &Records) -> BTreeMap<Str
 /// out, the status values or the death-date spellings are probably wrong for this file
 /// (a death-date column that spells "no date" in a way not recognised, a status column
 /// whose values mean something else). Names the columns and their commonest values.
-pub fn life_warnings(
-    table: &Table,
-    map: &FieldMap,
-    register: &[crate::matching::record::Person],
-) -> Vec<String> {
+pub fn life_warnings(table: &Table, map: &FieldMap, register: &[Person]) -> Vec<String> {
     let mut tally = LifeTally::default();
     tally.add(table, map, register);
     tally.warnings()
@@ -102,14 +99,9 @@ type ColumnValues = (String, BTreeMap<String, usize>);
 
 impl LifeTally {
     /// Count the rows of one slice of the register.
-    pub fn add(
-        &mut self,
-        table: &Table,
-        map: &FieldMap,
-        register: &[crate::matching::record::Person],
-    ) {
-        use crate::core::config::Field;
-        use crate::matching::record::Life;
+    pub fn add(&mut self, table: &Table, map: &FieldMap, register: &[Person]) {
+        use Field;
+        use Life;
         self.rows += register.len();
         if map.has(Field::DeathDate) {
             self.death_header
@@ -199,7 +191,7 @@ fn count(counts: &mut BTreeMap<String, usize>, value: &str) {
 }
 
 /// The header(s) of a field's column(s), joined with `+`.
-fn headers_of(table: &Table, map: &FieldMap, field: crate::core::config::Field) -> String {
+fn headers_of(table: &Table, map: &FieldMap, field: Field) -> String {
     map.describe(table)
         .get(field.key())
         .map(|h| h.join("+"))

@@ -8,11 +8,13 @@ use super::quality::{multiline_warning, LifeTally};
 use crate::core::fsio::sha256_file;
 use std::path::Path;
 
-use crate::core::config::FileConfig;
+use crate::core::config::{FileConfig, FileFormat, InputConfig};
 use crate::core::error::{Error, LoadError};
 use crate::core::progress::Progress;
-use crate::io::load::{read_table_as, Mapped, Table};
+use crate::io::index::{IndexHeader, IndexReader};
+use crate::io::load::{read_table_as, CsvFacts, Mapped, Table};
 use crate::io::output::InputSummary;
+use crate::matching::record::{StoredBuilder, StoredRecords};
 
 /// The register settings that shape its records (`id_kind`, `[register]`, `[status]`), as
 /// an index records them: an index built under other settings holds other records.
@@ -28,10 +30,7 @@ pub fn register_settings(file: &FileConfig) -> String {
 /// The register as a run reads it: an index's records, or the records of its file read
 /// and normalized a slice at a time.
 pub enum RegisterInput {
-    Index(
-        Box<crate::io::index::IndexHeader>,
-        crate::matching::record::StoredRecords,
-    ),
+    Index(Box<IndexHeader>, StoredRecords),
     Built(Box<BuiltRegister>),
 }
 
@@ -43,7 +42,7 @@ pub struct BuiltRegister {
     pub warnings: Vec<String>,
     /// Cells spanning lines ([`multiline_warning`]; never in a Parquet file).
     pub multiline: Option<String>,
-    pub records: crate::matching::record::StoredRecords,
+    pub records: StoredRecords,
 }
 
 /// Rows of a register file read and normalized at a time: its text in memory is a slice's
@@ -74,7 +73,7 @@ pub fn build_register_by(
         "reading and normalizing register {}",
         path.display()
     ));
-    let mut builder = crate::matching::record::StoredBuilder::new(&file.status, file.id_kind);
+    let mut builder = StoredBuilder::new(&file.status, file.id_kind);
     let mut tally = LifeTally::default();
     let mut columns = None;
     // The next slice is read (on a thread of its own) while this one is normalized: two
@@ -103,7 +102,7 @@ pub fn build_register_by(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (read, sha)
     });
-    let crate::io::load::CsvFacts {
+    let CsvFacts {
         long_rows,
         multiline,
         layout,
@@ -140,7 +139,7 @@ pub fn build_register_by(
 fn normalize_slices(
     rx: std::sync::mpsc::Receiver<Table>,
     file: &FileConfig,
-    builder: &mut crate::matching::record::StoredBuilder,
+    builder: &mut StoredBuilder,
     tally: &mut LifeTally,
     columns: &mut Option<std::collections::BTreeMap<String, Vec<String>>>,
 ) -> Option<LoadError> {
@@ -169,9 +168,9 @@ fn register_slices(
     file: &FileConfig,
     rows: usize,
     mut each: impl FnMut(Table) -> Result<(), LoadError>,
-) -> Result<crate::io::load::CsvFacts, LoadError> {
-    use crate::core::config::FileFormat;
+) -> Result<CsvFacts, LoadError> {
     use crate::io::load;
+    use FileFormat;
     match FileFormat::from_path(path) {
         Ok(FileFormat::Parquet) => {
             load::read_parquet_slices(path, &file.register, "register", rows, each)?;
@@ -199,15 +198,13 @@ pub fn load_register(
     file: &FileConfig,
     progress: &Progress,
 ) -> Result<RegisterInput, LoadError> {
-    if crate::core::config::FileFormat::from_path(path).ok()
-        != Some(crate::core::config::FileFormat::Index)
-    {
+    if FileFormat::from_path(path).ok() != Some(FileFormat::Index) {
         return Ok(RegisterInput::Built(Box::new(build_register(
             path, file, progress,
         )?)));
     }
     let pb = progress.spinner(&format!("reading register index {}", path.display()));
-    let reader = crate::io::index::IndexReader::open(path)?;
+    let reader = IndexReader::open(path)?;
     let want = register_settings(file);
     if reader.header.settings != want {
         let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or_default();
@@ -239,7 +236,7 @@ pub fn build_index(
     index_path: &Path,
     file: &FileConfig,
     progress: &Progress,
-) -> Result<crate::io::index::IndexHeader, Error> {
+) -> Result<IndexHeader, Error> {
     let built = build_register(register_path, file, progress)?;
     let header = index_header(
         register_path,
@@ -260,13 +257,13 @@ pub fn index_header(
     multiline: Option<String>,
     file: &FileConfig,
     warnings: Vec<String>,
-) -> Result<crate::io::index::IndexHeader, LoadError> {
+) -> Result<IndexHeader, LoadError> {
     let (source_bytes, source_mtime) =
         crate::io::index::file_stamp(register_path).map_err(|source| LoadError::Open {
             path: register_path.to_path_buf(),
             source,
         })?;
-    Ok(crate::io::index::IndexHeader {
+    Ok(IndexHeader {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         rules: crate::matching::record::rules_fingerprint(),
         source,
@@ -284,7 +281,7 @@ pub fn index_header(
 
 pub fn load(
     path: &Path,
-    cfg: &crate::core::config::InputConfig,
+    cfg: &InputConfig,
     progress: &Progress,
     what: &str,
     section: &'static str,

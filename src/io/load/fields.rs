@@ -12,6 +12,7 @@ use crate::core::error::LoadError;
 use crate::normalize::nik::CellKind;
 
 use super::table::Table;
+use crate::matching::record::Cells;
 
 impl Table {
     /// A field found in a column of lists or structs would read as empty cells (a NIK list
@@ -304,7 +305,7 @@ pub struct Mapped<'a> {
     pub map: &'a FieldMap,
 }
 
-impl crate::matching::record::Cells for Mapped<'_> {
+impl Cells for Mapped<'_> {
     fn n_rows(&self) -> usize {
         self.table.n_rows
     }

@@ -11,6 +11,7 @@ use crate::core::config::Lang;
 use super::sections::Sections;
 use super::words::{status_label, t};
 use super::{sheet_headers, Facts, Sheet, SheetRows};
+use crate::io::audit::AuditTally;
 use crate::io::xlsx::{xlsx_cell, XLSX_LAST_ROW, XLSX_ZIP_LEVEL};
 
 /// The workbook, ready to save.
@@ -28,7 +29,7 @@ pub fn xlsx(
     if let Some(view) = &sections.changes {
         crate::io::change_findings::write_sheet(&mut wb, view, lang, &bold)?;
     }
-    let periods: Vec<(&str, &crate::io::audit::AuditTally)> = sections
+    let periods: Vec<(&str, &AuditTally)> = sections
         .points
         .iter()
         .map(|p| (p.label.as_str(), &p.findings))

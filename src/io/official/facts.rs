@@ -10,7 +10,8 @@ use serde_json::Value;
 
 use crate::core::config::Benefits;
 
-use crate::io::output::OutputRow as Row;
+use crate::io::audit::AuditTally;
+use crate::io::output::{OutputRow as Row, Savings};
 
 /// What the reports need of one aid row.
 #[derive(Debug, Clone, Default)]
@@ -51,7 +52,7 @@ pub struct Facts {
     /// The rows of the first duplicate groups, as in `duplicates.csv`, by column name.
     pub duplicates: Vec<Row>,
     /// The findings in the auditors' categories, per program.
-    pub audit: crate::io::audit::AuditTally,
+    pub audit: AuditTally,
     /// The amounts the figures were priced with (the changes section prices its rows).
     pub benefits: Benefits,
 }
@@ -93,8 +94,8 @@ pub(super) fn field_value<'c>(
 
 impl Facts {
     /// The savings figures, as `summary.json` reports them.
-    pub fn savings(&self) -> crate::io::output::Savings {
-        crate::io::output::Savings {
+    pub fn savings(&self) -> Savings {
+        Savings {
             months: self.months,
             total_rp: self.savings_total,
             confirmed_rp: self.savings_confirmed,

@@ -6,6 +6,7 @@
 use crate::core::config::Field;
 
 use super::{RowFacts, Sheet, SheetRows, SAMPLE_GROUPS};
+use crate::core::status::Status;
 use crate::io::output::{OutputRow as Row, RunOutput, DUPLICATES_HEADER};
 
 /// The reports' view of a run's results in memory.
@@ -32,7 +33,7 @@ impl RunFacts for RunOutput<'_> {
                     .filter(|k| k.row == r)
                     .is_some_and(|k| crate::io::audit::superseded(&k.evidence))
             };
-            let other_nik = d.status == crate::core::status::Status::Duplicate
+            let other_nik = d.status == Status::Duplicate
                 && (superseded(d.row) || d.duplicate_of.is_some_and(superseded));
             RowFacts {
                 status: d.status.code(),

@@ -26,7 +26,7 @@ mod words;
 use std::path::Path;
 
 use crate::core::config::Benefits;
-use crate::core::error::WriteError;
+use crate::core::error::{Error, WriteError};
 use crate::io::output::write_atomic;
 
 pub use crate::core::config::Lang;
@@ -47,7 +47,7 @@ pub(crate) fn write_reports_with(
     facts: &Facts,
     source: &dyn SheetRows,
     lang: Lang,
-) -> Result<(), crate::core::error::Error> {
+) -> Result<(), Error> {
     let (page, book) = rayon::join(
         || {
             let page = html(facts, lang);
@@ -85,7 +85,7 @@ pub(crate) fn write_reports(
     out_dir: &Path,
     benefits: &Benefits,
     lang: Lang,
-) -> Result<Facts, crate::core::error::Error> {
+) -> Result<Facts, Error> {
     let files = RunFiles::read(out_dir)?;
     let facts = files.facts(benefits);
     write_reports_with(out_dir, &facts, &files, lang)?;

@@ -13,7 +13,7 @@ use crate::normalize::nik::mask;
 use crate::core::config::Lang;
 use crate::io::money::{rupiah, rupiah_words};
 
-use crate::io::output::OutputRow as Row;
+use crate::io::output::{OutputRow as Row, AID_QUALITY_KEYS};
 
 use super::sections::Sections;
 use super::words::{status_label, t};
@@ -228,7 +228,7 @@ fn cards(f: &Facts, lang: Lang) -> Vec<Card> {
 /// The data-quality table: the aid list's tallies, then the rows of the quality reasons.
 fn quality_rows(f: &Facts, lang: Lang) -> Vec<Labelled> {
     let aq = &f.summary["aid_quality"];
-    crate::io::output::AID_QUALITY_KEYS
+    AID_QUALITY_KEYS
         .iter()
         .map(|k| Labelled {
             label: t(lang, &format!("quality.{k}")),

@@ -13,6 +13,7 @@ use crate::core::error::LoadError;
 
 use super::facts::field_value;
 use super::{sheet_headers, Facts, RowFacts, Sheet, SheetRows, SAMPLE_GROUPS};
+use crate::io::files::{DECISIONS, DUPLICATES, REJECTED, SUMMARY, VERIFIED};
 use crate::io::output::{OutputRow as Row, OutputTable};
 
 /// A run's files read back: for `dedupe report`, which rebuilds the reports without
@@ -27,7 +28,7 @@ pub struct RunFiles {
 
 impl RunFiles {
     pub fn read(out_dir: &Path) -> Result<RunFiles, LoadError> {
-        let summary_path = out_dir.join(crate::io::files::SUMMARY);
+        let summary_path = out_dir.join(SUMMARY);
         let summary: Value = std::fs::read_to_string(&summary_path)
             .map_err(|source| LoadError::Open {
                 path: summary_path.clone(),
@@ -42,18 +43,8 @@ impl RunFiles {
             })?;
         let read = |name: &str| OutputTable::read(&out_dir.join(name));
         let ((decisions, verified), (rejected, duplicates)) = rayon::join(
-            || {
-                rayon::join(
-                    || read(crate::io::files::DECISIONS),
-                    || read(crate::io::files::VERIFIED),
-                )
-            },
-            || {
-                rayon::join(
-                    || read(crate::io::files::REJECTED),
-                    || read(crate::io::files::DUPLICATES),
-                )
-            },
+            || rayon::join(|| read(DECISIONS), || read(VERIFIED)),
+            || rayon::join(|| read(REJECTED), || read(DUPLICATES)),
         );
         Ok(RunFiles {
             summary,

@@ -7,16 +7,19 @@ use crate::core::config::Lang;
 
 use super::words::t;
 use super::Facts;
+use crate::io::audit::AuditLine;
+use crate::io::change_findings::ChangesView;
+use crate::io::history::{HistoryPoint, Trend};
 
 /// The sections on the list's findings over time: the changes since the previous run,
 /// the auditors' categories and the trend of the history folder.
 pub(super) struct Sections {
     pub(super) period: Option<String>,
-    pub(super) changes: Option<crate::io::change_findings::ChangesView>,
-    pub(super) audit: Vec<crate::io::audit::AuditLine>,
-    pub(super) trend: Option<crate::io::history::Trend>,
+    pub(super) changes: Option<ChangesView>,
+    pub(super) audit: Vec<AuditLine>,
+    pub(super) trend: Option<Trend>,
     /// The trend's runs (earlier runs, then this one), for the workbook.
-    pub(super) points: Vec<crate::io::history::HistoryPoint>,
+    pub(super) points: Vec<HistoryPoint>,
 }
 
 impl Sections {
