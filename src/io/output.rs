@@ -19,9 +19,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::core::fsio::write_atomic;
+
 use crate::core::config::{Field, FileConfig};
 use crate::core::error::{LoadError, WriteError};
 use crate::core::status::{reason_id, Status};
+use crate::io::cells::formula_restore;
+use crate::io::csv_out::{to_io, CsvOut};
 use crate::io::files::{DECISIONS, DUPLICATES, REJECTED, SUMMARY, VERIFIED};
 use crate::io::load::{FieldMap, Table};
 use crate::matching::cluster::Groups;
@@ -158,10 +162,6 @@ pub fn count(decisions: &[Decision]) -> (BTreeMap<String, usize>, BTreeMap<Strin
     }
     (status, reasons)
 }
-
-pub use crate::core::fsio::write_atomic;
-use crate::io::cells::formula_restore;
-use crate::io::csv_out::{to_io, CsvOut};
 
 /// Everything the writers need.
 pub(crate) struct RunOutput<'a> {

@@ -212,13 +212,8 @@ fn parse_csv(
             .map(|&i| TextColumn::new(&headers[i], CellKind::Text))
             .collect()
     };
-    let slice = |columns: Vec<TextColumn>, n_rows: usize, layout: Layout| Table {
-        path: path.to_path_buf(),
-        columns,
-        n_rows,
-        long_rows: 0,
-        multiline: None,
-        layout,
+    let slice = |columns: Vec<TextColumn>, n_rows: usize, layout: Layout| {
+        Table::of_rows(path, columns, n_rows, layout)
     };
     let mut facts = CsvFacts::default();
     let mut columns = new_columns();

@@ -135,14 +135,7 @@ fn parquet_table(path: &Path, df: polars::prelude::DataFrame) -> Result<Table, L
     } else {
         df.columns().iter().map(text).collect::<Result<_, _>>()?
     };
-    Ok(Table {
-        path: path.to_path_buf(),
-        columns,
-        n_rows,
-        long_rows: 0,
-        multiline: None,
-        layout: Layout::default(),
-    })
+    Ok(Table::of_rows(path, columns, n_rows, Layout::default()))
 }
 
 fn read_parquet_projected(path: &Path, projection: Option<Vec<usize>>) -> Result<Table, LoadError> {

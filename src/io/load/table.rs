@@ -205,6 +205,24 @@ impl Layout {
 }
 
 impl Table {
+    /// A table of whole rows as a format reader found them (no row longer than the
+    /// header, no cell spanning lines).
+    pub(crate) fn of_rows(
+        path: &Path,
+        columns: Vec<TextColumn>,
+        n_rows: usize,
+        layout: Layout,
+    ) -> Table {
+        Table {
+            path: path.to_path_buf(),
+            columns,
+            n_rows,
+            long_rows: 0,
+            multiline: None,
+            layout,
+        }
+    }
+
     pub fn headers(&self) -> Vec<&str> {
         self.columns.iter().map(|c| c.header.as_str()).collect()
     }
@@ -232,13 +250,7 @@ impl Table {
                 col.push(row.get(i).copied().unwrap_or(""));
             }
         }
-        Table {
-            path: path.into(),
-            columns,
-            n_rows: rows.len(),
-            long_rows: 0,
-            multiline: None,
-            layout: Layout::default(),
-        }
+        let path: PathBuf = path.into();
+        Table::of_rows(&path, columns, rows.len(), Layout::default())
     }
 }

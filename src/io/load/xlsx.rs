@@ -126,12 +126,5 @@ pub fn read_spreadsheet_for(
         }
         n_rows += 1;
     }
-    Ok(Table {
-        path: path.to_path_buf(),
-        columns,
-        n_rows,
-        long_rows: 0,
-        multiline: None,
-        layout,
-    })
+    Ok(Table::of_rows(path, columns, n_rows, layout))
 }
