@@ -31,6 +31,8 @@ pub mod link;
 pub mod partition;
 pub mod person_id;
 pub mod record;
+pub mod register_counts;
+pub mod register_hypothesis;
 pub mod register_index;
 pub mod register_pair;
 pub mod register_twice;

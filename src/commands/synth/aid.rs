@@ -568,3 +568,30 @@ pub(crate) fn write_aid_and_truth(rows: &[AidRow], dir: &Path) -> Result<(), Wri
     })?;
     Ok(())
 }
+
+/// The file naming the register's records that are one person registered twice.
+pub const REGISTER_TRUTH: &str = "register-truth.csv";
+
+/// Write [`REGISTER_TRUTH`] (old NIK, new NIK, the old record's status) when the register
+/// holds people twice; returns whether it did.
+pub(crate) fn write_register_truth(reg: &Register, dir: &Path) -> Result<bool, WriteError> {
+    let mut pairs: Vec<(usize, usize)> = reg.twice.values().copied().collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    if pairs.is_empty() {
+        return Ok(false);
+    }
+    let to_io = |e: csv::Error| std::io::Error::other(e.to_string());
+    write_atomic(dir, REGISTER_TRUTH, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(["nik_old", "nik_new", "status_old"])
+            .map_err(to_io)?;
+        for (old, new) in pairs {
+            let (o, n) = (&reg.people[old], &reg.people[new]);
+            out.write_record([o.nik.as_str(), n.nik.as_str(), o.status])
+                .map_err(to_io)?;
+        }
+        out.flush()
+    })?;
+    Ok(true)
+}

@@ -4,7 +4,9 @@
 //! register: households with KK structure, NIKs with the real layout, names of several
 //! naming traditions, placeholder birth dates, deaths and moves), `aid.csv` (DTKS-style,
 //! `;`-delimited, with the defects real lists carry) and `truth.csv` (for every aid row the
-//! true person, the ideal status and the defects applied). The same seed gives the same
+//! true person, the ideal status and the defects applied); with several regencies also
+//! `register-truth.csv` (the people the register holds twice, to score
+//! `register-duplicates.csv` with). The same seed gives the same
 //! bytes. Nobody in it is real.
 //!
 //! The folder: `vocab.rs` (tables), `register.rs` (the register), `defects.rs` (damage to
@@ -82,12 +84,14 @@ pub(crate) fn write_month(
     let population = cfg.out_dir.join("population.parquet");
     write_register(&reg.people, &population)?;
     write_aid_and_truth(rows, &cfg.out_dir)?;
+    let twice = write_register_truth(reg, &cfg.out_dir)?;
     Ok(SynthSummary {
         persons: reg.people.len(),
         aid_rows: rows.len(),
         seed: cfg.seed,
         files: ["population.parquet", "aid.csv", "truth.csv"]
             .iter()
+            .chain(twice.then_some(&REGISTER_TRUTH))
             .chain(extra)
             .map(|f| f.to_string())
             .collect(),

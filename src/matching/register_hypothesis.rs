@@ -1,0 +1,378 @@
+//! The hypothesis "one person registered again" of the register search
+//! ([`crate::matching::register_twice`]): the weights of a pair of register records.
+//!
+//! In: two register [`Rec`]s, the run's [`Model`] and what [`RegisterCounts`] measured on
+//! the register. Out: [`Weighed`] (the pair's weight in bits, each part named, and the
+//! evidence as text).
+//!
+//! * The personal fields go through the model's own comparisons and weights (name with
+//!   its term frequency, birth date, sex, birth place). A birth date the two records share
+//!   is weighed by its own frequency in the register, as the name is: a placeholder date
+//!   (1 July, 31 December, 1 January) is shared by many, a real date by few (a date rarer
+//!   than most weighs what the model's exact level weighs). The household and address
+//!   fields are left out: a new registration has a new KK and address by design.
+//! * Where the two records are ([`REGENCY`]): a new registration is made in another
+//!   regency (NIK digits 1-4).
+//! * The records' life status ([`CLOSED`]): an old record that says moved out is what a
+//!   move leaves behind, and its KK is the older one ([`KK_LATER`]: the KK's issue date,
+//!   digits 7-12).
+//! * The household ([`Household`]): whether one of the two records is alone in its KK. Its
+//!   u is measured on the register; its m is learnt from the pairs the other comparisons
+//!   are sure of ([`Household::learn`]), so it says what this register's people
+//!   registered again look like (often alone in a KK of their own; where they moved with a
+//!   family, nothing).
+//!
+//! The prior is the share of people registered twice ([`TWICE_SHARE`]) over the pairs of
+//! the register.
+
+use rayon::prelude::*;
+
+use crate::matching::comparisons::{Cmp, Gamma};
+use crate::matching::levels::{DateLevel, NameLevel};
+use crate::matching::record::{Life, Rec, Records};
+use crate::matching::register_counts::RegisterCounts;
+use crate::matching::score::{Model, Scorer};
+
+/// Share of the register's people recorded twice: the prior of the hypothesis.
+pub(crate) const TWICE_SHARE: f64 = 0.005;
+
+/// (m, u) of "the two records are in one regency": a new registration is made in another
+/// regency (m); u is measured on the register (the share of random pairs in one regency).
+pub(crate) const REGENCY: f64 = 0.1;
+
+/// m of "one record says moved out": about half of the old records of people registered
+/// again say PINDAH, the other half were left open; u is measured on the register.
+pub(crate) const CLOSED: f64 = 0.5;
+
+/// m of "the open record's KK was issued after the moved-out record's" (a new KK is made
+/// at the new registration; some KK numbers are reissued); u: one or the other, even.
+pub(crate) const KK_LATER: f64 = 0.95;
+
+/// Pseudo-pairs of the household comparison's m before the sure pairs are counted: with
+/// few sure pairs the m stays near u, and the comparison near no evidence.
+const HOUSEHOLD_PSEUDO_PAIRS: f64 = 10.0;
+
+/// The posterior the other comparisons must give a pair for it to teach the household
+/// comparison's m (log2 odds of 0.999).
+const SURE_WEIGHT: f64 = 9.965_784;
+
+/// The personal comparisons, in the order [`Weighed`] keeps their parts.
+const PERSONAL: [Cmp; 4] = [Cmp::Name, Cmp::BirthDate, Cmp::Sex, Cmp::BirthPlace];
+
+/// The hypothesis "one person registered again", with the weights measured on this
+/// register.
+pub(crate) struct Hypothesis<'m> {
+    scorer: Scorer<'m>,
+    model: &'m Model,
+    freq: Vec<u32>,
+    counts: RegisterCounts,
+    rows: f64,
+    /// Prior log2-odds of a pair of the register being one person.
+    prior: f64,
+    /// log2 m/u of one regency, of two.
+    regency: [f64; 2],
+    /// log2 m/u of one record moved out, of both open.
+    closed: [f64; 2],
+}
+
+impl<'m> Hypothesis<'m> {
+    pub(crate) fn new(register: &Records, model: &'m Model) -> Self {
+        let n = register.len().max(2) as f64;
+        let pairs = n * (n - 1.0) / 2.0;
+        let prior = (TWICE_SHARE * n / pairs).min(0.5);
+        let (regions, moved) = regency_counts(register);
+        let with_region = f64::from(regions.iter().sum::<u32>().max(1));
+        let same_regency = regions
+            .iter()
+            .map(|&c| (f64::from(c) / with_region).powi(2))
+            .sum::<f64>()
+            .clamp(1e-6, 1.0 - 1e-6);
+        let share_moved = moved as f64 / n;
+        let one_closed = (2.0 * share_moved * (1.0 - share_moved)).clamp(1e-6, 1.0 - 1e-6);
+        Hypothesis {
+            scorer: Scorer::new(model),
+            model,
+            freq: crate::matching::fuzzy::name_frequencies(register),
+            counts: RegisterCounts::of(register),
+            rows: n,
+            prior: (prior / (1.0 - prior)).log2(),
+            regency: [
+                (REGENCY / same_regency).log2(),
+                ((1.0 - REGENCY) / (1.0 - same_regency)).log2(),
+            ],
+            closed: [
+                (CLOSED / one_closed).log2(),
+                ((1.0 - CLOSED) / (1.0 - one_closed)).log2(),
+            ],
+        }
+    }
+
+    /// The household comparison before learning: its u on this register, its m at u.
+    pub(crate) fn household(&self) -> Household {
+        Household::at_u(self.counts.alone_share())
+    }
+
+    /// The weights of the hypothesis for records `a` and `b`, the household comparison
+    /// left for later ([`Weighed::with_household`]); None when they cannot reach
+    /// `min_weight` whatever the names (the name, the dearest comparison, is compared
+    /// last, and only when it could decide).
+    pub(crate) fn weigh(&self, a: Rec<'_>, b: Rec<'_>, min_weight: f64) -> Option<Weighed> {
+        const REST: [Cmp; 3] = [Cmp::BirthDate, Cmp::Sex, Cmp::BirthPlace];
+        let g = REST
+            .iter()
+            .fold(Gamma::NONE, |g, &c| g.with(c, (c.decl().level)(a, b)));
+        let tf = crate::matching::fuzzy::tf(&self.freq, a, b, self.rows);
+        let one_regency = matches!(
+            (a.nik().valid(), b.nik().valid()),
+            (Some(x), Some(y)) if x.get(..4) == y.get(..4)
+        );
+        let one_closed = (a.life == Life::MovedOut) != (b.life == Life::MovedOut);
+        let order = kk_order(a, b);
+        let regency = self.regency[usize::from(!one_regency)];
+        let closed = self.closed[usize::from(!one_closed)];
+        let known = self.scorer.score(&g, tf);
+        let date = self.shared_date(a, b).unwrap_or(known.part(Cmp::BirthDate));
+        let rest = self.prior
+            + date
+            + known.part(Cmp::Sex)
+            + known.part(Cmp::BirthPlace)
+            + regency
+            + closed
+            + order.map_or(0.0, |w| w.0);
+        if rest + self.best_name(tf) < min_weight {
+            return None;
+        }
+        let g = g.with(Cmp::Name, (Cmp::Name.decl().level)(a, b));
+        let score = self.scorer.score(&g, tf);
+        let name = score.part(Cmp::Name);
+        let parts = [
+            name,
+            date,
+            score.part(Cmp::Sex),
+            score.part(Cmp::BirthPlace),
+        ];
+        Some(Weighed {
+            gamma: g,
+            parts,
+            weight: rest + name,
+            regency,
+            closed,
+            one_regency,
+            one_closed,
+            order,
+            alone: self.alone(a, b),
+            household: None,
+        })
+    }
+
+    /// The best weight a name of this frequency can give.
+    fn best_name(&self, tf: Option<f64>) -> f64 {
+        (0..NameLevel::NAMES.len() as u8)
+            .map(|l| {
+                self.scorer
+                    .score(&Gamma::NONE.with(Cmp::Name, Some(l)), tf)
+                    .part(Cmp::Name)
+            })
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// A birth date both records hold, weighed by how many other people of the register
+    /// hold it, as the name is by its frequency: log2 of m (the share of matches whose dates
+    /// are equal, exact or on a placeholder) over that share, the share never below the
+    /// model's u of the exact level (a date rarer than most weighs as the model says).
+    fn shared_date(&self, a: Rec<'_>, b: Rec<'_>) -> Option<f64> {
+        let (x, y) = (a.birth?, b.birth?);
+        if x.date != y.date {
+            return None;
+        }
+        let f = Cmp::BirthDate as usize;
+        let (m, u) = (self.model.m.get(f)?, self.model.u.get(f)?);
+        let exact = DateLevel::Exact as usize;
+        let equal = m.get(exact)? + m.get(DateLevel::ExactPlaceholder as usize)?;
+        let share = self.counts.others_born_that_day(a)?.max(*u.get(exact)?);
+        Some((equal.min(1.0) / share.max(1e-9)).log2())
+    }
+
+    /// Whether one of the two records is alone in its KK (None without both KKs).
+    fn alone(&self, a: Rec<'_>, b: Rec<'_>) -> Option<bool> {
+        Some(self.counts.household(a)?.min(self.counts.household(b)?) == 1)
+    }
+}
+
+/// The household comparison: "one of the two records is alone in its KK".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Household {
+    /// Share of the pairs of one person registered twice with a record alone in its KK.
+    pub m: f64,
+    /// The same share among random pairs of the register.
+    pub u: f64,
+}
+
+impl Household {
+    /// m at u: no evidence either way. `alone_share` is the share of records alone in
+    /// their KK.
+    fn at_u(alone_share: f64) -> Household {
+        let s = alone_share.clamp(0.0, 1.0);
+        let u = (1.0 - (1.0 - s).powi(2)).clamp(1e-6, 1.0 - 1e-6);
+        Household { m: u, u }
+    }
+
+    /// m learnt from the pairs the other comparisons are sure of (posterior 0.999 and
+    /// more): the share of them with a record alone in its KK, drawn towards u by
+    /// [`HOUSEHOLD_PSEUDO_PAIRS`].
+    pub(crate) fn learn<'a>(self, pairs: impl IntoIterator<Item = &'a Weighed>) -> Household {
+        let (alone, sure) = pairs
+            .into_iter()
+            .filter(|w| w.weight >= SURE_WEIGHT)
+            .filter_map(|w| w.alone)
+            .fold((0.0, 0.0), |(a, n), x| {
+                (a + f64::from(u8::from(x)), n + 1.0)
+            });
+        let m = (alone + HOUSEHOLD_PSEUDO_PAIRS * self.u) / (sure + HOUSEHOLD_PSEUDO_PAIRS);
+        Household {
+            m: m.clamp(1e-6, 1.0 - 1e-6),
+            u: self.u,
+        }
+    }
+
+    /// The most the comparison can add, whatever m is learnt.
+    pub(crate) fn bound(&self) -> f64 {
+        (1.0 / self.u).log2()
+    }
+
+    /// log2 m/u of a level: alone, or both in households.
+    fn weight(&self, alone: bool) -> f64 {
+        if alone {
+            (self.m / self.u).log2()
+        } else {
+            ((1.0 - self.m) / (1.0 - self.u)).log2()
+        }
+    }
+}
+
+/// The weights of the hypothesis for one pair of records.
+#[derive(Debug, Clone)]
+pub(crate) struct Weighed {
+    gamma: Gamma,
+    /// The personal comparisons' parts, in [`PERSONAL`]'s order.
+    parts: [f64; 4],
+    /// The weight without the household comparison.
+    weight: f64,
+    regency: f64,
+    closed: f64,
+    one_regency: bool,
+    one_closed: bool,
+    order: Option<(f64, &'static str)>,
+    /// One record alone in its KK (None without both KKs).
+    alone: Option<bool>,
+    /// The household comparison's part, once learnt.
+    household: Option<f64>,
+}
+
+impl Weighed {
+    /// The pair with the household comparison's part added.
+    pub(crate) fn with_household(mut self, h: &Household) -> Weighed {
+        self.household = self.alone.map(|a| h.weight(a));
+        self
+    }
+
+    /// The weight in bits, every comparison weighed so far.
+    pub(crate) fn total(&self) -> f64 {
+        self.weight + self.household.unwrap_or(0.0)
+    }
+
+    pub(crate) fn probability(&self) -> f64 {
+        1.0 / (1.0 + (-self.total()).exp2())
+    }
+
+    /// The weights as text, for the work list and `dedupe explain`.
+    pub(crate) fn evidence(&self) -> String {
+        let mut evidence = format!("registered_twice;weight={:.1}", self.total());
+        for (c, part) in PERSONAL.iter().zip(self.parts) {
+            let level = self
+                .gamma
+                .level(*c)
+                .map_or("missing", |l| c.decl().levels[usize::from(l)]);
+            evidence.push_str(&format!(";{}={part:+.1}({level})", c.name()));
+        }
+        let where_ = if self.one_regency { "same" } else { "other" };
+        let life = if self.one_closed {
+            "one_moved_out"
+        } else {
+            "both_open"
+        };
+        evidence.push_str(&format!(
+            ";regency={:+.1}({where_});life={:+.1}({life})",
+            self.regency, self.closed
+        ));
+        if let Some((w, word)) = self.order {
+            evidence.push_str(&format!(";kk_order={w:+.1}({word})"));
+        }
+        if let (Some(w), Some(alone)) = (self.household, self.alone) {
+            let word = if alone { "alone" } else { "with_others" };
+            evidence.push_str(&format!(";household={w:+.1}({word})"));
+        }
+        evidence
+    }
+}
+
+/// Register records per regency (the NIK's first four digits, as a number) and the records
+/// that say moved out.
+fn regency_counts(register: &Records) -> (Vec<u32>, u64) {
+    let regency = |nik: &str| -> Option<usize> {
+        let d = nik.as_bytes().get(..4)?;
+        d.iter().try_fold(0usize, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + usize::from(b - b'0'))
+        })
+    };
+    register
+        .par_iter()
+        .fold(
+            || (vec![0u32; 10_000], 0u64),
+            |(mut counts, moved), p| {
+                if let Some(r) = p.nik().valid().and_then(regency) {
+                    counts[r] += 1;
+                }
+                (counts, moved + u64::from(p.life == Life::MovedOut))
+            },
+        )
+        .reduce(
+            || (vec![0u32; 10_000], 0u64),
+            |(mut a, m), (b, n)| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                (a, m + n)
+            },
+        )
+}
+
+/// With one record moved out and both KKs dated: the weight of the open record's KK being
+/// the later one (as a new registration makes it), or the earlier.
+fn kk_order(a: Rec<'_>, b: Rec<'_>) -> Option<(f64, &'static str)> {
+    let (open, moved) = match (a.life == Life::MovedOut, b.life == Life::MovedOut) {
+        (false, true) => (a, b),
+        (true, false) => (b, a),
+        _ => return None,
+    };
+    let (o, m) = (kk_issued(open)?, kk_issued(moved)?);
+    Some(if o > m {
+        ((KK_LATER / 0.5).log2(), "open_later")
+    } else {
+        (((1.0 - KK_LATER) / 0.5).log2(), "open_earlier")
+    })
+}
+
+/// The issue date of a record's KK (digits 7-12, DDMMYY), as a comparable number.
+pub(crate) fn kk_issued(p: Rec<'_>) -> Option<u32> {
+    let kk = p.kk?.get().to_string();
+    if kk.len() != 16 {
+        return None;
+    }
+    let num = |i: usize| kk.get(i..i + 2).and_then(|s| s.parse::<u32>().ok());
+    let (d, m, y) = (num(6)?, num(8)?, num(10)?);
+    if !(1..=31).contains(&d) || !(1..=12).contains(&m) {
+        return None;
+    }
+    // Two-digit years: from 1970 (the register's KK numbers are later than that).
+    let year = if y >= 70 { 1900 + y } else { 2000 + y };
+    Some(year * 10_000 + m * 100 + d)
+}
