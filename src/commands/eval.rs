@@ -3,7 +3,8 @@
 //! In: `decisions.csv` of a run and a `truth.csv` (`row`, `person_id`, `register_nik`,
 //! `status`, `defects` separated by `;`), as `dedupe synth` writes.
 //! Out: [`EvalReport`]: pairwise precision/recall/F1 of same-person groups, the accuracy of
-//! `register_nik`, per-status precision/recall and a breakdown by defect kind, printed and
+//! `register_nik`, per-status precision/recall and a breakdown by defect kind (and, where
+//! the truth has them, the changes and the people the register holds twice), printed and
 //! written to `eval.json`.
 
 use std::collections::{BTreeMap, HashMap};
@@ -12,6 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::commands::eval_changes::ChangeScores;
+use crate::commands::eval_register::RegisterScores;
 use crate::core::error::LoadError;
 use crate::io::files::{DECISIONS, REVIEW_CSV};
 use crate::io::output::OutputRow;
@@ -98,6 +100,9 @@ pub struct EvalReport {
     /// `changes.csv` against `changes-truth.csv` (a run with `--previous` on `dedupe synth
     /// --month` data).
     pub changes: Option<ChangeScores>,
+    /// `register-duplicates.csv` against `register-truth.csv` (`dedupe synth` with several
+    /// regencies).
+    pub register: Option<RegisterScores>,
 }
 
 /// The review queue against the truth.
@@ -180,6 +185,7 @@ pub(crate) fn evaluate(pred: &[Row], truth: &[Truth]) -> EvalReport {
         by_defect: by_defect(pred, truth, n, &pairs_of),
         review: None,
         changes: None,
+        register: None,
     }
 }
 
@@ -378,6 +384,7 @@ pub(crate) fn evaluate_files(out_dir: &Path, truth_path: &Path) -> Result<EvalRe
         report.review = Some(review_coverage(&pred, &truth, &queued));
     }
     report.changes = crate::commands::eval_changes::score(out_dir, truth_path)?;
+    report.register = crate::commands::eval_register::score(out_dir, truth_path, &decisions)?;
     Ok(report)
 }
 
@@ -427,6 +434,9 @@ pub fn render(r: &EvalReport) -> String {
     }
     if let Some(c) = &r.changes {
         s.push_str(&crate::commands::eval_changes::render(c));
+    }
+    if let Some(t) = &r.register {
+        s.push_str(&crate::commands::eval_register::render(t));
     }
     s
 }

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod eval;
 pub mod eval_changes;
+pub mod eval_register;
 pub mod explain;
 pub mod partition;
 pub mod run;

@@ -16,14 +16,16 @@
 //! * The records' life status ([`CLOSED`]): an old record that says moved out is what a
 //!   move leaves behind, and its KK is the older one ([`KK_LATER`]: the KK's issue date,
 //!   digits 7-12).
-//! * The household ([`Household`]): whether one of the two records is alone in its KK. Its
-//!   u is measured on the register; its m is learnt from the pairs the other comparisons
-//!   are sure of ([`Household::learn`]), so it says what this register's people
-//!   registered again look like (often alone in a KK of their own; where they moved with a
-//!   family, nothing).
+//! * Two comparisons learnt from the data ([`Learnt`]): whether one of the two records is
+//!   alone in its KK, and whether the aid list reaches both records (two offices listing
+//!   one person). Their u is measured on the register (the share of records alone in a KK;
+//!   the share the list reaches); their m is learnt from the pairs the other comparisons
+//!   are sure of, so they say what this register's people registered again look like
+//!   (often alone in a KK of their own; where they moved with a family, nothing) and how
+//!   often this list names both records.
 //!
 //! The prior is the share of people registered twice ([`TWICE_SHARE`]) over the pairs of
-//! the register.
+//! the register, then learnt by EM from the pairs found ([`LearntComparisons`]).
 
 use rayon::prelude::*;
 
@@ -48,12 +50,21 @@ pub(crate) const CLOSED: f64 = 0.5;
 /// at the new registration; some KK numbers are reissued); u: one or the other, even.
 pub(crate) const KK_LATER: f64 = 0.95;
 
-/// Pseudo-pairs of the household comparison's m before the sure pairs are counted: with
-/// few sure pairs the m stays near u, and the comparison near no evidence.
-const HOUSEHOLD_PSEUDO_PAIRS: f64 = 10.0;
+/// Pseudo-pairs of a learnt comparison's m before the sure pairs are counted: with few
+/// sure pairs the m stays near u, and the comparison near no evidence.
+const PSEUDO_PAIRS: f64 = 10.0;
 
-/// The posterior the other comparisons must give a pair for it to teach the household
-/// comparison's m (log2 odds of 0.999).
+/// Records the declared prior counts as when the prior is learnt.
+const PRIOR_PSEUDO_RECORDS: f64 = 1000.0;
+
+/// The most the learnt prior may say: a quarter of the reached records held twice.
+const MAX_TWICE_SHARE: f64 = 0.25;
+
+/// EM steps of the prior at most.
+const PRIOR_ITERATIONS: usize = 50;
+
+/// The posterior the other comparisons must give a pair for it to teach the learnt
+/// comparisons' m (log2 odds of 0.999).
 const SURE_WEIGHT: f64 = 9.965_784;
 
 /// The personal comparisons, in the order [`Weighed`] keeps their parts.
@@ -107,16 +118,28 @@ impl<'m> Hypothesis<'m> {
         }
     }
 
-    /// The household comparison before learning: its u on this register, its m at u.
-    pub(crate) fn household(&self) -> Household {
-        Household::at_u(self.counts.alone_share())
+    /// The learnt comparisons before learning: their u on this register (`listed`: the
+    /// share of its records the aid list reaches), their m at u.
+    pub(crate) fn learnt(&self, listed: f64) -> LearntComparisons {
+        let s = self.counts.alone_share().clamp(0.0, 1.0);
+        LearntComparisons {
+            household: Learnt::at_u(1.0 - (1.0 - s).powi(2)),
+            listed: Learnt::at_u(listed),
+            prior: 0.0,
+            declared: (self.prior, (self.rows - 1.0).max(1.0)),
+        }
     }
 
-    /// The weights of the hypothesis for records `a` and `b`, the household comparison
-    /// left for later ([`Weighed::with_household`]); None when they cannot reach
-    /// `min_weight` whatever the names (the name, the dearest comparison, is compared
-    /// last, and only when it could decide).
-    pub(crate) fn weigh(&self, a: Rec<'_>, b: Rec<'_>, min_weight: f64) -> Option<Weighed> {
+    /// The weights of the hypothesis for records `a` and `b` (`both_listed`: the aid list
+    /// reaches both), the learnt comparisons left for later ([`Weighed::with_learnt`]);
+    /// None when they cannot reach `min_weight` whatever the names (the name, the dearest
+    /// comparison, is compared last, and only when it could decide).
+    pub(crate) fn weigh(
+        &self,
+        (a, b): (Rec<'_>, Rec<'_>),
+        both_listed: bool,
+        min_weight: f64,
+    ) -> Option<Weighed> {
         const REST: [Cmp; 3] = [Cmp::BirthDate, Cmp::Sex, Cmp::BirthPlace];
         let g = REST
             .iter()
@@ -161,7 +184,8 @@ impl<'m> Hypothesis<'m> {
             one_closed,
             order,
             alone: self.alone(a, b),
-            household: None,
+            both_listed,
+            learnt: None,
         })
     }
 
@@ -199,55 +223,117 @@ impl<'m> Hypothesis<'m> {
     }
 }
 
-/// The household comparison: "one of the two records is alone in its KK".
+/// A comparison of two levels ("yes", "no") whose m is learnt from the pairs the other
+/// comparisons are sure of: the household ("one of the two records is alone in its KK")
+/// and the aid list ("both records are on it").
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Household {
-    /// Share of the pairs of one person registered twice with a record alone in its KK.
+pub(crate) struct Learnt {
+    /// Share of the pairs of one person registered twice at "yes".
     pub m: f64,
     /// The same share among random pairs of the register.
     pub u: f64,
 }
 
-impl Household {
-    /// m at u: no evidence either way. `alone_share` is the share of records alone in
-    /// their KK.
-    fn at_u(alone_share: f64) -> Household {
-        let s = alone_share.clamp(0.0, 1.0);
-        let u = (1.0 - (1.0 - s).powi(2)).clamp(1e-6, 1.0 - 1e-6);
-        Household { m: u, u }
+impl Learnt {
+    /// m at u: no evidence either way.
+    fn at_u(u: f64) -> Learnt {
+        let u = u.clamp(1e-6, 1.0 - 1e-6);
+        Learnt { m: u, u }
     }
 
     /// m learnt from the pairs the other comparisons are sure of (posterior 0.999 and
-    /// more): the share of them with a record alone in its KK, drawn towards u by
-    /// [`HOUSEHOLD_PSEUDO_PAIRS`].
-    pub(crate) fn learn<'a>(self, pairs: impl IntoIterator<Item = &'a Weighed>) -> Household {
-        let (alone, sure) = pairs
-            .into_iter()
+    /// more): the share of them at "yes", drawn towards u by [`PSEUDO_PAIRS`]. `level`
+    /// reads a pair's level (None: unknown).
+    fn learn(self, pairs: &[&Weighed], level: impl Fn(&Weighed) -> Option<bool>) -> Learnt {
+        let (yes, sure) = pairs
+            .iter()
             .filter(|w| w.weight >= SURE_WEIGHT)
-            .filter_map(|w| w.alone)
-            .fold((0.0, 0.0), |(a, n), x| {
-                (a + f64::from(u8::from(x)), n + 1.0)
+            .filter_map(|w| level(w))
+            .fold((0.0, 0.0), |(y, n), x| {
+                (y + f64::from(u8::from(x)), n + 1.0)
             });
-        let m = (alone + HOUSEHOLD_PSEUDO_PAIRS * self.u) / (sure + HOUSEHOLD_PSEUDO_PAIRS);
-        Household {
+        let m = (yes + PSEUDO_PAIRS * self.u) / (sure + PSEUDO_PAIRS);
+        Learnt {
             m: m.clamp(1e-6, 1.0 - 1e-6),
             u: self.u,
         }
     }
 
     /// The most the comparison can add, whatever m is learnt.
-    pub(crate) fn bound(&self) -> f64 {
+    fn bound(&self) -> f64 {
         (1.0 / self.u).log2()
     }
 
-    /// log2 m/u of a level: alone, or both in households.
-    fn weight(&self, alone: bool) -> f64 {
-        if alone {
+    /// log2 m/u of a level.
+    fn weight(&self, yes: bool) -> f64 {
+        if yes {
             (self.m / self.u).log2()
         } else {
             ((1.0 - self.m) / (1.0 - self.u)).log2()
         }
     }
+}
+
+/// The learnt comparisons and prior of one register search.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LearntComparisons {
+    pub household: Learnt,
+    pub listed: Learnt,
+    /// The learnt prior's log2-odds over the declared one's.
+    pub prior: f64,
+    /// The declared prior's log2-odds and the register's records less one.
+    declared: (f64, f64),
+}
+
+impl LearntComparisons {
+    /// The most the learnt comparisons and prior can add together.
+    pub(crate) fn bound(&self) -> f64 {
+        let most_prior = logit2((MAX_TWICE_SHARE / self.declared.1).min(0.5)) - self.declared.0;
+        self.household.bound() + self.listed.bound() + most_prior.max(0.0)
+    }
+
+    /// m of each learnt from `pairs` (weighed without them), then the prior.
+    pub(crate) fn learn(self, pairs: &[&Weighed], reached: usize) -> LearntComparisons {
+        LearntComparisons {
+            household: self.household.learn(pairs, |w| w.alone),
+            listed: self.listed.learn(pairs, |w| Some(w.both_listed)),
+            ..self
+        }
+        .learn_prior(pairs, reached)
+    }
+
+    /// The prior learnt by EM, as Splink estimates the share of matching pairs: the
+    /// share of the `reached` records (those the aid list reaches) that have another
+    /// record of the same person, the sum of the pairs' posteriors over them, drawn
+    /// towards the declared [`TWICE_SHARE`] by [`PRIOR_PSEUDO_RECORDS`] and at most
+    /// [`MAX_TWICE_SHARE`]. Where people registered twice are common among the
+    /// recipients, the prior says so.
+    fn learn_prior(mut self, pairs: &[&Weighed], reached: usize) -> LearntComparisons {
+        let declared = 2.0 * TWICE_SHARE;
+        let (base, others) = self.declared;
+        for _ in 0..PRIOR_ITERATIONS {
+            // A pair gives each of its reached records one expected other record.
+            let expected: f64 = pairs
+                .iter()
+                .map(|w| w.probability_with(&self) * if w.both_listed { 2.0 } else { 1.0 })
+                .sum();
+            let share = ((expected + PRIOR_PSEUDO_RECORDS * declared)
+                / (reached as f64 + PRIOR_PSEUDO_RECORDS))
+                .min(MAX_TWICE_SHARE);
+            let prior = logit2((share / others).min(0.5)) - base;
+            let settled = (prior - self.prior).abs() < 1e-3;
+            self.prior = prior;
+            if settled {
+                break;
+            }
+        }
+        self
+    }
+}
+
+/// log2 of the odds of `p`.
+fn logit2(p: f64) -> f64 {
+    (p / (1.0 - p)).log2()
 }
 
 /// The weights of the hypothesis for one pair of records.
@@ -265,20 +351,37 @@ pub(crate) struct Weighed {
     order: Option<(f64, &'static str)>,
     /// One record alone in its KK (None without both KKs).
     alone: Option<bool>,
-    /// The household comparison's part, once learnt.
-    household: Option<f64>,
+    /// Both records on the aid list.
+    both_listed: bool,
+    /// The learnt comparisons' parts (household, when known; listed; the prior's shift),
+    /// once learnt.
+    learnt: Option<(Option<f64>, f64, f64)>,
 }
 
 impl Weighed {
-    /// The pair with the household comparison's part added.
-    pub(crate) fn with_household(mut self, h: &Household) -> Weighed {
-        self.household = self.alone.map(|a| h.weight(a));
+    /// The learnt parts of this pair under `l`.
+    fn learnt_parts(&self, l: &LearntComparisons) -> (Option<f64>, f64, f64) {
+        let household = self.alone.map(|a| l.household.weight(a));
+        (household, l.listed.weight(self.both_listed), l.prior)
+    }
+
+    /// The posterior under `l`, the pair unchanged.
+    fn probability_with(&self, l: &LearntComparisons) -> f64 {
+        let (household, listed, prior) = self.learnt_parts(l);
+        let w = self.weight + household.unwrap_or(0.0) + listed + prior;
+        1.0 / (1.0 + (-w).exp2())
+    }
+
+    /// The pair with the learnt comparisons' parts added.
+    pub(crate) fn with_learnt(mut self, l: &LearntComparisons) -> Weighed {
+        self.learnt = Some(self.learnt_parts(l));
         self
     }
 
     /// The weight in bits, every comparison weighed so far.
     pub(crate) fn total(&self) -> f64 {
-        self.weight + self.household.unwrap_or(0.0)
+        let (household, listed, prior) = self.learnt.unwrap_or((None, 0.0, 0.0));
+        self.weight + household.unwrap_or(0.0) + listed + prior
     }
 
     pub(crate) fn probability(&self) -> f64 {
@@ -308,9 +411,15 @@ impl Weighed {
         if let Some((w, word)) = self.order {
             evidence.push_str(&format!(";kk_order={w:+.1}({word})"));
         }
-        if let (Some(w), Some(alone)) = (self.household, self.alone) {
-            let word = if alone { "alone" } else { "with_others" };
-            evidence.push_str(&format!(";household={w:+.1}({word})"));
+        if let Some((household, listed, prior)) = self.learnt {
+            if let (Some(w), Some(alone)) = (household, self.alone) {
+                let word = if alone { "alone" } else { "with_others" };
+                evidence.push_str(&format!(";household={w:+.1}({word})"));
+            }
+            let word = if self.both_listed { "both" } else { "one" };
+            evidence.push_str(&format!(
+                ";listed={listed:+.1}({word});prior={prior:+.1}(learnt)"
+            ));
         }
         evidence
     }

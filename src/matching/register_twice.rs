@@ -12,7 +12,8 @@
 //! birth year and place) are looked up over the whole register (one pass, keeping only the
 //! keys the aid list reaches), and each pair is scored on the hypothesis "one person
 //! registered again" ([`crate::matching::register_hypothesis`]): the personal fields, where
-//! the two records are, their life status and their households. A pair is one person when
+//! the two records are, their life status, their households and whether the aid list names
+//! both. A pair is one person when
 //! its posterior reaches `link_probability`. Twins (one household), a father and son of one
 //! name (other dates: another block) and namesakes born the same day (another birth place,
 //! the same regency, both in families) fall below it.
@@ -56,19 +57,22 @@ pub(crate) fn find_and_relink(
     let hypothesis = Hypothesis::new(register, model);
     // The weight `link_probability` asks for (log2 of its odds).
     let min_weight = (cfg.link_probability / (1.0 - cfg.link_probability)).log2();
-    let household = hypothesis.household();
+    let learnt = hypothesis.learnt(reached.len() as f64 / register.len().max(1) as f64);
     let candidates = candidates(
         register,
         &reached,
         &hypothesis,
-        min_weight - household.bound(),
+        min_weight - learnt.bound(),
         cfg.max_block,
     );
-    let household = household.learn(candidates.iter().map(|c| &c.2));
+    let learnt = learnt.learn(
+        &candidates.iter().map(|c| &c.2).collect::<Vec<_>>(),
+        reached.len(),
+    );
     let mut pairs: Vec<RegisterPair> = candidates
         .into_iter()
         .filter_map(|(r, s, w)| {
-            let w = w.with_household(&household);
+            let w = w.with_learnt(&learnt);
             let probability = w.probability();
             (probability >= cfg.link_probability)
                 .then(|| pair(register, (r, s), probability, w.evidence()))
@@ -85,7 +89,7 @@ pub(crate) fn find_and_relink(
 }
 
 /// The pairs of a reached record and another of its blocks that can reach `min_weight`,
-/// each pair once (lower row first), with their weights before the household comparison.
+/// each pair once (lower row first), with their weights before the learnt comparisons.
 fn candidates(
     register: &Records,
     reached: &[usize],
@@ -114,7 +118,8 @@ fn candidates(
                 if !apart(a, b) {
                     return None;
                 }
-                let w = hypothesis.weigh(a, b, min_weight)?;
+                let both_listed = reached.binary_search(&s).is_ok();
+                let w = hypothesis.weigh((a, b), both_listed, min_weight)?;
                 Some((r.min(s), r.max(s), w))
             })
         })
