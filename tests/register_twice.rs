@@ -417,3 +417,49 @@ fn the_pair_reaches_the_work_list_the_report_and_explain() {
         "{text}"
     );
 }
+
+/// A synthetic province of three regencies: the search finds most people the register
+/// holds twice among those the list reaches, and `dedupe eval` scores the findings against
+/// `register-truth.csv`, few of them two people.
+#[test]
+fn synthetic_people_registered_twice_are_found_and_scored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    common::dedupe()
+        .args([
+            "synth",
+            "--persons",
+            "40000",
+            "--regencies",
+            "3",
+            "--seed",
+            "2",
+        ])
+        .arg("-o")
+        .arg(dir)
+        .assert()
+        .success();
+    let truth = common::read_maps(&dir.join("register-truth.csv"));
+    assert_eq!(truth.len(), 40_000 / 250, "pairs of records of one person");
+    assert!(truth.iter().all(|t| t["nik_old"] != t["nik_new"]));
+    let out = dir.join("out");
+    common::run_ok(&dir.join("aid.csv"), &dir.join("population.parquet"), &out);
+    common::dedupe()
+        .arg("eval")
+        .arg(&out)
+        .arg(dir.join("truth.csv"))
+        .assert()
+        .success();
+    let eval: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("eval.json")).unwrap()).unwrap();
+    let r = &eval["register"];
+    let count = |k: &str| r[k].as_u64().unwrap_or_else(|| panic!("{k} in {r}"));
+    assert_eq!(count("true_pairs"), 160, "{r}");
+    let (reached, found) = (count("reached_pairs"), count("found"));
+    // 52 of 52 here (49 before the household, aid-list and prior evidence).
+    assert!(reached > 20 && found as f64 >= 0.97 * reached as f64, "{r}");
+    assert!(
+        count("two_people") as f64 <= 0.02 * count("findings") as f64,
+        "{r}"
+    );
+}

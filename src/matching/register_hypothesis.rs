@@ -485,3 +485,170 @@ pub(crate) fn kk_issued(p: Rec<'_>) -> Option<u32> {
     let year = if y >= 70 { 1900 + y } else { 2000 + y };
     Some(year * 10_000 + m * 100 + d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Field;
+    use crate::matching::record::testing::records;
+
+    const FIELDS: [Field; 4] = [Field::Nik, Field::Kk, Field::Name, Field::BirthDate];
+
+    /// A register: a household of three, two people alone in a KK, and 40 people born on
+    /// the placeholder 1 July 1960 (each alone), one of them with a twin record.
+    fn register() -> Records {
+        let mut rows: Vec<[String; 4]> = [
+            [
+                "6471051403600001",
+                "6471050101100001",
+                "BUDI SANTOSO",
+                "14-03-1960",
+            ],
+            [
+                "6471055505620002",
+                "6471050101100001",
+                "SITI AMINAH",
+                "15-05-1962",
+            ],
+            [
+                "6471051010900003",
+                "6471050101100001",
+                "AGUS SANTOSO",
+                "10-10-1990",
+            ],
+            [
+                "6472011403600001",
+                "6472010101200001",
+                "BUDI SANTOSO",
+                "14-03-1960",
+            ],
+            [
+                "6472010202800002",
+                "6472010101200002",
+                "DEWI LESTARI",
+                "02-02-1980",
+            ],
+        ]
+        .map(|r| r.map(String::from))
+        .to_vec();
+        for k in 0..40 {
+            rows.push([
+                format!("647103010760{:04}", k + 1),
+                format!("647103010111{:04}", k + 1),
+                format!("JOKO {k}"),
+                "01-07-1960".to_string(),
+            ]);
+        }
+        let cells: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        let rows: Vec<&[&str]> = cells.iter().map(Vec::as_slice).collect();
+        records(&FIELDS, &rows)
+    }
+
+    #[test]
+    fn a_shared_date_weighs_by_how_many_others_hold_it() {
+        let reg = register();
+        let model = Model::default();
+        let h = Hypothesis::new(&reg, &model);
+        let f = Cmp::BirthDate as usize;
+        let equal = (model.m[f][0] + model.m[f][1]).min(1.0);
+        let exact = equal / model.u[f][0];
+        // (records, the weight wanted: None for dates that differ)
+        let cases: [((usize, usize), Option<f64>); 3] = [
+            // Nobody else born 14 March 1960: the model's exact level.
+            ((0, 3), Some(exact.log2())),
+            // 38 others born on the placeholder 1 July 1960 of 45 dated records.
+            ((5, 6), Some((equal * 45.0 / 38.0).log2())),
+            ((0, 1), None),
+        ];
+        for ((a, b), want) in cases {
+            let got = h.shared_date(reg.get(a), reg.get(b));
+            match (got, want) {
+                (Some(g), Some(w)) => assert!((g - w).abs() < 1e-9, "{a}-{b}: {g} != {w}"),
+                (None, None) => {}
+                _ => panic!("{a}-{b}: {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn households_are_counted_by_kk() {
+        let reg = register();
+        let counts = RegisterCounts::of(&reg);
+        let sizes: Vec<Option<usize>> = (0..5).map(|r| counts.household(reg.get(r))).collect();
+        assert_eq!(sizes, [Some(3), Some(3), Some(3), Some(1), Some(1)]);
+        assert!((counts.alone_share() - 42.0 / 45.0).abs() < 1e-12);
+    }
+
+    /// A pair weighed `weight` bits before the learnt comparisons.
+    fn weighed(weight: f64, alone: Option<bool>, both_listed: bool) -> Weighed {
+        Weighed {
+            gamma: Gamma::NONE,
+            parts: [0.0; 4],
+            weight,
+            regency: 0.0,
+            closed: 0.0,
+            one_regency: false,
+            one_closed: false,
+            order: None,
+            alone,
+            both_listed,
+            learnt: None,
+        }
+    }
+
+    #[test]
+    fn learnt_comparisons_follow_the_sure_pairs_and_say_nothing_without_them() {
+        let at_u = Learnt::at_u(0.04);
+        let sure = |alone| weighed(SURE_WEIGHT + 1.0, Some(alone), false);
+        let unsure = |alone| weighed(SURE_WEIGHT - 1.0, Some(alone), false);
+        // (pairs, sign of the "alone" weight, sign of the "with others" weight)
+        let cases: [(Vec<Weighed>, f64, f64); 4] = [
+            (vec![], 0.0, 0.0),
+            ((0..200).map(|_| unsure(true)).collect(), 0.0, 0.0),
+            ((0..200).map(|_| sure(true)).collect(), 1.0, -1.0),
+            ((0..200).map(|_| sure(false)).collect(), -1.0, 1.0),
+        ];
+        for (k, (pairs, yes, no)) in cases.into_iter().enumerate() {
+            let refs: Vec<&Weighed> = pairs.iter().collect();
+            let l = at_u.learn(&refs, |w| w.alone);
+            for (got, want) in [(l.weight(true), yes), (l.weight(false), no)] {
+                let ok = if want == 0.0 {
+                    got.abs() < 1e-9
+                } else {
+                    got.signum() == want
+                };
+                assert!(ok, "case {k}: weight {got}, want sign {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_prior_is_learnt_from_the_pairs_found() {
+        let reg = register();
+        let model = Model::default();
+        let start = Hypothesis::new(&reg, &model).learnt(0.1);
+        let found =
+            |n: usize| -> Vec<Weighed> { (0..n).map(|_| weighed(20.0, None, false)).collect() };
+        // (reached records, sure pairs among them, sign of the learnt prior's shift)
+        let cases = [
+            (0, 0, 0.0),
+            (10_000, 0, -1.0),
+            (10_000, 100, 0.0),
+            (10_000, 3_000, 1.0),
+        ];
+        for (reached, n, sign) in cases {
+            let pairs = found(n);
+            let refs: Vec<&Weighed> = pairs.iter().collect();
+            let shift = start.learn(&refs, reached).prior;
+            let ok = if sign == 0.0 {
+                shift.abs() < 0.1
+            } else {
+                shift.signum() == sign
+            };
+            assert!(ok, "{reached} reached, {n} pairs: shift {shift}");
+        }
+    }
+}
