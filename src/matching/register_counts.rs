@@ -19,8 +19,8 @@ pub(crate) struct RegisterCounts {
     dates: FxHashMap<i32, u32>,
     /// Records with a birth date.
     dated: u64,
-    /// Records alone in their KK, of the records with a KK.
-    alone_share: f64,
+    /// Records alone in their KK, of the records with a KK (None: no record has a KK).
+    alone_share: Option<f64>,
 }
 
 impl RegisterCounts {
@@ -36,7 +36,7 @@ impl RegisterCounts {
             .chunk_by(|a, b| a == b)
             .filter(|run| run.len() == 1)
             .count();
-        let alone_share = alone as f64 / kks.len().max(1) as f64;
+        let alone_share = (!kks.is_empty()).then(|| alone as f64 / kks.len() as f64);
         let mut dates: FxHashMap<i32, u32> = FxHashMap::default();
         let mut dated = 0;
         for p in &register.people {
@@ -76,8 +76,9 @@ impl RegisterCounts {
         Some(f64::from(count) / self.dated.max(1) as f64)
     }
 
-    /// The share of the records with a KK that are alone in it.
-    pub(crate) fn alone_share(&self) -> f64 {
+    /// The share of the records with a KK that are alone in it (None: no record has a
+    /// KK).
+    pub(crate) fn alone_share(&self) -> Option<f64> {
         self.alone_share
     }
 }

@@ -54,6 +54,9 @@ pub(crate) const KK_LATER: f64 = 0.95;
 /// sure pairs the m stays near u, and the comparison near no evidence.
 const PSEUDO_PAIRS: f64 = 10.0;
 
+/// The least u of a learnt comparison: what one can add stays under 10 bits.
+const MIN_U: f64 = 1e-3;
+
 /// Records the declared prior counts as when the prior is learnt.
 const PRIOR_PSEUDO_RECORDS: f64 = 1000.0;
 
@@ -121,10 +124,14 @@ impl<'m> Hypothesis<'m> {
     /// The learnt comparisons before learning: their u on this register (`listed`: the
     /// share of its records the aid list reaches), their m at u.
     pub(crate) fn learnt(&self, listed: f64) -> LearntComparisons {
-        let s = self.counts.alone_share().clamp(0.0, 1.0);
+        // Without KKs every pair's household is unknown: u at 1 makes the comparison, and
+        // what it could add to a pair, nothing.
+        let household = self.counts.alone_share().map_or(1.0, |s| {
+            (1.0 - (1.0 - s.clamp(0.0, 1.0)).powi(2)).max(MIN_U)
+        });
         LearntComparisons {
-            household: Learnt::at_u(1.0 - (1.0 - s).powi(2)),
-            listed: Learnt::at_u(listed),
+            household: Learnt::at_u(household),
+            listed: Learnt::at_u(listed.max(MIN_U)),
             prior: 0.0,
             declared: (self.prior, (self.rows - 1.0).max(1.0)),
         }
@@ -579,7 +586,7 @@ mod tests {
         let counts = RegisterCounts::of(&reg);
         let sizes: Vec<Option<usize>> = (0..5).map(|r| counts.household(reg.get(r))).collect();
         assert_eq!(sizes, [Some(3), Some(3), Some(3), Some(1), Some(1)]);
-        assert!((counts.alone_share() - 42.0 / 45.0).abs() < 1e-12);
+        assert_eq!(counts.alone_share(), Some(42.0 / 45.0));
     }
 
     /// A pair weighed `weight` bits before the learnt comparisons.
