@@ -13,10 +13,10 @@
 //! keys the aid list reaches), and each pair is scored on the hypothesis "one person
 //! registered again" ([`crate::matching::register_hypothesis`]): the personal fields, where
 //! the two records are, their life status, their households and whether the aid list names
-//! both. A pair is one person when
-//! its posterior reaches `link_probability`. Twins (one household), a father and son of one
-//! name (other dates: another block) and namesakes born the same day (another birth place,
-//! the same regency, both in families) fall below it.
+//! both. A pair is one person when its posterior reaches `link_probability`. Twins (one
+//! household), a father and son of one name (other dates: another block) and namesakes
+//! born the same day (another birth place, the same regency, both in families) fall below
+//! it.
 //!
 //! The current record is the one that does not say moved out; of two open records, the
 //! one whose KK was issued later (KK digits 7-12, DDMMYY); without that, none is preferred
